@@ -1,0 +1,61 @@
+# Quartiersatlas: `make run` serves the demo, `make test` runs every check. Both set up what they need:
+# system packages (as root, else the exact sudo line), .venv, the private PostGIS cluster.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# DATABASE_URL wins; otherwise the private cluster (scripts/devdb) is started and used
+DB_ENV = export DATABASE_URL="$${DATABASE_URL:-$$(scripts/devdb url)}"
+
+.PHONY: run test lint bench system venv db migrate demo serve clean-db help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run    set up everything and serve the Ludwigsburg demo on http://$(HOST):$(PORT)/"
+	@echo "make test   set up everything, lint and run the whole test suite against PostGIS"
+	@echo "make bench  run the benchmarks (bench/), results in docs/benchmarks.md"
+
+system:
+	@scripts/install-system-packages
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+db: system
+	@scripts/devdb start
+
+migrate: venv db
+	@$(DB_ENV); $(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	@$(DB_ENV); $(PY) manage.py load_demo
+
+run: demo
+	@$(DB_ENV); $(PY) manage.py collectstatic --noinput -v 0; \
+	echo; echo "Quartiersatlas – Ludwigsburg demo (illustrative data)"; \
+	for p in / /api/ /api/areas/ "/api/locate/?lon=9.1956&lat=48.8997" /api/docs/ /api/schema/ /health /admin/; do \
+	  echo "  http://$(HOST):$(PORT)$$p"; done; echo; \
+	exec $(PY) manage.py runserver --noreload "$(HOST):$(PORT)"
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: venv db lint
+	@$(DB_ENV); $(PY) manage.py makemigrations --check --dry-run -v 1
+	@$(DB_ENV); $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: venv db
+	@$(DB_ENV); $(PY) -m bench $(BENCH_ARGS)
+
+clean-db:
+	-scripts/devdb stop
+	rm -rf .pgdata .devdb-url

@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from quartiere.models import Level
+from quartiere.services import area_import_file
+
+DEMO = Path(settings.BASE_DIR) / "fixtures" / "ludwigsburg"
+
+
+class Command(BaseCommand):
+    help = "Load the illustrative Ludwigsburg demo through the same import code users run; idempotent."
+
+    def handle(self, *args, **options) -> None:
+        for level, name in ((Level.REGION, "region"), (Level.CITY, "city"), (Level.QUARTIER, "quartiere")):
+            summary = area_import_file(
+                DEMO / f"{name}.geojson",
+                level=level,
+                code_field="code",
+                name_field="name",
+                population_field="population",
+                progress=False,
+            )
+            self.stdout.write(f"{name}: {summary}")
+        # later apps add their part of the demo (measures, participation, planning)
+        for config in apps.get_app_configs():
+            loader = getattr(config, "load_demo", None)
+            if loader is not None:
+                self.stdout.write(f"{config.label}: {loader(DEMO)}")
+        self.stdout.write(self.style.SUCCESS("Ludwigsburg demo loaded (illustrative data)"))

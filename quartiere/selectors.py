@@ -1,0 +1,91 @@
+"""Reads of the area hierarchy. Geometry is stored in EPSG:25832; output SRIDs come from the allow-list."""
+
+from dataclasses import dataclass
+
+from django.db import DataError, InternalError, connection, transaction
+
+from geo import crs
+from geo.sql import load
+from quartiere.models import Level
+
+
+class PointOutOfRange(ValueError):
+    """The point cannot be transformed into the storage CRS."""
+
+
+@dataclass(frozen=True)
+class FeaturePage:
+    matched: int
+    returned: int
+    features_json: str  # comma-separated GeoJSON Feature objects, built by PostGIS
+
+
+def precision_for(srid: int) -> int:
+    """Decimal places for coordinates: ≈1 cm in degrees (7) or in metres (2)."""
+    return 7 if crs.is_geographic(srid) else 2
+
+
+def area_feature_page(
+    *,
+    area_id: int | None = None,
+    level: Level | None = None,
+    parent: int | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    bbox_srid: int = crs.WGS84,
+    out_srid: int = crs.WGS84,
+    limit: int = 100,
+    offset: int = 0,
+) -> FeaturePage:
+    """Areas as GeoJSON features in ``out_srid``, filtered by level, parent and bbox (in ``bbox_srid``,
+    intersecting). One statement; the FeatureCollection is built by PostGIS."""
+    minx, miny, maxx, maxy = bbox if bbox else (None, None, None, None)
+    params = {
+        "id": area_id,
+        "level": int(level) if level else None,
+        "parent": parent,
+        "minx": minx,
+        "miny": miny,
+        "maxx": maxx,
+        "maxy": maxy,
+        "bbox_srid": bbox_srid,
+        "storage_srid": crs.STORAGE_SRID,
+        "out_srid": out_srid,
+        "precision": precision_for(out_srid),
+        "limit": limit,
+        "offset": offset,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(load(__file__, "areas_page"), params)
+        matched, returned, features = cursor.fetchone()
+    return FeaturePage(matched=matched, returned=returned, features_json=features)
+
+
+def area_feature(*, area_id: int, out_srid: int = crs.WGS84) -> str | None:
+    """One area as a GeoJSON Feature (text) in ``out_srid``, or None."""
+    page = area_feature_page(area_id=area_id, out_srid=out_srid, limit=1)
+    return page.features_json or None
+
+
+def area_locate(*, x: float, y: float, srid: int = crs.WGS84) -> list[dict]:
+    """The areas containing the point (x/y in ``srid``; lon/lat for 4326), one per level, region first."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                load(__file__, "locate"), {"x": x, "y": y, "srid": srid, "storage_srid": crs.STORAGE_SRID}
+            )
+            columns = [c.name for c in cursor.description]
+            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    except (DataError, InternalError) as error:
+        raise PointOutOfRange(str(error).splitlines()[0]) from error
+    for row in rows:
+        row["level"] = Level(row.pop("level")).key
+        row["parent"] = row.pop("parent_id")
+    return rows
+
+
+def areas_sticking_out(*, tolerance: float) -> list[dict]:
+    """Children with more than ``tolerance`` (share of their area, m²/m²) outside their parent."""
+    with connection.cursor() as cursor:
+        cursor.execute(load(__file__, "check_areas"), {"tolerance": tolerance})
+        columns = [c.name for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

@@ -1,0 +1,251 @@
+"""Writes to the area hierarchy: importing boundaries from GeoJSON, GeoPackage or Shapefile."""
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.gis.gdal import DataSource, GDALException, OGRGeometry
+from django.db import connection, transaction
+from tqdm import tqdm
+
+from geo import crs
+from geo.sql import load
+from quartiere.models import Area, Level
+from quartiere.signals import areas_changed
+from quartiere.slugs import german_slug
+
+
+class ImportRejected(Exception):
+    """Nothing was imported; ``problems`` lists (code, reason) for every rejected feature."""
+
+    def __init__(self, message: str, problems: list[tuple[str, str]] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    repaired: int = 0
+    rejected: int = 0
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    changed_ids: list[int] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"repaired {self.repaired}, rejected {self.rejected}"
+        )
+
+
+@dataclass(frozen=True)
+class SourceFeature:
+    code: str
+    name: str
+    population: int | None
+    wkb: bytes | None
+
+
+def read_features(
+    path: Path | str,
+    *,
+    code_field: str,
+    name_field: str,
+    population_field: str | None = None,
+    layer: str | None = None,
+    source_srid: int | None = None,
+    progress: bool = False,
+) -> tuple[list[SourceFeature], int]:
+    """Features of one layer of a GDAL-readable file and the EPSG code of their CRS."""
+    try:
+        source = DataSource(str(path))
+    except GDALException as error:
+        raise ImportRejected(f"{path}: cannot be read by GDAL ({error})") from None
+    names = [lyr.name for lyr in source]
+    if layer is None:
+        if len(names) != 1:
+            raise ImportRejected(
+                f"{path} has {len(names)} layers ({', '.join(names)}); choose one with --layer"
+            )
+        lyr = source[0]
+    elif layer in names:
+        lyr = source[layer]
+    else:
+        raise ImportRejected(f"{path} has no layer {layer!r}; it has {', '.join(names)}")
+    for option, name in (
+        ("--code-field", code_field),
+        ("--name-field", name_field),
+        ("--population-field", population_field),
+    ):
+        if name is not None and name not in lyr.fields:
+            raise ImportRejected(
+                f"{option} {name!r} is not a field of layer {lyr.name!r}: {', '.join(lyr.fields)}"
+            )
+    srid = source_srid
+    if srid is None:
+        srs = lyr.srs
+        if srs is not None and srs.srid is None:
+            srs.identify_epsg()
+        srid = srs.srid if srs is not None else None
+        if srid is None:
+            raise ImportRejected(
+                f"the CRS of layer {lyr.name!r} has no EPSG code; name it with --source-srid"
+            )
+
+    features: list[SourceFeature] = []
+    problems: list[tuple[str, str]] = []
+    for feature in tqdm(lyr, total=len(lyr), disable=not progress, desc="reading", unit=" features"):
+        code = str(feature.get(code_field) or "").strip()
+        name = str(feature.get(name_field) or "").strip()
+        label = code or f"feature {feature.fid}"
+        population = None
+        if population_field is not None:
+            raw = feature.get(population_field)
+            if raw not in (None, ""):
+                try:
+                    population = int(raw)
+                except (TypeError, ValueError):
+                    population = -1
+                if population < 0 or population > 2_000_000_000:
+                    problems.append((label, f"population {raw!r} is not a non-negative integer"))
+        if not code:
+            problems.append((label, f"no value in the code field {code_field!r}"))
+        if not name:
+            problems.append((label, f"no value in the name field {name_field!r}"))
+        try:
+            geom: OGRGeometry | None = feature.geom
+        except GDALException:
+            geom = None
+        wkb = bytes(geom.wkb) if geom is not None and not geom.empty else None
+        features.append(SourceFeature(code=code, name=name, population=population, wkb=wkb))
+    seen: set[str] = set()
+    for f in features:
+        if f.code in seen and f.code:
+            problems.append((f.code, "the code occurs more than once in the file"))
+        seen.add(f.code)
+    if problems:
+        raise ImportRejected(f"{len(problems)} feature(s) rejected; nothing imported", problems)
+    return features, srid
+
+
+def area_import(
+    *,
+    features: list[SourceFeature],
+    source_srid: int,
+    level: Level,
+    parent_code: str | None = None,
+    make_valid: bool = False,
+    skip_unmatched: bool = False,
+) -> ImportSummary:
+    """Insert or update areas by (level, code) in one transaction; geometry is transformed from
+    ``source_srid`` to EPSG:25832 in PostGIS. Raises ``ImportRejected`` (nothing stored) for invalid
+    geometry without ``make_valid`` and for features that fit no parent without ``skip_unmatched``."""
+    if level == Level.REGION and parent_code:
+        raise ImportRejected("regions have no parent; drop --parent")
+    parent_id = None
+    if parent_code:
+        parent = Area.objects.filter(level=level - 1, code=parent_code).first()
+        if parent is None:
+            raise ImportRejected(f"no {Level(level - 1).key} with code {parent_code!r} to be the parent")
+        parent_id = parent.id
+
+    summary = ImportSummary()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM spatial_ref_sys WHERE srid = %s", [source_srid])
+        if cursor.fetchone() is None:
+            raise ImportRejected(f"EPSG:{source_srid} is not a CRS PostGIS knows")
+        # imports of whole countries may take longer than a web request may
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        cursor.execute(
+            "CREATE TEMP TABLE import_stage (ord int PRIMARY KEY, code text, name text, slug text, "
+            "population int, src geometry, geom geometry, problem text, repaired boolean DEFAULT false, "
+            "parent_id bigint, parent_share float8) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(
+            "COPY import_stage (ord, code, name, slug, population, src, parent_id) FROM STDIN"
+        ) as copy:
+            for i, f in enumerate(features):
+                copy.write_row(
+                    (
+                        i,
+                        f.code,
+                        f.name,
+                        german_slug(f.name),
+                        f.population,
+                        f.wkb.hex() if f.wkb else None,
+                        parent_id,
+                    )
+                )
+        cursor.execute(
+            load(__file__, "import_prepare"),
+            {"source_srid": source_srid, "storage_srid": crs.STORAGE_SRID, "make_valid": make_valid},
+        )
+        cursor.execute("SELECT code, problem FROM import_stage WHERE problem IS NOT NULL ORDER BY ord")
+        bad = cursor.fetchall()
+        if bad:
+            raise ImportRejected(
+                f"{len(bad)} feature(s) with invalid geometry; nothing imported (--make-valid repairs them)",
+                bad,
+            )
+        cursor.execute("SELECT count(*) FROM import_stage WHERE repaired")
+        summary.repaired = cursor.fetchone()[0]
+
+        if level != Level.REGION and parent_id is None:
+            cursor.execute(load(__file__, "import_parents"), {"parent_level": level - 1})
+            cursor.execute("SELECT code FROM import_stage WHERE parent_id IS NULL ORDER BY ord")
+            orphans = [(code, f"lies in no {Level(level - 1).key}") for (code,) in cursor.fetchall()]
+            if orphans and not skip_unmatched:
+                raise ImportRejected(
+                    f"{len(orphans)} feature(s) fit no parent; nothing imported "
+                    "(--skip-unmatched imports the others)",
+                    orphans,
+                )
+            summary.rejected = len(orphans)
+            summary.problems = orphans
+
+        cursor.execute(load(__file__, "import_slugs"), {"level": int(level)})
+        cursor.execute(load(__file__, "import_upsert"), {"level": int(level)})
+        rows = cursor.fetchall()
+        summary.created = sum(1 for _, created in rows if created)
+        summary.updated = len(rows) - summary.created
+        summary.unchanged = len(features) - summary.rejected - len(rows)
+        summary.changed_ids = [area_id for area_id, _ in rows]
+        if summary.changed_ids:
+            areas_changed.send(sender=Area, area_ids=summary.changed_ids)
+    return summary
+
+
+def area_import_file(
+    path: Path | str,
+    *,
+    level: Level,
+    code_field: str,
+    name_field: str,
+    population_field: str | None = None,
+    layer: str | None = None,
+    source_srid: int | None = None,
+    parent_code: str | None = None,
+    make_valid: bool = False,
+    skip_unmatched: bool = False,
+    progress: bool | None = None,
+) -> ImportSummary:
+    """Read a file through GDAL and import it (see ``area_import``)."""
+    features, srid = read_features(
+        path,
+        code_field=code_field,
+        name_field=name_field,
+        population_field=population_field,
+        layer=layer,
+        source_srid=source_srid,
+        progress=sys.stderr.isatty() if progress is None else progress,
+    )
+    return area_import(
+        features=features,
+        source_srid=srid,
+        level=level,
+        parent_code=parent_code,
+        make_valid=make_valid,
+        skip_unmatched=skip_unmatched,
+    )

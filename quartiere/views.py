@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.shortcuts import render
+
+from quartiere.models import Area, Level
+
+
+def overview(request):
+    """``/``: the city overview map (Leaflet, vendored) with the Quartiere."""
+    city = Area.objects.filter(level=Level.CITY).order_by("id").first()
+    return render(
+        request,
+        "quartiere/overview.html",
+        {
+            "city": city,
+            "map_config": {
+                "areasUrl": "/api/areas/?level=quartier&limit=1000" + (f"&parent={city.id}" if city else ""),
+                "basemapUrl": settings.BASEMAP_URL,
+                "basemapAttribution": settings.BASEMAP_ATTRIBUTION,
+            },
+        },
+    )
