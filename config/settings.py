@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "simple_history",
     "geo",
     "quartiere",
+    "measures",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "geo.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
+        "geo.renderers.GeoJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

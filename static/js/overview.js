@@ -10,7 +10,10 @@
       var layer = L.geoJSON(collection, {
         style: { color: "#1f5f8b", weight: 2, fillOpacity: 0.08 },
         onEachFeature: function (feature, lyr) {
-          lyr.bindTooltip(feature.properties.name, { sticky: true });
+          // feature names are data: Leaflet tooltips take them as text nodes, never as HTML
+          var label = document.createElement("span");
+          label.textContent = feature.properties.name;
+          lyr.bindTooltip(label, { permanent: true, direction: "center", className: "area-label" });
         },
       }).addTo(map);
       if (collection.features.length) {
