@@ -54,6 +54,7 @@ test: venv db lint
 	@$(DB_ENV); $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv db
+	@scripts/install-system-packages mapserver-bin cgi-mapserver lighttpd wrk
 	@$(DB_ENV); $(PY) -m bench $(BENCH_ARGS)
 
 clean-db:

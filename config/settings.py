@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "geo",
     "quartiere",
     "measures",
+    "participation",
+    "planning",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +156,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^health$"]  # probes reach gunicorn directly over HTTP
 if envbool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -211,3 +214,129 @@ LOGGING = {
 # Debian's GDAL 3.6 cannot block file/network access while parsing a spatial reference. We never
 # parse user text as one: only integer EPSG codes from geo.crs.ALLOWED_SRIDS reach GDAL/PROJ.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- participation (see docs/participation.md) -------------------------------------------------
+# Anonymous writes per client: contributions, and supports/flags; "N/<k><s|m|h|d>", e.g. "5/10m".
+PARTICIPATION_ANON_WRITE_RATE = env("PARTICIPATION_ANON_WRITE_RATE", "5/10m")
+PARTICIPATION_ANON_REACTION_RATE = env("PARTICIPATION_ANON_REACTION_RATE", "60/10m")
+# This many open abuse reports hide a published contribution until a moderator has looked at it.
+PARTICIPATION_FLAG_THRESHOLD = envint("PARTICIPATION_FLAG_THRESHOLD", 3)
+# Throttling keys are an HMAC of the client IP under a key derived from this secret (default:
+# SECRET_KEY) and the current period; the key rotates every PARTICIPATION_IP_HASH_ROTATION_S seconds.
+PARTICIPATION_IP_HASH_SECRET = env("PARTICIPATION_IP_HASH_SECRET") or ""
+PARTICIPATION_IP_HASH_ROTATION_S = envint("PARTICIPATION_IP_HASH_ROTATION_S", 24 * 3600)
+PARTICIPATION_MAX_BODY_BYTES = envint("PARTICIPATION_MAX_BODY_BYTES", 16 * 1024)
+# Throttle counters must be shared by all gunicorn workers: Django's database cache, whose table
+# participation's migration creates. "default" stays whatever it is (LocMem unless configured).
+PARTICIPATION_THROTTLE_CACHE = env("PARTICIPATION_THROTTLE_CACHE", "participation")
+CACHES = globals().get("CACHES") or {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES.setdefault(
+    "participation",
+    {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "participation_cache"},
+)
+# Content-Security-Policy on HTML pages (participation.middleware), except where inline script is
+# still needed (the admin's map widgets, Swagger UI).
+MIDDLEWARE = [*MIDDLEWARE, "participation.middleware.ContentSecurityPolicyMiddleware"]
+CSP_EXEMPT_PATHS = envlist("CSP_EXEMPT_PATHS", ["/admin/", "/api/docs/"])
+# Email to a contributor who gave an address, about their own contribution only: published,
+# rejected, answered officially (participation.notifications; sent once the moderation commits).
+# Development prints the mails on the console; a deployment names its SMTP server.
+PARTICIPATION_NOTIFY = envbool("PARTICIPATION_NOTIFY", True)
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")  # or EMAIL_HOST_PASSWORD_FILE
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)  # implicit TLS, usually port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other; set one")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)  # s; a moderator's request waits at most this long
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Quartiersatlas <noreply@localhost>")
+# --- end participation ----------------------------------------------------------------------------
+
+# --- planning (see docs/priorities.md) ----------------------------------------------------------------
+# The priority index per Quartier: weights of its components (relative; they are divided by their
+# sum) and of the contribution categories in the participation demand. ``?weights=`` overrides them
+# per request (planning.priorities.parse_weights).
+PLANNING_PRIORITY_WEIGHTS = {"demand": 0.5, "supply": 0.3, "coverage": 0.2}
+PLANNING_CATEGORY_WEIGHTS = {"problem": 1.0, "idea": 0.75, "question": 0.5, "praise": 0.25}
+# A gap: normalised demand at least GAP_MIN_DEMAND and demand minus planned supply (both normalised
+# within the city) at least GAP_MIN_DIFFERENCE.
+PLANNING_GAP_MIN_DEMAND = 0.5
+PLANNING_GAP_MIN_DIFFERENCE = 0.25
+# The workspace refuses to save a drawing with more vertices than this (the API's limit is
+# MAX_GEOMETRY_VERTICES); snapping distance in screen pixels.
+PLANNING_MAX_DRAW_VERTICES = envint("PLANNING_MAX_DRAW_VERTICES", 500)
+PLANNING_SNAP_DISTANCE_PX = envint("PLANNING_SNAP_DISTANCE_PX", 15)
+# --- end planning -------------------------------------------------------------------------------------
+
+# --- WMS (geo/wms, see docs/wms.md) ---------------------------------------------------------------
+# Service metadata of the GetCapabilities document (German first, English with LANGUAGE=en) and the
+# limits checked before anything is drawn.
+WMS = {
+    "TITLE": {
+        "de": env("WMS_TITLE_DE", "Quartiersatlas – Stadtentwicklung und Beteiligung"),
+        "en": env("WMS_TITLE_EN", "Quartiersatlas – urban development and participation"),
+    },
+    "ABSTRACT": {
+        "de": env(
+            "WMS_ABSTRACT_DE",
+            "Regionen, Städte und Quartiere, Maßnahmen der Stadtentwicklung und Beiträge der "
+            "Bürgerbeteiligung (nur veröffentlichte Daten, ohne personenbezogene Angaben).",
+        ),
+        "en": env(
+            "WMS_ABSTRACT_EN",
+            "Regions, cities and Quartiere (neighbourhoods), urban development measures and contributions "
+            "from public participation (published data only, no personal data).",
+        ),
+    },
+    "KEYWORDS": envlist("WMS_KEYWORDS", ["Stadtentwicklung", "Quartier", "Beteiligung", "Leipzig-Charta"]),
+    "CONTACT": {
+        "PERSON": env("WMS_CONTACT_PERSON", ""),
+        "ORGANIZATION": env("WMS_CONTACT_ORGANIZATION", "Quartiersatlas"),
+        "POSITION": env("WMS_CONTACT_POSITION", ""),
+        "EMAIL": env("WMS_CONTACT_EMAIL", ""),
+        "PHONE": env("WMS_CONTACT_PHONE", ""),
+        "CITY": env("WMS_CONTACT_CITY", ""),
+        "COUNTRY": env("WMS_CONTACT_COUNTRY", "Deutschland"),
+    },
+    "FEES": env("WMS_FEES", "none"),
+    "ACCESS_CONSTRAINTS": env("WMS_ACCESS_CONSTRAINTS", "none"),
+    "MAX_WIDTH": envint("WMS_MAX_WIDTH", 4096),
+    "MAX_HEIGHT": envint("WMS_MAX_HEIGHT", 4096),
+    "LAYER_LIMIT": envint("WMS_LAYER_LIMIT", 10),
+    "FEATURE_COUNT_MAX": envint("WMS_FEATURE_COUNT_MAX", 50),
+    # GetFeatureInfo finds features within this many pixels of the clicked one
+    "FEATURE_INFO_TOLERANCE_PX": envint("WMS_FEATURE_INFO_TOLERANCE_PX", 4),
+    # statement_timeout of the render connections (mapnik's own, not Django's): bounds each render
+    "RENDER_TIMEOUT_MS": envint("WMS_RENDER_TIMEOUT_MS", 20_000),
+}
+# Caching: maps, legends and capabilities get ETag and Cache-Control (MAP_CACHE_CONTROL, below) like
+# the other map services; exception reports are never cached.
+# --- end WMS ----------------------------------------------------------------------------------------
+
+# --- map services: WMS, OGC API – Features, vector tiles (geo.http, docs/ogc.md) -------------------
+# Sent with every 200 of /ows, /ogc/ and /tiles/ (a 304 repeats it). Clients and caches revalidate
+# with the ETag (a hash of the layers' data versions and the request) once max-age has passed; data
+# that is withdrawn (a contribution hidden by moderation) can stay in caches that long.
+MAP_CACHE_CONTROL = env("MAP_CACHE_CONTROL", "public, max-age=60")
+# Access-Control-Allow-Origin on the map services (GET/HEAD, no credentials); empty disables CORS.
+MAP_CORS_ALLOW_ORIGIN = env("MAP_CORS_ALLOW_ORIGIN", "*")
+MAP_CORS_MAX_AGE = envint("MAP_CORS_MAX_AGE", 86_400)
+# Part of every ETag: change it to invalidate all cached map responses at once.
+MAP_ETAG_SALT = env("MAP_ETAG_SALT", "")
+# OGC API – Features: items per page by default and at most (larger limits are clamped); pages
+# above OGC_STREAM_FROM features are streamed from a server-side cursor.
+OGC_DEFAULT_LIMIT = envint("OGC_DEFAULT_LIMIT", 100)
+OGC_MAX_LIMIT = envint("OGC_MAX_LIMIT", 10_000)
+OGC_STREAM_FROM = envint("OGC_STREAM_FROM", 1_000)
+# Vector tiles: zoom levels served (and announced in TileJSON).
+TILES_MIN_ZOOM = envint("TILES_MIN_ZOOM", 0)
+TILES_MAX_ZOOM = envint("TILES_MAX_ZOOM", 22)
+# --- end map services -------------------------------------------------------------------------------

@@ -4,18 +4,32 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from geo.health import health
+from measures import api as measures_api
+from measures import budget
+from participation import api as participation_api
+from planning import api as planning_api
 from quartiere import api as quartiere_api
 
 router = DefaultRouter()
 quartiere_api.register(router)
+participation_api.register(router)
+measures_api.register(router)
+planning_api.register(router)
 
 urlpatterns = [
     path("health", health, name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/locate/", quartiere_api.locate, name="locate"),
+    path("api/budget/", budget.budget, name="budget"),
+    path("api/priorities/", planning_api.priorities, name="priorities"),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("karte/", include("participation.urls")),
+    path("ows", include("geo.wms.urls")),
+    path("ogc/", include("geo.ogc.urls")),
+    path("tiles/", include("geo.tiles.urls")),
+    path("", include("planning.urls")),  # /planung/, /quartiere/<slug>/, /bericht/
     path("", include("quartiere.urls")),
 ]

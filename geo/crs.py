@@ -31,9 +31,10 @@ def parse_srid(value: str | int) -> int:
         text = text[5:]
     if text.upper() in {"CRS:84", "CRS84", "OGC:CRS84"}:
         return WGS84
-    if not text.isdigit():
+    # ASCII only: str.isdigit() also accepts "²" (int() fails) and other scripts' digits
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(f"must be an EPSG code, one of {sorted(ALLOWED_SRIDS)}")
-    srid = int(text)
+    srid = int(text) if len(text) <= 9 else None
     if srid not in ALLOWED_SRIDS:
-        raise ValueError(f"EPSG:{srid} is not supported; use one of {sorted(ALLOWED_SRIDS)}")
+        raise ValueError(f"EPSG:{text[:20]} is not supported; use one of {sorted(ALLOWED_SRIDS)}")
     return srid

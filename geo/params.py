@@ -48,10 +48,14 @@ def integer(
     raw = params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.strip().lstrip("-").isdigit():
+    text = raw.strip()
+    digits = text.removeprefix("-")
+    # ASCII only: str.isdigit() also accepts "²", which int() rejects
+    if not (digits.isascii() and digits.isdigit()):
         raise invalid(name, f"must be an integer, not {raw[:40]!r}.")
-    value = int(raw)
-    if not lo <= value <= hi:
+    # int() refuses strings of more than 4300 digits; anything this long is out of range anyway
+    value = int(text) if len(digits) <= 20 else None
+    if value is None or not lo <= value <= hi:
         raise invalid(name, f"must be between {lo} and {hi}.")
     return value
 

@@ -1,5 +1,6 @@
 """Reads of the area hierarchy. Geometry is stored in EPSG:25832; output SRIDs come from the allow-list."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import DataError, InternalError, connection, transaction
@@ -68,8 +69,11 @@ def area_feature(*, area_id: int, out_srid: int = crs.WGS84) -> str | None:
 
 def area_locate(*, x: float, y: float, srid: int = crs.WGS84) -> list[dict]:
     """The areas containing the point (x/y in ``srid``; lon/lat for 4326), one per level, region first."""
+    # A failed transform must not abort a surrounding transaction, hence the savepoint there; in
+    # autocommit (an API request) the statement needs no BEGIN/COMMIT round trips of its own.
+    in_transaction = connection.in_atomic_block or not connection.get_autocommit()
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic() if in_transaction else nullcontext(), connection.cursor() as cursor:
             cursor.execute(
                 load(__file__, "locate"), {"x": x, "y": y, "srid": srid, "storage_srid": crs.STORAGE_SRID}
             )

@@ -158,6 +158,9 @@ def area_import(
             raise ImportRejected(f"EPSG:{source_srid} is not a CRS PostGIS knows")
         # imports of whole countries may take longer than a web request may
         cursor.execute("SET LOCAL statement_timeout = 0")
+        # ON COMMIT DROP only fires at the outermost commit: inside a caller's transaction (several
+        # imports in one transaction, a test) the previous import's table is still there.
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.import_stage")
         cursor.execute(
             "CREATE TEMP TABLE import_stage (ord int PRIMARY KEY, code text, name text, slug text, "
             "population int, src geometry, geom geometry, problem text, repaired boolean DEFAULT false, "

@@ -1,0 +1,50 @@
+"""Admin map widgets that need no CDN: vendored OpenLayers, basemap from ``settings.BASEMAP_URL``."""
+
+import shapely
+import shapely.geometry
+from django.conf import settings
+from django.contrib.gis import admin
+from django.contrib.gis.forms.widgets import OSMWidget
+from django.contrib.gis.geos import GEOSGeometry
+
+from geo import validation
+
+# Ludwigsburg; the map opens here when a geometry is still empty
+DEFAULT_LON, DEFAULT_LAT, DEFAULT_ZOOM = 9.19, 48.90, 12
+
+
+class MapWidget(OSMWidget):
+    """OSMWidget with the vendored OpenLayers and the configured basemap."""
+
+    template_name = "gis/quartiersatlas-osm.html"
+    default_lon = DEFAULT_LON
+    default_lat = DEFAULT_LAT
+    default_zoom = DEFAULT_ZOOM
+
+    class Media:
+        extend = False
+        css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
+        js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["basemap_url"] = settings.BASEMAP_URL
+        context["basemap_attribution"] = settings.BASEMAP_ATTRIBUTION
+        return context
+
+    def deserialize(self, value):
+        """The posted GeoJSON (in the map's CRS) through geo.validation's structure check, built
+        by GEOS from WKB: the text never reaches GDAL, so a ``crs`` member is never parsed."""
+        try:
+            clean = validation.clean_geojson(
+                value, srid=self.map_srid, allow_collection=True, max_vertices=validation.ADMIN_MAX_VERTICES
+            )
+            return GEOSGeometry(memoryview(shapely.to_wkb(shapely.geometry.shape(clean))), srid=self.map_srid)
+        except (ValueError, shapely.errors.ShapelyError):
+            return None
+
+
+class MapAdmin(admin.GISModelAdmin):
+    """Base for admins with geometry: the map widget above."""
+
+    gis_widget = MapWidget

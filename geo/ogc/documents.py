@@ -1,0 +1,139 @@
+"""The JSON documents of the OGC API: landing page, conformance, collections; links."""
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest
+from django.utils.translation import get_language
+
+from geo import crs, dataversion
+from geo.http import base_url
+from geo.layers import Layer
+from geo.ogc.params import CRS84, GEOJSON, HTML, JSON, STORAGE_CRS, SUPPORTED_CRS
+
+OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
+
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+]
+
+
+def href(request: HttpRequest, path: str, query: dict | None = None) -> str:
+    """Absolute URL of ``path`` (below ``/ogc``), with ``query``."""
+    url = f"{base_url(request)}/ogc{path}"
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def link(
+    request: HttpRequest, rel: str, media: str, path: str, title: str, query: dict | None = None
+) -> dict:
+    return {"rel": rel, "type": media, "title": title, "href": href(request, path, query)}
+
+
+def self_links(request: HttpRequest, path: str, fmt: str, json_type: str = JSON) -> list[dict]:
+    """``self`` and ``alternate`` for a resource offered as JSON and HTML."""
+    json_rel, html_rel = ("self", "alternate") if fmt == "json" else ("alternate", "self")
+    json_link = link(request, json_rel, json_type, path, "JSON", {"f": "json"})
+    html_link = link(request, html_rel, HTML, path, "HTML", {"f": "html"})
+    return [json_link, html_link] if fmt == "json" else [html_link, json_link]
+
+
+def landing(request: HttpRequest, fmt: str) -> dict:
+    language = get_language() or "de"
+    title = "Quartiersatlas – OGC API Features"
+    description = (
+        "Öffentliche Geodaten des Quartiersatlas: Gebietsgliederung, Maßnahmen und Beiträge der Beteiligung."
+        if language.startswith("de")
+        else "Public geodata of the Quartiersatlas: area hierarchy, measures and participation contributions."
+    )
+    return {
+        "title": title,
+        "description": description,
+        "links": [
+            *self_links(request, "/", fmt),
+            link(request, "service-desc", OPENAPI, "/api", "OpenAPI 3.0"),
+            link(request, "conformance", JSON, "/conformance", "Conformance classes"),
+            link(request, "data", JSON, "/collections", "Collections"),
+            link(
+                request,
+                "http://www.opengis.net/def/rel/ogc/1.0/conformance",
+                JSON,
+                "/conformance",
+                "Conformance classes",
+            ),
+            link(request, "http://www.opengis.net/def/rel/ogc/1.0/data", JSON, "/collections", "Collections"),
+        ],
+    }
+
+
+def conformance(request: HttpRequest, fmt: str) -> dict:
+    return {"conformsTo": CONFORMANCE, "links": self_links(request, "/conformance", fmt)}
+
+
+def collection(request: HttpRequest, layer: Layer, fmt: str, versions: dataversion.Versions) -> dict:
+    language = get_language() or "de"
+    path = f"/collections/{layer.id}"
+    extent = dataversion.layer_extent(layer, versions, crs.WGS84)
+    document = {
+        "id": layer.id,
+        "title": layer.title_in(language),
+        "description": layer.abstract_in(language),
+        "itemType": "feature",
+        "crs": [item.uri for item in SUPPORTED_CRS],
+        "storageCrs": STORAGE_CRS.uri,
+        "links": [
+            *self_links(request, path, fmt),
+            link(request, "items", GEOJSON, f"{path}/items", "Features (GeoJSON)", {"f": "json"}),
+            link(request, "items", HTML, f"{path}/items", "Features (HTML)", {"f": "html"}),
+            link(request, "collection", JSON, "/collections", "All collections"),
+        ],
+        # for clients that show attributes before the first page (not part of the standard)
+        "geometryType": layer.geometry_type,
+        "properties": dict(layer.attributes),
+        "queryables": list(layer.queryable),
+    }
+    if extent is not None:
+        document["extent"] = {"spatial": {"bbox": [[round(v, 7) for v in extent]], "crs": CRS84}}
+    return document
+
+
+def collections(request: HttpRequest, layers: list[Layer], fmt: str, versions: dataversion.Versions) -> dict:
+    return {
+        "links": self_links(request, "/collections", fmt),
+        "crs": [item.uri for item in SUPPORTED_CRS],
+        "collections": [collection(request, layer, fmt, versions) for layer in layers],
+    }
+
+
+def items_links(
+    request: HttpRequest, layer: Layer, fmt: str, *, offset: int, limit: int, returned: int, matched: int
+) -> list[dict]:
+    """self/alternate, next/prev (when there are more, or earlier, features) and collection."""
+    path = f"/collections/{layer.id}/items"
+    query = {key: request.GET[key] for key in request.GET if key not in {"f", "offset", "limit"}}
+    page = {"limit": limit, "offset": offset}
+    json_rel, html_rel = ("self", "alternate") if fmt == "json" else ("alternate", "self")
+    links = [
+        link(request, json_rel, GEOJSON, path, "GeoJSON", {**query, **page, "f": "json"}),
+        link(request, html_rel, HTML, path, "HTML", {**query, **page, "f": "html"}),
+    ]
+    media = GEOJSON if fmt == "json" else HTML
+    if offset + returned < matched:
+        following = {**query, "limit": limit, "offset": offset + limit, "f": fmt}
+        links.append(link(request, "next", media, path, "Next page", following))
+    if offset > 0:
+        previous = {**query, "limit": limit, "offset": max(offset - limit, 0), "f": fmt}
+        links.append(link(request, "prev", media, path, "Previous page", previous))
+    links.append(link(request, "collection", JSON, f"/collections/{layer.id}", "Collection"))
+    return links
+
+
+def feature_links(request: HttpRequest, layer: Layer, fid: int, fmt: str) -> list[dict]:
+    path = f"/collections/{layer.id}/items/{fid}"
+    return [
+        *self_links(request, path, fmt, GEOJSON),
+        link(request, "collection", JSON, f"/collections/{layer.id}", "Collection"),
+    ]

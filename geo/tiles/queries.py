@@ -1,0 +1,124 @@
+"""The SQL of a vector tile: ``ST_AsMVT`` over a layer's source, filtered in the storage CRS.
+
+The tile's envelope (web mercator, with the buffer) is transformed to EPSG:25832 by
+``qa_bbox_in_storage`` — an immutable function of constants, folded when the statement is planned —
+so that ``src.geom && <box>`` is an index condition on the layer's table. Geometry is simplified
+in EPSG:25832 by half a tile unit of the zoom level before it is transformed and snapped by
+``ST_AsMVTGeom``; points are not touched. Rows whose geometry vanishes in the tile (NULL from
+``ST_AsMVTGeom``) are skipped by ``ST_AsMVT`` itself: an outer ``WHERE geom IS NOT NULL`` would be
+pushed down and compute ``ST_AsMVTGeom`` twice.
+"""
+
+import functools
+import math
+
+from django.db import connection
+
+from geo import crs, dataversion
+from geo.layers import Layer
+
+EXTENT = 4096  # tile units per side (the MVT default)
+BUFFER = 64  # tile units around the tile that are kept, so that lines and labels join across tiles
+WORLD = 2 * math.pi * 6378137.0  # width of the web mercator square in metres
+ORIGIN = WORLD / 2
+# Below this tolerance (metres) simplifying is not worth a pass over the vertices.
+MIN_TOLERANCE_M = 0.5
+
+
+def tile_bounds(z: int, x: int, y: int, margin: float = 0.0) -> tuple[float, float, float, float]:
+    """The tile's envelope in EPSG:3857 (xmin, ymin, xmax, ymax), widened by ``margin`` × its size."""
+    size = WORLD / 2**z
+    xmin = -ORIGIN + x * size
+    ymax = ORIGIN - y * size
+    pad = margin * size
+    return xmin - pad, ymax - size - pad, xmin + size + pad, ymax + pad
+
+
+def tolerance(z: int) -> float:
+    """Half a tile unit at zoom ``z`` in metres of EPSG:25832 (web mercator metres shrink with
+    cos(latitude), ≈0.66 at 49° N; 0.6 keeps the tolerance on the safe side in Germany)."""
+    unit = WORLD / 2**z / EXTENT
+    value = 0.5 * unit * 0.6
+    return value if value >= MIN_TOLERANCE_M else 0.0
+
+
+def _value(name: str, kind: str) -> str:
+    column = "src." + connection.ops.quote_name(name)
+    # ST_AsMVT writes text, numbers and booleans natively; dates as ISO 8601 text, as in GeoJSON
+    if kind in {"date", "datetime"}:
+        return f"to_json({column}) #>> '{{}}' AS {connection.ops.quote_name(name)}"
+    return column
+
+
+def tile_sql(layer: Layer, z: int) -> str:
+    """The bare ``ST_AsMVT`` statement of ``layer`` at zoom ``z`` (parameters: ``tile_params``)."""
+    attributes = tuple(layer.attributes.items())
+    return _tile_sql(layer.id, layer.source, layer.geometry_type, attributes, tolerance(z) > 0)
+
+
+@functools.lru_cache(maxsize=256)
+def _tile_sql(
+    layer_id: str, source: str, geometry_type: str, attributes: tuple[tuple[str, str], ...], simplify: bool
+) -> str:
+    geom = "src.geom"
+    if geometry_type != "Point" and simplify:
+        geom = f"ST_Simplify({geom}, %(tolerance)s)"
+    columns = ", ".join(_value(name, kind) for name, kind in attributes)
+    source = source.replace("%", "%%")
+    return f"""
+SELECT ST_AsMVT(t, %(name)s, {EXTENT}, 'geom', 'id')
+FROM (
+    SELECT src.id,
+           ST_AsMVTGeom(ST_Transform({geom}, 3857),
+                        ST_MakeEnvelope(%(xmin)s, %(ymin)s, %(xmax)s, %(ymax)s, 3857),
+                        {EXTENT}, {BUFFER}, true) AS geom{", " + columns if columns else ""}
+    FROM ({source}) AS src
+    WHERE src.geom && qa_bbox_in_storage(%(bxmin)s, %(bymin)s, %(bxmax)s, %(bymax)s, 3857, {crs.STORAGE_SRID})
+) AS t
+"""
+
+
+def tile_params(layer: Layer, z: int, x: int, y: int) -> dict:
+    xmin, ymin, xmax, ymax = tile_bounds(z, x, y)
+    bxmin, bymin, bxmax, bymax = tile_bounds(z, x, y, BUFFER / EXTENT)
+    return {
+        "name": layer.id,
+        "tolerance": tolerance(z),
+        "xmin": xmin,
+        "ymin": ymin,
+        "xmax": xmax,
+        "ymax": ymax,
+        "bxmin": bxmin,
+        "bymin": bymin,
+        "bxmax": bxmax,
+        "bymax": bymax,
+    }
+
+
+def tile(layer: Layer, z: int, x: int, y: int) -> bytes:
+    """The layer's features in tile z/x/y as a Mapbox vector tile (one layer named by the layer's id,
+    feature ids from ``id``, only the layer's public attributes); empty bytes when there are none."""
+    with connection.cursor() as cursor:
+        cursor.execute(tile_sql(layer, z), tile_params(layer, z, x, y))
+        row = cursor.fetchone()
+    return bytes(row[0]) if row and row[0] is not None else b""
+
+
+def versioned_tile_sql(layer: Layer, z: int) -> str:
+    """``tile_sql`` and the layer's data version token in one statement (one round trip): the tile is
+    only built when the token differs from ``%(claimed)s`` (NULL otherwise)."""
+    return f"""
+SELECT v.token, CASE WHEN v.token = %(claimed)s THEN NULL ELSE ({tile_sql(layer, z)}) END
+FROM (SELECT {dataversion.VERSION_SQL} AS token) AS v
+"""
+
+
+def versioned_tile(layer: Layer, z: int, x: int, y: int, *, claimed: int | None) -> tuple[int, bytes | None]:
+    """(data version token, tile bytes), or (token, None) when the token equals ``claimed``: the
+    client's copy is current and the tile was not built."""
+    params = tile_params(layer, z, x, y)
+    params.update(claimed=claimed, qa_tables=dataversion.layer_tables([layer]))
+    with connection.cursor() as cursor:
+        cursor.execute(versioned_tile_sql(layer, z), params)
+        token, data = cursor.fetchone()
+    return token, (bytes(data) if data is not None else None)

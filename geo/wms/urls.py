@@ -1,0 +1,5 @@
+from django.urls import path
+
+from geo.wms import views
+
+urlpatterns = [path("", views.ows, name="ows")]

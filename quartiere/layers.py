@@ -1,0 +1,52 @@
+"""The publishable layers of the area hierarchy: ``regions``, ``cities``, ``quartiere``."""
+
+from geo.layers import Layer, Style, register
+
+ATTRIBUTES = {
+    "code": "string",
+    "name": "string",
+    "slug": "string",
+    "parent": "integer",
+    "population": "integer",
+}
+
+SOURCE = """
+SELECT a.id, a.geom, a.code, a.name, a.slug, a.parent_id AS parent, a.population
+FROM quartiere_area AS a WHERE a.level = {level}
+"""
+
+
+def register_layers() -> None:
+    for order, (layer_id, level, de, en, stroke, width) in enumerate(
+        [
+            ("regions", 1, "Regionen", "Regions", "#6b4c9a", 3.0),
+            ("cities", 2, "Städte und Gemeinden", "Cities and municipalities", "#333333", 2.5),
+            ("quartiere", 3, "Quartiere (Stadtteile)", "Quartiere (neighbourhoods)", "#1f5f8b", 1.5),
+        ]
+    ):
+        register(
+            Layer(
+                id=layer_id,
+                title={"de": de, "en": en},
+                abstract={
+                    "de": f"{de}: Grenzen, amtlicher Schlüssel, Name und Einwohnerzahl (EPSG:25832).",
+                    "en": f"{en}: boundaries, official code, name and population (EPSG:25832).",
+                },
+                geometry_type="MultiPolygon",
+                source=SOURCE.format(level=level),
+                attributes=ATTRIBUTES,
+                queryable=("code", "name", "slug", "parent"),
+                styles=(
+                    Style(
+                        name="default",
+                        title={"de": "Umrisse mit Namen", "en": "Outlines with names"},
+                        stroke=stroke,
+                        stroke_width=width,
+                        fill=None,
+                        label="name",
+                    ),
+                ),
+                tables=("quartiere_area",),
+                order=order,
+            )
+        )
