@@ -1,0 +1,178 @@
+"""Reads of measures and budget lines. Geometry is stored in EPSG:25832 and transformed by PostGIS
+into the requested output SRID (an int from the allow-list); amounts are EUR."""
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
+
+from geo import crs
+from geo.permissions import is_planner
+from geo.sql import load
+from measures.models import BudgetLine, Measure, MeasureArea
+from quartiere.selectors import FeaturePage, precision_for
+
+APPLIES = ("located", "city", "region")
+
+
+def measures_visible(user: Any) -> QuerySet[Measure]:
+    """All measures for planners; published ones for everybody else."""
+    measures = Measure.objects.all()
+    return measures if is_planner(user) else measures.filter(published=True)
+
+
+def budget_lines_visible(user: Any) -> QuerySet[BudgetLine]:
+    """Budget lines of the measures ``user`` may see."""
+    lines = BudgetLine.objects.select_related("measure")
+    return lines if is_planner(user) else lines.filter(measure__published=True)
+
+
+def measure_detail(*, user: Any, measure_id: int, out_srid: int = crs.WGS84) -> Measure | None:
+    """One visible measure with ``geom_geojson`` (GeoJSON text in ``out_srid``), its goals and its
+    area links; None when it does not exist or is hidden from ``user``."""
+    return (
+        measures_visible(user)
+        .annotate(geom_geojson=AsGeoJSON(Transform("geom", out_srid), precision=precision_for(out_srid)))
+        .prefetch_related(
+            "strategic_goals",
+            Prefetch(
+                "area_links", MeasureArea.objects.select_related("area").order_by("level", "area__name")
+            ),
+        )
+        .filter(pk=measure_id)
+        .first()
+    )
+
+
+def measure_feature_page(
+    *,
+    user: Any,
+    area_id: int | None = None,
+    inherited: bool = False,
+    city: int | None = None,
+    status: str | None = None,
+    dimension: str | None = None,
+    action_field: int | None = None,
+    published: bool | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    bbox_srid: int = crs.WGS84,
+    out_srid: int = crs.WGS84,
+    limit: int = 100,
+    offset: int = 0,
+) -> FeaturePage:
+    """Visible measures as GeoJSON features in ``out_srid``, built by PostGIS in one statement.
+
+    Filters: ``city`` (area id), ``status``, ``dimension``, ``action_field`` (through the measure's
+    strategic goals or its master plan), ``published`` (only planners see unpublished ones),
+    ``bbox`` (in ``bbox_srid``; the geometry, or for a scoped measure its scope area, intersects it).
+    With ``area_id``: the measures located in that area (property ``applies`` = ``located``, with
+    ``share``, the part of the measure in it), and with ``inherited`` also those declared for the
+    city or region above it (``applies`` = ``city`` / ``region``)."""
+    minx, miny, maxx, maxy = bbox if bbox else (None, None, None, None)
+    params = {
+        "area": area_id,
+        "inherited": inherited,
+        "all_visible": is_planner(user),
+        "published": published,
+        "city": city,
+        "status": status,
+        "dimension": dimension,
+        "action_field": action_field,
+        "minx": minx,
+        "miny": miny,
+        "maxx": maxx,
+        "maxy": maxy,
+        "bbox_srid": bbox_srid,
+        "storage_srid": crs.STORAGE_SRID,
+        "out_srid": out_srid,
+        "precision": precision_for(out_srid),
+        "limit": limit,
+        "offset": offset,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(load(__file__, "measure_features"), params)
+        matched, returned, features = cursor.fetchone()
+    return FeaturePage(matched=matched, returned=returned, features_json=features)
+
+
+HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+# bookkeeping, not content: the version is reported per record, ids and timestamps are the record's
+HISTORY_SKIPPED = {"id", "version", "created_at", "updated_at"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _m2m_ids(rows: Any) -> list[int]:
+    """The related ids of simple-history's m2m rows ([{"measure": 1, "strategicgoal": 2}, …])."""
+    return sorted(v for row in rows or [] for k, v in row.items() if k != "measure")
+
+
+def measure_history(*, measure: Measure, show_users: bool, out_srid: int = crs.WGS84) -> list[dict]:
+    """The audit trail of ``measure``, newest first: who (only if ``show_users``), when (UTC), the
+    version, and each changed field's old and new value (geometry as GeoJSON in ``out_srid``)."""
+    records = list(
+        measure.history.annotate(
+            geom_geojson=AsGeoJSON(Transform("geom", out_srid), precision=precision_for(out_srid))
+        )
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    result = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is None:
+            for field in record.tracked_fields:
+                if field.name in HISTORY_SKIPPED:
+                    continue
+                value = record.geom_geojson if field.name == "geom" else getattr(record, field.attname)
+                if value is not None and value != "" and value != []:
+                    changes.append({"field": field.name, "old": None, "new": _value(field.name, value)})
+            goals = _m2m_ids(record.strategic_goals.values("strategicgoal"))
+            if goals:
+                changes.append({"field": "strategic_goals", "old": None, "new": goals})
+        else:
+            delta = record.diff_against(previous, excluded_fields=HISTORY_SKIPPED)
+            for change in delta.changes:
+                if change.field == "geom":
+                    old, new = previous.geom_geojson, record.geom_geojson
+                elif change.field == "strategic_goals":
+                    old, new = _m2m_ids(change.old), _m2m_ids(change.new)
+                else:
+                    old, new = change.old, change.new
+                changes.append(
+                    {
+                        "field": change.field,
+                        "old": _value(change.field, old),
+                        "new": _value(change.field, new),
+                    }
+                )
+        result.append(
+            {
+                "history_id": record.history_id,
+                "date": record.history_date,
+                "type": HISTORY_TYPES.get(record.history_type, record.history_type),
+                "user": record.history_user.get_username() if show_users and record.history_user else None,
+                "version": record.version,
+                "changes": sorted(changes, key=lambda c: c["field"]),
+            }
+        )
+        previous = record
+    result.reverse()
+    return result
+
+
+def _value(field: str, value: Any) -> Any:
+    if field == "geom":
+        return json.loads(value) if isinstance(value, str) else None
+    return _plain(value)

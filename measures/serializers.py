@@ -1,0 +1,129 @@
+"""Serializers of the measures API: they parse and shape; the rules are in measures.services."""
+
+from rest_framework import serializers
+
+from geo.fields import GeometryField
+from measures.models import (
+    ActionField,
+    BudgetLine,
+    Dimension,
+    LinkKind,
+    MasterPlan,
+    Measure,
+    MeasureArea,
+    MeasureStatus,
+    Principle,
+    StrategicGoal,
+)
+from quartiere.models import Area, Level
+
+
+class ActionFieldSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActionField
+        fields = ["id", "name", "slug", "description", "position"]
+
+
+class StrategicGoalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StrategicGoal
+        fields = ["id", "action_field", "number", "title", "text"]
+
+
+class MasterPlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MasterPlan
+        fields = ["id", "title", "version", "year_adopted", "status", "action_fields"]
+
+
+class MeasureLinkSerializer(serializers.ModelSerializer):
+    """An area the measure touches (computed, read-only)."""
+
+    name = serializers.CharField(source="area.name", read_only=True)
+    level = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(LinkKind.choices, read_only=True)
+
+    class Meta:
+        model = MeasureArea
+        fields = ["area", "name", "level", "share", "kind"]
+        read_only_fields = fields
+
+    def get_level(self, link: MeasureArea) -> str:
+        return Level(link.level).key
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    """A measure with its geometry as GeoJSON in the request's CRS (?srid=, default 4326)."""
+
+    city = serializers.PrimaryKeyRelatedField(
+        queryset=Area.objects.all(), help_text="id of an area of level city"
+    )
+    scope = serializers.PrimaryKeyRelatedField(
+        queryset=Area.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="without a geometry: the city, its region or one of its Quartiere the measure applies to",
+    )
+    geom = GeometryField(allow_null=True, required=False, help_text="the measure's place (or give a scope)")
+    status = serializers.ChoiceField(MeasureStatus.choices, required=False)
+    principles = serializers.ListField(
+        child=serializers.ChoiceField(Principle.choices), required=False, max_length=len(Principle.choices)
+    )
+    dimensions = serializers.ListField(
+        child=serializers.ChoiceField(Dimension.choices), required=False, max_length=len(Dimension.choices)
+    )
+    strategic_goals = serializers.PrimaryKeyRelatedField(
+        queryset=StrategicGoal.objects.all(), many=True, required=False
+    )
+    areas = MeasureLinkSerializer(source="area_links", many=True, read_only=True)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "title",
+            "description",
+            "status",
+            "responsible_unit",
+            "start_date",
+            "end_date",
+            "principles",
+            "dimensions",
+            "strategic_goals",
+            "master_plan",
+            "city",
+            "scope",
+            "geom",
+            "published",
+            "version",
+            "created_at",
+            "updated_at",
+            "areas",
+        ]
+        read_only_fields = ["id", "version", "created_at", "updated_at", "areas"]
+
+
+class BudgetLineSerializer(serializers.ModelSerializer):
+    """An amount (EUR, two decimals, not negative) for a measure in a fiscal year."""
+
+    class Meta:
+        model = BudgetLine
+        fields = ["id", "measure", "fiscal_year", "amount", "kind", "funding", "status", "note", "version"]
+        read_only_fields = ["id", "version"]
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryRecordSerializer(serializers.Serializer):
+    """One audited write: who (planners only), when, what changed."""
+
+    history_id = serializers.IntegerField()
+    date = serializers.DateTimeField()
+    type = serializers.ChoiceField(["created", "changed", "deleted"])
+    user = serializers.CharField(allow_null=True)
+    version = serializers.IntegerField()
+    changes = ChangeSerializer(many=True)

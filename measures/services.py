@@ -1,0 +1,283 @@
+"""Writes of measures and budget lines. Every rule on them is checked here, once; views, serializers
+and the admin call these functions. Geometry arrives validated (geo.validation) in EPSG:25832."""
+
+from collections.abc import Collection, Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.gis.geos import GEOSGeometry
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from geo.crs import STORAGE_SRID
+from geo.etag import check_version
+from measures.models import (
+    MEASURE_HISTORY,
+    BudgetLine,
+    BudgetStatus,
+    FundingSource,
+    MasterPlan,
+    Measure,
+    MeasureArea,
+    MeasureStatus,
+    StrategicGoal,
+)
+from quartiere import linking
+from quartiere.models import Area, Level
+
+MEASURE_LINKS = linking.LinkTarget.for_models(Measure, MeasureArea, fk="measure", scope="scope")
+
+S = MeasureStatus
+# The allowed status changes: one step forward, or from any unfinished status to stopped.
+# done and stopped are final. Keeping the status is always allowed. A new measure may start in any
+# status (measures already under way are recorded too).
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.IDEA: frozenset({S.PLANNED, S.STOPPED}),
+    S.PLANNED: frozenset({S.DECIDED, S.STOPPED}),
+    S.DECIDED: frozenset({S.IN_PROGRESS, S.STOPPED}),
+    S.IN_PROGRESS: frozenset({S.DONE, S.STOPPED}),
+    S.DONE: frozenset(),
+    S.STOPPED: frozenset(),
+}
+
+MEASURE_FIELDS = frozenset(
+    {
+        "city",
+        "title",
+        "description",
+        "status",
+        "responsible_unit",
+        "start_date",
+        "end_date",
+        "principles",
+        "dimensions",
+        "strategic_goals",
+        "master_plan",
+        "geom",
+        "scope",
+        "published",
+    }
+)
+BUDGET_LINE_FIELDS = frozenset({"measure", "fiscal_year", "amount", "kind", "funding", "status", "note"})
+
+
+def measure_links_refresh(*, measure_ids: list[int] | None = None) -> int:
+    """Recompute the area links of the measures ``measure_ids`` (None: all measures) in PostGIS,
+    set-based (see quartiere.linking, docs/linking.md). Returns the number of link rows written."""
+    return linking.links_refresh(MEASURE_LINKS, ids=measure_ids)
+
+
+def measure_status_check(*, old: str, new: str) -> None:
+    """``ValidationError`` on ``status`` unless ``old`` → ``new`` is in ``STATUS_TRANSITIONS``."""
+    if new == old:
+        return
+    allowed = STATUS_TRANSITIONS.get(old, frozenset())
+    if new not in allowed:
+        if not allowed:
+            reason = f"a measure that is {old} cannot change its status any more"
+        else:
+            reason = f"cannot change from {old} to {new}; allowed: {', '.join(sorted(allowed))}"
+        raise ValidationError({"status": [reason]})
+
+
+def measure_check(measure: Measure, *, old_status: str | None) -> None:
+    """All rules on one (unsaved) measure; a ``ValidationError`` naming every field at fault.
+    ``old_status`` is the stored status for a change (None for a new measure). Geometry must be in
+    EPSG:25832. Sorts and de-duplicates principles and dimensions in place."""
+    errors: dict[str, list[str]] = {}
+    city: Area | None = measure.city if measure.city_id else None
+    if city is None or city.level != Level.CITY:
+        errors["city"] = ["must be an area of level city."]
+    has_geom = measure.geom is not None
+    if has_geom and measure.geom.empty:
+        errors["geom"] = ["the geometry is empty."]
+    elif has_geom and measure.geom.srid != STORAGE_SRID:
+        errors["geom"] = [f"must be in EPSG:{STORAGE_SRID} here (it is EPSG:{measure.geom.srid})."]
+    if has_geom and measure.scope_id is not None:
+        both = "give either a geometry or a scope area, not both."
+        errors.setdefault("geom", []).append(both)
+        errors["scope"] = [both]
+    elif not has_geom and measure.scope_id is None:
+        neither = "a measure needs a geometry or, without a place, a scope area."
+        errors.setdefault("geom", []).append(neither)
+        errors["scope"] = [neither]
+    elif measure.scope_id is not None and city is not None and "city" not in errors:
+        scope = measure.scope
+        if not (
+            scope.id == city.id
+            or scope.id == city.parent_id
+            or (scope.level == Level.QUARTIER and scope.parent_id == city.id)
+        ):
+            errors["scope"] = ["must be the measure's city, its region or one of the city's Quartiere."]
+    if measure.start_date and measure.end_date and measure.end_date < measure.start_date:
+        errors["end_date"] = ["must not be before the start date."]
+    if old_status is not None:
+        try:
+            measure_status_check(old=old_status, new=measure.status)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    measure.principles = sorted(set(measure.principles or []))
+    measure.dimensions = sorted(set(measure.dimensions or []))
+    try:
+        # field validators declared on the model: lengths, choices (also inside the arrays)
+        measure.full_clean(exclude=["city", "scope", "master_plan", "geom"], validate_constraints=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _measure_save(
+    measure: Measure, *, goals: Iterable[StrategicGoal] | None, user: Any, created: bool
+) -> None:
+    """Save the row and its goals as one historical record ("+" or "~") by ``user``."""
+    measure._history_user = user if user is not None and user.is_authenticated else None
+    measure.skip_history_when_saving = True
+    try:
+        measure.save()
+        if goals is not None:
+            measure.strategic_goals.set(goals)
+    finally:
+        del measure.skip_history_when_saving
+    MEASURE_HISTORY.create_historical_record(measure, "+" if created else "~")
+
+
+@transaction.atomic
+def measure_create(
+    *,
+    city: Area,
+    title: str,
+    geom: GEOSGeometry | None = None,
+    scope: Area | None = None,
+    status: str = MeasureStatus.IDEA,
+    description: str = "",
+    responsible_unit: str = "",
+    start_date: date | None = None,
+    end_date: date | None = None,
+    principles: Iterable[str] = (),
+    dimensions: Iterable[str] = (),
+    strategic_goals: Iterable[StrategicGoal] = (),
+    master_plan: MasterPlan | None = None,
+    published: bool = False,
+    user: Any = None,
+) -> Measure:
+    """Create a measure located by ``geom`` (EPSG:25832, validated) or ``scope``, and link it to the
+    areas it touches, in one transaction."""
+    measure = Measure(
+        city=city,
+        title=title,
+        geom=geom,
+        scope=scope,
+        status=status,
+        description=description,
+        responsible_unit=responsible_unit,
+        start_date=start_date,
+        end_date=end_date,
+        principles=list(principles),
+        dimensions=list(dimensions),
+        master_plan=master_plan,
+        published=published,
+    )
+    measure_check(measure, old_status=None)
+    _measure_save(measure, goals=list(strategic_goals), user=user, created=True)
+    measure_links_refresh(measure_ids=[measure.pk])
+    return measure
+
+
+@transaction.atomic
+def measure_update(
+    *, measure_id: int, expected_versions: Collection[int] | None, user: Any = None, **changes: Any
+) -> Measure:
+    """Change the fields given in ``changes`` (names from ``MEASURE_FIELDS``; geometry in EPSG:25832).
+    The row is locked first; ``StaleVersion`` unless its version is in ``expected_versions`` (None:
+    no check). Bumps the version; re-links the measure when geometry or scope changed."""
+    unknown = set(changes) - MEASURE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown measure fields: {', '.join(sorted(unknown))}")
+    measure = Measure.objects.select_for_update().get(pk=measure_id)
+    check_version(measure.version, expected_versions)
+    old_status = measure.status
+    old_place = (measure.geom.ewkb if measure.geom else None, measure.scope_id)
+    goals = changes.pop("strategic_goals", None)
+    for name, value in changes.items():
+        setattr(measure, name, list(value) if name in ("principles", "dimensions") else value)
+    measure_check(measure, old_status=old_status)
+    measure.version += 1
+    _measure_save(measure, goals=goals, user=user, created=False)
+    if (measure.geom.ewkb if measure.geom else None, measure.scope_id) != old_place:
+        measure_links_refresh(measure_ids=[measure.pk])
+    return measure
+
+
+@transaction.atomic
+def measure_delete(*, measure_id: int, expected_versions: Collection[int] | None, user: Any = None) -> None:
+    """Delete a measure with its budget lines and area links (they cascade); checked like an update."""
+    measure = Measure.objects.select_for_update().get(pk=measure_id)
+    check_version(measure.version, expected_versions)
+    measure._history_user = user if user is not None and user.is_authenticated else None
+    measure.delete()
+
+
+def _budget_line_check(line: BudgetLine) -> None:
+    # amount ≥ 0, fiscal year in range, known kinds: the validators declared on the model
+    line.full_clean(exclude=["measure"], validate_constraints=False)
+
+
+@transaction.atomic
+def budget_line_create(
+    *,
+    measure: Measure,
+    fiscal_year: int,
+    amount: Decimal,
+    kind: str,
+    funding: str = FundingSource.OWN,
+    status: str = BudgetStatus.PLANNED,
+    note: str = "",
+    user: Any = None,
+) -> BudgetLine:
+    """Add an amount (EUR) for ``measure`` in ``fiscal_year``."""
+    line = BudgetLine(
+        measure=measure,
+        fiscal_year=fiscal_year,
+        amount=amount,
+        kind=kind,
+        funding=funding,
+        status=status,
+        note=note,
+    )
+    _budget_line_check(line)
+    line._history_user = user if user is not None and user.is_authenticated else None
+    line.save()
+    return line
+
+
+@transaction.atomic
+def budget_line_update(
+    *, budget_line_id: int, expected_versions: Collection[int] | None, user: Any = None, **changes: Any
+) -> BudgetLine:
+    """Change the fields in ``changes`` (``BUDGET_LINE_FIELDS``) under a row lock, checked against
+    ``expected_versions`` like ``measure_update``; bumps the version."""
+    unknown = set(changes) - BUDGET_LINE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown budget line fields: {', '.join(sorted(unknown))}")
+    line = BudgetLine.objects.select_for_update().get(pk=budget_line_id)
+    check_version(line.version, expected_versions)
+    for name, value in changes.items():
+        setattr(line, name, value)
+    _budget_line_check(line)
+    line.version += 1
+    line._history_user = user if user is not None and user.is_authenticated else None
+    line.save()
+    return line
+
+
+@transaction.atomic
+def budget_line_delete(
+    *, budget_line_id: int, expected_versions: Collection[int] | None, user: Any = None
+) -> None:
+    line = BudgetLine.objects.select_for_update().get(pk=budget_line_id)
+    check_version(line.version, expected_versions)
+    line._history_user = user if user is not None and user.is_authenticated else None
+    line.delete()
