@@ -1,0 +1,100 @@
+from django.contrib import admin, messages
+from django.contrib.gis.admin import GISModelAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from participation import moderation
+from participation.models import Action, Consultation, Contribution, ModerationEvent, Response
+from participation.permissions import can_see_personal_data, is_moderator
+from participation.services import ParticipationError
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(SimpleHistoryAdmin, GISModelAdmin):
+    list_display = ["title", "city", "opens_at", "closes_at", "moderation", "allow_anonymous"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["measures"]
+
+
+class ResponseInline(admin.StackedInline):
+    model = Response
+    extra = 0
+    exclude = ["author"]
+
+
+def _moderate(action: str, label):
+    def run(modeladmin, request, queryset):
+        if not is_moderator(request.user):
+            modeladmin.message_user(request, _("Only moderators may do this."), messages.ERROR)
+            return
+        done = 0
+        for contribution in queryset:
+            try:
+                moderation.contribution_moderate(
+                    contribution_id=contribution.pk, action=action, actor=request.user, reason="admin"
+                )
+                done += 1
+            except ParticipationError as error:
+                modeladmin.message_user(request, f"#{contribution.pk}: {error.message}", messages.WARNING)
+        modeladmin.message_user(request, _("%(n)d contributions changed.") % {"n": done})
+
+    run.short_description = label
+    run.__name__ = f"moderate_{action}"
+    return run
+
+
+def dismiss_flags(modeladmin, request, queryset):
+    if not is_moderator(request.user):
+        modeladmin.message_user(request, _("Only moderators may do this."), messages.ERROR)
+        return
+    done = 0
+    for contribution in queryset:
+        try:
+            done += moderation.flags_dismiss(
+                contribution_id=contribution.pk, actor=request.user, note="admin"
+            )
+        except ParticipationError as error:
+            modeladmin.message_user(request, f"#{contribution.pk}: {error.message}", messages.WARNING)
+    modeladmin.message_user(request, _("%(n)d flags dismissed.") % {"n": done})
+
+
+dismiss_flags.short_description = _("Dismiss the open flags (stays published)")
+
+
+@admin.register(Contribution)
+class ContributionAdmin(GISModelAdmin):
+    """Status changes go through the moderation actions (audited), not through the form."""
+
+    list_display = ["id", "consultation", "status", "category", "origin", "created_at"]
+    list_filter = ["status", "category", "origin", "consultation"]
+    search_fields = ["text", "pseudonym"]
+    readonly_fields = ["status", "reject_reason", "version", "created_at", "author"]
+    exclude = ["delete_token_hash"]
+    inlines = [ResponseInline]
+    actions = [
+        _moderate(Action.PUBLISH, _("Publish")),
+        _moderate(Action.HIDE, _("Hide")),
+        _moderate(Action.REJECT, _("Reject (reason: admin)")),
+        dismiss_flags,
+    ]
+
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or [])
+        if not can_see_personal_data(request.user):
+            excluded.append("email")
+        return excluded
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_name", "action", "contribution_id", "from_status", "to_status", "note"]
+    list_filter = ["action"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,70 @@
+"""The publishable layer of participation: ``contributions`` — published contributions only, with
+their location generalised as their consultation says, and only public attributes: never email,
+author, the deletion token or anything about the client. The pseudonym is left out too: map services
+hand out whole layers in bulk (downloads, GetFeatureInfo), which the contributor did not sign up
+for; the participation map and API show it next to the text."""
+
+from geo.layers import Layer, Rule, Style, register
+
+CATEGORY_COLOURS = [
+    ("idea", "Idee", "idea", "#1e88e5"),
+    ("problem", "Problem", "problem", "#e53935"),
+    ("praise", "Lob", "praise", "#43a047"),
+    ("question", "Frage", "question", "#fb8c00"),
+]
+
+# The location is the published one, ``geom_public`` (the point snapped to the consultation's grid
+# when it asks for generalisation; kept by triggers, see sql/public_location.sql). It has a GiST index
+# of its own, so the services' bbox filter on ``src.geom`` uses an index, and the map shows exactly
+# the location the API publishes.
+SOURCE = """
+SELECT c.id, c.geom_public AS geom,
+       c.consultation_id AS consultation, c.category, c.origin, c.text, c.created_at AS created,
+       nullif(k.generalise_m, 0) AS generalised_m
+FROM participation_contribution AS c
+JOIN participation_consultation AS k ON k.id = c.consultation_id
+WHERE c.status = 'published'
+"""
+
+
+def register_layers() -> None:
+    register(
+        Layer(
+            id="contributions",
+            title={"de": "Beiträge der Beteiligung", "en": "Participation contributions"},
+            abstract={
+                "de": "Veröffentlichte Beiträge aus Beteiligungsverfahren: Kategorie, Herkunft (Trialog), "
+                "Text und Zeitpunkt; der Ort ist so vergröbert, wie es das Verfahren vorsieht.",
+                "en": "Published contributions to consultations: category, origin (Trialog), text and time; "
+                "the location is generalised as the consultation says.",
+            },
+            geometry_type="Point",
+            source=SOURCE,
+            attributes={
+                "consultation": "integer",
+                "category": "string",
+                "origin": "string",
+                "text": "string",
+                "created": "datetime",
+                "generalised_m": "integer",
+            },
+            queryable=("consultation", "category", "origin"),
+            styles=(
+                Style(
+                    name="by_category",
+                    title={"de": "nach Kategorie", "en": "by category"},
+                    stroke="#ffffff",
+                    stroke_width=1.0,
+                    fill="#1e88e5",
+                    fill_opacity=0.9,
+                    point_size=10,
+                    rules=tuple(
+                        Rule(label={"de": de, "en": en}, colour=colour, attribute="category", value=value)
+                        for value, de, en, colour in CATEGORY_COLOURS
+                    ),
+                ),
+            ),
+            tables=("participation_contribution", "participation_consultation"),
+            order=30,
+        )
+    )

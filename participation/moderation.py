@@ -1,0 +1,191 @@
+"""Moderators' and planners' writes: publishing, rejecting, hiding, dismissing flags, official
+responses and links to measures. Every action is one transaction and one entry in the moderation log
+(who, when, what); a stale version (``If-Match``) is refused so that two moderators never overwrite
+each other. The contributor is told by email (participation.notifications) when their contribution
+is published or rejected or gets an official response, once the transaction has committed."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from measures.models import Measure
+from participation import notifications
+from participation.models import (
+    REASON_MAX,
+    RESPONSE_MAX,
+    Action,
+    Contribution,
+    Flag,
+    Outcome,
+    Response,
+    Status,
+)
+from participation.services import (
+    Conflict,
+    NotFound,
+    ParticipationError,
+    PreconditionFailed,
+    clean_line,
+    clean_text,
+    record,
+)
+
+# action → (statuses it may start from, status it leads to)
+TRANSITIONS: dict[str, tuple[set[str], str]] = {
+    Action.PUBLISH: ({Status.PENDING, Status.REJECTED, Status.HIDDEN}, Status.PUBLISHED),
+    Action.REJECT: ({Status.PENDING, Status.PUBLISHED, Status.HIDDEN}, Status.REJECTED),
+    Action.HIDE: ({Status.PUBLISHED}, Status.HIDDEN),
+}
+
+
+def _locked(contribution_id: int, expected_version: int | None) -> Contribution:
+    contribution = Contribution.objects.select_for_update().filter(pk=contribution_id).first()
+    if contribution is None:
+        raise NotFound(_("There is no contribution with this id."))
+    if expected_version is not None and expected_version != contribution.version:
+        raise PreconditionFailed(
+            _("The contribution was changed meanwhile (version %(v)d); reload and try again.")
+            % {"v": contribution.version}
+        )
+    return contribution
+
+
+@transaction.atomic
+def contribution_moderate(
+    *, contribution_id: int, action: str, actor, reason: str = "", expected_version: int | None = None
+) -> Contribution:
+    """Publish, reject (a reason is required) or hide a contribution. Publishing also closes the
+    review of its open flags."""
+    if action not in TRANSITIONS:
+        raise ParticipationError(
+            _("Unknown action; use one of: %(actions)s.") % {"actions": ", ".join(TRANSITIONS)}, "action"
+        )
+    reason = clean_line(reason)
+    if len(reason) > REASON_MAX:
+        raise ParticipationError(_("The reason may have at most %(max)d characters.") % {"max": REASON_MAX})
+    if action == Action.REJECT and not reason:
+        raise ParticipationError(_("A rejection needs a reason."), "reason")
+    contribution = _locked(contribution_id, expected_version)
+    sources, target = TRANSITIONS[action]
+    if contribution.status not in sources:
+        raise Conflict(
+            _("A contribution that is %(status)s cannot be %(action)s.")
+            % {"status": contribution.get_status_display(), "action": Action(action).label}
+        )
+    before = contribution.status
+    contribution.status = target
+    contribution.reject_reason = reason if target == Status.REJECTED else ""
+    contribution.version += 1
+    contribution.save(update_fields=["status", "reject_reason", "version", "updated_at"])
+    if target == Status.PUBLISHED:
+        Flag.objects.filter(contribution=contribution, reviewed_at__isnull=True).update(
+            reviewed_at=timezone.now()
+        )
+    record(contribution, action, actor, from_status=before, note=reason)
+    if target == Status.PUBLISHED and before != Status.HIDDEN:
+        # restoring a hidden one after review is no news to its contributor, who was never told
+        notifications.contribution_published(contribution)
+    elif target == Status.REJECTED:
+        notifications.contribution_rejected(contribution)
+    return contribution
+
+
+@transaction.atomic
+def flags_dismiss(*, contribution_id: int, actor, note: str = "", expected_version: int | None = None) -> int:
+    """Close the review of a still published contribution's open flags: the reports were unfounded.
+    They no longer count towards hiding it (new reports by others do). Returns how many were dismissed.
+    A hidden one is restored by publishing it, which closes its flags too."""
+    note = clean_line(note)
+    if len(note) > REASON_MAX:
+        raise ParticipationError(_("The note may have at most %(max)d characters.") % {"max": REASON_MAX})
+    contribution = _locked(contribution_id, expected_version)
+    if contribution.status != Status.PUBLISHED:
+        raise Conflict(
+            _("Only the flags of a published contribution can be dismissed; this one is %(status)s.")
+            % {"status": contribution.get_status_display()}
+        )
+    dismissed = Flag.objects.filter(contribution=contribution, reviewed_at__isnull=True).update(
+        reviewed_at=timezone.now()
+    )
+    if not dismissed:
+        raise Conflict(_("This contribution has no open flags."))
+    summary = f"{dismissed} flag{'s' if dismissed != 1 else ''} dismissed"
+    record(
+        contribution,
+        Action.DISMISS_FLAGS,
+        actor,
+        from_status=contribution.status,
+        note=f"{summary}: {note}" if note else summary,
+    )
+    return dismissed
+
+
+@transaction.atomic
+def response_set(
+    *,
+    contribution_id: int,
+    text: str,
+    unit: str,
+    outcome: str,
+    actor,
+    date: dt.date | None = None,
+    measure_id: int | None = None,
+) -> Response:
+    """Create or replace the official response to a contribution. "Taken into a measure" names the
+    measure; the response is shown publicly once the contribution is published."""
+    text, unit = clean_text(text), clean_line(unit)
+    if not text:
+        raise ParticipationError(_("Please write a text."), "text")
+    if len(text) > RESPONSE_MAX:
+        raise ParticipationError(
+            _("The text may have at most %(max)d characters.") % {"max": RESPONSE_MAX}, "text"
+        )
+    if not unit or len(unit) > 200:
+        raise ParticipationError(_("Name the responsible unit (at most 200 characters)."), "unit")
+    if outcome not in Outcome.values:
+        raise ParticipationError(_("Unknown outcome."), "outcome")
+    if outcome == Outcome.MEASURE and measure_id is None:
+        raise ParticipationError(_("Name the measure the contribution was taken into."), "measure")
+    if measure_id is not None and not Measure.objects.filter(pk=measure_id).exists():
+        raise ParticipationError(_("There is no such measure."), "measure")
+    contribution = _locked(contribution_id, None)
+    response, created = Response.objects.update_or_create(
+        contribution=contribution,
+        defaults={
+            "text": text,
+            "unit": unit,
+            "outcome": outcome,
+            "date": date or timezone.localdate(),
+            "measure_id": measure_id,
+            "author": actor if actor and actor.is_authenticated else None,
+        },
+    )
+    if measure_id is not None:
+        contribution.measures.add(measure_id)
+    record(
+        contribution,
+        Action.RESPOND,
+        actor,
+        from_status=contribution.status,
+        note="created" if created else "changed",
+    )
+    notifications.response_posted(contribution, response, created=created)
+    return response
+
+
+@transaction.atomic
+def contribution_link_measures(*, contribution_id: int, measure_ids: list[int], actor) -> list[int]:
+    """Set the measures a contribution is linked to (replaces the previous links)."""
+    wanted = sorted(set(measure_ids))
+    found = set(Measure.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    missing = [m for m in wanted if m not in found]
+    if missing:
+        raise ParticipationError(
+            _("There is no measure with id %(ids)s.") % {"ids": ", ".join(map(str, missing))}, "measures"
+        )
+    contribution = _locked(contribution_id, None)
+    contribution.measures.set(wanted)
+    record(contribution, Action.LINK_MEASURES, actor, from_status=contribution.status, note=str(wanted))
+    return wanted

@@ -1,0 +1,189 @@
+"""Reads of participation. Public reads return published contributions only, never email, author or
+anything about the client. Geometry is stored in EPSG:25832; output SRIDs come from the allow-list."""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.contrib.gis.db.models.functions import Transform
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from geo import crs
+from geo.sql import load
+from participation.models import Category, Consultation, Contribution, Flag, Status, Support
+from quartiere.models import Level
+from quartiere.selectors import FeaturePage, precision_for
+
+
+def contribution_feature_page(
+    *,
+    contribution_id: int | None = None,
+    consultation_id: int | None = None,
+    category: str | None = None,
+    origin: str | None = None,
+    area_id: int | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    bbox_srid: int = crs.WGS84,
+    out_srid: int = crs.WGS84,
+    limit: int = 100,
+    offset: int = 0,
+) -> FeaturePage:
+    """Published contributions as GeoJSON features in ``out_srid``, newest first, filtered by
+    consultation, category, origin, linked area (any level) and bbox (in ``bbox_srid``). Locations
+    are generalised as the consultation says. One statement; the features are built by PostGIS."""
+    minx, miny, maxx, maxy = bbox if bbox else (None, None, None, None)
+    params = {
+        "id": contribution_id,
+        "consultation": consultation_id,
+        "category": category,
+        "origin": origin,
+        "area": area_id,
+        "minx": minx,
+        "miny": miny,
+        "maxx": maxx,
+        "maxy": maxy,
+        "bbox_srid": bbox_srid,
+        "storage_srid": crs.STORAGE_SRID,
+        "out_srid": out_srid,
+        "precision": precision_for(out_srid),
+        "limit": limit,
+        "offset": offset,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(load(__file__, "contributions_page"), params)
+        matched, returned, features = cursor.fetchone()
+    return FeaturePage(matched=matched, returned=returned, features_json=features)
+
+
+def consultation_features(*, consultation_id: int | None = None, out_srid: int = crs.WGS84) -> str:
+    """Consultations with their area as comma-separated GeoJSON features (text) in ``out_srid``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            load(__file__, "consultations"),
+            {"id": consultation_id, "out_srid": out_srid, "precision": precision_for(out_srid)},
+        )
+        return cursor.fetchone()[0]
+
+
+def consultation_current(key: str | None = None) -> Consultation | None:
+    """The consultation named by id or slug, else the open one that opened last, else the latest."""
+    qs = Consultation.objects.select_related("city")
+    if key:
+        lookup = (
+            Q(slug=key) | Q(pk=int(key)) if key.isascii() and key.isdigit() and len(key) < 18 else Q(slug=key)
+        )
+        return qs.filter(lookup).first()
+    now = timezone.now()
+    return qs.filter(opens_at__lte=now, closes_at__gt=now).order_by("-opens_at", "id").first() or qs.first()
+
+
+@dataclass(frozen=True)
+class Stats:
+    level: Level
+    consultation_id: int | None
+    areas: list[dict]
+
+
+def participation_stats(*, consultation: Consultation | None, level: Level) -> Stats:
+    """Per area of ``level``: published contributions, per 1,000 inhabitants, by category, supports.
+    One SQL statement (sql/stats.sql)."""
+    categories = consultation.categories if consultation else list(Category.values)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            load(__file__, "stats"),
+            {
+                "consultation": consultation.pk if consultation else None,
+                "city": consultation.city_id if consultation else None,
+                "level": int(level),
+                "categories": categories,
+            },
+        )
+        areas = json.loads(cursor.fetchone()[0])
+    return Stats(level=level, consultation_id=consultation.pk if consultation else None, areas=areas)
+
+
+EXPORT_COLUMNS = [
+    "id",
+    "consultation",
+    "status",
+    "reject_reason",
+    "category",
+    "origin",
+    "text",
+    "pseudonym",
+    "email",
+    "created",
+    "lon",
+    "lat",
+    "quartier",
+    "supports",
+    "open_flags",
+    "response_outcome",
+    "response_text",
+    "response_unit",
+    "response_date",
+    "measures",
+]
+
+
+def export_rows(
+    *, consultation_id: int | None, status: str | None, personal: bool
+) -> tuple[list[str], Iterator[tuple]]:
+    """Contributions for planners (column names, rows); ``email`` only when ``personal``."""
+    columns = [c for c in EXPORT_COLUMNS if personal or c != "email"]
+    params = {"consultation": consultation_id, "status": status, "personal": personal}
+    index = [EXPORT_COLUMNS.index(c) for c in columns]
+
+    def rows() -> Iterator[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(load(__file__, "export"), params)
+            while batch := cursor.fetchmany(1000):
+                for row in batch:
+                    yield tuple(row[i] for i in index)
+
+    return columns, rows()
+
+
+def export_features(*, consultation_id: int | None, status: str | None, personal: bool) -> tuple[int, str]:
+    """The same contributions as GeoJSON features (count, comma-separated text), built by PostGIS."""
+    drop = "" if personal else " - 'email'"
+    query = (
+        "SELECT count(*), coalesce(string_agg(json_build_object('type', 'Feature', 'id', e.id, "
+        "'geometry', e.geometry::json, 'properties', to_jsonb(e) - 'geometry' - 'lon' - 'lat'"
+        f"{drop})::text, ',' ORDER BY e.id), '') FROM ({load(__file__, 'export')}) AS e"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, {"consultation": consultation_id, "status": status, "personal": personal})
+        return cursor.fetchone()
+
+
+def moderation_queue(*, status: str | None = None, consultation_id: int | None = None) -> QuerySet:
+    """Contributions for moderators, oldest first, with their number of open flags and supports."""
+    qs = Contribution.objects.annotate(
+        wgs84=Transform("geom", crs.WGS84),
+        open_flags=Count("flags", filter=Q(flags__reviewed_at__isnull=True), distinct=True),
+        support_total=Count("supports", distinct=True),
+    )
+    if status:
+        qs = qs.filter(status=status)
+    else:
+        # what needs a moderator: pending ones, and hidden or published ones with open flags
+        # (published: reported, but fewer times than hide it; publish or dismiss closes them)
+        open_flag = Exists(Flag.objects.filter(contribution=OuterRef("pk"), reviewed_at__isnull=True))
+        qs = qs.filter(Q(status=Status.PENDING) | Q(open_flag, status__in=[Status.HIDDEN, Status.PUBLISHED]))
+    if consultation_id:
+        qs = qs.filter(consultation_id=consultation_id)
+    return qs.order_by("created_at", "id").distinct()
+
+
+def supported_by(*, user=None, browser: str | None = None) -> list[int]:
+    """Ids of the contributions this account or browser supports."""
+    if user and user.is_authenticated:
+        qs = Support.objects.filter(user=user)
+    elif browser:
+        qs = Support.objects.filter(browser=browser)
+    else:
+        return []
+    return sorted(qs.values_list("contribution_id", flat=True))

@@ -1,0 +1,281 @@
+// The citizens' participation map (/karte/). Everything users wrote is put into the page as TEXT
+// (textContent, setAttribute) — never as HTML — and the page's CSP forbids inline script anyway.
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("karte-config").textContent);
+  var msg = config.messages;
+  var supported = {};   // contribution id -> true, for this account or browser
+  var features = [];    // published contributions (GeoJSON features)
+  var markers = {};     // id -> L.Marker
+  var draft = null;     // the pin being placed
+  var own = L.layerGroup();
+
+  function fmt(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (_, key) { return String(values[key]); });
+  }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function day(iso) {
+    var d = new Date(iso);
+    return isNaN(d) ? "" : d.toLocaleDateString(config.lang === "en" ? "en-GB" : "de-DE");
+  }
+  function status(text) { document.getElementById("status").textContent = text; }
+  function send(method, url, body) {
+    var headers = { Accept: "application/json", "X-CSRFToken": config.csrfToken };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    return fetch(url, {
+      method: method, headers: headers, credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        var data = {};
+        try { data = text ? JSON.parse(text) : {}; } catch (e) { data = {}; }
+        return { ok: response.ok, status: response.status, data: data, response: response };
+      });
+    });
+  }
+  function errorText(result) {
+    if (result.status === 429) {
+      return fmt(msg.tooMany, { s: result.response.headers.get("Retry-After") || "60" });
+    }
+    var parts = [];
+    Object.keys(result.data || {}).forEach(function (key) {
+      var value = result.data[key];
+      parts.push(Array.isArray(value) ? value.join(" ") : String(value));
+    });
+    return parts.join(" ") || msg.error;
+  }
+
+  // --- the map -----------------------------------------------------------------------------------
+  var map = L.map("map", { keyboard: true });
+  L.tileLayer(config.basemapUrl, { maxZoom: 19, attribution: config.basemapAttribution }).addTo(map);
+  var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
+  cluster.addTo(map);
+  own.addTo(map);
+  map.setView([48.8973, 9.1916], 13);
+
+  fetch(config.areasUrl, { headers: { Accept: "application/geo+json" } })
+    .then(function (r) { return r.json(); })
+    .then(function (collection) {
+      L.geoJSON(collection, {
+        interactive: false,
+        style: { color: "#5b6775", weight: 1, fill: false, dashArray: "3 4" },
+      }).addTo(map);
+    });
+  fetch(config.consultationUrl, { headers: { Accept: "application/geo+json" } })
+    .then(function (r) { return r.json(); })
+    .then(function (feature) {
+      var outline = L.geoJSON(feature, {
+        interactive: false,
+        style: { color: "#1f5f8b", weight: 3, fillOpacity: 0.04 },
+      }).addTo(map);
+      map.fitBounds(outline.getBounds());
+    });
+
+  function icon(category, pending) {
+    return L.divIcon({
+      className: "pin pin-" + category + (pending ? " pin-pending" : ""),
+      iconSize: [20, 20],
+      iconAnchor: [10, 10],
+      popupAnchor: [0, -10],
+    });
+  }
+
+  // --- one contribution as DOM (popup and list share it) --------------------------------------------
+  function supportButton(feature) {
+    var id = feature.id;
+    var wrap = el("div", { class: "support" });
+    var count = el("span", { class: "support-count" }, fmt(msg.supports, { n: feature.properties.supports }));
+    var button = el("button", { type: "button", class: "support-button", "data-id": String(id) });
+    function paint() {
+      button.textContent = supported[id] ? msg.withdraw : msg.support;
+      button.setAttribute("aria-pressed", supported[id] ? "true" : "false");
+      count.textContent = fmt(msg.supports, { n: feature.properties.supports });
+    }
+    button.addEventListener("click", function () {
+      var url = config.createUrl + id + "/support/";
+      send(supported[id] ? "DELETE" : "POST", url).then(function (result) {
+        if (!result.ok) { status(errorText(result)); return; }
+        supported[id] = result.data.supported;
+        feature.properties.supports = result.data.supports;
+        document.querySelectorAll('.support-button[data-id="' + id + '"]').forEach(function (b) {
+          b.dispatchEvent(new CustomEvent("repaint"));
+        });
+        status(fmt(msg.supports, { n: result.data.supports }));
+      });
+    });
+    button.addEventListener("repaint", paint);
+    paint();
+    if (!config.isOpen) button.disabled = true;
+    wrap.appendChild(count);
+    wrap.appendChild(document.createTextNode(" "));
+    wrap.appendChild(button);
+    return wrap;
+  }
+
+  function reportForm(feature) {
+    var details = el("details", { class: "report" });
+    details.appendChild(el("summary", {}, msg.report));
+    var label = el("label", {}, msg.reportAsk);
+    var select = el("select");
+    Object.keys(config.flagReasons).forEach(function (key) {
+      select.appendChild(el("option", { value: key }, config.flagReasons[key]));
+    });
+    label.appendChild(select);
+    var button = el("button", { type: "button" }, msg.report);
+    button.addEventListener("click", function () {
+      send("POST", config.createUrl + feature.id + "/flag/", { reason: select.value }).then(function (result) {
+        details.replaceChildren(el("p", {}, result.ok ? msg.reported : errorText(result)));
+      });
+    });
+    details.appendChild(label);
+    details.appendChild(button);
+    return details;
+  }
+
+  function describe(feature, headingTag) {
+    var p = feature.properties;
+    var box = el("article", { class: "contribution cat-" + p.category });
+    box.appendChild(el(headingTag, { class: "contribution-head" },
+      (config.categories[p.category] || p.category) + " · " + day(p.created)));
+    box.appendChild(el("p", { class: "contribution-text" }, p.text));
+    var meta = [msg.from + " " + (p.pseudonym || msg.anonymous), config.origins[p.origin] || p.origin];
+    if (p.quartier) meta.push(p.quartier);
+    box.appendChild(el("p", { class: "note" }, meta.join(" · ")));
+    if (p.generalised_m) box.appendChild(el("p", { class: "note" }, fmt(msg.generalised, { m: p.generalised_m })));
+    box.appendChild(supportButton(feature));
+    if (p.response) {
+      var answer = el("section", { class: "response" });
+      answer.appendChild(el("h4", {}, msg.response + " (" + p.response.unit + ", " + day(p.response.date) + ")"));
+      answer.appendChild(el("p", { class: "note" }, msg.outcome + ": " + (config.outcomes[p.response.outcome] || "")));
+      answer.appendChild(el("p", { class: "contribution-text" }, p.response.text));
+      box.appendChild(answer);
+    }
+    box.appendChild(reportForm(feature));
+    return box;
+  }
+
+  // --- published contributions: markers and the list ---------------------------------------------
+  var filterCategory = document.getElementById("filter-category");
+  var filterText = document.getElementById("filter-text");
+
+  function visible(feature) {
+    var p = feature.properties;
+    var needle = filterText.value.trim().toLowerCase();
+    return (!filterCategory.value || p.category === filterCategory.value) &&
+      (!needle || p.text.toLowerCase().indexOf(needle) >= 0 ||
+        (p.quartier || "").toLowerCase().indexOf(needle) >= 0);
+  }
+
+  function render() {
+    cluster.clearLayers();
+    markers = {};
+    var list = document.getElementById("contribution-list");
+    list.replaceChildren();
+    var shown = features.filter(visible);
+    shown.forEach(function (feature) {
+      var c = feature.geometry.coordinates;
+      var label = (config.categories[feature.properties.category] || "") + ": " + feature.properties.text.slice(0, 80);
+      var marker = L.marker([c[1], c[0]], { icon: icon(feature.properties.category), title: label, alt: label });
+      marker.bindPopup(function () { return describe(feature, "h3"); }, { maxWidth: 320 });
+      markers[feature.id] = marker;
+      cluster.addLayer(marker);
+      var item = el("li");
+      item.appendChild(describe(feature, "h3"));
+      var locate = el("button", { type: "button", class: "show-on-map" }, msg.showOnMap);
+      locate.addEventListener("click", function () {
+        cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
+        document.getElementById("map").scrollIntoView({ block: "nearest" });
+      });
+      item.appendChild(locate);
+      list.appendChild(item);
+    });
+    document.getElementById("list-count").textContent = features.length
+      ? fmt(msg.count, { n: shown.length, total: features.length }) : msg.none;
+  }
+  filterCategory.addEventListener("change", render);
+  filterText.addEventListener("input", render);
+
+  Promise.all([
+    fetch(config.contributionsUrl, { headers: { Accept: "application/geo+json" } }).then(function (r) { return r.json(); }),
+    fetch(config.meUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.json(); }),
+  ]).then(function (results) {
+    features = results[0].features || [];
+    (results[1].supported || []).forEach(function (id) { supported[id] = true; });
+    render();
+  });
+
+  // --- placing a pin and sending the form -----------------------------------------------------------
+  var form = document.getElementById("contribution-form");
+  if (!form || !config.isOpen) return;
+  var text = document.getElementById("f-text");
+  var counter = document.getElementById("f-count");
+  function count() { counter.textContent = fmt(msg.chars, { n: text.value.length, max: config.textMax }); }
+  text.addEventListener("input", count);
+  count();
+
+  function place(latlng) {
+    if (draft) draft.setLatLng(latlng);
+    else draft = L.marker(latlng, { icon: icon("draft", true), keyboard: false }).addTo(map);
+    form.hidden = false;
+    document.getElementById("received").hidden = true;
+    document.getElementById("form-error").textContent = "";
+    status(msg.placed);
+    document.getElementById("f-category").focus();
+  }
+  map.on("click", function (event) { place(event.latlng); });
+  document.getElementById("use-centre").addEventListener("click", function () { place(map.getCenter()); });
+  document.getElementById("f-cancel").addEventListener("click", function () {
+    if (draft) { map.removeLayer(draft); draft = null; }
+    form.hidden = true;
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!draft) return;
+    var at = draft.getLatLng();
+    var body = {
+      consultation: config.consultation,
+      lon: Math.round(at.lng * 1e7) / 1e7,
+      lat: Math.round(at.lat * 1e7) / 1e7,
+      category: form.elements.category.value,
+      text: text.value,
+      pseudonym: form.elements.pseudonym.value,
+      email: form.elements.email.value,
+      website: form.elements.website.value,
+    };
+    var submit = form.querySelector('button[type="submit"]');
+    submit.disabled = true;
+    send("POST", config.createUrl, body).then(function (result) {
+      submit.disabled = false;
+      if (!result.ok) {
+        document.getElementById("form-error").textContent = errorText(result);
+        return;
+      }
+      map.removeLayer(draft);
+      draft = null;
+      var mine = L.marker(at, { icon: icon(body.category, result.data.status === "pending"), title: msg.pending });
+      var popup = el("article", { class: "contribution" });
+      popup.appendChild(el("h3", {}, result.data.status === "pending" ? msg.pending : msg.published));
+      popup.appendChild(el("p", { class: "contribution-text" }, body.text));
+      mine.bindPopup(popup).addTo(own);
+      form.reset();
+      count();
+      form.hidden = true;
+      document.getElementById("received-message").textContent = result.data.message;
+      var link = document.getElementById("delete-link");
+      link.textContent = result.data.delete_url;
+      link.setAttribute("href", result.data.delete_url);
+      document.getElementById("received").hidden = false;
+      status(result.data.message);
+    }, function () {
+      submit.disabled = false;
+      document.getElementById("form-error").textContent = msg.error;
+    });
+  });
+})();
