@@ -1,0 +1,163 @@
+"""The publishable layers of planning: ``focus_areas`` (published ones) and ``priorities`` (the
+priority index per Quartier with the default weights, a classed choropleth)."""
+
+from geo.layers import Layer, Rule, Style, register
+from planning.priorities import inlined_core_sql
+
+PRIORITY_COLOURS = [
+    ("high", "hoch", "high", "#c62828"),
+    ("medium", "mittel", "medium", "#f9a825"),
+    ("low", "niedrig", "low", "#2e7d32"),
+]
+
+# score classes of the choropleth (upper bounds, exclusive; the last catches the rest)
+SCORE_CLASSES = [
+    (0.2, "unter 0,2", "below 0.2", "#fff5eb"),
+    (0.4, "0,2 bis 0,4", "0.2 to 0.4", "#fdd0a2"),
+    (0.6, "0,4 bis 0,6", "0.4 to 0.6", "#fd8d3c"),
+    (0.8, "0,6 bis 0,8", "0.6 to 0.8", "#d94801"),
+    (1.000001, "0,8 und mehr", "0.8 and above", "#7f2704"),
+]
+
+
+def score_colour(score: float | None) -> str:
+    """The choropleth colour of a score (the layer's classes); grey without a score."""
+    if score is None:
+        return "#bdbdbd"
+    for upto, _de, _en, colour in SCORE_CLASSES:
+        if score < upto:
+            return colour
+    return SCORE_CLASSES[-1][3]
+
+
+FOCUS_AREAS_SOURCE = """
+SELECT f.id, f.geom, f.name, f.rationale, f.priority, array_to_string(f.dimensions, ',') AS dimensions,
+       f.time_horizon, f.city_id AS city
+FROM planning_focusarea AS f WHERE f.published
+"""
+
+
+def priorities_source() -> str:
+    """One feature per Quartier: the overall score and rank, the score of each dimension and the
+    overall components (default weights), with the Quartier's geometry."""
+    return f"""
+SELECT a.id, a.geom, a.name, a.slug, p.city, p.population, p.score, p.rank, p.score_just, p.score_green,
+       p.score_productive, p.demand_per_1000, p.budget_per_inhabitant, p.coverage, p.gaps
+FROM (
+    SELECT pr.quartier_id, max(pr.city_id) AS city, max(pr.population) AS population,
+        round(max(pr.score) FILTER (WHERE pr.dimension = 'all')::numeric, 4)::float8 AS score,
+        max(pr.rank) FILTER (WHERE pr.dimension = 'all')::int AS rank,
+        round(max(pr.score) FILTER (WHERE pr.dimension = 'just')::numeric, 4)::float8
+            AS score_just,
+        round(max(pr.score) FILTER (WHERE pr.dimension = 'green')::numeric, 4)::float8 AS score_green,
+        round(max(pr.score) FILTER (WHERE pr.dimension = 'productive')::numeric, 4)::float8
+            AS score_productive,
+        round(max(pr.demand) FILTER (WHERE pr.dimension = 'all')::numeric, 3)::float8 AS demand_per_1000,
+        round(max(pr.budget_per_inhabitant) FILTER (WHERE pr.dimension = 'all')::numeric, 2)::float8
+            AS budget_per_inhabitant,
+        round(max(pr.coverage) FILTER (WHERE pr.dimension = 'all')::numeric, 4)::float8 AS coverage,
+        coalesce(string_agg(pr.dimension, ',' ORDER BY pr.dimension) FILTER (WHERE pr.gap), '') AS gaps
+    FROM ({inlined_core_sql()}) AS pr
+    GROUP BY pr.quartier_id
+) AS p
+JOIN quartiere_area AS a ON a.id = p.quartier_id
+"""
+
+
+def register_layers() -> None:
+    register(
+        Layer(
+            id="focus_areas",
+            title={"de": "Fokusgebiete", "en": "Focus areas"},
+            abstract={
+                "de": "Räumliche Schwerpunkte der Stadtplanung mit Begründung, Priorität, Zeithorizont "
+                "und den Dimensionen der Neuen Leipzig-Charta (EPSG:25832).",
+                "en": "Spatial priorities drawn by the city's planners with rationale, priority, time "
+                "horizon and the dimensions of the New Leipzig Charter (EPSG:25832).",
+            },
+            geometry_type="MultiPolygon",
+            source=FOCUS_AREAS_SOURCE,
+            attributes={
+                "name": "string",
+                "rationale": "string",
+                "priority": "string",
+                "dimensions": "string",
+                "time_horizon": "string",
+                "city": "integer",
+            },
+            queryable=("name", "priority", "time_horizon", "city"),
+            styles=(
+                Style(
+                    name="by_priority",
+                    title={"de": "nach Priorität", "en": "by priority"},
+                    stroke="#6a1b9a",
+                    stroke_width=2.0,
+                    fill="#ab47bc",
+                    fill_opacity=0.25,
+                    label="name",
+                    rules=tuple(
+                        Rule(label={"de": de, "en": en}, colour=colour, attribute="priority", value=value)
+                        for value, de, en, colour in PRIORITY_COLOURS
+                    ),
+                ),
+            ),
+            tables=("planning_focusarea",),
+            order=15,
+        )
+    )
+    register(
+        Layer(
+            id="priorities",
+            title={"de": "Prioritätsindex der Quartiere", "en": "Priority index of the Quartiere"},
+            abstract={
+                "de": "Transparenter Prioritätsindex je Quartier (0 bis 1, innerhalb der Stadt normiert): "
+                "Beteiligungsbedarf, geplantes Angebot an Maßnahmen und Budget, Abdeckung durch "
+                "Fokusgebiete; gesamt und je Dimension (gerecht, grün, produktiv). "
+                "Methode: docs/priorities.md.",
+                "en": "Transparent priority index per Quartier (0 to 1, normalised within the city): "
+                "participation demand, planned supply of measures and budget, focus-area coverage; overall "
+                "and per dimension (just, green, productive). Method: docs/priorities.md.",
+            },
+            geometry_type="MultiPolygon",
+            source=priorities_source(),
+            attributes={
+                "name": "string",
+                "slug": "string",
+                "city": "integer",
+                "population": "integer",
+                "score": "number",
+                "rank": "integer",
+                "score_just": "number",
+                "score_green": "number",
+                "score_productive": "number",
+                "demand_per_1000": "number",
+                "budget_per_inhabitant": "number",
+                "coverage": "number",
+                "gaps": "string",
+            },
+            queryable=("name", "slug", "city", "rank"),
+            styles=(
+                Style(
+                    name="choropleth",
+                    title={"de": "Prioritätsindex (klassiert)", "en": "Priority index (classed)"},
+                    stroke="#5d4037",
+                    stroke_width=1.0,
+                    fill="#bdbdbd",
+                    fill_opacity=0.7,
+                    label="name",
+                    rules=tuple(
+                        Rule(label={"de": de, "en": en}, colour=colour, attribute="score", upto=upto)
+                        for upto, de, en, colour in SCORE_CLASSES
+                    ),
+                ),
+            ),
+            tables=(
+                "quartiere_area",
+                "planning_focusarea",
+                "measures_measure",
+                "measures_budgetline",
+                "participation_contribution",
+            ),
+            order=30,
+        )
+    )

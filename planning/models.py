@@ -1,0 +1,91 @@
+"""Focus areas (räumliche Schwerpunkte): polygons drawn by planners, linked to the areas they overlap."""
+
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from geo.crs import STORAGE_SRID
+from measures.models import Dimension
+
+NAME_MAX = 200
+RATIONALE_MAX = 5000
+
+# Kept by name so that services write one historical record after the linked measures are set
+# (a create with measures is one "+" record, not "+" then "~").
+FOCUS_AREA_HISTORY = HistoricalRecords(m2m_fields=["measures"], excluded_fields=["updated_at"])
+
+
+class Priority(models.TextChoices):
+    HIGH = "high", _("high")
+    MEDIUM = "medium", _("medium")
+    LOW = "low", _("low")
+
+
+class TimeHorizon(models.TextChoices):
+    SHORT = "short", _("short term (up to 2 years)")
+    MEDIUM = "medium", _("medium term (2 to 5 years)")
+    LONG = "long", _("long term (more than 5 years)")
+
+
+class FocusArea(models.Model):
+    """A Fokusgebiet: a (multi)polygon in EPSG:25832 that planners declare a spatial priority, with
+    its rationale, priority, Charter dimensions, time horizon and the measures that serve it."""
+
+    city = models.ForeignKey(
+        "quartiere.Area",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="focus_areas",
+        limit_choices_to={"level": 2},
+    )
+    name = models.CharField(_("name"), max_length=NAME_MAX)
+    rationale = models.TextField(_("rationale"), blank=True, max_length=RATIONALE_MAX)
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
+    )
+    dimensions = ArrayField(
+        models.CharField(max_length=20, choices=Dimension.choices),
+        verbose_name=_("dimensions"),
+        default=list,
+        blank=True,
+    )
+    time_horizon = models.CharField(
+        _("time horizon"), max_length=10, choices=TimeHorizon.choices, default=TimeHorizon.MEDIUM
+    )
+    measures = models.ManyToManyField(
+        "measures.Measure", verbose_name=_("linked measures"), blank=True, related_name="focus_areas"
+    )
+    geom = models.MultiPolygonField(_("area"), srid=STORAGE_SRID)
+    published = models.BooleanField(_("published"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    areas = models.ManyToManyField(
+        "quartiere.Area", through="FocusAreaArea", related_name="linked_focus_areas"
+    )
+    history = FOCUS_AREA_HISTORY
+
+    class Meta:
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["city", "published"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FocusAreaArea(models.Model):
+    """A focus area overlaps an area: computed in PostGIS by quartiere.linking, never edited by hand.
+    ``share`` is the part of the focus area's surface inside the area (m²/m²)."""
+
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="area_links")
+    area = models.ForeignKey("quartiere.Area", on_delete=models.CASCADE, related_name="focus_area_links")
+    level = models.PositiveSmallIntegerField()
+    share = models.FloatField()
+    kind = models.CharField(max_length=10)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["focus_area", "area"], name="focus_area_area_unique")]
+        indexes = [models.Index(fields=["area", "focus_area"])]

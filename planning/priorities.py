@@ -1,0 +1,173 @@
+"""The priority index per Quartier and the gap analysis (method: docs/priorities.md).
+
+One SQL statement per call (``sql/priorities.sql``, wrapped by ``sql/priorities_json.sql`` for the
+API); the JSON is built by PostgreSQL. Weights come from settings and may be overridden per request
+with ``?weights=demand:0.6,supply:0.2,coverage:0.2,problem:1,praise:0`` (``parse_weights``).
+"""
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from geo.sql import load
+from participation.models import Category
+
+COMPONENTS = ("demand", "supply", "coverage")
+DIMENSIONS = ("all", "just", "green", "productive")
+MAX_WEIGHT = 1000.0
+_PAIR = re.compile(r"^\s*([a-z_]{1,20})\s*[:=]\s*([^,:=]{1,30})\s*$")
+
+
+class WeightsInvalid(ValueError):
+    """``?weights=`` cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Relative weights of the three components, and of the contribution categories in the demand."""
+
+    demand: float
+    supply: float
+    coverage: float
+    categories: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "demand": self.demand,
+            "supply": self.supply,
+            "coverage": self.coverage,
+            "categories": dict(self.categories),
+        }
+
+    def sql_params(self) -> dict[str, Any]:
+        names = sorted(self.categories)
+        return {
+            "w_demand": self.demand,
+            "w_supply": self.supply,
+            "w_coverage": self.coverage,
+            "categories": names,
+            "category_weights": [self.categories[name] for name in names],
+        }
+
+
+def default_weights() -> Weights:
+    """The weights of the settings ``PLANNING_PRIORITY_WEIGHTS`` and ``PLANNING_CATEGORY_WEIGHTS``;
+    categories missing there weigh 1."""
+    components = settings.PLANNING_PRIORITY_WEIGHTS
+    categories = {c: float(settings.PLANNING_CATEGORY_WEIGHTS.get(c, 1.0)) for c in Category.values}
+    return Weights(
+        demand=float(components["demand"]),
+        supply=float(components["supply"]),
+        coverage=float(components["coverage"]),
+        categories=categories,
+    )
+
+
+def _number(key: str, text: str) -> float:
+    # ASCII digits and one dot only: float() would also take "nan", "1e400", "١" …
+    if not re.fullmatch(r"[0-9]{1,6}(\.[0-9]{1,6})?", text):
+        raise WeightsInvalid(f"the weight of {key!r} must be a number like 0.5, not {text[:30]!r}")
+    value = float(text)
+    if not (math.isfinite(value) and 0 <= value <= MAX_WEIGHT):
+        raise WeightsInvalid(f"the weight of {key!r} must lie between 0 and {MAX_WEIGHT:g}")
+    return value
+
+
+def parse_weights(raw: str | None, base: Weights | None = None) -> Weights:
+    """``base`` (default: the settings) with the weights named in ``raw`` replaced: a comma-separated
+    list of ``key:number`` pairs; keys are the components (demand, supply, coverage) and the
+    categories. Unknown or repeated keys, bad numbers and all-zero component weights are rejected."""
+    base = base or default_weights()
+    if raw is None or raw.strip() == "":
+        return base
+    if len(raw) > 400:
+        raise WeightsInvalid("is too long")
+    values = base.as_dict()
+    categories = dict(values.pop("categories"))
+    seen: set[str] = set()
+    for part in raw.split(","):
+        match = _PAIR.match(part)
+        if match is None:
+            raise WeightsInvalid(f"expected key:number pairs separated by commas, got {part.strip()[:40]!r}")
+        key, number = match.group(1), match.group(2).strip()
+        if key in seen:
+            raise WeightsInvalid(f"{key!r} is given twice")
+        seen.add(key)
+        if key in COMPONENTS:
+            values[key] = _number(key, number)
+        elif key in categories:
+            categories[key] = _number(key, number)
+        else:
+            known = ", ".join([*COMPONENTS, *sorted(categories)])
+            raise WeightsInvalid(f"unknown key {key[:20]!r}; known: {known}")
+    if values["demand"] + values["supply"] + values["coverage"] <= 0:
+        raise WeightsInvalid("at least one of demand, supply and coverage needs a weight above 0")
+    return Weights(categories=categories, **values)
+
+
+def _params(*, city: int | None, dimension: str | None, weights: Weights) -> dict[str, Any]:
+    return {
+        "city": city,
+        "dimension": dimension,
+        **weights.sql_params(),
+        "gap_min_demand": float(settings.PLANNING_GAP_MIN_DEMAND),
+        "gap_min_difference": float(settings.PLANNING_GAP_MIN_DIFFERENCE),
+    }
+
+
+def core_sql() -> str:
+    return load(__file__, "priorities")
+
+
+def priorities_json(*, city: int, dimension: str | None, weights: Weights) -> tuple[str, str]:
+    """The priority rows of the Quartiere of ``city`` (one per Quartier and dimension; ``dimension``
+    None: 'all', 'just', 'green', 'productive') and the gaps, as two JSON arrays (text) built by
+    PostgreSQL in one statement. Demand is per 1,000 inhabitants, budget in EUR per inhabitant,
+    coverage a share of the Quartier's surface (m²/m², EPSG:25832)."""
+    query = load(__file__, "priorities_json").replace("{core}", core_sql())
+    with connection.cursor() as cursor:
+        cursor.execute(query, _params(city=city, dimension=dimension, weights=weights))
+        results, gaps = cursor.fetchone()
+    return results, gaps
+
+
+def priorities(*, city: int, dimension: str | None = None, weights: Weights | None = None) -> dict[str, list]:
+    """``priorities_json`` parsed: ``{"results": [...], "gaps": [...]}`` (for pages and exports)."""
+    results, gaps = priorities_json(city=city, dimension=dimension, weights=weights or default_weights())
+    return {"results": json.loads(results), "gaps": json.loads(gaps)}
+
+
+def _literal(value: Any) -> str:
+    """A SQL literal for the values this module binds: numbers, NULL, and lists of category names."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError("not a finite number")
+        return repr(float(value)) if isinstance(value, float) else str(value)
+    if isinstance(value, list):
+        items = [_literal(v) if not isinstance(v, str) else _name(v) for v in value]
+        return "ARRAY[" + ", ".join(items) + "]"
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
+def _name(text: str) -> str:
+    if not re.fullmatch(r"[a-z_]{1,40}", text):
+        raise ValueError(f"not a plain name: {text!r}")
+    return f"'{text}'"
+
+
+def inlined_core_sql(weights: Weights | None = None) -> str:
+    """``sql/priorities.sql`` for every city with the default weights written in as literals, for the
+    map layer's source (the map services bind no parameters of ours; the result contains no ``%``)."""
+    params = _params(city=None, dimension=None, weights=weights or default_weights())
+    text = re.sub(r"%\((\w+)\)s", lambda m: _literal(params[m.group(1)]), core_sql())
+    assert "%" not in text
+    return text

@@ -1,0 +1,129 @@
+"""Reads behind the Quartier profile and the city report: a fixed number of statements per page,
+whatever the number of measures (no N+1). Amounts in EUR, surfaces in km² (EPSG:25832)."""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+from geo.sql import load
+from measures.budget import BudgetFilter, budget_summary
+from planning import priorities as prio
+from quartiere.models import Area, Level
+
+RESPONSES_SHOWN = 20
+
+
+def _rows(name: str, params: dict) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(load(__file__, name), params)
+        columns = [c.name for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def quartier_by_slug(slug: str, *, city: str | None = None) -> Area | None:
+    """The Quartier with ``slug`` (of the city with slug ``city`` when given; slugs are unique per
+    city), with its city selected."""
+    quartiere = Area.objects.select_related("parent").filter(level=Level.QUARTIER, slug=slug)
+    if city:
+        quartiere = quartiere.filter(parent__slug=city)
+    return quartiere.order_by("parent_id", "id").first()
+
+
+def default_city(key: str | None = None) -> Area | None:
+    """The city named by id or slug, else the first city."""
+    cities = Area.objects.filter(level=Level.CITY)
+    if key:
+        if key.isascii() and key.isdigit() and len(key) <= 18:
+            return cities.filter(pk=int(key)).first()
+        return cities.filter(slug=key[:200]).order_by("id").first()
+    return cities.order_by("id").first()
+
+
+@dataclass
+class Profile:
+    quartier: Area
+    indicators: dict[str, dict[str, Any]]  # "quartier" / "city" → values
+    measures: list[dict]
+    budget_by_year: list[dict]
+    contributions_by_category: list[dict]
+    responses: list[dict]
+    priorities: list[dict]  # the Quartier's rows of the city's priority index, one per dimension
+
+
+def quartier_profile(quartier: Area) -> Profile:
+    """Everything the profile page shows about ``quartier`` (its city selected): four statements."""
+    params = {"quartier": quartier.pk, "responses": RESPONSES_SHOWN}
+    indicators = {row.pop("scope"): row for row in _rows("profile_indicators", params)}
+    with connection.cursor() as cursor:
+        cursor.execute(load(__file__, "profile_measures"), params)
+        measures, budget = cursor.fetchone()
+        cursor.execute(load(__file__, "profile_contributions"), params)
+        by_category, responses = cursor.fetchone()
+    ranking = prio.priorities(city=quartier.parent_id)["results"]
+    return Profile(
+        quartier=quartier,
+        indicators=indicators,
+        measures=json.loads(measures),
+        budget_by_year=json.loads(budget),
+        contributions_by_category=json.loads(by_category),
+        responses=json.loads(responses),
+        priorities=[row for row in ranking if row["quartier"]["id"] == quartier.pk],
+    )
+
+
+@dataclass
+class Report:
+    city: Area
+    priorities: list[dict]
+    gaps: list[dict]
+    budget_by_year: dict
+    budget_by_dimension: dict
+    budget_by_funding: dict
+
+
+def city_report(city: Area) -> Report:
+    """The city report: the priority index with gaps, and budget sums by year, dimension and funding
+    source (measures.budget, the rule of docs/budget.md)."""
+    index = prio.priorities(city=city.pk)
+    filters = BudgetFilter(city=city.pk)
+    return Report(
+        city=city,
+        priorities=index["results"],
+        gaps=index["gaps"],
+        budget_by_year=budget_summary(filters=filters, group_by="year"),
+        budget_by_dimension=budget_summary(filters=filters, group_by="dimension"),
+        budget_by_funding=budget_summary(filters=filters, group_by="funding"),
+    )
+
+
+def city_report_priorities(city: Area) -> list[dict]:
+    """The city's priority rows (all dimensions, default weights) for the maps and downloads."""
+    return prio.priorities(city=city.pk)["results"]
+
+
+def wide_priorities(rows: list[dict]) -> dict[int, dict[str, Any]]:
+    """The priority rows by Quartier id as flat attributes: the 'all' components and, per dimension,
+    score, rank and gap (for the map layer of the report and the GeoJSON/GeoPackage export)."""
+    wide: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        q = row["quartier"]
+        attrs = wide.setdefault(
+            q["id"], {"name": q["name"], "slug": q["slug"], "population": q["population"]}
+        )
+        d = row["dimension"]
+        attrs[f"score_{d}"] = row["score"]
+        attrs[f"rank_{d}"] = row["rank"]
+        attrs[f"gap_{d}"] = row["gap"]
+        if d == "all":
+            c = row["components"]
+            attrs.update(
+                contributions=c["demand"]["contributions"],
+                demand_per_1000=c["demand"]["per_1000"],
+                measures=c["supply"]["measures"],
+                budget_eur=c["supply"]["budget_eur"],
+                budget_per_inhabitant=c["supply"]["budget_per_inhabitant"],
+                coverage=c["coverage"]["share"],
+            )
+    return wide

@@ -1,0 +1,63 @@
+"""Serializers of the planning API: they parse and shape; the rules are in planning.services."""
+
+from rest_framework import serializers
+
+from geo.fields import GeometryField
+from measures.models import Dimension, Measure
+from planning.models import FocusArea, FocusAreaArea, Priority, TimeHorizon
+from quartiere.models import Area, Level
+
+
+class FocusAreaLinkSerializer(serializers.ModelSerializer):
+    """An area the focus area overlaps (computed, read-only); ``share`` of its surface in it."""
+
+    name = serializers.CharField(source="area.name", read_only=True)
+    level = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FocusAreaArea
+        fields = ["area", "name", "level", "share"]
+        read_only_fields = fields
+
+    def get_level(self, link: FocusAreaArea) -> str:
+        return Level(link.level).key
+
+
+class FocusAreaSerializer(serializers.ModelSerializer):
+    """A focus area with its polygon as GeoJSON in the request's CRS (?srid=, default 4326)."""
+
+    city = serializers.PrimaryKeyRelatedField(
+        queryset=Area.objects.all(), help_text="id of an area of level city"
+    )
+    geom = GeometryField(
+        types=("Polygon", "MultiPolygon"), help_text="the focus area (Polygon or MultiPolygon)"
+    )
+    priority = serializers.ChoiceField(Priority.choices, required=False)
+    time_horizon = serializers.ChoiceField(TimeHorizon.choices, required=False)
+    dimensions = serializers.ListField(
+        child=serializers.ChoiceField(Dimension.choices), required=False, max_length=len(Dimension.choices)
+    )
+    measures = serializers.PrimaryKeyRelatedField(
+        queryset=Measure.objects.all(), many=True, required=False, help_text="ids of the measures serving it"
+    )
+    areas = FocusAreaLinkSerializer(source="area_links", many=True, read_only=True)
+
+    class Meta:
+        model = FocusArea
+        fields = [
+            "id",
+            "name",
+            "rationale",
+            "priority",
+            "dimensions",
+            "time_horizon",
+            "measures",
+            "city",
+            "geom",
+            "published",
+            "version",
+            "created_at",
+            "updated_at",
+            "areas",
+        ]
+        read_only_fields = ["id", "version", "created_at", "updated_at", "areas"]

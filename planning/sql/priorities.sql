@@ -1,0 +1,129 @@
+-- The priority index per Quartier and Charter dimension (just, green, productive, and 'all'), one row
+-- per (Quartier, dimension); see docs/priorities.md, which this file implements. Geometry is in the
+-- storage CRS (EPSG:25832, metres). Parameters are bound (or, for the map layer, inlined as literals
+-- by planning.priorities); %(city)s NULL means every city, each normalised on its own.
+WITH quartier AS (
+    SELECT a.id, a.parent_id AS city_id, a.name, a.slug, a.population, a.geom, ST_Area(a.geom) AS area_m2
+    FROM quartiere_area AS a
+    WHERE a.level = 3 AND (%(city)s::bigint IS NULL OR a.parent_id = %(city)s::bigint)
+),
+wanted AS (
+    SELECT d.dimension
+    FROM unnest(ARRAY['all', 'just', 'green', 'productive']) WITH ORDINALITY AS d (dimension, ord)
+    WHERE %(dimension)s::text IS NULL OR d.dimension = %(dimension)s::text
+),
+-- the Quartiere as an array: link rows are then found by their area index (a join with the CTE lets the
+-- planner prefer a full scan of the link tables)
+quartier_ids AS (
+    SELECT ARRAY(SELECT id FROM quartier) AS ids
+),
+category_weight AS (
+    SELECT w.category, w.weight
+    FROM unnest(%(categories)s::text[], %(category_weights)s::float8[]) AS w (category, weight)
+),
+-- participation demand: published contributions linked to the Quartier (share: 1, ½ on a boundary),
+-- weighted by category; the same in every dimension (contributions carry no dimension)
+demand AS (
+    SELECT l.area_id, sum(l.share) AS contributions, sum(l.share * w.weight) AS weighted
+    FROM participation_contributionarea AS l
+    JOIN participation_contribution AS c ON c.id = l.contribution_id AND c.status = 'published'
+    JOIN category_weight AS w ON w.category = c.category
+    WHERE l.area_id = ANY ((SELECT ids FROM quartier_ids)::bigint[]) AND l.level = 3
+    GROUP BY l.area_id
+),
+-- planned supply: published measures located in the Quartier (by geometry, with their share, or by a
+-- declared Quartier scope, share 1) and their budget (all lines, EUR) times that share
+located AS (
+    SELECT l.area_id, l.measure_id, l.share, m.dimensions
+    FROM measures_measurearea AS l
+    JOIN measures_measure AS m ON m.id = l.measure_id AND m.published
+    WHERE l.area_id = ANY ((SELECT ids FROM quartier_ids)::bigint[]) AND l.level = 3 AND l.share > 0
+),
+money AS (
+    SELECT b.measure_id, sum(b.amount) AS amount
+    FROM measures_budgetline AS b
+    WHERE b.measure_id IN (SELECT measure_id FROM located)
+    GROUP BY b.measure_id
+),
+supply AS (
+    SELECT x.area_id, w.dimension, sum(x.share) AS measures, sum(x.share * coalesce(mo.amount, 0)) AS budget
+    FROM located AS x
+    JOIN wanted AS w ON w.dimension = 'all' OR w.dimension = ANY (x.dimensions)
+    LEFT JOIN money AS mo ON mo.measure_id = x.measure_id
+    GROUP BY x.area_id, w.dimension
+),
+-- focus-area coverage: the share of the Quartier's surface covered by published focus areas of the
+-- dimension; one focus area covers share × its area, several are unioned first (no double counting)
+covering AS (
+    SELECT l.area_id, w.dimension, count(*) AS n, sum(l.share * ST_Area(f.geom)) AS single_m2,
+           ST_Union(f.geom) AS united
+    FROM planning_focusareaarea AS l
+    JOIN planning_focusarea AS f ON f.id = l.focus_area_id AND f.published
+    JOIN wanted AS w ON w.dimension = 'all' OR w.dimension = ANY (f.dimensions)
+    WHERE l.area_id = ANY ((SELECT ids FROM quartier_ids)::bigint[]) AND l.level = 3 AND l.share > 0
+    GROUP BY l.area_id, w.dimension
+),
+coverage AS (
+    SELECT c.area_id, c.dimension,
+           least(1.0, CASE WHEN c.n = 1 THEN c.single_m2
+                           ELSE ST_Area(ST_Intersection(c.united, q.geom)) END / nullif(q.area_m2, 0)) AS share
+    FROM covering AS c
+    JOIN quartier AS q ON q.id = c.area_id
+),
+raw AS (
+    SELECT q.id AS quartier_id, q.city_id, q.name, q.slug, q.population, q.area_m2, w.dimension,
+           coalesce(d.contributions, 0) AS contributions,
+           coalesce(d.weighted, 0) AS weighted_contributions,
+           CASE WHEN q.population > 0 THEN 1000.0 * coalesce(d.weighted, 0) / q.population END AS demand,
+           coalesce(s.measures, 0) AS measures,
+           coalesce(s.budget, 0) AS budget,
+           CASE WHEN q.population > 0 THEN 1000.0 * coalesce(s.measures, 0) / q.population END
+               AS measures_per_1000,
+           CASE WHEN q.population > 0 THEN coalesce(s.budget, 0)::float8 / q.population END
+               AS budget_per_inhabitant,
+           coalesce(cv.share, 0) AS coverage
+    FROM quartier AS q
+    CROSS JOIN wanted AS w
+    LEFT JOIN demand AS d ON d.area_id = q.id
+    LEFT JOIN supply AS s ON s.area_id = q.id AND s.dimension = w.dimension
+    LEFT JOIN coverage AS cv ON cv.area_id = q.id AND cv.dimension = w.dimension
+),
+-- min-max normalisation within the city and dimension: (x - min) / (max - min), 0 when all are equal;
+-- Quartiere without population have no per-inhabitant values and take no part
+normalised AS (
+    SELECT r.*,
+        coalesce((r.demand - min(r.demand) OVER c)
+                 / nullif(max(r.demand) OVER c - min(r.demand) OVER c, 0), 0) AS demand_norm,
+        coalesce((r.measures_per_1000 - min(r.measures_per_1000) OVER c)
+                 / nullif(max(r.measures_per_1000) OVER c - min(r.measures_per_1000) OVER c, 0), 0)
+            AS measures_norm,
+        coalesce((r.budget_per_inhabitant - min(r.budget_per_inhabitant) OVER c)
+                 / nullif(max(r.budget_per_inhabitant) OVER c - min(r.budget_per_inhabitant) OVER c, 0), 0)
+            AS budget_norm,
+        coalesce((r.coverage - min(r.coverage) OVER c)
+                 / nullif(max(r.coverage) OVER c - min(r.coverage) OVER c, 0), 0) AS coverage_norm
+    FROM raw AS r
+    WINDOW c AS (PARTITION BY r.city_id, r.dimension)
+),
+scored AS (
+    SELECT n.*,
+        (n.measures_norm + n.budget_norm) / 2 AS supply_norm,
+        CASE WHEN n.population > 0 THEN
+            (%(w_demand)s::float8 * n.demand_norm
+             + %(w_supply)s::float8 * (1 - (n.measures_norm + n.budget_norm) / 2)
+             + %(w_coverage)s::float8 * n.coverage_norm)
+            / (%(w_demand)s::float8 + %(w_supply)s::float8 + %(w_coverage)s::float8)
+        END AS score
+    FROM normalised AS n
+)
+SELECT s.quartier_id, s.city_id, s.name, s.slug, s.population, s.area_m2, s.dimension,
+       s.contributions, s.weighted_contributions, s.demand, s.measures, s.budget, s.measures_per_1000,
+       s.budget_per_inhabitant, s.coverage, s.demand_norm, s.measures_norm, s.budget_norm, s.supply_norm,
+       s.coverage_norm, s.score,
+       CASE WHEN s.score IS NOT NULL
+            THEN rank() OVER (PARTITION BY s.city_id, s.dimension ORDER BY s.score DESC NULLS LAST) END AS rank,
+       -- a gap: high demand, low planned supply (both normalised within the city)
+       coalesce(s.population > 0 AND s.demand_norm >= %(gap_min_demand)s::float8
+                AND s.demand_norm - s.supply_norm >= %(gap_min_difference)s::float8, false) AS gap,
+       s.demand_norm - s.supply_norm AS gap_size
+FROM scored AS s

@@ -1,0 +1,21 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from planning import views
+
+app_name = "planning"
+
+urlpatterns = [
+    path("planung/", views.workspace, name="workspace"),
+    path(
+        "planung/anmelden/",
+        auth_views.LoginView.as_view(template_name="planning/login.html"),
+        name="login",
+    ),
+    path("planung/abmelden/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("quartiere/<slug:slug>/", views.profile, name="profile"),
+    path("quartiere/<slug:slug>/karte.js", views.profile_map_js, name="profile-map"),
+    path("bericht/", views.report, name="report"),
+    path("bericht/karten.js", views.report_maps_js, name="report-maps"),
+    path("bericht/daten.<str:fmt>", views.report_download, name="report-download"),
+]

@@ -1,0 +1,338 @@
+"""Pages: the planners' workspace ``/planung/``, the Quartier profile ``/quartiere/<slug>/`` and the
+city report ``/bericht/`` with its downloads. No inline script: configuration travels in
+``json_script`` blocks, folium's maps come as external scripts from this origin (planning.maps)."""
+
+import json
+
+import folium
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from geo.permissions import is_planner
+from measures.models import ActionField, Dimension, MeasureStatus
+from measures.selectors import measure_feature_page
+from participation.models import Category, Outcome
+from participation.selectors import contribution_feature_page
+from planning import exports, maps, reports
+from planning.models import Priority, TimeHorizon
+from planning.selectors import focus_area_feature_page
+from quartiere.models import Level
+from quartiere.selectors import area_feature, area_feature_page
+
+MAP_FEATURE_LIMIT = 5000
+
+# Labels of measures' choices shown on these pages; measures has no German catalog yet, so planning's
+# carries them (gettext catalogs are shared by all apps).
+CATALOG_EXTRAS = (
+    gettext_noop("just"),
+    gettext_noop("green"),
+    gettext_noop("productive"),
+    gettext_noop("idea"),
+    gettext_noop("planned"),
+    gettext_noop("decided"),
+    gettext_noop("in progress"),
+    gettext_noop("done"),
+    gettext_noop("stopped"),
+    gettext_noop("own funds"),
+    gettext_noop("grant"),
+    gettext_noop("complementary funds"),
+    gettext_noop("outside the Quartiere"),
+)
+
+
+def _workspace_messages() -> dict[str, str]:
+    """The strings workspace.js shows, translated on the server."""
+    return {
+        "saved": _("Saved."),
+        "deleted": _("Deleted."),
+        "conflict": _(
+            "Someone else changed this in the meantime. Your drawing is kept on the map: reload the current "
+            "version to compare, then save again."
+        ),
+        "reloadCurrent": _("Load the current version"),
+        "tooManyVertices": _("The drawing has %(n)s vertices; at most %(max)s are allowed. Simplify it."),
+        "error": _("Saving failed: %(reason)s"),
+        "confirmDelete": _("Delete this object?"),
+        "nameRequired": _("Please give the focus area a name."),
+        "selectToEdit": _("Click an object on the map to edit it, or draw a new one."),
+        "newFocusArea": _("New focus area"),
+        "newMeasureGeometry": _("Geometry for measure"),
+        "noScore": _("no score"),
+        "score": _("Priority score"),
+        "layerQuartiere": _("Quartiere"),
+        "layerPriorities": _("Priority index"),
+        "layerContributions": _("Published contributions"),
+        "layerMeasures": _("Measures"),
+        "layerFocusAreas": _("Focus areas"),
+    }
+
+
+@never_cache
+@login_required(login_url="planning:login")
+def workspace(request):
+    """``/planung/``: Leaflet + Geoman drawing of focus areas and measure geometries (planners only)."""
+    if not is_planner(request.user):
+        raise PermissionDenied(_("The workspace is for the planners' group."))
+    city = reports.default_city(request.GET.get("stadt"))
+    config = {
+        "city": city.pk if city else None,
+        "areasUrl": reverse("area-list") + f"?level=quartier&limit=1000&parent={city.pk if city else 0}",
+        "measuresUrl": reverse("measure-list") + f"?limit=1000&city={city.pk if city else 0}",
+        "focusAreasUrl": reverse("focus-area-list") + f"?limit=1000&city={city.pk if city else 0}",
+        "focusAreaCreateUrl": reverse("focus-area-list"),
+        "contributionsUrl": reverse("contribution-list") + "?limit=1000",
+        "prioritiesUrl": reverse("priorities") + f"?city={city.pk if city else 0}",
+        "basemapUrl": settings.BASEMAP_URL,
+        "basemapAttribution": settings.BASEMAP_ATTRIBUTION,
+        "csrfToken": get_token(request),
+        "maxVertices": settings.PLANNING_MAX_DRAW_VERTICES,
+        "snapDistance": settings.PLANNING_SNAP_DISTANCE_PX,
+        "messages": _workspace_messages(),
+        "lang": request.LANGUAGE_CODE,
+    }
+    return render(
+        request,
+        "planning/workspace.html",
+        {
+            "city": city,
+            "workspace_config": config,
+            "dimensions": Dimension.choices,
+            "statuses": MeasureStatus.choices,
+            "priorities": Priority.choices,
+            "horizons": TimeHorizon.choices,
+            "action_fields": ActionField.objects.order_by("position", "name"),
+        },
+    )
+
+
+def _quartier_or_404(slug: str, request) -> "reports.Area":
+    quartier = reports.quartier_by_slug(slug, city=request.GET.get("stadt"))
+    if quartier is None:
+        raise Http404(_("There is no Quartier with this name."))
+    return quartier
+
+
+@require_safe
+def profile(request, slug: str):
+    """``/quartiere/<slug>/``: the Quartier profile, part of the report (printable)."""
+    quartier = _quartier_or_404(slug, request)
+    data = reports.quartier_profile(quartier)
+    years = sorted({row["year"] for row in data.budget_by_year})
+    dims = [*Dimension.values, "none"]
+    labels = {**{d.value: str(d.label) for d in Dimension}, "none": _("no dimension")}
+    chart = {
+        "years": years,
+        "series": [
+            {
+                "key": d,
+                "label": labels[d],
+                "values": [
+                    sum(
+                        float(r["amount"])
+                        for r in data.budget_by_year
+                        if r["year"] == y and r["dimension"] == d
+                    )
+                    for y in years
+                ],
+            }
+            for d in dims
+            if any(r["dimension"] == d for r in data.budget_by_year)
+        ],
+        "currency": "EUR",
+        "title": _("Budget per fiscal year by dimension (EUR, the Quartier's share)"),
+    }
+    statuses = dict(MeasureStatus.choices)
+    categories = dict(Category.choices)
+    outcomes = dict(Outcome.choices)
+    for measure in data.measures:
+        measure["status_label"] = statuses.get(measure["status"], measure["status"])
+        measure["dimension_labels"] = ", ".join(str(labels.get(d, d)) for d in measure["dimensions"])
+    for row in data.contributions_by_category:
+        row["label"] = categories.get(row["category"], row["category"])
+    for row in data.responses:
+        row["outcome_label"] = outcomes.get(row["outcome"], row["outcome"])
+        row["category_label"] = categories.get(row["category"], row["category"])
+    for row in data.priorities:
+        row["dimension_label"] = _("overall") if row["dimension"] == "all" else labels[row["dimension"]]
+    return render(
+        request,
+        "planning/profile.html",
+        {
+            "quartier": quartier,
+            "city": quartier.parent,
+            "p": data,
+            "q": data.indicators.get("quartier", {}),
+            "c": data.indicators.get("city", {}),
+            "chart": chart,
+            "map_id": "map_quartier",
+            "map_script": reverse("planning:profile-map", args=[quartier.slug]) + _city_query(request),
+            "map_assets": maps.render(maps.base_map("quartier")),
+        },
+    )
+
+
+def _city_query(request) -> str:
+    city = request.GET.get("stadt")
+    return f"?stadt={city}" if city else ""
+
+
+def _js(script: str) -> HttpResponse:
+    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_safe
+def profile_map_js(request, slug: str):
+    """The folium map of the profile as a script: the Quartier, its measures, focus areas and published
+    contributions (generalised where the consultation says so)."""
+    quartier = _quartier_or_404(slug, request)
+    fmap = maps.base_map("quartier")
+    outline = maps.add_layer(
+        fmap,
+        area_feature(area_id=quartier.pk) or "",
+        name=quartier.name,
+        style=maps.STYLE["quartier"],
+        fields=["name"],
+        aliases=[_("Quartier")],
+    )
+    focus = focus_area_feature_page(user=None, area=quartier.pk, limit=MAP_FEATURE_LIMIT)
+    maps.add_layer(
+        fmap,
+        focus.features_json,
+        name=_("Focus areas"),
+        style=maps.STYLE["focus_area"],
+        fields=["name", "priority"],
+        aliases=[_("Focus area"), _("Priority")],
+    )
+    measures = measure_feature_page(user=None, area_id=quartier.pk, limit=MAP_FEATURE_LIMIT)
+    maps.add_layer(
+        fmap,
+        measures.features_json,
+        name=_("Measures"),
+        style=maps.STYLE["measure"],
+        fields=["title", "status"],
+        aliases=[_("Measure"), _("Status")],
+        points=True,
+    )
+    contributions = contribution_feature_page(area_id=quartier.pk, limit=MAP_FEATURE_LIMIT)
+    maps.add_layer(
+        fmap,
+        contributions.features_json,
+        name=_("Contributions"),
+        style={"color": "#263238", "fillColor": "#fb8c00", "weight": 1, "fillOpacity": 0.9},
+        fields=["category"],
+        aliases=[_("Category")],
+        points=True,
+    )
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    maps.fit(fmap, outline)
+    return _js(maps.render(fmap).script)
+
+
+def _report_city(request):
+    city = reports.default_city(request.GET.get("stadt"))
+    if city is None:
+        raise Http404(_("There is no city yet."))
+    return city
+
+
+@require_safe
+def report(request):
+    """``/bericht/``: the city report (priority choropleths, priorities and gaps, budget)."""
+    city = _report_city(request)
+    data = reports.city_report(city)
+    labels = {"all": _("overall"), **{d.value: str(d.label) for d in Dimension}}
+    for row in [*data.priorities, *data.gaps]:
+        row["dimension_label"] = labels[row["dimension"]]
+    by_dimension = {d: [r for r in data.priorities if r["dimension"] == d] for d in labels}
+    query = f"?stadt={city.pk}"
+    chart = {
+        "years": [g["year"] for g in data.budget_by_year["groups"]],
+        "series": [
+            {"key": "investment", "label": _("investment"), "values": []},
+            {"key": "maintenance", "label": _("maintenance"), "values": []},
+            {"key": "operating", "label": _("operating"), "values": []},
+        ],
+        "title": _("Budget per fiscal year by kind (EUR)"),
+    }
+    for group in data.budget_by_year["groups"]:
+        for series in chart["series"]:
+            series["values"].append(float(group["by_kind"][series["key"]]))
+    return render(
+        request,
+        "planning/report.html",
+        {
+            "city": city,
+            "r": data,
+            "tables": [(labels[d], rows) for d, rows in by_dimension.items()],
+            "dimension_maps": [(f"map_priority_{d}", labels[d]) for d in labels],
+            "map_script": reverse("planning:report-maps") + query,
+            "map_assets": maps.render(maps.base_map("priority_all")),
+            "downloads": [
+                (fmt, reverse("planning:report-download", args=[fmt]) + query)
+                for fmt in ("csv", "geojson", "gpkg")
+            ],
+            "chart": chart,
+            "weights": json.dumps(settings.PLANNING_PRIORITY_WEIGHTS),
+        },
+    )
+
+
+@require_safe
+def report_maps_js(request):
+    """The report's four priority choropleths (overall, just, green, productive) as one script."""
+    city = _report_city(request)
+    rows = reports.city_report_priorities(city)
+    page = area_feature_page(level=Level.QUARTIER, parent=city.pk, limit=1_000_000)
+    wide = reports.wide_priorities(rows)
+    labels = {"all": _("overall"), **{d.value: str(d.label) for d in Dimension}}
+    scripts = []
+    for dimension, label in labels.items():
+        collection = json.loads('{"type":"FeatureCollection","features":[' + page.features_json + "]}")
+        for feature in collection["features"]:
+            feature["properties"] = dict(wide.get(feature["id"], {"name": feature["properties"]["name"]}))
+        fmap = maps.base_map(f"priority_{dimension}")
+        layer = maps.choropleth_layer(
+            fmap,
+            collection,
+            score_field=f"score_{dimension}",
+            name=label,
+            fields=["label", "score_text"],
+            aliases=[_("Quartier"), _("Priority score")],
+        )
+        maps.fit(fmap, layer)
+        scripts.append(maps.render(fmap).script)
+    return _js("\n".join(scripts))
+
+
+@require_safe
+def report_download(request, fmt: str):
+    """The report data: ``daten.csv``, ``daten.geojson`` (EPSG:4326) or ``daten.gpkg`` (EPSG:25832)."""
+    if fmt not in ("csv", "geojson", "gpkg"):
+        raise Http404
+    city = _report_city(request)
+    rows = reports.city_report_priorities(city)
+    name = f"bericht-{city.slug}"
+    if fmt == "csv":
+        response = HttpResponse(exports.priorities_csv(rows), content_type="text/csv; charset=utf-8")
+    elif fmt == "geojson":
+        body = json.dumps(exports.priorities_geojson(city, rows))
+        response = HttpResponse(body, content_type="application/geo+json")
+    else:
+        try:
+            gpkg = exports.priorities_geopackage(city, rows)
+        except exports.ExportUnavailable as error:
+            return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(gpkg, content_type="application/geopackage+sqlite3")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
