@@ -1,0 +1,55 @@
+"""Shared fixtures: the Ludwigsburg demo, an API client, and small helpers for the database."""
+
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from rest_framework.test import APIClient
+
+from quartiere.models import Area
+
+
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The whole demo (``load_demo``: areas and whatever later apps add) loaded once per test module,
+    inside a transaction that is rolled back after the module, like ``TestCase.setUpTestData``.
+    Each test's own transaction is a savepoint inside it. Don't mix with ``transactional_db``."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        call_command("load_demo", stdout=StringIO())
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(demo_module, db) -> dict[str, Area]:
+    """The Ludwigsburg demo: region VRS, city 08118048 and its 12 Quartiere (and later apps' data);
+    areas by code. Changes a test makes are rolled back after it."""
+    return {area.code: area for area in Area.objects.all()}
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+def area_count() -> int:
+    return Area.objects.count()
+
+
+def sql_row(query: str, params: list | tuple | dict | None = None) -> tuple:
+    """The first row of ``query``."""
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchone()
+
+
+def sql_value(query: str, params: list | tuple | dict | None = None) -> Any:
+    """The first column of the first row of ``query``."""
+    return sql_row(query, params)[0]

@@ -1,0 +1,172 @@
+"""OGC API – Features: landing page, conformance, the OpenAPI definition and the collections."""
+
+import json
+
+import pytest
+from django.test import Client, override_settings
+
+from geo import layers as registry
+
+CONFORMANCE = {
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+}
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client()
+
+
+def get_json(client: Client, url: str, **headers) -> dict:
+    response = client.get(url, **headers)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith(("application/json", "application/vnd.oai.openapi+json"))
+    return json.loads(response.content)
+
+
+def rels(document: dict) -> dict[str, dict]:
+    return {link["rel"]: link for link in document["links"]}
+
+
+def test_the_landing_page_links_api_conformance_and_collections(client, db):
+    document = get_json(client, "/ogc/")
+
+    links = rels(document)
+    assert links["service-desc"]["href"] == "http://testserver/ogc/api"
+    assert links["service-desc"]["type"] == "application/vnd.oai.openapi+json;version=3.0"
+    assert links["conformance"]["href"] == "http://testserver/ogc/conformance"
+    assert links["data"]["href"] == "http://testserver/ogc/collections"
+    assert links["self"]["type"] == "application/json"
+    assert links["alternate"]["type"] == "text/html"
+    assert document["title"]
+
+
+@override_settings(PUBLIC_URL="https://geo.ludwigsburg.example/atlas")
+def test_links_use_the_public_url_when_configured(client, db):
+    document = get_json(client, "/ogc/")
+
+    assert rels(document)["data"]["href"] == "https://geo.ludwigsburg.example/atlas/ogc/collections"
+
+
+def test_conformance_names_core_geojson_html_openapi_and_crs(client, db):
+    assert set(get_json(client, "/ogc/conformance")["conformsTo"]) == CONFORMANCE
+
+
+@pytest.mark.parametrize(
+    "url", ["/ogc/", "/ogc/conformance", "/ogc/collections", "/ogc/collections/quartiere"]
+)
+def test_browsers_get_html_and_f_chooses_explicitly(client, demo, url):
+    browser = client.get(url, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    explicit = client.get(url, {"f": "html"}, HTTP_ACCEPT="application/json")
+    machine = client.get(url, HTTP_ACCEPT="application/json")
+
+    assert browser["Content-Type"].startswith("text/html")
+    assert explicit["Content-Type"].startswith("text/html")
+    assert machine["Content-Type"] == "application/json"
+    assert b"<html" in browser.content
+    # cacheable by anyone: no session or CSRF cookie on these pages
+    assert "Set-Cookie" not in browser
+
+
+def test_the_api_definition_is_openapi_3_with_a_path_per_collection(client, db):
+    response = client.get("/ogc/api")
+    document = json.loads(response.content)
+
+    assert response["Content-Type"] == "application/vnd.oai.openapi+json;version=3.0"
+    assert document["openapi"].startswith("3.0.")
+    assert document["servers"] == [{"url": "http://testserver/ogc"}]
+    for layer in registry.all_layers():
+        items = document["paths"][f"/collections/{layer.id}/items"]["get"]
+        names = set()
+        for parameter in items["parameters"]:
+            if "$ref" in parameter:
+                parameter = document["components"]["parameters"][parameter["$ref"].rsplit("/", 1)[1]]
+            names.add(parameter["name"])
+        assert {"bbox", "bbox-crs", "crs", "limit", "offset", "f", *layer.queryable} == names
+        assert f"/collections/{layer.id}/items/{{featureId}}" in document["paths"]
+    limit = document["components"]["parameters"]["limit"]["schema"]
+    assert (limit["minimum"], limit["maximum"], limit["default"]) == (1, 10_000, 100)
+
+
+def test_every_reference_in_the_api_definition_resolves(client, db):
+    document = get_json(client, "/ogc/api")
+
+    def refs(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$ref":
+                    yield value
+                else:
+                    yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    found = set(refs(document))
+    assert found
+    for ref in found:
+        target = document
+        for part in ref.removeprefix("#/").split("/"):
+            target = target[part]
+        assert isinstance(target, dict)
+
+
+def test_collections_lists_every_registered_layer_with_extent_and_crs(client, demo):
+    document = get_json(client, "/ogc/collections")
+
+    ids = [collection["id"] for collection in document["collections"]]
+    assert ids == [layer.id for layer in registry.all_layers()]
+    quartiere = document["collections"][ids.index("quartiere")]
+    minx, miny, maxx, maxy = quartiere["extent"]["spatial"]["bbox"][0]
+    assert 9.0 < minx < maxx < 9.4 and 48.8 < miny < maxy < 49.0  # Ludwigsburg, lon/lat
+    assert quartiere["extent"]["spatial"]["crs"] == CRS84
+    assert quartiere["crs"][0] == CRS84
+    assert quartiere["storageCrs"] == "http://www.opengis.net/def/crs/EPSG/0/25832"
+    assert "http://www.opengis.net/def/crs/EPSG/0/4326" in quartiere["crs"]
+    items = [link for link in quartiere["links"] if link["rel"] == "items"]
+    assert {link["type"] for link in items} == {"application/geo+json", "text/html"}
+    assert all(link["href"].startswith("http://testserver/ogc/collections/quartiere/items") for link in items)
+
+
+def test_a_collection_describes_itself(client, demo):
+    document = get_json(client, "/ogc/collections/measures")
+
+    assert document["id"] == "measures"
+    assert document["itemType"] == "feature"
+    assert document["title"] == "Maßnahmen"  # German first
+    assert set(document["queryables"]) == set(registry.get("measures").queryable)
+
+
+def test_titles_follow_the_language(client, demo):
+    document = get_json(client, "/ogc/collections/measures", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert document["title"] == "Measures"
+
+
+def test_an_unknown_collection_is_a_404_with_an_exception_body(client, db):
+    response = client.get("/ogc/collections/kataster")
+
+    assert response.status_code == 404
+    body = json.loads(response.content)
+    assert body["code"] == "NotFound" and "kataster" in body["description"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/ogc/?lang=fr", "/ogc/collections?f=xml", "/ogc/conformance?f=json&f=html", "/ogc/api?f=html"]
+)
+def test_bad_parameters_are_a_400_with_an_exception_body(client, db, url):
+    response = client.get(url)
+
+    assert response.status_code == 400
+    body = json.loads(response.content)
+    assert body["code"] == "InvalidParameterValue" and body["description"]
+
+
+def test_a_trailing_slash_is_accepted(client, demo):
+    assert client.get("/ogc/collections/").status_code == 200
+    assert client.get("/ogc/collections/quartiere/items/").status_code == 200

@@ -1,0 +1,179 @@
+"""Moderators publish, reject and hide; planners answer and link measures; every action is logged."""
+
+import pytest
+
+from measures.models import Measure
+from participation.models import Action, Contribution, Flag, ModerationEvent, Response, Status
+from tests.participation.conftest import body, client_for, counts, create
+
+
+def moderate(client, contribution, **data):
+    return client.post(f"/api/contributions/{contribution.pk}/moderate/", data, format="json")
+
+
+def test_a_moderator_publishes_and_the_log_says_who_when_what(consultation, moderator):
+    c = create(consultation)
+
+    response = moderate(client_for(moderator), c, action="publish")
+
+    assert response.status_code == 200, response.content
+    assert body(response) == {"id": c.pk, "status": "published", "version": 2}
+    assert response["ETag"] == '"v2"'
+    event = ModerationEvent.objects.get(contribution_id=c.pk)
+    assert (event.actor, event.actor_name, event.action, event.from_status, event.to_status) == (
+        moderator,
+        "mod",
+        "publish",
+        "pending",
+        "published",
+    )
+    assert event.at is not None
+
+
+@pytest.mark.parametrize("user", [None, "citizen", "planner"])
+def test_only_moderators_moderate(consultation, request, user):
+    c = create(consultation)
+    client = client_for(request.getfixturevalue(user) if user else None)
+    before = counts()
+    assert moderate(client, c, action="publish").status_code in (401, 403)
+    assert counts() == before
+    c.refresh_from_db()
+    assert c.status == Status.PENDING
+
+
+def test_a_rejection_needs_a_reason(consultation, moderator):
+    c = create(consultation)
+    client = client_for(moderator)
+    before = counts()
+    assert moderate(client, c, action="reject").status_code == 400
+    assert counts() == before
+
+    assert moderate(client, c, action="reject", reason="Beleidigend").status_code == 200
+    c.refresh_from_db()
+    assert (c.status, c.reject_reason) == ("rejected", "Beleidigend")
+
+
+def test_impossible_transitions_are_409(consultation, moderator):
+    c = create(consultation)
+    response = moderate(client_for(moderator), c, action="hide")
+    assert response.status_code == 409
+    assert body(response)["detail"]
+
+
+def test_a_stale_if_match_is_412(consultation, moderator):
+    c = create(consultation)
+    client = client_for(moderator)
+    assert moderate(client, c, action="publish", HTTP_IF_MATCH='"v1"').status_code == 200
+    before = counts()
+    stale = client.post(
+        f"/api/contributions/{c.pk}/moderate/", {"action": "hide"}, format="json", HTTP_IF_MATCH='"v1"'
+    )
+    assert stale.status_code == 412
+    assert counts() == before
+    fresh = client.post(
+        f"/api/contributions/{c.pk}/moderate/", {"action": "hide"}, format="json", HTTP_IF_MATCH='"v2"'
+    )
+    assert fresh.status_code == 200
+
+
+def test_publishing_a_hidden_one_closes_its_flags(consultation, moderator, settings):
+    settings.PARTICIPATION_FLAG_THRESHOLD = 1
+    c = create(consultation, publish=True)
+    client_for(None).post(f"/api/contributions/{c.pk}/flag/", {"reason": "spam"}, format="json")
+    c.refresh_from_db()
+    assert c.status == Status.HIDDEN
+    queue = body(client_for(moderator).get("/api/moderation/contributions/"))
+    assert [(i["id"], i["open_flags"]) for i in queue] == [(c.pk, 1)]
+
+    assert moderate(client_for(moderator), c, action="publish").status_code == 200
+    assert Flag.objects.get().reviewed_at is not None
+    assert body(client_for(moderator).get("/api/moderation/contributions/")) == []
+
+
+def test_the_queue_lists_pending_ones_oldest_first_without_email(consultation, moderator):
+    first = create(consultation, email="a@example.org")
+    second = create(consultation)
+    create(consultation, publish=True)
+
+    items = body(client_for(moderator).get("/api/moderation/contributions/"))
+
+    assert [i["id"] for i in items] == [first.pk, second.pk]
+    assert items[0]["email"] is None
+    assert items[0]["lon"] == pytest.approx(9.1956, abs=1e-6)
+    assert client_for(None).get("/api/moderation/contributions/").status_code in (401, 403)
+
+
+def test_the_queue_shows_email_with_the_permission(consultation):
+    from django.contrib.auth.models import Permission
+
+    from tests.participation.conftest import user_in
+
+    dpo = user_in("dpo", "moderators")
+    dpo.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
+    create(consultation, email="a@example.org")
+    assert body(client_for(dpo).get("/api/moderation/contributions/"))[0]["email"] == "a@example.org"
+
+
+def test_a_planner_answers_officially(consultation, planner, city):
+    c = create(consultation, publish=True)
+    measure = Measure.objects.create(city=city, title="Bänke", scope=city)
+    url = f"/api/contributions/{c.pk}/response/"
+    data = {"text": "Übernommen.", "unit": "Stadtplanung", "outcome": "measure", "measure": measure.pk}
+
+    response = client_for(planner).put(url, data, format="json")
+
+    assert response.status_code == 200, response.content
+    answer = Response.objects.get(contribution=c)
+    assert (answer.outcome, answer.measure, answer.author) == ("measure", measure, planner)
+    assert list(c.measures.all()) == [measure]
+    assert answer.history.count() == 1
+    assert ModerationEvent.objects.filter(contribution_id=c.pk, action=Action.RESPOND, actor=planner).exists()
+    public = body(client_for(None).get(f"/api/contributions/{c.pk}/"))
+    assert public["properties"]["response"]["text"] == "Übernommen."
+    assert public["properties"]["measures"] == [measure.pk]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"text": "", "unit": "X", "outcome": "done"},
+        {"text": "t", "unit": "", "outcome": "done"},
+        {"text": "t", "unit": "X", "outcome": "maybe"},
+        {"text": "t", "unit": "X", "outcome": "measure"},
+        {"text": "t", "unit": "X", "outcome": "measure", "measure": 999_999},
+        {"text": "t" * 5001, "unit": "X", "outcome": "done"},
+    ],
+)
+def test_bad_responses_are_400(consultation, planner, data):
+    c = create(consultation, publish=True)
+    before = counts()
+    assert (
+        client_for(planner).put(f"/api/contributions/{c.pk}/response/", data, format="json").status_code
+        == 400
+    )
+    assert counts() == before
+
+
+def test_citizens_cannot_answer(consultation, citizen):
+    c = create(consultation, publish=True)
+    data = {"text": "t", "unit": "X", "outcome": "done"}
+    assert (
+        client_for(citizen).put(f"/api/contributions/{c.pk}/response/", data, format="json").status_code
+        == 403
+    )
+
+
+def test_planners_link_measures(consultation, planner, moderator, city):
+    c = create(consultation, publish=True)
+    m = Measure.objects.create(city=city, title="Radweg", scope=city)
+    url = f"/api/contributions/{c.pk}/measures/"
+    assert body(client_for(planner).put(url, {"measures": [m.pk, m.pk]}, format="json")) == {
+        "measures": [m.pk]
+    }
+    assert client_for(planner).put(url, {"measures": [999_999]}, format="json").status_code == 400
+    assert list(Contribution.objects.get(pk=c.pk).measures.values_list("pk", flat=True)) == [m.pk]
+    log = body(client_for(moderator).get(f"/api/moderation/events/?contribution={c.pk}"))
+    assert [(e["action"], e["actor_name"], e["note"]) for e in log] == [
+        ("link_measures", "planner", f"[{m.pk}]")
+    ]
+    assert client_for(planner).get("/api/moderation/events/").status_code == 403  # the log is the moderators'

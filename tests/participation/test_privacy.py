@@ -1,0 +1,139 @@
+"""Pending, rejected and hidden contributions never appear in public output; email never does; the
+contributor can delete through the secret link; erase_contributor erases a person by email."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from participation.models import Contribution, ModerationEvent, Support
+from participation.moderation import contribution_moderate
+from tests.participation.conftest import body, client_for, create, post, user_in
+
+SECRET = "geheim@example.org"
+
+
+@pytest.fixture
+def mixed(consultation, moderator):
+    """One contribution in each status, all with an email address and a pseudonym."""
+    made = {}
+    for status in ("pending", "published", "rejected", "hidden"):
+        made[status] = create(consultation, text=f"Text {status}", email=SECRET, pseudonym=f"P-{status}")
+    contribution_moderate(contribution_id=made["published"].pk, action="publish", actor=moderator)
+    contribution_moderate(contribution_id=made["rejected"].pk, action="reject", reason="r", actor=moderator)
+    contribution_moderate(contribution_id=made["hidden"].pk, action="publish", actor=moderator)
+    contribution_moderate(contribution_id=made["hidden"].pk, action="hide", actor=moderator)
+    return made
+
+
+def public_outputs(api, made, consultation) -> list[str]:
+    urls = [
+        "/api/contributions/",
+        "/api/contributions/?limit=1000&srid=25832",
+        f"/api/contributions/?consultation={consultation.pk}&bbox=8,48,10,50",
+        f"/api/participation/stats/?consultation={consultation.pk}",
+        "/api/participation/stats/?level=city",
+        "/api/consultations/",
+        "/api/participation/me/",
+        "/karte/",
+    ] + [f"/api/contributions/{c.pk}/" for c in made.values()]
+    return [api.get(url).content.decode() for url in urls]
+
+
+def test_only_published_contributions_are_public_and_never_with_email(api, mixed, consultation):
+    outputs = public_outputs(api, mixed, consultation)
+    text = "\n".join(outputs)
+
+    assert "Text published" in text
+    for status in ("pending", "rejected", "hidden"):
+        assert f"Text {status}" not in text
+        assert f"P-{status}" not in text
+    assert SECRET not in text and "example.org" not in text
+    listed = json.loads(outputs[0])
+    assert [f["id"] for f in listed["features"]] == [mixed["published"].pk]
+    assert set(listed["features"][0]["properties"]) == {
+        "consultation",
+        "category",
+        "origin",
+        "text",
+        "pseudonym",
+        "created",
+        "quartier",
+        "supports",
+        "generalised_m",
+        "measures",
+        "response",
+    }
+    for status in ("pending", "rejected", "hidden"):
+        assert api.get(f"/api/contributions/{mixed[status].pk}/").status_code == 404
+
+
+def test_stats_count_published_only(api, mixed, consultation):
+    stats = body(api.get(f"/api/participation/stats/?consultation={consultation.pk}&level=city"))
+    assert [a["contributions"] for a in stats["areas"]] == [1]
+
+
+def test_locations_are_generalised_when_the_consultation_says_so(api, make_consultation):
+    consultation = make_consultation(generalise_m=250)
+    c = create(consultation, publish=True)
+
+    feature = body(api.get(f"/api/contributions/{c.pk}/?srid=25832"))
+
+    x, y = feature["geometry"]["coordinates"]
+    assert x % 250 == 0 and y % 250 == 0
+    assert abs(x - c.geom.x) <= 125 and abs(y - c.geom.y) <= 125
+    assert feature["properties"]["generalised_m"] == 250
+
+
+def test_the_secret_link_deletes_ones_own_contribution_once(api, consultation):
+    created = body(post(api, consultation))
+    path = created["delete_url"].split("testserver", 1)[1]
+
+    page = api.get(path)
+    assert page.status_code == 200 and Contribution.objects.count() == 1  # GET only asks
+    assert page["Referrer-Policy"] == "no-referrer"
+    api.post(path)
+    assert Contribution.objects.count() == 0
+    assert ModerationEvent.objects.get().action == "delete_own"
+    assert "(mehr) gültig" in api.post(path).content.decode()  # the link works once
+
+
+def test_the_api_deletes_with_the_token_and_refuses_a_wrong_one(api, consultation):
+    created = body(post(api, consultation))
+    token = created["delete_url"].rstrip("/").rsplit("/", 1)[1]
+    url = f"/api/contributions/{created['id']}/erase/"
+
+    assert api.post(url, {"token": token + "x"}, format="json").status_code == 404
+    assert Contribution.objects.count() == 1
+    assert api.post(url, {"token": token}, format="json").status_code == 204
+    assert Contribution.objects.count() == 0
+
+
+def test_erase_contributor_erases_everything_by_email(consultation, capsys):
+    mine = create(consultation, email="Anna@Example.org", publish=True)
+    Support.objects.create(contribution=mine, browser="b1")
+    other = create(consultation, email="bernd@example.org")
+    account = user_in("anna", email="anna@example.org")
+    kept = create(consultation, publish=True)
+    Support.objects.create(contribution=kept, user=account)
+
+    call_command("erase_contributor", "anna@example.org")
+
+    assert list(Contribution.objects.values_list("pk", flat=True).order_by("pk")) == [other.pk, kept.pk]
+    assert Support.objects.count() == 0
+    event = ModerationEvent.objects.get(action="erase")
+    assert (event.contribution_id, event.to_status) == (mine.pk, "")
+    assert "erased 1" in capsys.readouterr().out
+
+
+def test_erase_contributor_needs_an_address(db):
+    with pytest.raises(CommandError):
+        call_command("erase_contributor", " ")
+
+
+def test_an_account_sees_no_other_accounts_supports(consultation, citizen):
+    c = create(consultation, publish=True)
+    client_for(citizen).post(f"/api/contributions/{c.pk}/support/")
+    assert body(client_for(user_in("other")).get("/api/participation/me/")) == {"supported": []}
+    assert body(client_for(citizen).get("/api/participation/me/")) == {"supported": [c.pk]}

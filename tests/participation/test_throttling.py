@@ -1,0 +1,91 @@
+"""Anonymous writes are throttled per client by a keyed hash of its IP; the IP is never stored."""
+
+from django.core.cache import caches
+
+from participation.privacy import ip_hash
+from participation.throttling import parse_rate
+from tests.conftest import sql_value
+from tests.participation.conftest import body, client_for, counts, create, post
+
+
+def test_it_parses_rates_with_a_multiplier():
+    assert parse_rate("5/10m") == (5, 600)
+    assert parse_rate("100/day") == (100, 86_400)
+    assert parse_rate("3/s") == (3, 1)
+
+
+def test_the_sixth_anonymous_contribution_in_ten_minutes_gets_429_with_retry_after(api, consultation):
+    for _ in range(5):
+        assert post(api, consultation).status_code == 201
+    before = counts()
+
+    response = post(api, consultation)
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 600
+    assert body(response)["detail"]
+    assert counts() == before
+
+
+def test_another_client_is_not_throttled(api, consultation):
+    for _ in range(5):
+        post(api, consultation)
+    other = client_for(None)
+    response = other.post(
+        "/api/contributions/",
+        {"consultation": consultation.pk, "lon": 9.1956, "lat": 48.8997, "text": "x", "category": "idea"},
+        format="json",
+        REMOTE_ADDR="192.0.2.7",
+    )
+    assert response.status_code == 201
+
+
+def test_an_invented_x_forwarded_for_does_not_dodge_the_throttle(api, consultation):
+    for n in range(5):
+        assert post(api, consultation, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code == 201
+    assert post(api, consultation, HTTP_X_FORWARDED_FOR="203.0.113.99").status_code == 429
+
+
+def test_the_rate_is_a_setting(api, consultation, settings):
+    settings.PARTICIPATION_ANON_WRITE_RATE = "1/10m"
+    assert post(api, consultation).status_code == 201
+    assert post(api, consultation).status_code == 429
+
+
+def test_signed_in_users_are_not_throttled_here(consultation, citizen):
+    client = client_for(citizen)
+    assert all(post(client, consultation).status_code == 201 for _ in range(7))
+
+
+def test_supports_are_throttled_too(api, consultation, settings):
+    settings.PARTICIPATION_ANON_REACTION_RATE = "2/10m"
+    c = create(consultation, publish=True)
+    url = f"/api/contributions/{c.pk}/support/"
+    assert api.post(url).status_code == 201
+    assert api.delete(url).status_code == 200
+    assert api.post(url).status_code == 429
+
+
+def test_the_counter_is_keyed_by_a_rotating_hash_never_by_the_ip(api, consultation, settings):
+    settings.PARTICIPATION_IP_HASH_ROTATION_S = 3600
+    post(api, consultation)
+
+    keys = sql_value("SELECT string_agg(cache_key, ' ') FROM participation_cache")
+    assert "127.0.0.1" not in keys
+    assert ip_hash("127.0.0.1") in keys
+    # the hash changes with the key period
+    assert ip_hash("127.0.0.1", now=0) != ip_hash("127.0.0.1", now=3600)
+    assert ip_hash("127.0.0.1", now=10) == ip_hash("127.0.0.1", now=20)
+    assert caches["participation"].get(f"throttle:contribution:{ip_hash('127.0.0.1')}")
+
+
+def test_no_table_stores_the_client_ip(api, consultation):
+    post(api, consultation, REMOTE_ADDR="198.51.100.23")
+    api.post("/api/contributions/", {}, format="json", REMOTE_ADDR="198.51.100.23")
+    dump = sql_value(
+        "SELECT string_agg(t, ' ') FROM (SELECT row_to_json(c)::text AS t FROM participation_contribution c "
+        "UNION ALL SELECT row_to_json(e)::text FROM participation_moderationevent e "
+        "UNION ALL SELECT row_to_json(k)::text FROM participation_cache k) AS x"
+    )
+    assert "198.51.100.23" not in (dump or "")
+    assert "127.0.0.1" not in (dump or "")

@@ -1,0 +1,122 @@
+"""The pages: /planung/ (planners only), /quartiere/<slug>/ and /bericht/ — rendered without inline
+script and without any asset from outside this origin, in a fixed number of SQL statements."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from planning.maps import base_map, render
+from tests.planning.conftest import measure, square, user_in
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+
+
+def assert_no_inline_script_and_local_assets(html: str) -> None:
+    for attributes in SCRIPT.findall(html):
+        assert "src=" in attributes or 'type="application/json"' in attributes, attributes
+    for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert not url.startswith(("http:", "https:", "//")), url
+
+
+def test_the_profile_shows_the_quartier_next_to_its_city(client, known):
+    response = client.get("/quartiere/alpha/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Alpha" in html and "Teststadt" in html
+    assert "M2" in html  # a measure located there, with its budget
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert 'id="map_quartier"' in html and 'src="/quartiere/alpha/karte.js"' in html
+    assert_no_inline_script_and_local_assets(html)
+
+
+def test_the_profile_needs_the_same_statements_whatever_the_number_of_measures(client, known):
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/quartiere/beta/").status_code == 200
+    for i in range(15):
+        measure(known["city"], f"more {i}", square(1100 + i * 10, 100, 1105 + i * 10, 105), ["green"], 1000)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/quartiere/beta/")
+    assert "more 14" in response.content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries) <= 8
+
+
+def test_the_profile_map_is_an_external_script_with_the_data(client, known, settings):
+    settings.BASEMAP_URL = "/test-tiles/{z}/{x}/{y}.png"
+    response = client.get("/quartiere/alpha/karte.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    script = response.content.decode()
+    assert "map_quartier" in script and "L.geoJson" in script
+    assert "http" not in script  # the basemap is the only URL, and it is local here
+
+
+def test_contribution_text_reaches_the_map_escaped(client, known):
+    from tests.planning.conftest import contribute
+
+    contribute(known["consultation"], "idea", 500, 900).area_links  # noqa: B018
+    from participation.services import contribution_links
+    from quartiere import linking
+
+    linking.links_refresh(contribution_links())
+    script = client.get("/quartiere/alpha/karte.js").content.decode()
+    assert "<img" not in script
+
+
+def test_an_unknown_quartier_is_a_404(client, known):
+    assert client.get("/quartiere/nirgendwo/").status_code == 404
+    assert client.get("/quartiere/nirgendwo/karte.js").status_code == 404
+
+
+def test_the_report_lists_priorities_gaps_and_budget(client, known):
+    response = client.get(f"/bericht/?stadt={known['city'].pk}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for map_id in ("map_priority_all", "map_priority_just", "map_priority_green", "map_priority_productive"):
+        assert f'id="{map_id}"' in html
+    assert "Alpha" in html and "/bericht/daten.gpkg" in html
+    assert_no_inline_script_and_local_assets(html)
+    maps = client.get(f"/bericht/karten.js?stadt={known['city'].pk}").content.decode()
+    assert maps.count("L.map(") == 4
+
+
+def test_the_report_speaks_english_too(client, known):
+    html = client.get(f"/bericht/?stadt={known['city'].pk}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "City report" in html
+    html = client.get(f"/bericht/?stadt={known['city'].pk}", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Stadtbericht" in html
+
+
+def test_folium_assets_are_vendored():
+    rendered = render(base_map("x"))
+    assert rendered.js == ["/static/vendor/leaflet/leaflet.js"]
+    assert rendered.css == ["/static/vendor/leaflet/leaflet.css"]
+
+
+def test_the_workspace_needs_a_login(client, db):
+    response = client.get("/planung/")
+    assert response.status_code == 302 and response["Location"].startswith("/planung/anmelden/")
+
+
+def test_the_workspace_is_for_planners(client, grid):
+    client.force_login(user_in("someone"))
+    assert client.get("/planung/").status_code == 403
+
+
+def test_a_planner_gets_the_workspace(client, grid, planner):
+    client.force_login(planner)
+    response = client.get("/planung/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "leaflet-geoman" in html and 'id="workspace-config"' in html
+    assert_no_inline_script_and_local_assets(html)
+
+
+def test_the_login_page_logs_a_planner_in(client, grid, planner):
+    response = client.post(
+        "/planung/anmelden/", {"username": "planner", "password": "pw-for-tests-only", "next": "/planung/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/planung/"
