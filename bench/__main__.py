@@ -97,7 +97,7 @@ def select(names: list[str]):
 def main(argv: list[str] | None = None) -> int:
     args = arguments(argv)
     started_run = time.perf_counter()
-    name = database.setup()
+    name = database.setup(migrate=not args.list, lock=not args.list)
     broken = discover(args.names)
     from bench import report
     from bench.core import Context

@@ -4,12 +4,15 @@ Data: `bench.synth.ensure_areas(N)`, a tiling of N Quartiere (≈0.64 km², 28 v
 cities of 10 × 10 Quartiere and one region, in EPSG:25832. Endpoint: `GET` through Django's test
 client (the full middleware stack, `DEBUG` off, body read). Floor: the statement the endpoint ran,
 captured from the request itself and replayed with a bare psycopg cursor on the same connection, every
-row fetched. Endpoint and floor alternate over the same samples; the figures are medians.
+row fetched. Endpoint and floor alternate over the same samples; the figures are medians. Two more
+rows per endpoint, without a target, show where the time goes: the selector alone, and the DRF view
+called without middleware and test client.
 """
 
 import json
 import random
 
+from django.conf import settings
 from django.db import connection
 from django.test import RequestFactory
 
@@ -70,62 +73,75 @@ def sample_bboxes(tiling: Tiling, count: int, seed: int) -> list[str]:
         return [f"{x0:.6f},{y0:.6f},{x1:.6f},{y1:.6f}" for x0, y0, x1, y1 in cursor.fetchall()]
 
 
-@benchmark(sizes=SIZES)
-def locate(ctx: Context, n: int) -> list[Row]:
-    """`GET /api/locate/?lon=&lat=` at a random point inside the data vs the bare `locate.sql`; two more
-    rows (no target) show where the time goes: the selector alone, and the view without middleware
-    and test client."""
-    tiling = ensure_areas(n)
-    samples = []
-    points = sample_points(tiling, ctx.samples, ctx.seed)
-    for lon, lat in points:
-        url = f"/api/locate/?lon={lon}&lat={lat}"
-        statements = statements_of(ctx, url)
-        if len(statements) != 1:
-            raise AssertionError(f"{url} ran {len(statements)} statements, expected one: {statements}")
-        # the same work on both sides: the areas the endpoint answers are the rows of the floor
-        answered = [area["id"] for area in json.loads(ctx.get(url))["areas"]]
-        if len(answered) != 3 or answered != [row[0] for row in replay(statements)]:
-            raise AssertionError(f"{url}: endpoint {answered} differs from its SQL")
-        samples.append((url, statements))
+def read(response) -> bytes:
+    """The body of a view's response, rendered first when it is a DRF ``Response``."""
+    if getattr(response, "is_rendered", True) is False:
+        response.render()
+    return response.content
+
+
+def compare_layers(
+    ctx: Context,
+    name: str,
+    n: int,
+    samples: list[tuple[str, list, dict]],
+    *,
+    selector,
+    view,
+    note: str = "",
+) -> list[Row]:
+    """The endpoint against its SQL, and two rows without a target that show where the time goes: the
+    selector alone (``selector(**kwargs)``) and the DRF view without middleware and test client (``view``
+    called with a ``RequestFactory`` request). Samples are (url, captured statements, selector kwargs)."""
+    factory = RequestFactory()
     floor = lambda sample: replay(sample[1])  # noqa: E731
-    rows = [
+    return [
         ctx.compare(
-            "locate",
+            name,
             n,
             samples,
             lambda sample: ctx.get(sample[0]),
             floor,
             target=TARGET,
             scaling_target=SCALING_TARGET,
-        )
+            note=note,
+        ),
+        ctx.compare(
+            f"{name}: selector only", n, samples, lambda sample: selector(**sample[2]), floor, target=None
+        ),
+        ctx.compare(
+            f"{name}: view only",
+            n,
+            samples,
+            lambda sample: read(view(factory.get(sample[0]))),
+            floor,
+            target=None,
+            note="DRF view without middleware and test client",
+        ),
     ]
-    coordinates = {
-        url: (float(lon), float(lat)) for (url, _), (lon, lat) in zip(samples, points, strict=True)
-    }
-    rows.append(
-        ctx.compare(
-            "locate: selector only",
-            n,
-            samples,
-            lambda sample: selectors.area_locate(x=coordinates[sample[0]][0], y=coordinates[sample[0]][1]),
-            floor,
-            target=None,
-        )
-    )
-    factory = RequestFactory()
-    rows.append(
-        ctx.compare(
-            "locate: view only",
-            n,
-            samples,
-            lambda sample: api.locate(factory.get(sample[0])).render().content,
-            floor,
-            target=None,
-            note="DRF view, no middleware, no test client",
-        )
-    )
-    return rows
+
+
+def captured(ctx: Context, url: str) -> list:
+    statements = statements_of(ctx, url)
+    if len(statements) != 1:
+        raise AssertionError(f"{url} ran {len(statements)} statements, expected one: {statements}")
+    return statements
+
+
+@benchmark(sizes=SIZES)
+def locate(ctx: Context, n: int) -> list[Row]:
+    """`GET /api/locate/?lon=&lat=` at a random point inside the data vs the bare `locate.sql`."""
+    tiling = ensure_areas(n)
+    samples = []
+    for lon, lat in sample_points(tiling, ctx.samples, ctx.seed):
+        url = f"/api/locate/?lon={lon}&lat={lat}"
+        statements = captured(ctx, url)
+        # the same work on both sides: the areas the endpoint answers are the rows of the floor
+        answered = [area["id"] for area in json.loads(ctx.get(url))["areas"]]
+        if len(answered) != 3 or answered != [row[0] for row in replay(statements)]:
+            raise AssertionError(f"{url}: endpoint {answered} differs from its SQL")
+        samples.append((url, statements, {"x": float(lon), "y": float(lat)}))
+    return compare_layers(ctx, "locate", n, samples, selector=selectors.area_locate, view=api.locate)
 
 
 @benchmark(sizes=SIZES)
@@ -137,23 +153,20 @@ def bbox(ctx: Context, n: int) -> list[Row]:
     matched = []
     for box in sample_bboxes(tiling, ctx.samples, ctx.seed + 1):
         url = f"/api/areas/?bbox={box}"
-        statements = statements_of(ctx, url)
-        if len(statements) != 1:
-            raise AssertionError(f"{url} ran {len(statements)} statements, expected one: {statements}")
+        statements = captured(ctx, url)
         body = json.loads(ctx.get(url))
         (count, returned, features) = replay(statements)[0]
         if body["features"] != json.loads(f"[{features}]") or body["numberMatched"] != count:
             raise AssertionError(f"{url}: endpoint differs from its SQL")
         matched.append(returned)
-        samples.append((url, statements))
-    row = ctx.compare(
+        kwargs = {"bbox": tuple(float(v) for v in box.split(",")), "limit": settings.API_PAGE_SIZE}
+        samples.append((url, statements, kwargs))
+    return compare_layers(
+        ctx,
         "areas bbox",
         n,
         samples,
-        lambda sample: ctx.get(sample[0]),
-        lambda sample: replay(sample[1]),
-        target=TARGET,
-        scaling_target=SCALING_TARGET,
+        selector=selectors.area_feature_page,
+        view=api.AreaViewSet.as_view({"get": "list"}),
         note=f"{min(matched)}–{max(matched)} features",
     )
-    return [row]

@@ -71,9 +71,11 @@ def ensure_database(db: dict, name: str) -> bool:
 def _take_lock(db: dict, name: str) -> None:
     global _lock_connection
     conn = _connect(db, name)
+    # polled rather than blocking: a run killed while it waits leaves no backend queued for the lock
     if not conn.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY]).fetchone()[0]:
-        print("waiting for another benchmark run on this cluster to finish …", file=sys.stderr, flush=True)
-        conn.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+        print(f"waiting for another benchmark run on {name} to finish …", file=sys.stderr, flush=True)
+        while not conn.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY]).fetchone()[0]:
+            time.sleep(2)
     _lock_connection = conn  # held until the process exits
 
 
@@ -87,7 +89,7 @@ def production_environment() -> None:
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
 
-def setup(*, migrate: bool = True) -> str:
+def setup(*, migrate: bool = True, lock: bool = True) -> str:
     """Point Django's default database at the benchmark database, create and migrate it, take the
     benchmark lock and set up Django. Returns the database's name."""
     production_environment()
@@ -101,7 +103,8 @@ def setup(*, migrate: bool = True) -> str:
     db["NAME"] = name
     if "testserver" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    _take_lock(db, name)
+    if lock:
+        _take_lock(db, name)
 
     import warnings
 
