@@ -12,7 +12,7 @@
 -- into one hash aggregate with a single sum per (group, kind, funding); the breakdowns and the total
 -- are pivoted from that handful of rows.
 WITH candidate AS NOT MATERIALIZED (
-    SELECT m.id, m.scope_id, m.dimensions
+    SELECT m.id, m.scope_id, m.dimensions, m.master_plan_id
     FROM measures_measure AS m
     WHERE m.published
       AND (%(city)s::bigint IS NULL OR m.city_id = %(city)s::bigint)
@@ -43,9 +43,25 @@ share AS (
     SELECT l.measure_id, l.area_id, round(l.share::numeric, 9) AS weight,
            sum(round(l.share::numeric, 9)) OVER (PARTITION BY l.measure_id) AS weight_sum,
            row_number() OVER (PARTITION BY l.measure_id ORDER BY l.share DESC, l.area_id) AS rank
-    FROM measures_measurearea AS l
-    JOIN measure AS m ON m.id = l.measure_id AND m.scope_id IS NULL
-    WHERE l.level = %(quartier_level)s AND l.kind = %(by_geometry)s AND l.share > 0
+    FROM (
+        -- a city's or a Quartier's measures: their links by index (as for the lines below)
+        SELECT q.measure_id, q.area_id, q.share
+        FROM measure AS m
+        CROSS JOIN LATERAL (
+            SELECT l.measure_id, l.area_id, l.share
+            FROM measures_measurearea AS l
+            WHERE l.measure_id = m.id
+              AND l.level = %(quartier_level)s AND l.kind = %(by_geometry)s AND l.share > 0
+            OFFSET 0
+        ) AS q
+        WHERE m.scope_id IS NULL AND (%(city)s::bigint IS NOT NULL OR %(area)s::bigint IS NOT NULL)
+        UNION ALL
+        SELECT l.measure_id, l.area_id, l.share
+        FROM measures_measurearea AS l
+        JOIN measure AS m ON m.id = l.measure_id AND m.scope_id IS NULL
+        WHERE %(city)s::bigint IS NULL AND %(area)s::bigint IS NULL
+          AND l.level = %(quartier_level)s AND l.kind = %(by_geometry)s AND l.share > 0
+    ) AS l
 ),
 place AS NOT MATERIALIZED (
     SELECT s.measure_id, s.area_id, 'located' AS applies,
@@ -70,11 +86,27 @@ place AS NOT MATERIALIZED (
     FROM measure AS m
     JOIN quartiere_area AS a ON a.id = m.scope_id
 ),
+-- the budget lines of the measures: for a city or a Quartier (a few thousand measures) looked up by
+-- index, measure by measure (OFFSET 0 keeps the planner from turning that back into a hash of all
+-- lines, which it prefers with the default random_page_cost); for everything one scan of all lines
 line AS NOT MATERIALIZED (
+    SELECT m.id AS measure_id, b.fiscal_year, b.kind, b.funding, b.amount, m.dimensions
+    FROM measure AS m
+    CROSS JOIN LATERAL (
+        SELECT b.fiscal_year, b.kind, b.funding, b.amount
+        FROM measures_budgetline AS b
+        WHERE b.measure_id = m.id
+          AND (%(year)s::int IS NULL OR b.fiscal_year = %(year)s::int)
+          AND (%(status)s::text IS NULL OR b.status = %(status)s::text)
+        OFFSET 0
+    ) AS b
+    WHERE %(city)s::bigint IS NOT NULL OR %(area)s::bigint IS NOT NULL
+    UNION ALL
     SELECT b.measure_id, b.fiscal_year, b.kind, b.funding, b.amount, m.dimensions
     FROM measures_budgetline AS b
     JOIN measure AS m ON m.id = b.measure_id
-    WHERE (%(year)s::int IS NULL OR b.fiscal_year = %(year)s::int)
+    WHERE %(city)s::bigint IS NULL AND %(area)s::bigint IS NULL
+      AND (%(year)s::int IS NULL OR b.fiscal_year = %(year)s::int)
       AND (%(status)s::text IS NULL OR b.status = %(status)s::text)
 ),
 -- each line's money where it goes: weighted when placing, else the line as it is
@@ -110,12 +142,13 @@ keyed AS NOT MATERIALIZED (
     SELECT t.action_field_id, NULL, f.kind, f.funding, f.money
     FROM flow AS f
     LEFT JOIN (
-        SELECT mg.measure_id, g.action_field_id
-        FROM measures_measure_strategic_goals AS mg
+        SELECT m.id AS measure_id, g.action_field_id
+        FROM measure AS m
+        JOIN measures_measure_strategic_goals AS mg ON mg.measure_id = m.id
         JOIN measures_strategicgoal AS g ON g.id = mg.strategicgoal_id
         UNION
         SELECT m.id, mf.actionfield_id
-        FROM measures_measure AS m
+        FROM measure AS m
         JOIN measures_masterplan_action_fields AS mf ON mf.masterplan_id = m.master_plan_id
     ) AS t ON t.measure_id = f.measure_id
     WHERE %(group_by)s = 'action_field'

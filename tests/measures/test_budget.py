@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
+from django.db import connection
 
 from measures.budget import BudgetFilter, budget_summary
 from measures.models import (
@@ -231,6 +232,35 @@ def test_it_gives_the_part_outside_every_quartier_its_own_row(world, get_json):
     )
 
 
+def test_a_located_measure_in_no_quartier_counts_as_outside(world, get_json):
+    m = Measure.objects.create(
+        city=world["city"],
+        title="Im Niemandsland",
+        published=True,
+        geom=Point(X0 + 500, Y0 + 1500, srid=SRID),
+    )
+    BudgetLine.objects.create(measure=m, fiscal_year=2024, amount=Decimal("250"), kind="operating")
+    link_all()
+    _, body = get_json(URL, city=world["city"].id, group_by="area")
+    assert groups_by_key(body)["outside the Quartiere"]["total"] == "250.00"
+    assert body["total"]["total"] == "3750.00"
+
+
+def test_thirds_add_up_to_the_total(world, get_json):
+    # a line a third in Alpha and two thirds in Beta: 100.00 EUR do not split evenly into cents
+    m = Measure.objects.create(
+        city=world["city"],
+        title="Drittel",
+        published=True,
+        geom=LineString((X0 + 700, Y0 + 200), (X0 + 1600, Y0 + 200), srid=SRID),
+    )
+    BudgetLine.objects.create(measure=m, fiscal_year=2030, amount=Decimal("100"), kind="investment")
+    link_all()
+    _, body = get_json(URL, city=world["city"].id, year=2030, group_by="area")
+    assert totals(body) == {"Alpha": "33.33", "Beta": "66.67"}
+    assert body["total"]["total"] == "100.00"
+
+
 def test_it_sums_one_quartier_by_its_shares(world, get_json):
     _, body = get_json(URL, area=world["a"].id)
     assert body["total"]["total"] == "1400.00"
@@ -308,6 +338,17 @@ def test_the_selector_matches_the_endpoint(world):
     summary = budget_summary(filters=BudgetFilter(city=world["city"].id), group_by="funding")
     assert summary["total"]["total"] == "3500.00"
     assert [g["key"] for g in summary["groups"]] == ["own", "grant", "complementary"]
+
+
+def test_it_turns_jit_off_for_its_own_transaction_only(transactional_db):
+    # (inside a caller's transaction SET LOCAL lasts until that one ends: harmless, jit off is the
+    # recommended setting anyway)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        before = cursor.fetchone()[0]
+        budget_summary(filters=BudgetFilter(), group_by="area")
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == before
 
 
 def test_it_ignores_links_that_are_not_quartier_shares(world, get_json):
