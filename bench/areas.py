@@ -1,8 +1,10 @@
 """Area hierarchy: `/api/locate/` and `/api/areas/?bbox=` against their bare SQL.
 
 Data: `bench.synth.ensure_areas(N)`, a tiling of N Quartiere (≈0.64 km², 28 vertices each) under
-cities of 10 × 10 Quartiere and one region, in EPSG:25832. Endpoint: `GET` through Django's test
-client (the full middleware stack, `DEBUG` off, body read). Floor: the statement the endpoint ran,
+cities of 10 × 10 Quartiere and one region, in EPSG:25832. Endpoint: `GET` the way a WSGI server
+(gunicorn) calls the service: the project's WSGI application `config.wsgi.application` (Django with
+`geo.lean`'s short path for these public reads, request signals, connection health checks, `DEBUG`
+off), given a WSGI environ without a socket, body read. Floor: the statement the endpoint ran,
 captured from the request itself and replayed with a bare psycopg cursor on the same connection, every
 row fetched. Endpoint and floor alternate over the same samples; the figures are medians. Two more
 rows per endpoint, without a target, show where the time goes: the selector alone, and the DRF view
@@ -100,7 +102,7 @@ def compare_layers(
             name,
             n,
             samples,
-            lambda sample: ctx.get(sample[0]),
+            lambda sample: ctx.serve(sample[0]),
             floor,
             target=TARGET,
             scaling_target=SCALING_TARGET,
@@ -137,11 +139,12 @@ def locate(ctx: Context, n: int) -> list[Row]:
         url = f"/api/locate/?lon={lon}&lat={lat}"
         statements = captured(ctx, url)
         # the same work on both sides: the areas the endpoint answers are the rows of the floor
-        answered = [area["id"] for area in json.loads(ctx.get(url))["areas"]]
-        if len(answered) != 3 or answered != [row[0] for row in replay(statements)]:
+        answered = [area["id"] for area in json.loads(ctx.serve(url))["areas"]]
+        (replayed,) = replay(statements)
+        if len(answered) != 3 or answered != [area["id"] for area in json.loads(replayed[0])["areas"]]:
             raise AssertionError(f"{url}: endpoint {answered} differs from its SQL")
         samples.append((url, statements, {"x": float(lon), "y": float(lat)}))
-    return compare_layers(ctx, "locate", n, samples, selector=selectors.area_locate, view=api.locate)
+    return compare_layers(ctx, "locate", n, samples, selector=selectors.area_locate_json, view=api.locate)
 
 
 @benchmark(sizes=SIZES)

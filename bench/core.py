@@ -132,6 +132,46 @@ class Context:
     def warmup(self) -> int:
         return 2 if self.quick else 5
 
+    def serve(self, url: str) -> bytes:
+        """GET ``url`` the way a WSGI server (gunicorn) does: the project's WSGI application
+        (``config.wsgi.application``: Django behind ``geo.lean``'s short path for public reads, with the
+        connection bookkeeping and health checks of a request) called with a WSGI environ, the whole body
+        read; no socket and no test-client instrumentation. Anything but 200 raises."""
+        from io import BytesIO
+
+        from config.wsgi import application
+
+        path, _, query = url.partition("?")
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SCRIPT_NAME": "",
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": "testserver",
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": BytesIO(b""),
+            "wsgi.errors": BytesIO(),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        status: list[str] = []
+        body_parts = application(environ, lambda line, headers, exc_info=None: status.append(line))
+        try:
+            body = b"".join(body_parts)
+        finally:
+            close = getattr(body_parts, "close", None)
+            if close is not None:
+                close()
+        if not status or not status[0].startswith("200"):
+            raise AssertionError(f"GET {url} → {status[:1]}: {body[:300]!r}")
+        return body
+
     def get(self, url: str) -> bytes:
         """GET ``url`` through the test client and read the whole body; anything but 200 raises."""
         response = self.client.get(url)

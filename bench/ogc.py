@@ -1,17 +1,19 @@
 """Map serving: OGC API items (one page of 10k features) and vector tiles (z14) against bare SQL.
 
 Data: `bench.synth.ensure_areas(N)`, a tiling of N Quartiere (≈0.64 km², 28 vertices each) around
-Ludwigsburg in EPSG:25832. Endpoints run through Django's test client (full middleware stack, `DEBUG`
-off, body read — the items page is streamed from a server-side cursor): `GET
-/ogc/collections/quartiere/items?limit=10000` (GeoJSON in CRS84) and `GET /tiles/quartiere/14/x/y.mvt`
-at random tiles over the tiling (a handful of Quartiere, ≈1.5 KiB). Floors: for items, one bare SQL
-statement that builds the same FeatureCollection text in PostGIS (`geo.ogc.queries.Query.collection_sql`:
-the same features, counted and aggregated with `string_agg`), checked to give the same features; for
-tiles, the endpoint's `ST_AsMVT` statement (`geo.tiles.queries.tile_sql`, same parameters) run with a
-bare psycopg cursor, checked to give the same bytes. The endpoints also read the layers' data version
-for their ETag (the tile in the same statement, the items in a query of its own) and pass Django's
-middleware, which the floors leave out; the tile's note gives the median of `GET /ogc/conformance`
-(the same stack, no query) for scale.
+Ludwigsburg in EPSG:25832. Items: `GET /ogc/collections/quartiere/items?limit=10000` (GeoJSON in
+CRS84) through Django's test client (full middleware stack, `DEBUG` off, the page streamed from a
+server-side cursor and read whole). Tiles: `GET /tiles/quartiere/14/x/y.mvt` at random tiles over the
+tiling (a handful of Quartiere, ≈1.5 KiB) the way a WSGI server (gunicorn) calls the service: the
+project's WSGI application `config.wsgi.application`, given a WSGI environ (no socket), which answers
+tiles on its short path (`geo.tiles.fast`). Floors: for items, one bare SQL statement that builds the
+same FeatureCollection text in PostGIS (`geo.ogc.queries.Query.collection_sql`: the same features,
+counted and aggregated with `string_agg`), checked to give the same features; for tiles, the tile's
+`ST_AsMVT` statement (`geo.tiles.queries.tile_sql`, same parameters) run with a bare psycopg cursor,
+checked to give the same bytes. The endpoints also read the layers' data version for their ETag (the
+tile in the same statement, the items in a query of its own), which the floors leave out; the tile's
+note gives the median of `GET /ogc/conformance` through the same WSGI application (the full stack, one
+small query) for scale.
 """
 
 import json
@@ -128,7 +130,7 @@ def tile(ctx: Context, n: int) -> list[Row]:
     for x, y in sample_tiles(tiling, ctx.samples, ctx.seed + 14):
         url = f"/tiles/quartiere/{ZOOM}/{x}/{y}.mvt"
         sample = (url, tile_queries.tile_sql(layer, ZOOM), tile_queries.tile_params(layer, ZOOM, x, y))
-        body = ctx.get(url)
+        body = ctx.serve(url)
         if body != _bare_tile(sample) or not body:
             raise AssertionError(f"{url}: endpoint differs from its bare ST_AsMVT statement (or is empty)")
         sizes.append(len(body))
@@ -136,13 +138,13 @@ def tile(ctx: Context, n: int) -> list[Row]:
     stack = []
     for _ in range(len(samples)):
         started = time.perf_counter()
-        ctx.get("/ogc/conformance")
+        ctx.serve("/ogc/conformance")
         stack.append((time.perf_counter() - started) * 1000)
     row = ctx.compare(
         "tile z14 quartiere",
         n,
         samples,
-        lambda sample: ctx.get(sample[0]),
+        lambda sample: ctx.serve(sample[0]),
         _bare_tile,
         target=TILE_TARGET,
         floor_label="bare ST_AsMVT",

@@ -64,6 +64,25 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+# Public reads whose answer is the same for every user and language: a GET/HEAD not asking for HTML
+# whose path fully matches one of these patterns goes straight to the view named (the one
+# config/urls.py routes it to, or a leaner one with the same answers), without the middleware stack
+# (only the security and X-Frame-Options headers); errors and anything unusual take the full stack
+# (which also answers them in the client's language). See geo/lean.py.
+LEAN_ROUTES = {
+    r"/api/areas/": "quartiere.api.area_list",
+    r"/api/areas/(?P<pk>[0-9]{1,18})/": "quartiere.api.area_detail",
+    r"/tiles/(?P<layer_id>[^/]+)/(?P<z>[0-9]{1,2})/(?P<x>[0-9]{1,10})/(?P<y>[0-9]{1,10})\.mvt": (
+        "geo.tiles.views.tile"
+    ),
+}
+
+# WSGI-level responders tried first on such requests (each answers the common case or declines):
+# vector tiles and /api/locate/.
+LEAN_RESPONDERS = ["geo.tiles.fast.respond", "quartiere.api.locate_responder"]
+if not envbool("LEAN_PATHS", True):  # everything through the full stack (e.g. to rule the short path out)
+    LEAN_ROUTES, LEAN_RESPONDERS = {}, []
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -102,7 +121,7 @@ STATEMENT_TIMEOUT_MS = envint("DB_STATEMENT_TIMEOUT_MS", 30_000)
 DATABASES = {
     "default": dj_database_url.parse(
         _database_url(),
-        engine="django.contrib.gis.db.backends.postgis",
+        engine="geo.db",  # GeoDjango's PostGIS backend, health check without a round trip (geo/db/base.py)
         conn_max_age=envint("DB_CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )

@@ -18,10 +18,11 @@ What happens, in order:
 2. The data versions of those layers are read (``geo.dataversion.read``, one query) *before* the view
    reads any data, and kept in ``request.map_versions`` for the view (e.g. for cached extents).
    The ETag is ``"<digest>.<token>"``: a hash of the layers' definitions, the path, the query
-   parameters (all of them, sorted), the base URL (links are absolute), the active language, the
-   ``vary`` headers and ``MAP_ETAG_SALT``; and the highest data version of the layers' tables. It is
-   strong: the same ETag means the same bytes. (With ``versions="view"`` the view reads the version
-   in its own statement instead, one round trip less: see ``Conditional``; the tiles do.)
+   parameters (all of them, sorted), the base URL (links are absolute), the active language (not
+   with ``localized=False``: vector tiles hold no text of ours), the ``vary`` headers and
+   ``MAP_ETAG_SALT``; and the highest data version of the layers' tables. It is strong: the same
+   ETag means the same bytes. (With ``versions="view"`` the view reads the version in its own
+   statement instead, one round trip less: see ``Conditional``; the tiles do.)
 3. ``If-None-Match`` naming that ETag (or ``*``) → 304 with ETag, Cache-Control and Vary; the view is
    not called.
 4. Otherwise the view runs. A 200 gets ``ETag`` and ``Cache-Control: MAP_CACHE_CONTROL`` unless the
@@ -85,20 +86,47 @@ def base_url(request: HttpRequest) -> str:
 
 
 def request_digest(
-    request: HttpRequest, layers: Iterable[Layer], *, vary: Sequence[str] = (), extra: str = ""
+    request: HttpRequest,
+    layers: Iterable[Layer],
+    *,
+    vary: Sequence[str] = (),
+    extra: str = "",
+    localized: bool = True,
 ) -> str:
     """What the representation depends on besides the data: the layers' definitions, the path, the
-    query parameters, the base URL, the language and the ``vary`` headers. No database access."""
-    query = sorted((key, value) for key in request.GET for value in request.GET.getlist(key))
+    query parameters, the base URL, the language (unless not ``localized``, e.g. vector tiles) and the
+    ``vary`` headers. No database access."""
+    return etag_digest(
+        layers,
+        path=request.path,
+        query=[(key, value) for key in request.GET for value in request.GET.getlist(key)],
+        base=base_url(request),
+        language=(get_language() or "") if localized else "",
+        extra=extra,
+        vary=[(name, request.headers.get(name, "")) for name in vary],
+    )
+
+
+def etag_digest(
+    layers: Iterable[Layer],
+    *,
+    path: str,
+    query: Iterable[tuple[str, str]],
+    base: str,
+    language: str,
+    extra: str = "",
+    vary: Iterable[tuple[str, str]] = (),
+) -> str:
+    """``request_digest`` from its parts (for ``geo.tiles.fast``, which has no Django request)."""
     parts = [
         getattr(settings, "MAP_ETAG_SALT", ""),
         *(f"{layer.id}:{dataversion.definition_digest(layer)}" for layer in sorted(layers, key=_by_id)),
-        request.path,
-        repr(query),
-        base_url(request),
-        get_language() or "",
+        path,
+        repr(sorted(query)),
+        base,
+        language,
         extra,
-        *(f"{name}={request.headers.get(name, '')}" for name in vary),
+        *(f"{name}={value}" for name, value in vary),
     ]
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=10).hexdigest()
 
@@ -113,19 +141,41 @@ def make_etag(digest: str, token: int) -> str:
 
 
 def compute_etag(
-    request: HttpRequest, layers: Iterable[Layer], *, vary: Sequence[str] = (), extra: str = ""
+    request: HttpRequest,
+    layers: Iterable[Layer],
+    *,
+    vary: Sequence[str] = (),
+    extra: str = "",
+    localized: bool = True,
 ) -> str:
     """A strong ETag for this request over ``layers``; reads the data versions (one query) and keeps
     them in ``request.map_versions``. Call it before reading any data."""
     layers = list(layers)
     versions = dataversion.read(layers)
     request.map_versions = versions  # type: ignore[attr-defined]
-    return make_etag(request_digest(request, layers, vary=vary, extra=extra), versions.token(layers))
+    digest = request_digest(request, layers, vary=vary, extra=extra, localized=localized)
+    return make_etag(digest, versions.token(layers))
 
 
 def _tags(request: HttpRequest) -> list[str]:
-    header = request.headers.get("If-None-Match") or ""
-    return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
+    return if_none_match(request.META.get("HTTP_IF_NONE_MATCH"))
+
+
+def if_none_match(header: str | None) -> list[str]:
+    """The entity tags of an ``If-None-Match`` header, ``W/`` dropped (weak comparison)."""
+    return [tag.strip().removeprefix("W/") for tag in (header or "").split(",") if tag.strip()]
+
+
+def claimed_token(tags: Iterable[str], digest: str) -> int | None:
+    """The data version token of the first of ``tags`` that is an ETag of ours for ``digest``."""
+    for tag in tags:
+        head, _, tail = tag.strip('"').rpartition(".")
+        if head == digest and 0 < len(tail) <= 16:
+            try:
+                return int(tail, 16)
+            except ValueError:
+                continue
+    return None
 
 
 def matches(request: HttpRequest, etag: str) -> bool:
@@ -137,7 +187,7 @@ def matches(request: HttpRequest, etag: str) -> bool:
 class Conditional:
     """For views that read the data version in their own statement (``map_view(…, versions="view")``),
     saving a round trip: ``claimed`` is the version token the client's ``If-None-Match`` holds for
-    this very request (or None); the view runs ``dataversion.VERSION_SQL`` in the same statement as
+    this very request (or None); the view runs ``dataversion.version_sql`` in the same statement as
     its data, skips the data when the token equals ``claimed``, and reports the token in ``token``."""
 
     def __init__(self, request: HttpRequest, layers: list[Layer], digest: str):
@@ -145,14 +195,7 @@ class Conditional:
         self.tables = dataversion.layer_tables(layers)
         self.digest = digest
         self.token: int | None = None
-        self.claimed: int | None = None
-        for tag in _tags(request):
-            head, _, tail = tag.strip('"').rpartition(".")
-            if head == digest and 0 < len(tail) <= 16:
-                try:
-                    self.claimed = int(tail, 16)
-                except ValueError:
-                    continue
+        self.claimed: int | None = claimed_token(_tags(request), digest)
 
     @property
     def etag(self) -> str:
@@ -166,13 +209,20 @@ class Conditional:
 NOT_MODIFIED = object()
 
 
-def add_cors(response: HttpResponse) -> HttpResponse:
+def cors_headers() -> list[tuple[str, str]]:
+    """The CORS headers of every response of a map service (none when ``MAP_CORS_ALLOW_ORIGIN`` is
+    empty); a specific origin also needs ``Vary: Origin`` (``add_cors``)."""
     origin = getattr(settings, "MAP_CORS_ALLOW_ORIGIN", "*")
-    if origin:
-        response["Access-Control-Allow-Origin"] = origin
-        response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-        if origin != "*":
-            patch_vary_headers(response, ("Origin",))
+    if not origin:
+        return []
+    return [("Access-Control-Allow-Origin", origin), ("Access-Control-Expose-Headers", EXPOSED_HEADERS)]
+
+
+def add_cors(response: HttpResponse) -> HttpResponse:
+    for name, value in cors_headers():
+        response[name] = value
+    if getattr(settings, "MAP_CORS_ALLOW_ORIGIN", "*") not in ("", "*"):
+        patch_vary_headers(response, ("Origin",))
     return response
 
 
@@ -235,6 +285,7 @@ def map_view(
     vary: Sequence[str] = (),
     errors: Callable[[HttpRequest, Exception], HttpResponse | None] | None = None,
     versions: str = "query",
+    localized: bool = True,
 ) -> Callable:
     """Decorate a view of a map service; see the module's docstring. ``errors(request, exc)`` turns
     an exception of the view (or of reading the data versions) into the service's error response
@@ -255,7 +306,9 @@ def map_view(
             try:
                 chosen = resolve_layers(layers, request, *args, **kwargs)
                 if versions == "view":
-                    conditional = Conditional(request, chosen, request_digest(request, chosen, vary=vary))
+                    conditional = Conditional(
+                        request, chosen, request_digest(request, chosen, vary=vary, localized=localized)
+                    )
                     request.map_conditional = conditional  # type: ignore[attr-defined]
                     response = view(request, *args, **kwargs)
                     if conditional.token is not None:
@@ -267,7 +320,7 @@ def map_view(
                     elif response is NOT_MODIFIED:
                         raise RuntimeError("a view answered NOT_MODIFIED without its data version")
                 else:
-                    etag = compute_etag(request, chosen, vary=vary)
+                    etag = compute_etag(request, chosen, vary=vary, localized=localized)
                     if matches(request, etag):
                         return not_modified(etag, vary)
                     response = view(request, *args, **kwargs)

@@ -1,17 +1,22 @@
 """REST API of the area hierarchy: ``/api/areas/`` (GeoJSON) and ``/api/locate/``."""
 
+import json
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
-from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from geo import crs, params
 from geo.geojson import feature_collection_response, geojson_schema
+from geo.lean import JSONResponder, LeanReads
 from quartiere import selectors
 from quartiere.models import Level
 
@@ -25,8 +30,9 @@ SRID_PARAM = OpenApiParameter(
 )
 
 
-class AreaViewSet(viewsets.ViewSet):
-    """Regions, cities and Quartiere with their boundaries."""
+class AreaViewSet(LeanReads, viewsets.ViewSet):
+    """Regions, cities and Quartiere with their boundaries. Public: JSON reads take the lean path
+    (``geo.lean``), so the handlers read ``request.GET`` and return finished responses."""
 
     permission_classes = [AllowAny]
     lookup_value_regex = r"[0-9]{1,18}"
@@ -48,7 +54,7 @@ class AreaViewSet(viewsets.ViewSet):
         responses={200: geojson_schema("AreaFeatureCollection", collection=True)},
     )
     def list(self, request):
-        q = request.query_params
+        q = request.GET
         level = params.choice(q, "level", LEVELS)
         srid = params.srid(q)
         limit = params.integer(
@@ -72,7 +78,7 @@ class AreaViewSet(viewsets.ViewSet):
         responses={200: geojson_schema("AreaFeature", collection=False)},
     )
     def retrieve(self, request, pk=None):
-        srid = params.srid(request.query_params)
+        srid = params.srid(request.GET)
         feature = selectors.area_feature(area_id=int(pk), out_srid=srid)
         if feature is None:
             raise Http404
@@ -94,21 +100,34 @@ LOCATED_AREA = inline_serializer(
 )
 
 
-@extend_schema(
-    summary="The areas containing a point, region → city → quartier",
-    parameters=[
-        OpenApiParameter("lon", OpenApiTypes.DOUBLE, description="longitude (WGS84), with lat"),
-        OpenApiParameter("lat", OpenApiTypes.DOUBLE, description="latitude (WGS84), with lon"),
-        OpenApiParameter("x", OpenApiTypes.DOUBLE, description="x in the srid, with y and srid"),
-        OpenApiParameter("y", OpenApiTypes.DOUBLE, description="y in the srid"),
-        OpenApiParameter("srid", OpenApiTypes.INT, enum=sorted(crs.ALLOWED_SRIDS)),
-    ],
-    responses={200: inline_serializer("Located", {"areas": LOCATED_AREA})},
-)
-@api_view(["GET"])
-@permission_classes([AllowAny])
-def locate(request):
-    q = request.query_params
+class LocateView(LeanReads, APIView):
+    """The areas containing a point. Public: a JSON read takes the lean path (``geo.lean``) and returns
+    the JSON text PostGIS built; DRF's own path (the browsable API, ``?format=``) renders it itself."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="The areas containing a point, region → city → quartier",
+        parameters=[
+            OpenApiParameter("lon", OpenApiTypes.DOUBLE, description="longitude (WGS84), with lat"),
+            OpenApiParameter("lat", OpenApiTypes.DOUBLE, description="latitude (WGS84), with lon"),
+            OpenApiParameter("x", OpenApiTypes.DOUBLE, description="x in the srid, with y and srid"),
+            OpenApiParameter("y", OpenApiTypes.DOUBLE, description="y in the srid"),
+            OpenApiParameter("srid", OpenApiTypes.INT, enum=sorted(crs.ALLOWED_SRIDS)),
+        ],
+        responses={200: inline_serializer("Located", {"areas": LOCATED_AREA})},
+    )
+    def get(self, request):
+        answer = locate_answer(request.GET)
+        if isinstance(request, Request):
+            return Response(json.loads(answer))
+        return HttpResponse(answer, content_type="application/json")
+
+
+def locate_answer(q: Mapping[str, str]) -> str:
+    """The JSON text ``/api/locate/`` answers for the query parameters ``q`` (``lon``/``lat``, or
+    ``x``/``y`` with ``srid``); a ``ValidationError`` names a bad parameter. Also served directly by
+    ``geo.lean`` (``locate_responder``)."""
     if "lon" in q or "lat" in q or not ({"x", "y"} & set(q)):
         x = params.number(q, "lon", lo=-180, hi=180)
         y = params.number(q, "lat", lo=-90, hi=90)
@@ -121,10 +140,20 @@ def locate(request):
             x = params.number(q, "x", lo=-180, hi=180)
             y = params.number(q, "y", lo=-90, hi=90)
     try:
-        areas = selectors.area_locate(x=x, y=y, srid=srid)
+        return selectors.area_locate_json(x=x, y=y, srid=srid)
     except selectors.PointOutOfRange:
         raise ValidationError({"x": [f"the point cannot be transformed from EPSG:{srid}."]}) from None
-    return Response({"areas": areas})
+
+
+locate = LocateView.as_view()
+
+
+# /api/locate/ on geo.lean's shortest path (settings.LEAN_RESPONDERS): its answer is JSON text from
+# PostGIS, the same for everybody
+locate_responder = JSONResponder("/api/locate/", locate_answer)
+# the views the DRF router makes of AreaViewSet, for geo.lean's LEAN_ROUTES
+area_list = AreaViewSet.as_view({"get": "list"}, basename="area", detail=False)
+area_detail = AreaViewSet.as_view({"get": "retrieve"}, basename="area", detail=True)
 
 
 def register(router) -> None:

@@ -1,5 +1,6 @@
 """Reads of the area hierarchy. Geometry is stored in EPSG:25832; output SRIDs come from the allow-list."""
 
+import json
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -67,8 +68,10 @@ def area_feature(*, area_id: int, out_srid: int = crs.WGS84) -> str | None:
     return page.features_json or None
 
 
-def area_locate(*, x: float, y: float, srid: int = crs.WGS84) -> list[dict]:
-    """The areas containing the point (x/y in ``srid``; lon/lat for 4326), one per level, region first."""
+def area_locate_json(*, x: float, y: float, srid: int = crs.WGS84) -> str:
+    """The areas containing the point (x/y in ``srid``; lon/lat for 4326) as the JSON text
+    ``{"areas": [{id, level, code, name, slug, parent, population}, ...]}``, one per level, region
+    first. One statement; PostGIS builds the JSON."""
     # A failed transform must not abort a surrounding transaction, hence the savepoint there; in
     # autocommit (an API request) the statement needs no BEGIN/COMMIT round trips of its own.
     in_transaction = connection.in_atomic_block or not connection.get_autocommit()
@@ -77,14 +80,14 @@ def area_locate(*, x: float, y: float, srid: int = crs.WGS84) -> list[dict]:
             cursor.execute(
                 load(__file__, "locate"), {"x": x, "y": y, "srid": srid, "storage_srid": crs.STORAGE_SRID}
             )
-            columns = [c.name for c in cursor.description]
-            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+            return cursor.fetchone()[0]
     except (DataError, InternalError) as error:
         raise PointOutOfRange(str(error).splitlines()[0]) from error
-    for row in rows:
-        row["level"] = Level(row.pop("level")).key
-        row["parent"] = row.pop("parent_id")
-    return rows
+
+
+def area_locate(*, x: float, y: float, srid: int = crs.WGS84) -> list[dict]:
+    """``area_locate_json`` as a list of dicts."""
+    return json.loads(area_locate_json(x=x, y=y, srid=srid))["areas"]
 
 
 def areas_sticking_out(*, tolerance: float) -> list[dict]:

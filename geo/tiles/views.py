@@ -42,8 +42,9 @@ def _layer(layer_id: str) -> Layer:
     return layer
 
 
-@map_view(layers=_layer_ids, errors=json_errors, versions="view")
+@map_view(layers=_layer_ids, errors=json_errors, versions="view", localized=False)
 def tile(request: HttpRequest, layer_id: str, z: int, x: int, y: int) -> HttpResponse:
+    z, x, y = int(z), int(x), int(y)  # geo.lean's route passes the path's digits as text
     layer = _layer(layer_id)
     if not settings.TILES_MIN_ZOOM <= z <= settings.TILES_MAX_ZOOM:
         raise MapError(

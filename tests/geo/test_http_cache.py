@@ -204,11 +204,37 @@ def test_a_tile_and_its_data_version_come_in_one_statement(client, demo):
         assert client.get(TILE, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
     assert len(fresh.captured_queries) == 1 and len(revalidated.captured_queries) == 1
+    assert "geo_dataversion" in fresh.captured_queries[0]["sql"]
     Area.objects.filter(level=3).update(population=1)
-    assert client.get(TILE, HTTP_IF_NONE_MATCH=etag).status_code == 200
+    response = client.get(TILE, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response["ETag"] != etag and response.content
 
 
 def test_an_etag_of_another_request_is_no_claim(client, demo):
     other = client.get("/tiles/quartiere/12/2152/1409.mvt")["ETag"]
 
     assert client.get(TILE, HTTP_IF_NONE_MATCH=other).status_code == 200
+
+
+def test_the_version_expression_names_its_tables_as_checked_literals():
+    from geo.dataversion import version_sql
+
+    assert version_sql([]) == "0::bigint"
+    one = version_sql(["quartiere_area"])
+    assert one.count("geo_dataversion") == 1 and "'quartiere_area'" in one
+    both = version_sql(["measures_measure", "quartiere_area", "measures_measure"])
+    assert both.startswith("greatest(") and both.count("geo_dataversion") == 2
+    with pytest.raises(ValueError):
+        version_sql(["x'); DROP TABLE quartiere_area; --"])
+
+
+def test_the_version_expression_gives_the_token_of_the_versions_read(demo):
+    from django.db import connection as db
+
+    from geo import dataversion
+    from geo import layers as registry
+
+    for layer in registry.all_layers():
+        with db.cursor() as cursor:
+            cursor.execute(f"SELECT {dataversion.version_sql(layer.tables)}")
+            assert cursor.fetchone()[0] == dataversion.read([layer]).token([layer]), layer.id

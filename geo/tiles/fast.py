@@ -1,0 +1,100 @@
+"""Vector tiles on the shortest path: a WSGI responder in front of Django (``settings.LEAN_RESPONDERS``,
+run by ``geo.lean.LeanApplication``).
+
+A map client asks for dozens of tiles per view, and a tile costs the database a few hundred
+microseconds: Django's request cycle, even ``geo.lean``'s short one, cost a third as much again. This
+responder answers the common case itself — ``GET``/``HEAD /tiles/{layer}/{z}/{x}/{y}.mvt`` without a
+query string, for a registered layer and a tile inside the tile matrix of an allowed zoom level, from
+an allowed host with no HTTPS redirect due — with what ``views.tile`` answers under the full stack:
+the statement of ``queries.versioned_tile`` (tile and data version in one), the same ETag
+(``geo.http.etag_digest``), 304 for ``If-None-Match``, ``Cache-Control``, CORS, the headers of
+Django's security and X-Frame-Options middleware, and no body for ``HEAD``. Everything else it
+declines (``None``) and Django answers: OPTIONS, unknown layers, tiles out of range, query strings,
+database errors. ``tests/geo/test_tiles_fast.py`` compares the two paths response by response.
+"""
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from geo import http
+from geo import layers as registry
+from geo.lean import GATE, Finished, begin_request, tend_connections
+from geo.tiles import queries
+from geo.tiles.views import MVT
+
+logger = logging.getLogger(__name__)
+
+PATH = re.compile(
+    r"/tiles/(?P<layer>[A-Za-z0-9_.-]{1,64})/(?P<z>[0-9]{1,2})/(?P<x>[0-9]{1,10})/(?P<y>[0-9]{1,10})\.mvt"
+)
+
+
+class TileResponder:
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes] | None:
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
+            return None
+        match = PATH.fullmatch(environ.get("PATH_INFO", ""))
+        if match is None:
+            return None
+        layer = registry.get(match["layer"])
+        z, x, y = int(match["z"]), int(match["x"]), int(match["y"])
+        if layer is None or not settings.TILES_MIN_ZOOM <= z <= settings.TILES_MAX_ZOOM or max(x, y) >= 2**z:
+            return None
+        facts = GATE.facts(environ)
+        if facts is None:
+            return None
+        host, scheme, fixed_headers = facts
+        path = match.group(0)  # PATH_INFO, ASCII by the pattern: what request.path is at the root
+        digest = http.etag_digest(
+            (layer,),
+            path=path,
+            query=(),
+            base=settings.PUBLIC_URL or f"{scheme}://{host}",  # as http.base_url, without a script prefix
+            language="",  # tiles are not localized (views.tile: map_view(localized=False))
+        )
+        tags = http.if_none_match(environ.get("HTTP_IF_NONE_MATCH"))
+        begin_request()
+        try:
+            claimed = http.claimed_token(tags, digest)
+            token, data = self.read(layer, z, x, y, claimed=claimed, debug=settings.DEBUG)
+        except Exception:  # noqa: BLE001 - Django runs the request again and answers the error
+            logger.debug("tile responder declined %s", path, exc_info=True)
+            tend_connections()
+            return None
+        etag = http.make_etag(digest, token)
+        headers = [("ETag", etag), ("Cache-Control", settings.MAP_CACHE_CONTROL)]
+        if data is None or etag in tags or "*" in tags:
+            status, body = "304 Not Modified", b""
+        else:
+            status, body = "200 OK", data
+            headers[:0] = [("Content-Type", MVT), ("Content-Length", str(len(data)))]
+        headers += http.cors_headers()
+        if settings.MAP_CORS_ALLOW_ORIGIN not in ("", "*"):
+            headers.append(("Vary", "Origin"))
+        headers += fixed_headers
+        start_response(status, headers)
+        return Finished(b"" if method == "HEAD" else body)
+
+    @staticmethod
+    def read(layer, z: int, x: int, y: int, *, claimed: int | None, debug: bool) -> tuple[int, bytes | None]:
+        """``queries.versioned_tile`` on the connection's own psycopg cursor (what Django's cursor
+        wrapper would add is its query log, kept in DEBUG only: then the wrapper is used)."""
+        if debug:
+            return queries.versioned_tile(layer, z, x, y, claimed=claimed)
+        db = connections[DEFAULT_DB_ALIAS]
+        db.close_if_health_check_failed()
+        db.ensure_connection()
+        params = queries.tile_params(layer, z, x, y)
+        params["claimed"] = claimed
+        with db.wrap_database_errors, db.connection.cursor() as cursor:
+            cursor.execute(queries.versioned_tile_sql(layer, z, conditional=claimed is not None), params)
+            token, data = cursor.fetchone()
+        return queries.tile_result(token, data, claimed)
+
+
+respond = TileResponder()
