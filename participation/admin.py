@@ -17,8 +17,13 @@ class ConsultationAdmin(SimpleHistoryAdmin, GISModelAdmin):
 
 
 class ResponseInline(admin.StackedInline):
+    """The official response, written through ``moderation.response_set`` (``ContributionAdmin.
+    save_formset``): validated, audited and mailed to the contributor like one from the API."""
+
     model = Response
     extra = 0
+    max_num = 1
+    can_delete = False
     exclude = ["author"]
 
 
@@ -77,6 +82,36 @@ class ContributionAdmin(GISModelAdmin):
         _moderate(Action.REJECT, _("Reject (reason: admin)")),
         dismiss_flags,
     ]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Response:
+            return super().save_formset(request, form, formset, change)
+        # what formset.save() would leave for the admin's change message
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline in formset.forms:
+            if not inline.has_changed():
+                continue
+            data = inline.cleaned_data
+            existed = inline.instance.pk is not None
+            try:
+                response = moderation.response_set(
+                    contribution_id=form.instance.pk,
+                    text=data["text"],
+                    unit=data["unit"],
+                    outcome=data["outcome"],
+                    date=data.get("date"),
+                    measure_id=data["measure"].pk if data.get("measure") else None,
+                    actor=request.user,
+                )
+            except ParticipationError as error:
+                message = _("Response not saved: %(error)s") % {"error": error.message}
+                self.message_user(request, message, messages.ERROR)
+                continue
+            if existed:
+                formset.changed_objects.append((response, inline.changed_data))
+            else:
+                formset.new_objects.append(response)
+        return None
 
     def get_exclude(self, request, obj=None):
         excluded = list(super().get_exclude(request, obj) or [])
