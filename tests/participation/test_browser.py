@@ -5,6 +5,7 @@ import base64
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from participation.models import Contribution, Support
@@ -36,6 +37,9 @@ def chromium(monkeypatch):
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # the test's ORM calls while Playwright's event loop ran used connections of that context
+        # (asgiref's Local): close them here, or the test database cannot be dropped at the end
+        connections.close_all()
 
 
 class Watch:

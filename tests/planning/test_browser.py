@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from planning.models import FocusArea
@@ -42,6 +43,9 @@ def chromium(monkeypatch):
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # the test's ORM calls while Playwright's event loop ran used connections of that context
+        # (asgiref's Local): close them here, or the test database cannot be dropped at the end
+        connections.close_all()
 
 
 class Watch:
