@@ -18,7 +18,21 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    # Part 3: the queryables of each collection as a JSON Schema, and equality filters on them
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
 ]
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+SCHEMA_JSON = "application/schema+json"
+# JSON Schema of each attribute type (also the OpenAPI parameter schemas)
+SCHEMA_TYPES = {
+    "string": {"type": "string"},
+    "integer": {"type": "integer"},
+    "number": {"type": "number"},
+    "boolean": {"type": "boolean"},
+    "date": {"type": "string", "format": "date"},
+    "datetime": {"type": "string", "format": "date-time"},
+}
 
 
 def href(request: HttpRequest, path: str, query: dict | None = None) -> str:
@@ -88,6 +102,7 @@ def collection(request: HttpRequest, layer: Layer, fmt: str, versions: dataversi
             *self_links(request, path, fmt),
             link(request, "items", GEOJSON, f"{path}/items", "Features (GeoJSON)", {"f": "json"}),
             link(request, "items", HTML, f"{path}/items", "Features (HTML)", {"f": "html"}),
+            link(request, QUERYABLES_REL, SCHEMA_JSON, f"{path}/queryables", "Queryables"),
             link(request, "collection", JSON, "/collections", "All collections"),
         ],
         # for clients that show attributes before the first page (not part of the standard)
@@ -98,6 +113,21 @@ def collection(request: HttpRequest, layer: Layer, fmt: str, versions: dataversi
     if extent is not None:
         document["extent"] = {"spatial": {"bbox": [[round(v, 7) for v in extent]], "crs": CRS84}}
     return document
+
+
+def queryables(request: HttpRequest, layer: Layer) -> dict:
+    """The attributes a client may filter the collection's items on (``?name=value``, equality), as a
+    JSON Schema (OGC API – Features Part 3, Queryables)."""
+    language = get_language() or "de"
+    properties = {name: {"title": name, **SCHEMA_TYPES[layer.attributes[name]]} for name in layer.queryable}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": href(request, f"/collections/{layer.id}/queryables"),
+        "type": "object",
+        "title": layer.title_in(language),
+        "properties": properties,
+        "additionalProperties": False,
+    }
 
 
 def collections(request: HttpRequest, layers: list[Layer], fmt: str, versions: dataversion.Versions) -> dict:

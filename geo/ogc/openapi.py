@@ -7,16 +7,8 @@ from django.utils.translation import get_language
 
 from geo.http import base_url
 from geo.layers import Layer
+from geo.ogc.documents import SCHEMA_JSON, SCHEMA_TYPES
 from geo.ogc.params import CRS84, SUPPORTED_CRS
-
-SCHEMA_TYPES = {
-    "string": {"type": "string"},
-    "integer": {"type": "integer"},
-    "number": {"type": "number"},
-    "boolean": {"type": "boolean"},
-    "date": {"type": "string", "format": "date"},
-    "datetime": {"type": "string", "format": "date-time"},
-}
 
 
 def _ref(kind: str, name: str) -> dict:
@@ -192,6 +184,13 @@ def collection_paths(layer: Layer, language: str) -> dict:
             [*(_ref("parameters", name) for name in standard), *queryables],
             tags,
         ),
+        f"/collections/{layer.id}/queryables": _get(
+            f"{title}: queryables",
+            f"getQueryables_{layer.id}",
+            {"200": _json({"type": "object"}, f"{title}: queryables (JSON Schema)", SCHEMA_JSON)},
+            [_ref("parameters", "f")],
+            tags,
+        ),
         f"/collections/{layer.id}/items/{{featureId}}": _get(
             f"{title}: one feature",
             f"getFeature_{layer.id}",
@@ -226,7 +225,7 @@ def document(request: HttpRequest, layers: list[Layer]) -> dict:
             "title": "Quartiersatlas – OGC API Features",
             "version": "1.0.0",
             "description": "Public layers of the Quartiersatlas as OGC API – Features (Part 1 Core, GeoJSON, "
-            "HTML, OpenAPI 3.0; Part 2 CRS by reference).",
+            "HTML, OpenAPI 3.0; Part 2 CRS by reference; Part 3 Queryables).",
         },
         "servers": [{"url": f"{base_url(request)}/ogc"}],
         "tags": [{"name": layer.id, "description": layer.title_in(language)} for layer in layers],

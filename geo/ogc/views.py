@@ -110,6 +110,16 @@ def collection(request: HttpRequest, collection_id: str) -> HttpResponse:
 
 
 @ogc_view(layers=_collection_ids)
+def queryables(request: HttpRequest, collection_id: str) -> HttpResponse:
+    layer = _layer(collection_id)
+    params = single(request)
+    reject_unknown(params, {"f"})
+    if params.get("f") not in (None, "", "json"):
+        raise OGCError(400, "InvalidParameterValue", "f: the queryables are available as json only.")
+    return _json(documents.queryables(request, layer), documents.SCHEMA_JSON)
+
+
+@ogc_view(layers=_collection_ids)
 def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     layer = _layer(collection_id)
     params = single(request)

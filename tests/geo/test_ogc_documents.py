@@ -13,6 +13,8 @@ CONFORMANCE = {
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
 }
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
@@ -53,7 +55,7 @@ def test_links_use_the_public_url_when_configured(client, db):
     assert rels(document)["data"]["href"] == "https://geo.ludwigsburg.example/atlas/ogc/collections"
 
 
-def test_conformance_names_core_geojson_html_openapi_and_crs(client, db):
+def test_conformance_names_core_geojson_html_openapi_crs_and_queryables(client, db):
     assert set(get_json(client, "/ogc/conformance")["conformsTo"]) == CONFORMANCE
 
 
@@ -140,6 +142,42 @@ def test_a_collection_describes_itself(client, demo):
     assert document["itemType"] == "feature"
     assert document["title"] == "Maßnahmen"  # German first
     assert set(document["queryables"]) == set(registry.get("measures").queryable)
+
+
+def test_each_collection_names_its_queryables_as_a_json_schema(client, demo):
+    for layer in registry.all_layers():
+        link = rels(get_json(client, f"/ogc/collections/{layer.id}"))[
+            "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+        ]
+        assert link["type"] == "application/schema+json"
+        response = client.get(link["href"].removeprefix("http://testserver"))
+        assert response.status_code == 200 and response["Content-Type"] == "application/schema+json"
+        assert response["ETag"]
+        schema = json.loads(response.content)
+        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        assert schema["$id"] == link["href"] and schema["type"] == "object"
+        assert schema["additionalProperties"] is False
+        assert list(schema["properties"]) == list(layer.queryable)
+
+    measures = json.loads(client.get("/ogc/collections/measures/queryables").content)["properties"]
+    assert measures["status"] == {"title": "status", "type": "string"}
+
+
+def test_the_queryables_filter_the_items(client, demo):
+    # what the schema offers works as a query parameter (Part 3, queryables-query-parameters)
+    schema = json.loads(client.get("/ogc/collections/quartiere/queryables").content)
+    name = next(iter(schema["properties"]))
+    first = json.loads(client.get("/ogc/collections/quartiere/items", {"f": "json", "limit": 1}).content)
+    value = first["features"][0]["properties"][name]
+    filtered = json.loads(client.get("/ogc/collections/quartiere/items", {name: value, "f": "json"}).content)
+    assert filtered["numberMatched"] >= 1
+    assert {f["properties"][name] for f in filtered["features"]} == {value}
+
+
+def test_queryables_of_an_unknown_collection_or_as_html_are_refused(client, db):
+    assert client.get("/ogc/collections/kataster/queryables").status_code == 404
+    assert client.get("/ogc/collections/quartiere/queryables?f=html").status_code == 400
+    assert client.get("/ogc/collections/quartiere/queryables?sort=x").status_code == 400
 
 
 def test_titles_follow_the_language(client, demo):
