@@ -16,10 +16,10 @@ serve). For a ``GET`` or ``HEAD`` that does not ask for HTML (the browsable API)
 Either way the host is checked against ``ALLOWED_HOSTS``, no HTTPS redirect may be due, the connection
 bookkeeping of Django's request signals (``close_old_connections``: ``CONN_MAX_AGE``, health checks)
 runs before and after, and the response gets the headers of Django's ``SecurityMiddleware`` and
-``XFrameOptionsMiddleware`` (``GATE``, from those middlewares' own methods). Whatever raises, and
-anything unusual, goes to Django's full stack, which answers it as always (error bodies in the
-client's language, logging, 500 pages). The lean path sends no request signals: it touches no cache
-or other per-request resource.
+``XFrameOptionsMiddleware`` (``GATE``, from those middlewares' own methods). Whatever raises, every
+error answer (4xx/5xx) and anything unusual go to Django's full stack, which answers as always (error
+bodies in the client's language, logging, 500 pages). The lean path sends no request signals: it
+touches no cache or other per-request resource.
 
 ``LeanReads`` (a DRF view mixin): a ``GET``/``HEAD`` whose client accepts JSON goes straight to the
 view's handler with the Django request, skipping DRF's request wrapper, authentication, permission and
@@ -239,7 +239,9 @@ class LeanApplication:
             logger.debug("lean path declined %s", request.path, exc_info=True)
             tend_connections()
             return None
-        if not isinstance(response, HttpResponseBase):
+        if not isinstance(response, HttpResponseBase) or response.status_code >= 400:
+            # errors are the full stack's: logged, and in the client's language (Accept-Language)
+            tend_connections()
             return None
         return GATE.finish(request, response)
 

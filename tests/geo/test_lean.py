@@ -153,10 +153,11 @@ def test_areas_list_and_detail_answer_like_the_full_stack(demo, monkeypatch):
     assert detail.status_code == 200 and detail.json() == full_stack(f"/api/areas/{area}/").json()
     assert set(detail.headers) >= SECURITY_HEADERS
     assert asked == []
-    # DRF's own dispatch answers the view's 404, on the short path, as under the full stack
-    missing = wsgi("/api/areas/999999999/")
-    assert missing.status_code == 404
-    assert missing.json() == full_stack("/api/areas/999999999/").json()
+    # an error answer is the full stack's: logged, and in the client's language
+    missing = wsgi("/api/areas/999999999/", HTTP_ACCEPT_LANGUAGE="en")
+    assert missing.status_code == 404 and asked == ["/api/areas/999999999/"]
+    assert missing.json() == full_stack("/api/areas/999999999/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert missing.headers["Content-Language"] == "en"
 
 
 def test_the_routes_go_where_the_url_conf_does():
@@ -206,24 +207,25 @@ def test_a_tile_answers_like_the_full_stack_with_etag_304_and_head(demo, monkeyp
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
 
 
-def test_unusual_tile_requests_are_answered_by_the_view(demo, monkeypatch):
-    # the responder declines them; the route's view (map_view) answers as under the full stack
+def test_unusual_tile_requests_are_answered_by_the_view_or_the_full_stack(demo, monkeypatch):
     asked = spy(monkeypatch)
-    for path in (
-        "/tiles/nonsense/1/0/0.mvt",
-        "/tiles/quartiere/2/4/0.mvt",  # x outside the matrix
-        "/tiles/quartiere/23/0/0.mvt",  # zoom level outside the range
-    ):
-        answer = wsgi(path)
-        assert answer.status_code == 404 and answer.json() == full_stack(path).json()
-    with_query = wsgi(CENTRE_TILE, "v=2")  # a query string is part of the ETag: the view's job
+    # a query string is part of the ETag: not the responder's, the route's view answers it
+    with_query = wsgi(CENTRE_TILE, "v=2")
     assert with_query.status_code == 200 and with_query.content == wsgi(CENTRE_TILE).content
     assert with_query.headers["ETag"] == full_stack(CENTRE_TILE, "v=2")["ETag"]
     assert asked == []
-    # other methods take the full stack
+    # errors, and methods other than GET and HEAD, take the full stack
+    missing = (
+        "/tiles/nonsense/1/0/0.mvt",
+        "/tiles/quartiere/2/4/0.mvt",  # x outside the matrix
+        "/tiles/quartiere/23/0/0.mvt",  # zoom level outside the range
+    )
+    for path in missing:
+        answer = wsgi(path)
+        assert answer.status_code == 404 and answer.json() == full_stack(path).json()
     assert wsgi(CENTRE_TILE, method="OPTIONS").status_code == 204
     assert wsgi(CENTRE_TILE, method="POST").status_code == 403  # CSRF, before the view's 405
-    assert asked == [CENTRE_TILE] * 2
+    assert asked == [*missing, CENTRE_TILE, CENTRE_TILE]
 
 
 def test_an_empty_tile_is_an_empty_200(demo):
