@@ -24,7 +24,8 @@ What happens, in order:
    ETag means the same bytes. (With ``versions="view"`` the view reads the version in its own
    statement instead, one round trip less: see ``Conditional``; the tiles do.)
 3. ``If-None-Match`` naming that ETag (or ``*``) → 304 with ETag, Cache-Control and Vary; the view is
-   not called.
+   not called. (Before 2., the layers' ``prepare`` hooks bring derived data up to date,
+   ``geo.layers.prepare``: its version is then the one read.)
 4. Otherwise the view runs. A 200 gets ``ETag`` and ``Cache-Control: MAP_CACHE_CONTROL`` unless the
    view set its own; errors get neither (they are not to be revalidated). Every response, errors
    included, gets ``Access-Control-Allow-Origin: MAP_CORS_ALLOW_ORIGIN`` so that browser clients can
@@ -310,6 +311,7 @@ def map_view(
                         request, chosen, request_digest(request, chosen, vary=vary, localized=localized)
                     )
                     request.map_conditional = conditional  # type: ignore[attr-defined]
+                    registry.prepare(chosen)  # derived data up to date before its version is read
                     response = view(request, *args, **kwargs)
                     if conditional.token is not None:
                         etag = conditional.etag
@@ -320,6 +322,7 @@ def map_view(
                     elif response is NOT_MODIFIED:
                         raise RuntimeError("a view answered NOT_MODIFIED without its data version")
                 else:
+                    registry.prepare(chosen)  # derived data up to date before its version is read
                     etag = compute_etag(request, chosen, vary=vary, localized=localized)
                     if matches(request, etag):
                         return not_modified(etag, vary)

@@ -18,7 +18,12 @@ class PlanningConfig(AppConfig):
         register_layers()
 
     def load_demo(self, demo_dir: Path) -> str:
-        """Called by ``manage.py load_demo`` after measures and participation: illustrative focus areas."""
+        """Called by ``manage.py load_demo`` after measures and participation: illustrative focus areas;
+        then the priority snapshot of the map layer is brought up to date (else the first map request
+        would compute it)."""
+        from planning import snapshot
         from planning.demo import load_demo
 
-        return load_demo(demo_dir)
+        summary = load_demo(demo_dir)
+        snapshot.refresh()
+        return summary

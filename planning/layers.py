@@ -2,7 +2,7 @@
 priority index per Quartier with the default weights, a classed choropleth)."""
 
 from geo.layers import Layer, Rule, Style, register
-from planning.priorities import inlined_core_sql
+from planning import snapshot
 
 PRIORITY_COLOURS = [
     ("high", "hoch", "high", "#c62828"),
@@ -34,33 +34,6 @@ FOCUS_AREAS_SOURCE = """
 SELECT f.id, f.geom, f.name, f.rationale, f.priority, array_to_string(f.dimensions, ',') AS dimensions,
        f.time_horizon, f.city_id AS city
 FROM planning_focusarea AS f WHERE f.published
-"""
-
-
-def priorities_source() -> str:
-    """One feature per Quartier: the overall score and rank, the score of each dimension and the
-    overall components (default weights), with the Quartier's geometry."""
-    return f"""
-SELECT a.id, a.geom, a.name, a.slug, p.city, p.population, p.score, p.rank, p.score_just, p.score_green,
-       p.score_productive, p.demand_per_1000, p.budget_per_inhabitant, p.coverage, p.gaps
-FROM (
-    SELECT pr.quartier_id, max(pr.city_id) AS city, max(pr.population) AS population,
-        round(max(pr.score) FILTER (WHERE pr.dimension = 'all')::numeric, 4)::float8 AS score,
-        max(pr.rank) FILTER (WHERE pr.dimension = 'all')::int AS rank,
-        round(max(pr.score) FILTER (WHERE pr.dimension = 'just')::numeric, 4)::float8
-            AS score_just,
-        round(max(pr.score) FILTER (WHERE pr.dimension = 'green')::numeric, 4)::float8 AS score_green,
-        round(max(pr.score) FILTER (WHERE pr.dimension = 'productive')::numeric, 4)::float8
-            AS score_productive,
-        round(max(pr.demand) FILTER (WHERE pr.dimension = 'all')::numeric, 3)::float8 AS demand_per_1000,
-        round(max(pr.budget_per_inhabitant) FILTER (WHERE pr.dimension = 'all')::numeric, 2)::float8
-            AS budget_per_inhabitant,
-        round(max(pr.coverage) FILTER (WHERE pr.dimension = 'all')::numeric, 4)::float8 AS coverage,
-        coalesce(string_agg(pr.dimension, ',' ORDER BY pr.dimension) FILTER (WHERE pr.gap), '') AS gaps
-    FROM ({inlined_core_sql()}) AS pr
-    GROUP BY pr.quartier_id
-) AS p
-JOIN quartiere_area AS a ON a.id = p.quartier_id
 """
 
 
@@ -119,7 +92,8 @@ def register_layers() -> None:
                 "and per dimension (just, green, productive). Method: docs/priorities.md.",
             },
             geometry_type="MultiPolygon",
-            source=priorities_source(),
+            source=snapshot.LAYER_SOURCE,
+            prepare=snapshot.prepare,
             attributes={
                 "name": "string",
                 "slug": "string",
@@ -151,13 +125,7 @@ def register_layers() -> None:
                     ),
                 ),
             ),
-            tables=(
-                "quartiere_area",
-                "planning_focusarea",
-                "measures_measure",
-                "measures_budgetline",
-                "participation_contribution",
-            ),
+            tables=snapshot.LAYER_TABLES,
             order=30,
         )
     )

@@ -89,3 +89,33 @@ class FocusAreaArea(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["focus_area", "area"], name="focus_area_area_unique")]
         indexes = [models.Index(fields=["area", "focus_area"])]
+
+
+class PrioritySnapshot(models.Model):
+    """The ``priorities`` map layer's rows: the priority index of every Quartier with the default
+    weights, computed once per data version by ``planning.snapshot.refresh`` (the map services call it
+    through the layer's ``prepare`` hook) instead of for every tile and map. Not a record of its own:
+    derived data, rebuilt whenever the inputs change."""
+
+    quartier = models.OneToOneField(
+        "quartiere.Area", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    city = models.BigIntegerField()
+    population = models.IntegerField(null=True)
+    score = models.FloatField(null=True)
+    rank = models.IntegerField(null=True)
+    score_just = models.FloatField(null=True)
+    score_green = models.FloatField(null=True)
+    score_productive = models.FloatField(null=True)
+    demand_per_1000 = models.FloatField(null=True)
+    budget_per_inhabitant = models.FloatField(null=True)
+    coverage = models.FloatField(null=True)
+    gaps = models.TextField(default="")
+
+
+class PrioritySnapshotState(models.Model):
+    """One row: the data version token and the weights the snapshot was computed for."""
+
+    token = models.BigIntegerField()
+    weights = models.TextField()
+    computed_at = models.DateTimeField(auto_now=True)

@@ -120,6 +120,11 @@ def _params(*, city: int | None, dimension: str | None, weights: Weights) -> dic
     }
 
 
+def core_params(weights: Weights) -> dict[str, Any]:
+    """The parameters of ``core_sql`` for every city and dimension with ``weights``."""
+    return _params(city=None, dimension=None, weights=weights)
+
+
 def core_sql() -> str:
     return load(__file__, "priorities")
 
@@ -140,34 +145,3 @@ def priorities(*, city: int, dimension: str | None = None, weights: Weights | No
     """``priorities_json`` parsed: ``{"results": [...], "gaps": [...]}`` (for pages and exports)."""
     results, gaps = priorities_json(city=city, dimension=dimension, weights=weights or default_weights())
     return {"results": json.loads(results), "gaps": json.loads(gaps)}
-
-
-def _literal(value: Any) -> str:
-    """A SQL literal for the values this module binds: numbers, NULL, and lists of category names."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        if not math.isfinite(value):
-            raise ValueError("not a finite number")
-        return repr(float(value)) if isinstance(value, float) else str(value)
-    if isinstance(value, list):
-        items = [_literal(v) if not isinstance(v, str) else _name(v) for v in value]
-        return "ARRAY[" + ", ".join(items) + "]"
-    raise TypeError(f"no literal for {type(value).__name__}")
-
-
-def _name(text: str) -> str:
-    if not re.fullmatch(r"[a-z_]{1,40}", text):
-        raise ValueError(f"not a plain name: {text!r}")
-    return f"'{text}'"
-
-
-def inlined_core_sql(weights: Weights | None = None) -> str:
-    """``sql/priorities.sql`` for every city with the default weights written in as literals, for the
-    map layer's source (the map services bind no parameters of ours; the result contains no ``%``)."""
-    params = _params(city=None, dimension=None, weights=weights or default_weights())
-    text = re.sub(r"%\((\w+)\)s", lambda m: _literal(params[m.group(1)]), core_sql())
-    assert "%" not in text
-    return text

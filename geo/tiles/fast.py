@@ -60,6 +60,7 @@ class TileResponder:
         tags = http.if_none_match(environ.get("HTTP_IF_NONE_MATCH"))
         begin_request()
         try:
+            registry.prepare((layer,))
             claimed = http.claimed_token(tags, digest)
             token, data = self.read(layer, z, x, y, claimed=claimed, debug=settings.DEBUG)
         except Exception:  # noqa: BLE001 - Django runs the request again and answers the error

@@ -12,7 +12,11 @@ MARKER = "SELECT 'qa-health-marker'"
 
 
 def other_connection():
-    return connection.get_new_connection(connection.get_connection_params())
+    other = connection.get_new_connection(connection.get_connection_params())
+    # autocommit: each query sees the server's current activity (within one transaction PostgreSQL
+    # keeps showing the same pg_stat_activity snapshot)
+    other.autocommit = True
+    return other
 
 
 def last_query_of(pid: int) -> str | None:
@@ -48,10 +52,14 @@ def test_an_idle_healthy_connection_passes_without_a_statement():
 def test_a_connection_the_server_closed_is_unusable_and_replaced(client):
     connection.ensure_connection()
     pid = connection.connection.info.backend_pid
-    terminate(pid)
-    assert not connection.is_usable()
-    # what request_started does (the test client leaves it out): check again before the first use
-    connection.health_check_done = False
-    response = client.get("/api/locate/", {"lon": 9.1956, "lat": 48.8997})
-    assert response.status_code == 200
-    assert connection.connection.info.backend_pid != pid
+    try:
+        terminate(pid)
+        assert not connection.is_usable()
+        # what request_started does (the test client leaves it out): check again before the first use
+        connection.health_check_done = False
+        response = client.get("/api/locate/", {"lon": 9.1956, "lat": 48.8997})
+        assert response.status_code == 200
+        assert connection.connection.info.backend_pid != pid
+    finally:
+        if not connection.is_usable():
+            connection.close()  # the next test starts on a new connection, whatever happened here

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def rows(layer_id: str) -> list[dict]:
     layer = layers.get(layer_id)
+    layers.prepare([layer])  # as the map services do before reading
     with connection.cursor() as cursor:
         # as the map services use it: wrapped as a subquery, filtered by bbox (here the whole world)
         cursor.execute(
