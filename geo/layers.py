@@ -53,7 +53,8 @@ class Layer:
     geometry_type: GeometryType
     source: str  # SQL SELECT id, geom (EPSG:25832), <attributes>; public rows and attributes only
     attributes: dict[str, AttributeType]
-    queryable: tuple[str, ...]  # attributes clients may filter on (OGC API) and see in GetFeatureInfo
+    # attributes clients may filter on (OGC API); a layer without any is not queryable in the WMS
+    queryable: tuple[str, ...]
     styles: tuple[Style, ...]
     # tables whose writes change the layer's data (for its data version, ETag)
     tables: tuple[str, ...] = field(default=())

@@ -1,7 +1,8 @@
-"""GetFeatureInfo: the features under a pixel of the map, with their public, queryable attributes.
+"""GetFeatureInfo: the features under a pixel of the map, with their public attributes.
 
-The attributes shown are the layer's ``queryable`` ones (the registry's contract: what clients may
-filter on and see in GetFeatureInfo), from its source, which selects published rows only.
+The attributes shown are the layer's ``attributes`` — the same as in OGC API items and vector tiles —
+from its source, which selects published rows and public attributes only. Which layers can be
+queried at all is the registry's ``queryable`` (a layer without queryable attributes is not).
 """
 
 import json
@@ -68,7 +69,7 @@ def query(info: InfoRequest, language: str) -> list[LayerResult]:
     }
     results = []
     for layer in info.query_layers:
-        columns = list(layer.queryable)
+        columns = list(layer.attributes)
         sql = load(__file__, "feature_info").format(
             source=layer.source.replace("%", "%%"),
             columns=", ".join(f'src."{name}"' for name in columns) or "NULL AS qa_none",

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.contrib.gis.geos import Point
 
+from geo import layers as registry
 from measures.models import Measure
 from quartiere.models import Area
 from tests.geo.wms_support import CITY_25832, MITTE_25832, ows
@@ -59,11 +60,14 @@ def test_it_finds_the_quartier_under_the_pixel_as_geojson(client, demo):
     assert 9.1 < lon < 9.3 and 48.8 < lat < 49.0  # RFC 7946: lon/lat in EPSG:4326
 
 
-def test_it_shows_only_the_layers_queryable_attributes(client, demo):
+def test_it_shows_the_layers_public_attributes_as_ogc_api_does(client, demo):
     (mitte,) = features(info(client, "quartiere", *pixel(*MITTE_25832)))
 
-    assert set(mitte["properties"]) == {"code", "name", "slug", "parent"}
-    assert "population" not in json.dumps(mitte)
+    assert set(mitte["properties"]) == set(registry.get("quartiere").attributes)
+    assert mitte["properties"]["population"] == 13000
+    fid = str(mitte["id"]).rpartition(".")[2]  # GetFeatureInfo ids are "<layer>.<id>"
+    item = client.get(f"/ogc/collections/quartiere/items/{fid}", {"f": "json"}).json()
+    assert item["properties"] == mitte["properties"]
 
 
 def test_it_answers_in_html_escaped_and_in_plain_text(client, demo):
