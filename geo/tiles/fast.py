@@ -10,7 +10,7 @@ the statement of ``queries.versioned_tile`` (tile and data version in one), the 
 (``geo.http.etag_digest``), 304 for ``If-None-Match``, ``Cache-Control``, CORS, the headers of
 Django's security and X-Frame-Options middleware, and no body for ``HEAD``. Everything else it
 declines (``None``) and Django answers: OPTIONS, unknown layers, tiles out of range, query strings,
-database errors. ``tests/geo/test_tiles_fast.py`` compares the two paths response by response.
+database errors. ``tests/geo/test_lean.py`` compares the two paths response by response.
 """
 
 import logging
