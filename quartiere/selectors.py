@@ -1,6 +1,5 @@
 """Reads of the area hierarchy. Geometry is stored in EPSG:25832; output SRIDs come from the allow-list."""
 
-import json
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -83,11 +82,6 @@ def area_locate_json(*, x: float, y: float, srid: int = crs.WGS84) -> str:
             return cursor.fetchone()[0]
     except (DataError, InternalError) as error:
         raise PointOutOfRange(str(error).splitlines()[0]) from error
-
-
-def area_locate(*, x: float, y: float, srid: int = crs.WGS84) -> list[dict]:
-    """``area_locate_json`` as a list of dicts."""
-    return json.loads(area_locate_json(x=x, y=y, srid=srid))["areas"]
 
 
 def areas_sticking_out(*, tolerance: float) -> list[dict]:
