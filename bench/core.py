@@ -136,7 +136,9 @@ class Context:
         """GET ``url`` the way a WSGI server (gunicorn) does: the project's WSGI application
         (``config.wsgi.application``: Django behind ``geo.lean``'s short path for public reads, with the
         connection bookkeeping and health checks of a request) called with a WSGI environ, the whole body
-        read; no socket and no test-client instrumentation. Anything but 200 raises."""
+        read; no socket and no test-client instrumentation. The environ is built by hand, as cheaply as a
+        server builds it (``RequestFactory`` would add its own cost to the endpoint's time). Anything but
+        200 raises."""
         from io import BytesIO
 
         from config.wsgi import application

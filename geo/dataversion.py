@@ -114,6 +114,9 @@ class Versions:
         return max((version for layer in layers for version in self.of(layer)), default=0)
 
 
+TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
 def version_sql(tables: Iterable[str]) -> str:
     """The token of ``tables`` (the highest version, 0 if never written) as an SQL expression to put
     into a view's own statement (``geo.http.Conditional``). The table names are written into the SQL
@@ -131,9 +134,6 @@ def version_sql(tables: Iterable[str]) -> str:
         for name in names
     ]
     return lookups[0] if len(lookups) == 1 else f"greatest({', '.join(lookups)})"
-
-
-TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
 def read(layers: Iterable[Layer] | None = None, *, using: str = DEFAULT_DB_ALIAS) -> Versions:

@@ -193,7 +193,6 @@ class Conditional:
 
     def __init__(self, request: HttpRequest, layers: list[Layer], digest: str):
         self.layers = layers
-        self.tables = dataversion.layer_tables(layers)
         self.digest = digest
         self.token: int | None = None
         self.claimed: int | None = claimed_token(_tags(request), digest)
@@ -211,19 +210,21 @@ NOT_MODIFIED = object()
 
 
 def cors_headers() -> list[tuple[str, str]]:
-    """The CORS headers of every response of a map service (none when ``MAP_CORS_ALLOW_ORIGIN`` is
-    empty); a specific origin also needs ``Vary: Origin`` (``add_cors``)."""
+    """The CORS headers of every response of a map service: none when ``MAP_CORS_ALLOW_ORIGIN`` is
+    empty, ``Vary: Origin`` too for a specific origin."""
     origin = getattr(settings, "MAP_CORS_ALLOW_ORIGIN", "*")
     if not origin:
         return []
-    return [("Access-Control-Allow-Origin", origin), ("Access-Control-Expose-Headers", EXPOSED_HEADERS)]
+    headers = [("Access-Control-Allow-Origin", origin), ("Access-Control-Expose-Headers", EXPOSED_HEADERS)]
+    return headers if origin == "*" else [*headers, ("Vary", "Origin")]
 
 
 def add_cors(response: HttpResponse) -> HttpResponse:
     for name, value in cors_headers():
-        response[name] = value
-    if getattr(settings, "MAP_CORS_ALLOW_ORIGIN", "*") not in ("", "*"):
-        patch_vary_headers(response, ("Origin",))
+        if name == "Vary":
+            patch_vary_headers(response, (value,))
+        else:
+            response[name] = value
     return response
 
 
@@ -306,12 +307,12 @@ def map_view(
             etag = None
             try:
                 chosen = resolve_layers(layers, request, *args, **kwargs)
+                registry.prepare(chosen)  # derived data up to date before its version is read
                 if versions == "view":
                     conditional = Conditional(
                         request, chosen, request_digest(request, chosen, vary=vary, localized=localized)
                     )
                     request.map_conditional = conditional  # type: ignore[attr-defined]
-                    registry.prepare(chosen)  # derived data up to date before its version is read
                     response = view(request, *args, **kwargs)
                     if conditional.token is not None:
                         etag = conditional.etag
@@ -322,7 +323,6 @@ def map_view(
                     elif response is NOT_MODIFIED:
                         raise RuntimeError("a view answered NOT_MODIFIED without its data version")
                 else:
-                    registry.prepare(chosen)  # derived data up to date before its version is read
                     etag = compute_etag(request, chosen, vary=vary, localized=localized)
                     if matches(request, etag):
                         return not_modified(etag, vary)

@@ -78,9 +78,6 @@ class Gate:
         self.frame_options = XFrameOptionsMiddleware(_never_called)
         self._facts: dict[tuple, tuple[str, str, list[tuple[str, str]]]] = {}
 
-    def admits(self, request: HttpRequest) -> bool:
-        return self.host(request) is not None
-
     def host(self, request: HttpRequest) -> str | None:
         """The request's host when it is allowed (``ALLOWED_HOSTS``; Django answers others with 400) and
         no HTTPS redirect is due; else None."""
@@ -227,7 +224,7 @@ class LeanApplication:
 
     def answer(self, request: WSGIRequest, view: Callable, kwargs: dict) -> HttpResponseBase | None:
         """The view's response with the middlewares' headers, or None: Django's full stack answers."""
-        if "format" in request.GET or not GATE.admits(request):
+        if "format" in request.GET or GATE.host(request) is None:
             return None
         begin_request()
         try:

@@ -105,8 +105,3 @@ def refresh(tables: tuple[str, ...] = INPUT_TABLES) -> bool:
             [token, fingerprint],
         )
     return True
-
-
-def prepare() -> None:
-    """The ``priorities`` layer's ``prepare`` hook (``geo.layers.Layer.prepare``)."""
-    refresh()

@@ -18,7 +18,6 @@ import re
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
 
 from geo import http
 from geo import layers as registry
@@ -62,7 +61,7 @@ class TileResponder:
         try:
             registry.prepare((layer,))
             claimed = http.claimed_token(tags, digest)
-            token, data = self.read(layer, z, x, y, claimed=claimed, debug=settings.DEBUG)
+            token, data = queries.versioned_tile(layer, z, x, y, claimed=claimed, bare=True)
         except Exception:  # noqa: BLE001 - Django runs the request again and answers the error
             logger.debug("tile responder declined %s", path, exc_info=True)
             tend_connections()
@@ -75,27 +74,9 @@ class TileResponder:
             status, body = "200 OK", data
             headers[:0] = [("Content-Type", MVT), ("Content-Length", str(len(data)))]
         headers += http.cors_headers()
-        if settings.MAP_CORS_ALLOW_ORIGIN not in ("", "*"):
-            headers.append(("Vary", "Origin"))
         headers += fixed_headers
         start_response(status, headers)
         return Finished(b"" if method == "HEAD" else body)
-
-    @staticmethod
-    def read(layer, z: int, x: int, y: int, *, claimed: int | None, debug: bool) -> tuple[int, bytes | None]:
-        """``queries.versioned_tile`` on the connection's own psycopg cursor (what Django's cursor
-        wrapper would add is its query log, kept in DEBUG only: then the wrapper is used)."""
-        if debug:
-            return queries.versioned_tile(layer, z, x, y, claimed=claimed)
-        db = connections[DEFAULT_DB_ALIAS]
-        db.close_if_health_check_failed()
-        db.ensure_connection()
-        params = queries.tile_params(layer, z, x, y)
-        params["claimed"] = claimed
-        with db.wrap_database_errors, db.connection.cursor() as cursor:
-            cursor.execute(queries.versioned_tile_sql(layer, z, conditional=claimed is not None), params)
-            token, data = cursor.fetchone()
-        return queries.tile_result(token, data, claimed)
 
 
 respond = TileResponder()

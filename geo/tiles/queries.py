@@ -12,7 +12,8 @@ pushed down and compute ``ST_AsMVTGeom`` twice.
 import functools
 import math
 
-from django.db import connection
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from geo import crs, dataversion
 from geo.layers import Layer
@@ -95,15 +96,6 @@ def tile_params(layer: Layer, z: int, x: int, y: int) -> dict:
     }
 
 
-def tile(layer: Layer, z: int, x: int, y: int) -> bytes:
-    """The layer's features in tile z/x/y as a Mapbox vector tile (one layer named by the layer's id,
-    feature ids from ``id``, only the layer's public attributes); empty bytes when there are none."""
-    with connection.cursor() as cursor:
-        cursor.execute(tile_sql(layer, z), tile_params(layer, z, x, y))
-        row = cursor.fetchone()
-    return bytes(row[0]) if row and row[0] is not None else b""
-
-
 def versioned_tile_sql(layer: Layer, z: int, *, conditional: bool) -> str:
     return _versioned_tile_sql(tile_sql(layer, z), tuple(layer.tables), conditional)
 
@@ -123,20 +115,27 @@ FROM (SELECT {version} AS token) AS v
     return f"SELECT {version}, ({tile})"
 
 
-def versioned_tile(layer: Layer, z: int, x: int, y: int, *, claimed: int | None) -> tuple[int, bytes | None]:
+def versioned_tile(
+    layer: Layer, z: int, x: int, y: int, *, claimed: int | None, bare: bool = False
+) -> tuple[int, bytes | None]:
     """(data version token, tile bytes), or (token, None) when the token equals ``claimed``: the
     client's copy is current and the tile was not built. One statement: the token and the tile are
-    read from the same snapshot."""
+    read from the same snapshot. ``bare``: on the connection's own psycopg cursor, without Django's
+    cursor wrapper (``geo.tiles.fast``; the wrapper's query log is kept in DEBUG)."""
     params = tile_params(layer, z, x, y)
     params["claimed"] = claimed
-    with connection.cursor() as cursor:
-        cursor.execute(versioned_tile_sql(layer, z, conditional=claimed is not None), params)
-        token, data = cursor.fetchone()
-    return tile_result(token, data, claimed)
-
-
-def tile_result(token: int, data: bytes | None, claimed: int | None) -> tuple[int, bytes | None]:
-    """The row of ``versioned_tile_sql`` as ``versioned_tile`` returns it."""
+    sql = versioned_tile_sql(layer, z, conditional=claimed is not None)
+    if bare and not settings.DEBUG:
+        db = connections[DEFAULT_DB_ALIAS]  # one look-up instead of one per attribute of the proxy
+        db.close_if_health_check_failed()
+        db.ensure_connection()
+        with db.wrap_database_errors, db.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            token, data = cursor.fetchone()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            token, data = cursor.fetchone()
     if data is None:
         return token, (None if claimed is not None and token == claimed else b"")
     return token, bytes(data)

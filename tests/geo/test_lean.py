@@ -7,7 +7,7 @@ connection left inside a transaction, as Django does after every request."""
 
 import json
 import time
-from io import BytesIO, StringIO
+from io import StringIO
 
 import mapbox_vector_tile
 import pytest
@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import resolve
 
 from config.wsgi import application
@@ -52,23 +52,13 @@ class Answer:
         return json.loads(self.content)
 
 
-def wsgi(path: str, query: str = "", method: str = "GET", app=None, **headers: str) -> Answer:
-    """A request to the WSGI application, as gunicorn makes it (headers as ``HTTP_…`` keys)."""
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "SCRIPT_NAME": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "testserver",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": BytesIO(b""),
-        "wsgi.errors": StringIO(),
-        **headers,
-    }
+def wsgi(
+    path: str, query: str = "", method: str = "GET", app=None, secure: bool = False, **headers: str
+) -> Answer:
+    """A request to the WSGI application as a server makes it (``RequestFactory``'s WSGI environ;
+    headers as ``HTTP_…`` keys)."""
+    url = f"{path}?{query}" if query else path
+    environ = RequestFactory().generic(method, url, secure=secure, **headers).environ
     started = []
 
     def start_response(status, response_headers, exc_info=None):
@@ -138,7 +128,7 @@ def test_a_due_https_redirect_is_left_to_the_full_stack(demo):
     for path, query in ((LOCATE, SCHLOSS), (CENTRE_TILE, "")):
         answer = wsgi(path, query, app=app)
         assert answer.status_code == 301 and answer.headers["Location"].startswith("https://")
-        secure = wsgi(path, query, app=app, **{"wsgi.url_scheme": "https"})
+        secure = wsgi(path, query, app=app, secure=True)
         assert secure.status_code == 200 and secure.headers["Strict-Transport-Security"] == "max-age=3600"
 
 

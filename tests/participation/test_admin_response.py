@@ -40,23 +40,28 @@ def change_form_data(client: Client, url: str) -> dict:
     return data
 
 
+def post_response(client: Client, contribution, *, text: str, outcome: str, follow: bool = False):
+    """The contribution's admin change form, posted unchanged but for a new official response."""
+    url = f"/admin/participation/contribution/{contribution.pk}/change/"
+    data = change_form_data(client, url)
+    data.update(
+        {
+            "response-TOTAL_FORMS": "1",
+            "response-0-text": text,
+            "response-0-unit": "Stadtplanungsamt",
+            "response-0-outcome": outcome,
+            "response-0-date": "2026-12-01",
+        }
+    )
+    return client.post(url, data, follow=follow)
+
+
 def test_a_response_from_the_admin_is_audited_signed_and_mailed(
     consultation, admin_client, django_capture_on_commit_callbacks
 ):
     c = create(consultation, email=ANNA, publish=True)
-    url = f"/admin/participation/contribution/{c.pk}/change/"
-    data = change_form_data(admin_client, url)
-    data.update(
-        {
-            "response-TOTAL_FORMS": "1",
-            "response-0-text": "  Wir prüfen den Standort.  ",
-            "response-0-unit": "Stadtplanungsamt",
-            "response-0-outcome": "considered",
-            "response-0-date": "2026-12-01",
-        }
-    )
     with django_capture_on_commit_callbacks(execute=True):
-        answer = admin_client.post(url, data)
+        answer = post_response(admin_client, c, text="  Wir prüfen den Standort.  ", outcome="considered")
     assert answer.status_code == 302, answer.context and answer.context["adminform"].form.errors
 
     response = Response.objects.get(contribution=c)
@@ -68,18 +73,8 @@ def test_a_response_from_the_admin_is_audited_signed_and_mailed(
 
 def test_an_invalid_response_is_refused_with_a_message(consultation, admin_client):
     c = create(consultation, email=ANNA, publish=True)
-    url = f"/admin/participation/contribution/{c.pk}/change/"
-    data = change_form_data(admin_client, url)
-    data.update(
-        {
-            "response-TOTAL_FORMS": "1",
-            "response-0-text": "Übernommen.",
-            "response-0-unit": "Stadtplanungsamt",
-            "response-0-outcome": "measure",  # "taken into a measure" needs the measure
-            "response-0-date": "2026-12-01",
-        }
-    )
-    answer = admin_client.post(url, data, follow=True)
+    # "taken into a measure" needs the measure
+    answer = post_response(admin_client, c, text="Übernommen.", outcome="measure", follow=True)
     assert not Response.objects.filter(contribution=c).exists()
     assert any(
         "Response not saved" in str(m) or "nicht gespeichert" in str(m) for m in answer.context["messages"]
