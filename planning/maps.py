@@ -1,20 +1,27 @@
-"""Server-side maps with folium for the profile and the report, without CDN and without inline script.
+"""The maps of the profile and the report: folium sets them up, the browser draws the data.
 
-folium's default assets come from CDNs; ``use_vendored_assets`` points them at the vendored files (only
-Leaflet is needed: no markers with icons, no Bootstrap). The page loads those assets and an external
-script (``render``'s ``script``) built from folium's output, so the pages' Content-Security-Policy
-(``script-src 'self'``) holds. Text from data is HTML-escaped before it reaches folium's tooltips,
-which insert it as HTML.
+folium (through branca) renders every element's script as a Jinja template, and the rendered script
+a second time as template source: any text that reached it would be evaluated (``{{ 6*7 }}`` shows
+``42``; worse runs code on the server). So folium renders **set-up only** — the map, its centre,
+zoom and scale — from constants, and nothing a person, an imported file or a setting supplied ever
+reaches it (``render`` refuses a map with any child element). The layers travel as JSON
+(``map_data``), which ``static/planning/maps.js`` fetches and draws with Leaflet, setting every
+text as text (``textContent``).
+
+folium's default assets come from CDNs; ``use_vendored_assets`` points them at the vendored files.
+The page loads those assets and the set-up script from this origin, so the pages'
+Content-Security-Policy (``script-src 'self'``) holds.
 """
 
+import functools
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.templatetags.static import static
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 # folium asset name → vendored file under static/
@@ -32,8 +39,9 @@ STYLE = {
         "fillColor": "#ab47bc",
         "fillOpacity": 0.2,
     },
+    "contribution": {"color": "#263238", "fillColor": "#fb8c00", "weight": 1, "fillOpacity": 0.9},
+    "choropleth": {"color": "#5d4037", "weight": 1, "fillOpacity": 0.75},
 }
-CATEGORY_COLOURS = {"idea": "#1e88e5", "problem": "#e53935", "praise": "#43a047", "question": "#fb8c00"}
 
 
 def use_vendored_assets() -> None:
@@ -60,18 +68,25 @@ def _assets(element, js: dict, css: dict) -> None:
 
 
 def base_map(map_id: str) -> folium.Map:
-    """A map with the configured basemap; its element id is ``map_<map_id>``."""
+    """An empty map whose element id is ``map_<map_id>`` (``map_id``: letters, digits, ``_``)."""
+    if not map_id.replace("_", "").isalnum() or not map_id.isascii():
+        raise ValueError(f"map id {map_id!r}: letters, digits and _ only")
     use_vendored_assets()
     fmap = folium.Map(location=[48.9, 9.19], zoom_start=13, tiles=None, control_scale=True)
     fmap._id = map_id  # a stable element id: the page's <div> and the external script agree
-    folium.TileLayer(
-        settings.BASEMAP_URL, attr=escape(settings.BASEMAP_ATTRIBUTION), name=escape(_("Basemap"))
-    ).add_to(fmap)
     return fmap
 
 
 def render(fmap: folium.Map) -> RenderedMap:
-    """folium's script for ``fmap`` and the assets it needs; refuses any asset that is not local."""
+    """folium's set-up script for ``fmap`` and the assets it needs.
+
+    Refuses a map with child elements (layers, tooltips, controls): their text would pass through
+    branca's template engine. Data goes through ``map_data``. Refuses any asset that is not local."""
+    if fmap._children:
+        raise ImproperlyConfigured(
+            f"folium map {fmap.get_name()} has child elements {list(fmap._children)}: folium renders "
+            "set-up only; layers go through planning.maps.map_data as JSON"
+        )
     js: dict[str, str] = {}
     css: dict[str, str] = {}
     _assets(fmap, js, css)
@@ -90,76 +105,58 @@ def render(fmap: folium.Map) -> RenderedMap:
     )
 
 
-def _collection(features_json: str) -> dict:
+@functools.lru_cache(maxsize=64)
+def rendered(map_id: str) -> RenderedMap:
+    """``render(base_map(map_id))``, once per process: it depends on the id alone."""
+    return render(base_map(map_id))
+
+
+def setup_script(*map_ids: str) -> str:
+    """The set-up scripts of the maps ``map_ids`` (JavaScript, one ``var map_<id>`` each)."""
+    return "\n".join(rendered(map_id).script for map_id in map_ids)
+
+
+# --- the data, as JSON for static/planning/maps.js ---------------------------------------------------
+
+
+def collection(features_json: str) -> dict:
+    """A FeatureCollection of features (GeoJSON text in EPSG:4326, built by PostGIS, comma-joined)."""
     return json.loads('{"type":"FeatureCollection","features":[' + features_json + "]}")
 
 
-def _escaped(collection: dict, fields: list[str]) -> dict:
-    for feature in collection["features"]:
-        props = feature.get("properties") or {}
-        for name in fields:
-            value = props.get(name)
-            props[name] = escape("" if value is None else str(value))
-        feature["properties"] = props
-    return collection
-
-
-def add_layer(
-    fmap: folium.Map,
-    features_json: str,
-    *,
+def layer(
     name: str,
+    data: str,
+    *,
     style: dict,
-    fields: list[str],
-    aliases: list[str],
+    tooltip: list[tuple[str, str] | tuple[str, str, str]],
     points: bool = False,
-) -> folium.GeoJson | None:
-    """Features (GeoJSON text in EPSG:4326, built by PostGIS) as a layer with a tooltip of ``fields``."""
-    collection = _escaped(_collection(features_json), fields)
-    if not collection["features"]:
-        return None
-    layer = folium.GeoJson(
-        collection,
-        name=escape(name),
-        style_function=lambda _feature: style,
-        marker=folium.CircleMarker(radius=6, fill=True, fill_opacity=0.9, weight=1) if points else None,
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=[escape(a) for a in aliases]),
-    )
-    layer.add_to(fmap)
-    return layer
+    fill_from: str | None = None,
+) -> dict[str, Any]:
+    """One layer of a map: ``data`` names a collection of ``map_data``; ``tooltip`` lists
+    (property, label[, format]) with format ``"decimal2"`` for numbers shown with two decimals in the
+    page's language; ``fill_from`` names a property holding each feature's fill colour."""
+    spec: dict[str, Any] = {
+        "name": name,
+        "data": data,
+        "style": style,
+        "tooltip": [list(field) for field in tooltip],
+        "points": points,
+    }
+    if fill_from:
+        spec["fillFrom"] = fill_from
+    return spec
 
 
-def contribution_style(feature: dict) -> dict:
-    colour = CATEGORY_COLOURS.get((feature.get("properties") or {}).get("category_key"), "#555")
-    return {"color": "#263238", "fillColor": colour, "weight": 1, "fillOpacity": 0.9}
-
-
-def choropleth_layer(fmap: folium.Map, collection: dict, *, score_field: str, name: str, fields, aliases):
-    """Quartiere coloured by the classes of the ``priorities`` layer (planning.layers)."""
-    from planning.layers import score_colour
-
-    def style(feature: dict) -> dict:
-        score = (feature.get("properties") or {}).get(score_field)
-        return {"color": "#5d4037", "weight": 1, "fillColor": score_colour(score), "fillOpacity": 0.75}
-
-    for feature in collection["features"]:
-        props = feature["properties"]
-        props["label"] = escape(props.get("name") or "")
-        props["score_text"] = "–" if props.get(score_field) is None else f"{props[score_field]:.2f}"
-    layer = folium.GeoJson(
-        collection,
-        name=escape(name),
-        style_function=style,
-        tooltip=folium.GeoJsonTooltip(fields=list(fields), aliases=[escape(a) for a in aliases]),
-    )
-    layer.add_to(fmap)
-    return layer
-
-
-def fit(fmap: folium.Map, layer: folium.GeoJson | None) -> None:
-    """Zoom the map to ``layer``'s features (their bounds, from the data)."""
-    if layer is None:
-        return
-    bounds = layer.get_bounds()
-    if bounds and None not in (bounds[0][0], bounds[1][0]):
-        fmap.fit_bounds(bounds)
+def map_data(collections: dict[str, dict], maps: dict[str, dict]) -> dict[str, Any]:
+    """The document ``maps.js`` draws: the basemap, named FeatureCollections and, per map element id,
+    ``{"layers": [layer, …], "fit": <index of the layer to zoom to> | None}``. Every value is data."""
+    return {
+        "basemap": {
+            "url": settings.BASEMAP_URL,
+            "attribution": settings.BASEMAP_ATTRIBUTION,
+            "name": _("Basemap"),
+        },
+        "collections": collections,
+        "maps": maps,
+    }

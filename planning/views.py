@@ -4,11 +4,10 @@ city report ``/bericht/`` with its downloads. No inline script: configuration tr
 
 import json
 
-import folium
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,12 +22,15 @@ from measures.selectors import measure_feature_page
 from participation.models import Category, Outcome
 from participation.selectors import contribution_feature_page
 from planning import exports, maps, reports
+from planning.layers import score_colour
 from planning.models import Priority, TimeHorizon
 from planning.selectors import focus_area_feature_page
 from quartiere.models import Level
 from quartiere.selectors import area_feature, area_feature_page
 
 MAP_FEATURE_LIMIT = 5000
+PROFILE_MAP = "quartier"  # the profile's map element is map_quartier
+REPORT_DIMENSIONS = ("all", "just", "green", "productive")  # the report's maps: map_priority_<d>
 
 # Labels of measures' choices shown on these pages; measures has no German catalog yet, so planning's
 # carries them (gettext catalogs are shared by all apps).
@@ -173,9 +175,10 @@ def profile(request, slug: str):
             "q": data.indicators.get("quartier", {}),
             "c": data.indicators.get("city", {}),
             "chart": chart,
-            "map_id": "map_quartier",
+            "map_id": f"map_{PROFILE_MAP}",
             "map_script": reverse("planning:profile-map", args=[quartier.slug]) + _city_query(request),
-            "map_assets": maps.render(maps.base_map("quartier")),
+            "map_data": reverse("planning:profile-map-data", args=[quartier.slug]) + _city_query(request),
+            "map_assets": maps.rendered(PROFILE_MAP),
         },
     )
 
@@ -191,52 +194,63 @@ def _js(script: str) -> HttpResponse:
     return response
 
 
+def _json(document: dict) -> JsonResponse:
+    response = JsonResponse(document)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
 @require_safe
 def profile_map_js(request, slug: str):
-    """The folium map of the profile as a script: the Quartier, its measures, focus areas and published
-    contributions (generalised where the consultation says so)."""
+    """The set-up script of the profile's map (folium; no data: that comes from ``profile_map_data``)."""
+    _quartier_or_404(slug, request)
+    return _js(maps.setup_script(PROFILE_MAP))
+
+
+@require_safe
+def profile_map_data(request, slug: str):
+    """The layers of the profile's map as JSON: the Quartier, its focus areas, measures and published
+    contributions (generalised where the consultation says so); GeoJSON in EPSG:4326."""
     quartier = _quartier_or_404(slug, request)
-    fmap = maps.base_map("quartier")
-    outline = maps.add_layer(
-        fmap,
-        area_feature(area_id=quartier.pk) or "",
-        name=quartier.name,
-        style=maps.STYLE["quartier"],
-        fields=["name"],
-        aliases=[_("Quartier")],
-    )
     focus = focus_area_feature_page(user=None, area=quartier.pk, limit=MAP_FEATURE_LIMIT)
-    maps.add_layer(
-        fmap,
-        focus.features_json,
-        name=_("Focus areas"),
-        style=maps.STYLE["focus_area"],
-        fields=["name", "priority"],
-        aliases=[_("Focus area"), _("Priority")],
-    )
     measures = measure_feature_page(user=None, area_id=quartier.pk, limit=MAP_FEATURE_LIMIT)
-    maps.add_layer(
-        fmap,
-        measures.features_json,
-        name=_("Measures"),
-        style=maps.STYLE["measure"],
-        fields=["title", "status"],
-        aliases=[_("Measure"), _("Status")],
-        points=True,
-    )
     contributions = contribution_feature_page(area_id=quartier.pk, limit=MAP_FEATURE_LIMIT)
-    maps.add_layer(
-        fmap,
-        contributions.features_json,
-        name=_("Contributions"),
-        style={"color": "#263238", "fillColor": "#fb8c00", "weight": 1, "fillOpacity": 0.9},
-        fields=["category"],
-        aliases=[_("Category")],
-        points=True,
-    )
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    maps.fit(fmap, outline)
-    return _js(maps.render(fmap).script)
+    layers = [
+        maps.layer(
+            quartier.name, "quartier", style=maps.STYLE["quartier"], tooltip=[("name", _("Quartier"))]
+        ),
+        maps.layer(
+            _("Focus areas"),
+            "focus_areas",
+            style=maps.STYLE["focus_area"],
+            tooltip=[("name", _("Focus area")), ("priority", _("Priority"))],
+        ),
+        maps.layer(
+            _("Measures"),
+            "measures",
+            style=maps.STYLE["measure"],
+            tooltip=[("title", _("Measure")), ("status", _("Status"))],
+            points=True,
+        ),
+        maps.layer(
+            _("Contributions"),
+            "contributions",
+            style=maps.STYLE["contribution"],
+            tooltip=[("category", _("Category"))],
+            points=True,
+        ),
+    ]
+    collections = {
+        "quartier": maps.collection(area_feature(area_id=quartier.pk) or ""),
+        "focus_areas": maps.collection(focus.features_json),
+        "measures": maps.collection(measures.features_json),
+        "contributions": maps.collection(contributions.features_json),
+    }
+    return _json(maps.map_data(collections, {f"map_{PROFILE_MAP}": {"layers": layers, "fit": 0}}))
+
+
+def _dimension_labels() -> dict[str, str]:
+    return {"all": _("overall"), **{d.value: str(d.label) for d in Dimension}}
 
 
 def _report_city(request):
@@ -251,7 +265,7 @@ def report(request):
     """``/bericht/``: the city report (priority choropleths, priorities and gaps, budget)."""
     city = _report_city(request)
     data = reports.city_report(city)
-    labels = {"all": _("overall"), **{d.value: str(d.label) for d in Dimension}}
+    labels = _dimension_labels()
     for row in [*data.priorities, *data.gaps]:
         row["dimension_label"] = labels[row["dimension"]]
     by_dimension = {d: [r for r in data.priorities if r["dimension"] == d] for d in labels}
@@ -275,9 +289,10 @@ def report(request):
             "city": city,
             "r": data,
             "tables": [(labels[d], rows) for d, rows in by_dimension.items()],
-            "dimension_maps": [(f"map_priority_{d}", labels[d]) for d in labels],
+            "dimension_maps": [(f"map_priority_{d}", labels[d]) for d in REPORT_DIMENSIONS],
             "map_script": reverse("planning:report-maps") + query,
-            "map_assets": maps.render(maps.base_map("priority_all")),
+            "map_data": reverse("planning:report-maps-data") + query,
+            "map_assets": maps.rendered("priority_all"),
             "downloads": [
                 (fmt, reverse("planning:report-download", args=[fmt]) + query)
                 for fmt in ("csv", "geojson", "gpkg")
@@ -290,29 +305,45 @@ def report(request):
 
 @require_safe
 def report_maps_js(request):
-    """The report's four priority choropleths (overall, just, green, productive) as one script."""
+    """The set-up script of the report's four priority maps (overall, just, green, productive)."""
+    _report_city(request)
+    return _js(maps.setup_script(*(f"priority_{d}" for d in REPORT_DIMENSIONS)))
+
+
+@require_safe
+def report_maps_data(request):
+    """The report's four priority choropleths as JSON: the city's Quartiere with their scores and the
+    colour of each score's class (the ``priorities`` layer's classes); GeoJSON in EPSG:4326."""
     city = _report_city(request)
     rows = reports.city_report_priorities(city)
     page = area_feature_page(level=Level.QUARTIER, parent=city.pk, limit=1_000_000)
     wide = reports.wide_priorities(rows)
-    labels = {"all": _("overall"), **{d.value: str(d.label) for d in Dimension}}
-    scripts = []
-    for dimension, label in labels.items():
-        collection = json.loads('{"type":"FeatureCollection","features":[' + page.features_json + "]}")
-        for feature in collection["features"]:
-            feature["properties"] = dict(wide.get(feature["id"], {"name": feature["properties"]["name"]}))
-        fmap = maps.base_map(f"priority_{dimension}")
-        layer = maps.choropleth_layer(
-            fmap,
-            collection,
-            score_field=f"score_{dimension}",
-            name=label,
-            fields=["label", "score_text"],
-            aliases=[_("Quartier"), _("Priority score")],
-        )
-        maps.fit(fmap, layer)
-        scripts.append(maps.render(fmap).script)
-    return _js("\n".join(scripts))
+    quartiere = maps.collection(page.features_json)
+    for feature in quartiere["features"]:
+        props = dict(wide.get(feature["id"], {"name": feature["properties"]["name"]}))
+        for dimension in REPORT_DIMENSIONS:
+            props[f"colour_{dimension}"] = score_colour(props.get(f"score_{dimension}"))
+        feature["properties"] = props
+    labels = _dimension_labels()
+    document = {
+        f"map_priority_{dimension}": {
+            "layers": [
+                maps.layer(
+                    labels[dimension],
+                    "quartiere",
+                    style=maps.STYLE["choropleth"],
+                    tooltip=[
+                        ("name", _("Quartier")),
+                        (f"score_{dimension}", _("Priority score"), "decimal2"),
+                    ],
+                    fill_from=f"colour_{dimension}",
+                )
+            ],
+            "fit": 0,
+        }
+        for dimension in REPORT_DIMENSIONS
+    }
+    return _json(maps.map_data({"quartiere": quartiere}, document))
 
 
 @require_safe

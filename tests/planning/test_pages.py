@@ -44,17 +44,38 @@ def test_the_profile_needs_the_same_statements_whatever_the_number_of_measures(c
     assert len(many.captured_queries) == len(few.captured_queries) <= 8
 
 
-def test_the_profile_map_is_an_external_script_with_the_data(client, known, settings):
+def test_the_profile_map_script_sets_the_map_up_and_carries_no_data(client, known, settings):
     settings.BASEMAP_URL = "/test-tiles/{z}/{x}/{y}.png"
     response = client.get("/quartiere/alpha/karte.js")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     script = response.content.decode()
-    assert "map_quartier" in script and "L.geoJson" in script
-    assert "http" not in script  # the basemap is the only URL, and it is local here
+    assert "var map_quartier = L.map(" in script
+    # the script is the same for every Quartier: nothing of the data passes through folium/branca
+    assert client.get("/quartiere/beta/karte.js").content.decode() == script
+    assert "Alpha" not in script and "geoJson" not in script and "test-tiles" not in script
 
 
-def test_contribution_text_reaches_the_map_escaped(client, known):
+def test_the_profile_map_data_is_json_with_the_layers(client, known, settings):
+    settings.BASEMAP_URL = "/test-tiles/{z}/{x}/{y}.png"
+    response = client.get("/quartiere/alpha/karte.json")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    doc = response.json()
+    assert doc["basemap"]["url"] == "/test-tiles/{z}/{x}/{y}.png"
+    spec = doc["maps"]["map_quartier"]
+    assert [layer["data"] for layer in spec["layers"]] == [
+        "quartier",
+        "focus_areas",
+        "measures",
+        "contributions",
+    ]
+    assert spec["layers"][0]["name"] == "Alpha" and spec["fit"] == 0
+    assert doc["collections"]["quartier"]["features"][0]["properties"]["name"] == "Alpha"
+    titles = {f["properties"]["title"] for f in doc["collections"]["measures"]["features"]}
+    assert "M2" in titles
+
+
+def test_contribution_text_reaches_the_map_data_unchanged_and_the_page_escaped(client, known):
     from tests.planning.conftest import contribute
 
     contribute(known["consultation"], "idea", 500, 900).area_links  # noqa: B018
@@ -62,13 +83,15 @@ def test_contribution_text_reaches_the_map_escaped(client, known):
     from quartiere import linking
 
     linking.links_refresh(contribution_links())
-    script = client.get("/quartiere/alpha/karte.js").content.decode()
-    assert "<img" not in script
+    doc = client.get("/quartiere/alpha/karte.json").json()
+    assert doc["collections"]["contributions"]["features"]
+    assert "<img" not in client.get("/quartiere/alpha/").content.decode()
 
 
 def test_an_unknown_quartier_is_a_404(client, known):
     assert client.get("/quartiere/nirgendwo/").status_code == 404
     assert client.get("/quartiere/nirgendwo/karte.js").status_code == 404
+    assert client.get("/quartiere/nirgendwo/karte.json").status_code == 404
 
 
 def test_the_report_lists_priorities_gaps_and_budget(client, known):
@@ -81,6 +104,16 @@ def test_the_report_lists_priorities_gaps_and_budget(client, known):
     assert_no_inline_script_and_local_assets(html)
     maps = client.get(f"/bericht/karten.js?stadt={known['city'].pk}").content.decode()
     assert maps.count("L.map(") == 4
+    doc = client.get(f"/bericht/karten.json?stadt={known['city'].pk}").json()
+    assert set(doc["maps"]) == {
+        "map_priority_all",
+        "map_priority_just",
+        "map_priority_green",
+        "map_priority_productive",
+    }
+    features = doc["collections"]["quartiere"]["features"]
+    assert {f["properties"]["name"] for f in features} >= {"Alpha"}
+    assert all(f["properties"]["colour_all"].startswith("#") for f in features)
 
 
 def test_the_report_speaks_english_too(client, known):
@@ -94,6 +127,22 @@ def test_folium_assets_are_vendored():
     rendered = render(base_map("x"))
     assert rendered.js == ["/static/vendor/leaflet/leaflet.js"]
     assert rendered.css == ["/static/vendor/leaflet/leaflet.css"]
+
+
+def test_folium_refuses_to_render_a_map_with_layers():
+    # whatever a child element carries would pass through branca's template engine
+    import folium
+    from django.core.exceptions import ImproperlyConfigured
+
+    fmap = base_map("x")
+    folium.GeoJson({"type": "FeatureCollection", "features": []}).add_to(fmap)
+    with pytest.raises(ImproperlyConfigured, match="set-up only"):
+        render(fmap)
+
+
+def test_a_map_id_is_code_not_data():
+    with pytest.raises(ValueError):
+        base_map("x{{ 6*7 }}")
 
 
 def test_the_workspace_needs_a_login(client, db):
