@@ -11,6 +11,8 @@ from rest_framework.test import APIClient
 
 from quartiere.models import Area
 
+pytest_plugins = ["tests.browser"]  # chromium, basemap: the browser kit of the journey tests
+
 
 @pytest.fixture(scope="module")
 def demo_module(django_db_setup, django_db_blocker) -> Iterator[None]:
