@@ -68,9 +68,12 @@ def consultation_features(*, consultation_id: int | None = None, out_srid: int =
 
 
 def consultation_current(key: str | None = None) -> Consultation | None:
-    """The consultation named by id or slug, else the open one that opened last, else the latest."""
+    """The consultation named by id or slug (None if there is none), else the open one that opened
+    last, else the latest."""
     qs = Consultation.objects.select_related("city")
     if key:
+        if "\x00" in key:
+            return None  # no slug holds a NUL, and PostgreSQL text cannot even be compared with one
         lookup = (
             Q(slug=key) | Q(pk=int(key)) if key.isascii() and key.isdigit() and len(key) < 18 else Q(slug=key)
         )

@@ -3,7 +3,6 @@ own, and the planners' and moderators' actions on a contribution."""
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -31,6 +30,7 @@ from participation.serializers import (
     SupportSerializer,
 )
 from participation.throttling import AnonymousReactionThrottle, AnonymousWriteThrottle
+from participation.views import delete_link
 
 ERRORS = {
     400: OpenApiResponse(
@@ -161,9 +161,7 @@ class ContributionViewSet(ParticipationViewMixin, viewsets.ViewSet):
             if contribution.status == Status.PENDING
             else _("Received – your contribution is published.")
         )
-        delete_url = request.build_absolute_uri(
-            reverse("participation:delete", args=[contribution.pk, created.delete_token])
-        )
+        delete_url = delete_link(request, contribution.pk, created.delete_token)
         body = {
             "id": contribution.pk,
             "status": contribution.status,

@@ -58,17 +58,57 @@
   own.addTo(map);
   map.setView([48.8973, 9.1916], 13);
 
-  fetch(config.areasUrl, { headers: { Accept: "application/geo+json" } })
+  // --- where a point lies: the Quartiere and the consultation's area, tested in the browser ------
+  // (GeoJSON rings in lon/lat; even-odd ray casting, so holes count as outside)
+  var quartiere = [];        // Quartier features (for the select and for naming a place)
+  var consultationArea = null;  // the consultation's geometry; null until loaded
+  function inRing(x, y, ring) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  }
+  function inPolygon(x, y, rings) {
+    if (!rings.length || !inRing(x, y, rings[0])) return false;
+    for (var k = 1; k < rings.length; k++) { if (inRing(x, y, rings[k])) return false; }
+    return true;
+  }
+  function inGeometry(latlng, geometry) {
+    if (!geometry) return false;
+    var x = latlng.lng, y = latlng.lat;
+    if (geometry.type === "Polygon") return inPolygon(x, y, geometry.coordinates);
+    if (geometry.type === "MultiPolygon") {
+      return geometry.coordinates.some(function (rings) { return inPolygon(x, y, rings); });
+    }
+    if (geometry.type === "GeometryCollection") {
+      return geometry.geometries.some(function (g) { return inGeometry(latlng, g); });
+    }
+    return false;
+  }
+  function quartierAt(latlng) {
+    for (var i = 0; i < quartiere.length; i++) {
+      if (inGeometry(latlng, quartiere[i].geometry)) return quartiere[i].properties.name;
+    }
+    return null;
+  }
+  // true or false; null while the area has not loaded (then the server decides)
+  function insideArea(latlng) { return consultationArea ? inGeometry(latlng, consultationArea) : null; }
+
+  var areasLoaded = fetch(config.areasUrl, { headers: { Accept: "application/geo+json" } })
     .then(function (r) { return r.json(); })
     .then(function (collection) {
+      quartiere = collection.features || [];
       L.geoJSON(collection, {
         interactive: false,
         style: { color: "#5b6775", weight: 1, fill: false, dashArray: "3 4" },
       }).addTo(map);
     });
-  fetch(config.consultationUrl, { headers: { Accept: "application/geo+json" } })
+  var areaLoaded = fetch(config.consultationUrl, { headers: { Accept: "application/geo+json" } })
     .then(function (r) { return r.json(); })
     .then(function (feature) {
+      consultationArea = feature.geometry || null;
       var outline = L.geoJSON(feature, {
         interactive: false,
         style: { color: "#1f5f8b", weight: 3, fillOpacity: 0.04 },
@@ -219,20 +259,87 @@
   text.addEventListener("input", count);
   count();
 
+  var mapElement = document.getElementById("map");
+  var crosshair = document.getElementById("crosshair");
+  var where = document.getElementById("place-where");
+  var useCentre = document.getElementById("use-centre");
+  var received = document.getElementById("received");
+  var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  // the cross in the map's centre is the place "Place the pin here" takes; hidden while a pin is placed
+  function choosing(on) { crosshair.hidden = !on; }
+  function describeCentre() {
+    if (draft) return;
+    var centre = map.getCenter();
+    var inside = insideArea(centre);
+    where.textContent = fmt(msg.crosshairAt, {
+      quartier: quartierAt(centre) || msg.noQuartier,
+      area: inside === false ? msg.outArea : msg.inArea,
+    });
+  }
+  Promise.all([areasLoaded, areaLoaded]).then(function () {
+    map.on("moveend", describeCentre);
+    describeCentre();
+  });
+
+  var quartierSelect = document.getElementById("place-quartier");
+  areasLoaded.then(function () {
+    quartiere.forEach(function (feature, index) {
+      quartierSelect.appendChild(el("option", { value: String(index) }, feature.properties.name));
+    });
+  });
+  quartierSelect.addEventListener("change", function () {
+    var feature = quartiere[Number(quartierSelect.value)];
+    if (!quartierSelect.value || !feature) return;
+    var bounds = L.geoJSON(feature).getBounds();
+    if (reducedMotion) map.fitBounds(bounds, { animate: false });
+    else map.flyToBounds(bounds, { duration: 0.5 });
+    status(fmt(msg.flownTo, { quartier: feature.properties.name }));
+  });
+
   function place(latlng) {
+    var inside = insideArea(latlng);
+    if (inside === false) {
+      // the server would refuse it: say so now, and let the person choose again
+      status(msg.outsidePick);
+      return;
+    }
     if (draft) draft.setLatLng(latlng);
     else draft = L.marker(latlng, { icon: icon("draft", true), keyboard: false }).addTo(map);
+    choosing(false);
     form.hidden = false;
-    document.getElementById("received").hidden = true;
+    received.hidden = true;
     document.getElementById("form-error").textContent = "";
-    status(msg.placed);
+    var quartier = quartierAt(latlng);
+    where.textContent = "";
+    status(inside === null || !quartier ? msg.placed : fmt(msg.placedAt, { quartier: quartier }));
     document.getElementById("f-category").focus();
   }
+  // the place under the cross; while the map still glides (arrow keys, flying to a Quartier), the
+  // place where it comes to rest, not a point on the way
+  var moving = false;
+  map.on("movestart", function () { moving = true; });
+  map.on("moveend", function () { moving = false; });
+  function placeAtCross() {
+    if (moving) map.once("moveend", function () { place(map.getCenter()); });
+    else place(map.getCenter());
+  }
   map.on("click", function (event) { place(event.latlng); });
-  document.getElementById("use-centre").addEventListener("click", function () { place(map.getCenter()); });
+  useCentre.addEventListener("click", placeAtCross);
+  // Enter on the focused map itself (not on a pin or control inside it) places the pin at the cross
+  mapElement.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target === mapElement) {
+      event.preventDefault();
+      placeAtCross();
+    }
+  });
   document.getElementById("f-cancel").addEventListener("click", function () {
     if (draft) { map.removeLayer(draft); draft = null; }
     form.hidden = true;
+    status("");
+    choosing(true);
+    describeCentre();
+    useCentre.focus();
   });
 
   form.addEventListener("submit", function (event) {
@@ -271,8 +378,13 @@
       var link = document.getElementById("delete-link");
       link.textContent = result.data.delete_url;
       link.setAttribute("href", result.data.delete_url);
-      document.getElementById("received").hidden = false;
-      status(result.data.message);
+      // the confirmation takes the focus (it is read out, and the deletion link is the next stop);
+      // the status line is emptied so that it is not announced twice
+      status("");
+      received.hidden = false;
+      received.focus();
+      choosing(true);
+      describeCentre();
     }, function () {
       submit.disabled = false;
       document.getElementById("form-error").textContent = msg.error;

@@ -111,9 +111,11 @@ def test_a_citizen_pins_a_moderator_publishes_a_visitor_supports(
     page.locator("#f-text").fill(EVIL)
     page.locator("#f-pseudonym").fill("Nachbarin")
     page.get_by_role("button", name="Beitrag senden").click()
-    expect(page.locator("#status")).to_contain_text("wartet auf Moderation")
+    # the confirmation takes the focus; the secret link carries its token in the fragment
+    expect(page.locator("#received")).to_be_focused()
+    expect(page.locator("#received-message")).to_contain_text("wartet auf Moderation")
     assert page.locator(".pin-pending").count() == 1
-    assert "/karte/loeschen/" in page.locator("#delete-link").get_attribute("href")
+    assert "/karte/loeschen/#" in page.locator("#delete-link").get_attribute("href")
     contribution = Contribution.objects.get()
     assert (contribution.status, contribution.text, contribution.category) == ("pending", EVIL, "problem")
     citizen.close()

@@ -4,9 +4,12 @@ without inline script, no CDN, the basemap from the setting."""
 import json
 import re
 
+import pytest
 from django.conf import settings
+from django.utils.translation import override
 
 from participation.middleware import basemap_origin
+from participation.views import rate_in_words
 from tests.participation.conftest import body, create, post
 
 
@@ -73,11 +76,64 @@ def test_the_privacy_notice_says_what_is_stored(client, db):
 
 
 def test_the_deletion_page_asks_before_deleting(client, api, consultation):
-    url = body(post(api, consultation))["delete_url"].split("testserver", 1)[1]
-    page = client.get(url)
-    assert "Endgültig löschen" in page.content.decode()
+    url, code = body(post(api, consultation))["delete_url"].split("#", 1)
+    page = client.get(url.split("testserver", 1)[1])
+    html = page.content.decode()
+    assert "Endgültig löschen" in html and 'name="code"' in html  # without script: paste the code
     assert page["X-Robots-Tag"] == "noindex"
     assert "Content-Security-Policy" in page
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert 'src="/static/' in tag, tag
+    assert code.split(".", 1)[1] not in html
+
+
+def test_an_unknown_consultation_is_a_404_page(client, consultation):
+    for key in ("unknown", "999999", "%00", "x%00y", "1" * 40, "%C3%BC"):
+        response = client.get(f"/karte/?verfahren={key}")
+        assert response.status_code == 404, key
+        assert "Beteiligungsverfahren nicht gefunden" in response.content.decode()
+    # no parameter, or an empty one: the current consultation, as before
+    for url in ("/karte/", "/karte/?verfahren="):
+        response = client.get(url)
+        assert response.status_code == 200 and consultation.title in response.content.decode()
+
+
+def test_the_privacy_notice_gives_the_rate_in_words(client, db, settings):
+    settings.PARTICIPATION_ANON_WRITE_RATE = "5/10m"
+    german = client.get("/karte/datenschutz/").content.decode()
+    english = client.get("/karte/datenschutz/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "höchstens 5 Beiträge in 10 Minuten angenommen" in german
+    assert "At most 5 contributions per 10 minutes are accepted" in english
+    assert "5/10m" not in german + english
+
+
+@pytest.mark.parametrize(
+    ("rate", "german", "english"),
+    [
+        ("5/10m", "5 Beiträge in 10 Minuten", "5 contributions per 10 minutes"),
+        ("1/min", "1 Beitrag pro Minute", "1 contribution per minute"),
+        ("100/day", "100 Beiträge pro Tag", "100 contributions per day"),
+        ("30/2h", "30 Beiträge in 2 Stunden", "30 contributions per 2 hours"),
+        ("3/90s", "3 Beiträge in 90 Sekunden", "3 contributions per 90 seconds"),
+        ("3/120s", "3 Beiträge in 2 Minuten", "3 contributions per 2 minutes"),
+    ],
+)
+def test_a_rate_reads_as_words(rate, german, english):
+    with override("de"):
+        assert rate_in_words(rate) == german
+    with override("en"):
+        assert rate_in_words(rate) == english
+
+
+def test_every_page_starts_with_a_skip_link_to_the_content(client, consultation):
+    for path in ("/karte/", "/karte/datenschutz/", "/karte/loeschen/"):
+        html = client.get(path).content.decode()
+        body_start = html.split("<body>", 1)[1].lstrip()
+        assert body_start.startswith('<a class="skip-link" href="#main">Zum Inhalt springen</a>'), path
+        assert '<main id="main" tabindex="-1">' in html
+    english = client.get("/karte/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<a class="skip-link" href="#main">Skip to content</a>' in english
 
 
 def test_the_admin_is_exempt_from_the_csp(admin_client):
