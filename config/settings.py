@@ -151,6 +151,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
+# Dates per language from config/formats/ (English: "7 October 2026"). USE_THOUSAND_SEPARATOR stays off:
+# it would group every number a template prints, also ids and years in URLs ("?stadt=1.234");
+# figures are grouped where they are shown (floatformat:"0g", planning's |euros filter).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT") or BASE_DIR / "staticfiles")

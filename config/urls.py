@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -10,6 +13,14 @@ from participation import api as participation_api
 from planning import api as planning_api
 from quartiere import api as quartiere_api
 
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page links (the admin and Swagger UI link none of ours):
+    send them to the SVG icon. Not permanent: the static URL carries a hash that changes with the file."""
+    return redirect(static("favicon.svg"))
+
+
 router = DefaultRouter()
 quartiere_api.register(router)
 participation_api.register(router)
@@ -18,6 +29,7 @@ planning_api.register(router)
 
 urlpatterns = [
     path("health", health, name="health"),
+    path("favicon.ico", favicon, name="favicon"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/locate/", quartiere_api.locate, name="locate"),

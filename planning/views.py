@@ -2,6 +2,7 @@
 city report ``/bericht/`` with its downloads. No inline script: configuration travels in
 ``json_script`` blocks, folium's maps come as external scripts from this origin (planning.maps)."""
 
+import datetime as dt
 import json
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from planning import exports, maps, reports
 from planning.layers import score_colour
 from planning.models import Priority, TimeHorizon
 from planning.selectors import focus_area_feature_page
+from planning.templatetags.figures import percent
 from quartiere.models import Level
 from quartiere.selectors import area_feature, area_feature_page
 
@@ -163,6 +165,8 @@ def profile(request, slug: str):
     for row in data.responses:
         row["outcome_label"] = outcomes.get(row["outcome"], row["outcome"])
         row["category_label"] = categories.get(row["category"], row["category"])
+        # an ISO date from the JSON; as a date the template writes it in the page's language
+        row["date"] = dt.date.fromisoformat(row["date"]) if row["date"] else None
     for row in data.priorities:
         row["dimension_label"] = _("overall") if row["dimension"] == "all" else labels[row["dimension"]]
     return render(
@@ -249,6 +253,15 @@ def profile_map_data(request, slug: str):
     return _json(maps.map_data(collections, {f"map_{PROFILE_MAP}": {"layers": layers, "fit": 0}}))
 
 
+def _weights_text(weights: dict[str, float]) -> str:
+    """The priority index's weights as the reader's words: each component's translated name and its
+    share of the sum of the weights (the score divides by that sum), e.g. "Bedarf 50 %, Angebot 30 %"."""
+    names = {"demand": _("Demand"), "supply": _("Supply"), "coverage": _("Coverage")}
+    total = sum(weights.values())
+    shares = {key: weight / total if total else None for key, weight in weights.items()}
+    return ", ".join(f"{names.get(key, key)} {percent(share)}" for key, share in shares.items())
+
+
 def _dimension_labels() -> dict[str, str]:
     return {"all": _("overall"), **{d.value: str(d.label) for d in Dimension}}
 
@@ -298,7 +311,7 @@ def report(request):
                 for fmt in ("csv", "geojson", "gpkg")
             ],
             "chart": chart,
-            "weights": json.dumps(settings.PLANNING_PRIORITY_WEIGHTS),
+            "weights": _weights_text(settings.PLANNING_PRIORITY_WEIGHTS),
         },
     )
 

@@ -2,7 +2,8 @@
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("map-config").textContent);
-  var map = L.map("map");
+  // quarter zoom steps: the city fills a phone-sized map instead of a quarter of it
+  var map = L.map("map", { zoomSnap: 0.25 });
   L.tileLayer(config.basemapUrl, { maxZoom: 19, attribution: config.basemapAttribution }).addTo(map);
   fetch(config.areasUrl, { headers: { Accept: "application/geo+json" } })
     .then(function (response) { return response.json(); })

@@ -75,6 +75,31 @@ def test_browsers_get_html_and_f_chooses_explicitly(client, demo, url):
     assert "Set-Cookie" not in browser
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/ogc/collections",
+        "/ogc/collections/quartiere",
+        "/ogc/collections/quartiere/items",
+        "/ogc/collections/contributions/items",
+    ],
+)
+def test_html_tables_scroll_in_their_own_named_box_on_a_phone(client, demo, url):
+    # a table wider than the screen scrolls inside this box (keyboard-focusable), not the page
+    html = client.get(url, {"f": "html"}).content.decode()
+    box = '<div class="table-scroll" tabindex="0" role="region" aria-labelledby="'
+    assert html.count("<table") == html.count(box) == 1
+    label = html.split(box)[1].split('"')[0]
+    assert f'id="{label}"' in html
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+
+
+def test_an_item_page_names_its_rows(client, demo):
+    item = json.loads(client.get("/ogc/collections/quartiere/items?limit=1&f=json").content)["features"][0]
+    html = client.get(f"/ogc/collections/quartiere/items/{item['id']}", {"f": "html"}).content.decode()
+    assert '<th scope="row">name</th>' in html and 'class="table-scroll"' in html
+
+
 def test_the_api_definition_is_openapi_3_with_a_path_per_collection(client, db):
     response = client.get("/ogc/api")
     document = json.loads(response.content)

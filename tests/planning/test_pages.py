@@ -169,3 +169,107 @@ def test_the_login_page_logs_a_planner_in(client, grid, planner):
         "/planung/anmelden/", {"username": "planner", "password": "pw-for-tests-only", "next": "/planung/"}
     )
     assert response.status_code == 302 and response["Location"] == "/planung/"
+
+
+# --- figures in the page's language ----------------------------------------------------------
+
+NBSP = "\u00a0"  # a number and its unit never break apart
+
+
+def report_html(client, city, language: str) -> str:
+    response = client.get(f"/bericht/?stadt={city.pk}", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def maintained(known):
+    """2024's budget with a maintenance line paid by a grant: 2,934,567.89 EUR, 42 % of it maintenance."""
+    from decimal import Decimal
+
+    from measures.models import Measure
+    from measures.services import budget_line_create
+
+    m3 = Measure.objects.get(title="M3")
+    budget_line_create(
+        measure=m3, fiscal_year=2024, amount=Decimal("1234567.89"), kind="maintenance", funding="grant"
+    )
+    return known
+
+
+def test_the_report_writes_money_shares_and_scores_the_german_way(client, maintained):
+    html = report_html(client, maintained["city"], "de")
+    assert f'<td class="num">2.934.568{NBSP}€</td><td class="num">42{NBSP}%</td>' in html
+    assert f'<td class="num">1.234.568{NBSP}€</td>' in html  # by funding source: the grant
+    assert "2934567" not in html and "0,42" not in html and "0.42" not in html
+    assert re.search(r'<td class="num">\d,\d\d</td>', html)  # scores: two decimals, decimal comma
+    assert not re.search(r'<td class="num">\d\.\d\d</td>', html)
+    assert "&lt;&nbsp;0,2" in html and "0,6–0,8" in html  # the map legend
+
+
+def test_the_report_writes_them_the_english_way(client, maintained):
+    html = report_html(client, maintained["city"], "en")
+    assert '<td class="num">€2,934,568</td><td class="num">42%</td>' in html
+    assert '<td class="num">€1,234,568</td>' in html
+    assert re.search(r'<td class="num">\d\.\d\d</td>', html)
+    assert not re.search(r'<td class="num">\d,\d\d</td>', html)
+    assert "&lt;&nbsp;0.2" in html and "0.6–0.8" in html
+
+
+def test_the_report_names_the_index_weights_in_words_not_json(client, known):
+    german = report_html(client, known["city"], "de")
+    english = report_html(client, known["city"], "en")
+    assert f"Gewichte: Bedarf 50{NBSP}%, Angebot 30{NBSP}%, Abdeckung 20{NBSP}%." in german
+    assert "Weights: Demand 50%, Supply 30%, Coverage 20%." in english
+    for html in (german, english):
+        assert '{"' not in html.split('id="chart-data"')[0]  # no raw JSON before the chart's json_script
+        assert "&quot;demand&quot;" not in html
+
+
+def test_the_weights_are_shares_of_their_sum(client, known, settings):
+    # the score divides by the sum of the weights: 1, 1, 2 weigh a quarter, a quarter, a half
+    settings.PLANNING_PRIORITY_WEIGHTS = {"demand": 1, "supply": 1, "coverage": 2}
+    html = report_html(client, known["city"], "en")
+    assert "Weights: Demand 25%, Supply 25%, Coverage 50%." in html
+
+
+def test_the_profile_writes_figures_and_response_dates_in_the_page_language(client, known):
+    import datetime as dt
+
+    from participation.models import Contribution, Response
+
+    contribution = Contribution.objects.filter(status="published", area_links__area=known["A"]).first()
+    Response.objects.create(
+        contribution=contribution,
+        text="Wird geprüft.",
+        unit="Tiefbauamt",
+        date=dt.date(2026, 10, 7),
+        outcome="considered",
+    )
+    german = client.get("/quartiere/alpha/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    english = client.get("/quartiere/alpha/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # M2 lies half in Alpha: 100,000 EUR, 50,000 of it here
+    assert (
+        f'<td class="num">50{NBSP}%</td><td class="num">100.000{NBSP}€</td><td class="num">50.000{NBSP}€</td>'
+        in german
+    )
+    assert '<td class="num">50%</td><td class="num">€100,000</td><td class="num">€50,000</td>' in english
+    assert '<td class="num">1.000</td><td class="num">7.000</td>' in german  # inhabitants
+    assert '<td class="num">1,000</td><td class="num">7,000</td>' in english
+    assert '<time datetime="2026-10-07">7. Oktober 2026</time>' in german
+    assert '<time datetime="2026-10-07">7 October 2026</time>' in english
+    assert "2026-10-07<" not in german and "Oct." not in english
+
+
+def test_the_figure_filters_round_to_whole_units_and_mark_what_is_missing():
+    from django.utils import translation
+
+    from planning.templatetags.figures import euros, percent
+
+    with translation.override("de"):
+        assert euros("4866000.00") == f"4.866.000{NBSP}€"
+        assert euros(0.5) == f"1{NBSP}€" and euros(-1234.4) == f"-1.234{NBSP}€"
+        assert percent(0.6835) == f"68{NBSP}%" and percent(1) == f"100{NBSP}%"
+        assert euros(None) == "–" and percent("") == "–" and euros("n/a") == "–"
+    with translation.override("en"):
+        assert euros("4866000.00") == "€4,866,000" and percent(0.6835) == "68%"
