@@ -33,6 +33,19 @@ def test_it_speaks_english_on_request(client, consultation):
     assert "Send contribution" in html and "Participation map" in html
 
 
+def test_the_consultation_period_is_dated_in_the_page_language(client, make_consultation):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    opens = timezone.make_aware(dt.datetime(2026, 10, 7, 12))
+    make_consultation(opens_at=opens, closes_at=opens + dt.timedelta(days=400))
+    english = client.get("/karte/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    german = client.get("/karte/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Open from 7 October 2026 to 11 November 2027." in english
+    assert "7. Oktober 2026" in german and "11. November 2027" in german
+
+
 def test_the_config_carries_the_basemap_setting_and_translated_strings(client, consultation, settings):
     settings.BASEMAP_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
     response = client.get("/karte/")
