@@ -66,6 +66,18 @@ def test_no_public_page_scrolls_sideways_on_a_small_screen(demo_live, chromium, 
     assert len(watch.requests) > len(paths)  # the pages did load their assets (all from 127.0.0.1)
 
 
+def test_the_api_docs_fit_320_px_with_an_operation_open(demo_live, chromium):
+    watch = Watch()
+    page = watch.context(chromium, screen=NARROW).new_page()
+    assert visit(page, f"{demo_live.url}/api/docs/") == 0
+    operation = page.locator(".opblock-summary").first
+    operation.click()
+    expect(page.locator(".opblock-body").first).to_be_visible()
+    expect(page.locator(".responses-table").first).to_be_visible()
+    assert scroll_overflow(page) == 0
+    watch.assert_clean()
+
+
 def test_the_workspace_and_the_admin_fit_320_px_for_a_superuser(demo_live, chromium):
     User.objects.create_superuser("chef", "chef@example.org", PASSWORD)
     watch = Watch()
