@@ -4,6 +4,7 @@ Development runs with safe defaults; with ``DEBUG`` off, ``SECRET_KEY`` and ``AL
 must be given and the secure-cookie and security-header settings are on.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -282,6 +283,57 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)  # s; a moderator's request waits at most this long
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Quartiersatlas <noreply@localhost>")
 # --- end participation ----------------------------------------------------------------------------
+
+# --- access: proxies, sign-in, brute-force protection (docs/operations.md) ---------------------------
+# Reverse proxies in front of the service that append to X-Forwarded-For (nginx as documented: 1).
+# The client address is the TRUSTED_PROXIES-th entry from the right; 0 ignores the header
+# (geo.clients). Too many lets clients choose their address; too few makes them share one.
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXIES must be 0 or more")
+
+# /health adds the PostgreSQL and PostGIS versions for everyone (staff users always see them).
+HEALTH_SHOW_VERSIONS = envbool("HEALTH_SHOW_VERSIONS", False)
+
+LOGIN_URL = "planning:login"
+LOGIN_REDIRECT_URL = "/"  # planners go to /planung/ (planning.auth.LoginView)
+LOGOUT_REDIRECT_URL = "/"
+
+# django-axes: after LOGIN_FAILURE_LIMIT failed sign-ins for one user name, or from one client, that
+# user name resp. client is refused (even with the right password) until LOGIN_COOLOFF_S seconds have
+# passed since the last counted failure: 429 with Retry-After (planning.auth.lockout_response).
+# Counters live in the shared database cache, keyed by SHA-256 of the user name resp. of the client's
+# keyed hash (participation.privacy.client_key): no address in clear, no AccessAttempt/AccessLog rows.
+INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out attempt before checking it
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]  # last: turns a lockout into its page
+AXES_HANDLER = "planning.auth.LoginAttemptHandler"  # axes' cache handler, see there
+AXES_CACHE = PARTICIPATION_THROTTLE_CACHE
+AXES_CLIENT_IP_CALLABLE = "participation.privacy.client_key"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(seconds=envint("LOGIN_COOLOFF_S", 15 * 60))
+# Attempts while locked out are refused without being counted: the lockout ends at most
+# LOGIN_COOLOFF_S after it began (what the page promises), and a locked-out client cannot keep
+# adding counters for invented user names.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "planning.auth.lockout_response"
+AXES_ENABLE_ADMIN = False  # the cache handler leaves axes' tables empty
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no start-up banner on every manage.py run; failures are still logged (no address)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_S must be 1 or more")
+# Django's database cache culls a third of its rows (lowest keys first: "axes-…" before
+# "throttle:…") once it holds MAX_ENTRIES (default 300); so few would let anyone who spreads
+# failures over a few dozen addresses wipe a user name's counter. Raise it for the shared cache.
+if CACHES.get(AXES_CACHE, {}).get("BACKEND", "").endswith("DatabaseCache"):
+    CACHES[AXES_CACHE].setdefault("OPTIONS", {}).setdefault(
+        "MAX_ENTRIES", envint("THROTTLE_CACHE_MAX_ENTRIES", 100_000)
+    )
+# --- end access ---------------------------------------------------------------------------------------
 
 # --- planning (see docs/priorities.md) ----------------------------------------------------------------
 # The priority index per Quartier: weights of its components (relative; they are divided by their

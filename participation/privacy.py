@@ -1,6 +1,7 @@
 """Identifying a client without storing who it is.
 
-- Throttling keys are an HMAC of the client's IP address under a key that rotates
+- Throttling keys and login lockouts (django-axes) count by :func:`client_key`: an HMAC of the
+  client's address (geo.clients: ``TRUSTED_PROXIES``, IPv6 by /64) under a key that rotates
   (``PARTICIPATION_IP_HASH_ROTATION_S``): the IP is never stored, and once the key has rotated a
   stored hash can no longer be linked to an address by anyone who learns the secret later.
 - Anonymous supports and flags are tied to a browser: a random id in a signed cookie.
@@ -13,6 +14,8 @@ import time
 
 from django.conf import settings
 from django.core import signing
+
+from geo.clients import client_address, client_network
 
 BROWSER_COOKIE = "qa_browser"
 BROWSER_SALT = "participation.browser"
@@ -28,6 +31,13 @@ def _rotating_key(now: float | None = None) -> bytes:
 def ip_hash(ip: str, now: float | None = None) -> str:
     """A keyed hash of the IP address (hex, 32 chars), stable only within one key period."""
     return hmac.new(_rotating_key(now), ip.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def client_key(request) -> str:
+    """The request's client as a keyed hash (see :func:`ip_hash`): what throttles and lockouts count.
+
+    Also django-axes' ``AXES_CLIENT_IP_CALLABLE``, so that axes sees this hash instead of an address."""
+    return ip_hash(client_network(client_address(request)))
 
 
 def browser_id(request) -> str | None:

@@ -1,4 +1,5 @@
-"""Throttling anonymous writes by a keyed hash of the client's IP (see participation.privacy).
+"""Throttling anonymous writes by a keyed hash of the client's IP (participation.privacy.client_key;
+behind proxies the address comes from ``X-Forwarded-For`` only through ``TRUSTED_PROXIES``, see geo.clients).
 
 The counters live in the cache named by ``PARTICIPATION_THROTTLE_CACHE``; by default Django's
 database cache, so that every gunicorn worker (and every app server) sees the same counts.
@@ -9,10 +10,9 @@ import re
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
-from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from participation.privacy import ip_hash
+from participation.privacy import client_key
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\w*\s*$")
@@ -44,16 +44,14 @@ class AnonymousWriteThrottle(SimpleRateThrottle):
         return parse_rate(rate) if rate else (None, None)
 
     def get_ident(self, request) -> str:
-        # DRF would believe any X-Forwarded-For when NUM_PROXIES is unset: a client could then dodge
-        # the throttle by inventing one. Only a configured number of proxies makes the header count.
-        if api_settings.NUM_PROXIES is None:
-            return request.META.get("REMOTE_ADDR") or "unknown"
-        return super().get_ident(request) or "unknown"
+        # Not DRF's: that believes any X-Forwarded-For unless NUM_PROXIES is set, so a client could
+        # dodge the throttle by inventing one. geo.clients reads the header only through TRUSTED_PROXIES.
+        return client_key(request)
 
     def get_cache_key(self, request, view):
         if request.user and request.user.is_authenticated:
             return None
-        return f"throttle:{self.scope}:{ip_hash(self.get_ident(request))}"
+        return f"throttle:{self.scope}:{self.get_ident(request)}"
 
 
 class AnonymousReactionThrottle(AnonymousWriteThrottle):

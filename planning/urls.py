@@ -1,18 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from planning import views
+from planning import auth, views
 
 app_name = "planning"
 
 urlpatterns = [
     path("planung/", views.workspace, name="workspace"),
-    path(
-        "planung/anmelden/",
-        auth_views.LoginView.as_view(template_name="planning/login.html"),
-        name="login",
-    ),
-    path("planung/abmelden/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("planung/anmelden/", auth.LoginView.as_view(), name="login"),
+    path("planung/abmelden/", auth_views.LogoutView.as_view(), name="logout"),  # to LOGOUT_REDIRECT_URL
     path("quartiere/<slug:slug>/", views.profile, name="profile"),
     path("quartiere/<slug:slug>/karte.js", views.profile_map_js, name="profile-map"),
     path("quartiere/<slug:slug>/karte.json", views.profile_map_data, name="profile-map-data"),

@@ -1,4 +1,5 @@
-"""``/health``: 200 with the PostgreSQL and PostGIS versions; 503 when the database is unreachable."""
+"""``/health``: 200 ``{"status": "ok"}`` (the PostgreSQL and PostGIS versions only for staff users or
+with ``HEALTH_SHOW_VERSIONS``); 503 when the database is unreachable."""
 
 import copy
 import json
@@ -6,21 +7,48 @@ import re
 import socket
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connections
 
 import geo.health
 
 
-def test_it_reports_the_database_and_postgis_versions(client, db):
+def test_it_answers_ok_and_nothing_more_to_the_public(client, db):
     response = client.get("/health")
 
     assert response.status_code == 200
-    body = json.loads(response.content)
+    assert json.loads(response.content) == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_it_tells_a_signed_in_non_staff_user_no_versions_either(client, db):
+    client.force_login(User.objects.create_user("citizen"))
+    assert json.loads(client.get("/health").content) == {"status": "ok"}
+
+
+def assert_versions(body: dict) -> None:
     assert body["status"] == "ok"
     assert re.match(r"^\d{2,}\.\d+", body["database"]["postgresql"])
     assert re.match(r"^3\.\d+\.\d+", body["database"]["postgis"])
     assert "PROJ=" in body["database"]["postgis_full"]
-    assert "no-cache" in response["Cache-Control"]
+
+
+def test_it_reports_the_database_and_postgis_versions_to_staff(client, db):
+    client.force_login(User.objects.create_user("operator", is_staff=True))
+    response = client.get("/health")
+
+    assert response.status_code == 200
+    assert_versions(json.loads(response.content))
+    assert "private" in response["Cache-Control"]  # never kept by a shared cache for the public
+
+
+def test_it_reports_the_versions_to_everyone_when_set_to(client, db, settings):
+    settings.HEALTH_SHOW_VERSIONS = True
+    assert_versions(json.loads(client.get("/health").content))
+
+
+def test_it_shows_no_versions_by_default(settings):
+    assert settings.HEALTH_SHOW_VERSIONS is False
 
 
 def closed_port() -> int:

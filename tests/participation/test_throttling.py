@@ -40,10 +40,53 @@ def test_another_client_is_not_throttled(api, consultation):
     assert response.status_code == 201
 
 
-def test_an_invented_x_forwarded_for_does_not_dodge_the_throttle(api, consultation):
+def test_an_invented_x_forwarded_for_does_not_dodge_the_throttle(api, consultation, settings):
+    settings.TRUSTED_PROXIES = 0  # gunicorn facing the clients: the header is theirs
     for n in range(5):
         assert post(api, consultation, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code == 201
     assert post(api, consultation, HTTP_X_FORWARDED_FOR="203.0.113.99").status_code == 429
+
+
+NGINX = "10.0.0.2"  # REMOTE_ADDR of every request behind the documented reverse proxy
+
+
+def via_nginx(forwarded: str) -> dict[str, str]:
+    return {"REMOTE_ADDR": NGINX, "HTTP_X_FORWARDED_FOR": forwarded}
+
+
+def test_behind_one_trusted_proxy_each_citizen_has_a_bucket_of_their_own(api, consultation, settings):
+    settings.TRUSTED_PROXIES = 1
+    for _ in range(5):
+        assert post(api, consultation, **via_nginx("198.51.100.1")).status_code == 201
+    assert post(api, consultation, **via_nginx("198.51.100.1")).status_code == 429
+
+    # another citizen behind the same proxy is not throttled with the first
+    assert post(api, consultation, **via_nginx("198.51.100.2")).status_code == 201
+
+
+def test_behind_one_trusted_proxy_a_forged_hop_on_the_left_does_not_help(api, consultation, settings):
+    settings.TRUSTED_PROXIES = 1
+    for n in range(5):
+        # the client sent "X-Forwarded-For: 203.0.113.n", nginx appended the address it saw
+        assert post(api, consultation, **via_nginx(f"203.0.113.{n}, 198.51.100.1")).status_code == 201
+    assert post(api, consultation, **via_nginx("203.0.113.99, 198.51.100.1")).status_code == 429
+
+
+def test_behind_one_trusted_proxy_the_ipv6_64_is_one_client(api, consultation, settings):
+    settings.TRUSTED_PROXIES = 1
+    for n in range(5):
+        assert post(api, consultation, **via_nginx(f"2001:db8:1:2::{n + 1}")).status_code == 201
+    assert post(api, consultation, **via_nginx("2001:db8:1:2:ffff::1")).status_code == 429
+    assert post(api, consultation, **via_nginx("2001:db8:1:3::1")).status_code == 201
+
+
+def test_behind_one_trusted_proxy_the_counter_holds_no_address(api, consultation, settings):
+    settings.TRUSTED_PROXIES = 1
+    post(api, consultation, **via_nginx("203.0.113.9, 198.51.100.1"))
+
+    keys = sql_value("SELECT string_agg(cache_key, ' ') FROM participation_cache")
+    assert ip_hash("198.51.100.1") in keys
+    assert "198.51.100.1" not in keys and NGINX not in keys and "203.0.113.9" not in keys
 
 
 def test_the_rate_is_a_setting(api, consultation, settings):

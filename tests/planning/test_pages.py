@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.shortcuts import resolve_url
 from django.test.utils import CaptureQueriesContext
 
 from planning.maps import base_map, render
@@ -152,7 +153,64 @@ def test_the_workspace_needs_a_login(client, db):
 
 def test_the_workspace_is_for_planners(client, grid):
     client.force_login(user_in("someone"))
-    assert client.get("/planung/").status_code == 403
+    response = client.get("/planung/")
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<html lang="de">' in html and "<h1>Zugriff verweigert</h1>" in html
+    assert "Der Arbeitsbereich ist der Gruppe der Planung vorbehalten." in html
+    assert "Sie sind als <strong>someone</strong> angemeldet." in html
+    assert '<form method="post" action="/planung/abmelden/">' in html
+    assert 'name="next" value="/planung/anmelden/?next=/planung/"' in html
+    assert "Abmelden und mit einem anderen Konto anmelden" in html
+    assert '<a href="/">Zurück zur Übersicht</a>' in html
+    assert_no_inline_script_and_local_assets(html)
+
+
+def test_the_workspace_refusal_speaks_english(client, grid):
+    client.force_login(user_in("someone"))
+    response = client.get("/planung/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<html lang="en">' in html and "<h1>Access denied</h1>" in html
+    assert "The workspace is for the planners&#x27; group." in html
+    assert "You are signed in as <strong>someone</strong>." in html
+    assert "Sign out and sign in with another account" in html
+    assert "Zugriff" not in html
+
+
+def test_the_refusal_names_the_user_as_text(client, grid):
+    client.force_login(user_in("<b>x</b>{{ 6*7 }}"))
+    html = client.get("/planung/").content.decode()
+    assert "&lt;b&gt;x&lt;/b&gt;{{ 6*7 }}" in html and "<b>x</b>" not in html
+
+
+def test_signing_out_from_the_refusal_leads_to_the_login_for_the_page(client, grid):
+    client.force_login(user_in("someone"))
+    response = client.post("/planung/abmelden/", {"next": "/planung/anmelden/?next=/planung/"})
+    assert response.status_code == 302 and response["Location"] == "/planung/anmelden/?next=/planung/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_unknown_page_is_a_404_page_of_the_site(client, db):
+    response = client.get("/gibt-es-nicht/<script>/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="de">' in html and "<h1>Seite nicht gefunden</h1>" in html
+    assert "<code>/gibt-es-nicht/%3Cscript%3E/</code>" in html and "<script>" not in html
+    assert '<a href="/bericht/">Stadtbericht</a>' in html
+    assert_no_inline_script_and_local_assets(html)
+
+
+def test_the_404_page_speaks_english(client, db):
+    response = client.get("/nowhere/", HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert '<html lang="en">' in html and "<h1>Page not found</h1>" in html
+    assert "There is no page at the address <code>/nowhere/</code>." in html
+    assert "Seite" not in html
 
 
 def test_a_planner_gets_the_workspace(client, grid, planner):
@@ -273,3 +331,52 @@ def test_the_figure_filters_round_to_whole_units_and_mark_what_is_missing():
         assert euros(None) == "–" and percent("") == "–" and euros("n/a") == "–"
     with translation.override("en"):
         assert euros("4866000.00") == "€4,866,000" and percent(0.6835) == "68%"
+
+
+def sign_in(client, username: str, **fields):
+    credentials = {"username": username, "password": "pw-for-tests-only"}
+    return client.post("/planung/anmelden/", {**credentials, **fields})
+
+
+def test_the_login_page_follows_a_safe_next(client, db, planner):
+    response = sign_in(client, "planner", next="/bericht/")
+    assert response.status_code == 302 and response["Location"] == "/bericht/"
+
+
+def test_the_login_page_never_follows_next_off_the_site(client, db, planner):
+    response = sign_in(client, "planner", next="https://evil.example/")
+    assert response.status_code == 302 and response["Location"] == "/planung/"
+
+
+def test_without_next_a_planner_lands_in_the_workspace(client, db, planner):
+    response = sign_in(client, "planner")
+    assert response.status_code == 302 and response["Location"] == "/planung/"
+
+
+def test_without_next_anyone_else_lands_on_the_overview(client, demo):
+    user_in("someone")
+    response = sign_in(client, "someone")
+
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_login_form_sends_next_only_when_it_was_given(client, db):
+    # (the language switch in the header has a "next" of its own: the page's address)
+    assert '<input type="hidden" name="next"' not in client.get("/planung/anmelden/").content.decode()
+    html = client.get("/planung/anmelden/?next=/planung/").content.decode()
+    assert '<input type="hidden" name="next" value="/planung/">' in html
+
+
+def test_login_and_logout_urls_lead_to_pages_that_exist(client, demo, settings):
+    assert resolve_url(settings.LOGIN_URL) == "/planung/anmelden/"
+    assert client.get(resolve_url(settings.LOGIN_URL)).status_code == 200
+    assert client.get(resolve_url(settings.LOGIN_REDIRECT_URL)).status_code == 200
+    assert client.get(resolve_url(settings.LOGOUT_REDIRECT_URL)).status_code == 200
+
+
+def test_signing_out_leads_to_the_overview(client, db, planner):
+    client.force_login(planner)
+    response = client.post("/planung/abmelden/")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert "_auth_user_id" not in client.session
