@@ -54,6 +54,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # geo.middleware: NUL in a parameter → 400 before anything reads the request; the database out of
+    # reach → 503 (its process_exception catches the lazy session and user loads inside views too;
+    # what a middleware raises reaches handler500, geo.middleware.server_error)
+    "geo.middleware.CraftedInputMiddleware",
+    "geo.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +134,9 @@ DATABASES = {
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
     f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c max_parallel_workers_per_gather=0"
 )
+# A database host that does not answer costs a request this many seconds (libpq waits for ever by
+# default, and gunicorn would kill the worker), then the request gets a 503 (geo.middleware).
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT_S", 5))
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME") or None}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -189,6 +197,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "geo.api.exception_handler",
+    # JSON nested deeper than geo.api.BoundedJSONParser.max_depth is a 400, not a RecursionError
+    "DEFAULT_PARSER_CLASSES": [
+        "geo.api.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "geo.renderers.GeoJSONRenderer",
