@@ -236,12 +236,21 @@ API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 1_000)
 BASEMAP_URL = env("BASEMAP_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 BASEMAP_ATTRIBUTION = env("BASEMAP_ATTRIBUTION", "© OpenStreetMap contributors")
 
+# Logs carry no client IP and no secret (the privacy notice; docs/operations.md, "Logs"): the one
+# handler redacts every record that reaches it (config.logs.RedactFilter). Django's own handlers
+# (console in DEBUG, mail_admins, django.server's) are replaced by it, so that nothing bypasses the
+# filter: a record of django.request, django.security … propagates to the root's handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "config.logs.RedactFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # Debian's GDAL 3.6 cannot block file/network access while parsing a spatial reference. We never
