@@ -86,17 +86,15 @@ class BoundedJSONParser(JSONParser):
     max_depth = 32
 
     def parse(self, stream, media_type=None, parser_context=None):
+        too_deep = ParseError(
+            f"JSON parse error - arrays and objects may nest at most {self.max_depth} levels deep."
+        )
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            data = None
-            depth = self.max_depth + 1
-        else:
-            depth = nesting_depth(data, self.max_depth)
-        if depth > self.max_depth:
-            raise ParseError(
-                f"JSON parse error - arrays and objects may nest at most {self.max_depth} levels deep."
-            )
+            raise too_deep from None
+        if nesting_depth(data, self.max_depth) > self.max_depth:
+            raise too_deep
         return data
 
 

@@ -19,11 +19,11 @@
     The short path of ``geo.lean`` uses ``unavailable_response`` too.
 
 ``CraftedInputMiddleware``
-    A NUL character in a query or form parameter (name or value) or in a cookie: ``400`` naming the
-    parameter; in the path: ``404`` (no resource is named so). PostgreSQL refuses NUL in text
+    A NUL character in a query or urlencoded form parameter (name or value) or in a cookie: ``400``
+    naming the parameter; in the path: ``404`` (no resource is named so). PostgreSQL refuses NUL in text
     (psycopg: "PostgreSQL text fields cannot contain NUL (0x00) bytes"), so such a value would end in a
-    500 wherever it reached a query. It stands first after the security middlewares, before anything
-    reads the request. ``geo.lean`` hands such requests to the full stack.
+    500 wherever it reached a query. It stands right after the security and static-file middlewares,
+    before anything reads the request. ``geo.lean`` hands such requests to the full stack.
 """
 
 import contextlib
