@@ -55,6 +55,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # geo.middleware: NUL in a parameter → 400 before anything reads the request; the database out of
+    # reach → 503 (its process_exception catches the lazy session and user loads inside views too;
+    # what a middleware raises reaches handler500, geo.middleware.server_error)
+    "geo.middleware.CraftedInputMiddleware",
+    "geo.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,6 +135,9 @@ DATABASES = {
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
     f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c max_parallel_workers_per_gather=0"
 )
+# A database host that does not answer costs a request this many seconds (libpq waits for ever by
+# default, and gunicorn would kill the worker), then the request gets a 503 (geo.middleware).
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT_S", 5))
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME") or None}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -194,6 +202,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "geo.api.exception_handler",
+    # JSON nested deeper than geo.api.BoundedJSONParser.max_depth is a 400, not a RecursionError
+    "DEFAULT_PARSER_CLASSES": [
+        "geo.api.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "geo.renderers.GeoJSONRenderer",
@@ -227,12 +241,21 @@ API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 1_000)
 BASEMAP_URL = env("BASEMAP_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 BASEMAP_ATTRIBUTION = env("BASEMAP_ATTRIBUTION", "© OpenStreetMap contributors")
 
+# Logs carry no client IP and no secret (the privacy notice; docs/operations.md, "Logs"): the one
+# handler redacts every record that reaches it (config.logs.RedactFilter). Django's own handlers
+# (console in DEBUG, mail_admins, django.server's) are replaced by it, so that nothing bypasses the
+# filter: a record of django.request, django.security … propagates to the root's handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "config.logs.RedactFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # Debian's GDAL 3.6 cannot block file/network access while parsing a spatial reference. We never

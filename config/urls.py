@@ -21,7 +21,10 @@ def favicon(request):
     return redirect(static("favicon.svg"))
 
 
+# No ".json" twins of the API's routes: DRF would pass their `format` to handlers that take none (a
+# 500 on every one of them); `?format=json` or the Accept header choose the format instead.
 router = DefaultRouter()
+router.include_format_suffixes = False
 quartiere_api.register(router)
 participation_api.register(router)
 measures_api.register(router)
@@ -45,3 +48,6 @@ urlpatterns = [
     path("", include("planning.urls")),  # /planung/, /quartiere/<slug>/, /bericht/
     path("", include("quartiere.urls")),
 ]
+
+# the database out of reach while a middleware runs (e.g. saving the session): 503, not 500
+handler500 = "geo.middleware.server_error"

@@ -48,11 +48,11 @@ if [ "${LOAD_DEMO:-0}" = 1 ]; then
   DB_STATEMENT_TIMEOUT_MS=0 python manage.py load_demo
 fi
 
+# config/gunicorn.py: access and error log on stdout/stderr, without client IPs or deletion tokens
 exec gunicorn config.wsgi:application \
+  --config config/gunicorn.py \
   --bind 0.0.0.0:8000 \
   --workers "${WEB_CONCURRENCY:-3}" \
   --timeout "${GUNICORN_TIMEOUT:-60}" \
   --worker-tmp-dir /dev/shm \
-  --max-requests 2000 --max-requests-jitter 200 \
-  --access-logfile - \
-  --error-logfile -
+  --max-requests 2000 --max-requests-jitter 200

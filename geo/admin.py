@@ -1,11 +1,16 @@
-"""Admin map widgets that need no CDN: vendored OpenLayers, basemap from ``settings.BASEMAP_URL``."""
+"""Admin map widgets that need no CDN: vendored OpenLayers, basemap from ``settings.BASEMAP_URL``; the history
+admin every app uses (``HistoryAdmin``)."""
 
 import shapely
 import shapely.geometry
 from django.conf import settings
+from django.contrib.admin.utils import unquote
 from django.contrib.gis import admin
 from django.contrib.gis.forms.widgets import OSMWidget
 from django.contrib.gis.geos import GEOSGeometry
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
 
 from geo import validation
 
@@ -48,3 +53,25 @@ class MapAdmin(admin.GISModelAdmin):
     """Base for admins with geometry: the map widget above."""
 
     gis_widget = MapWidget
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin, whose history pages answer an id that is no primary key (say
+    ``/admin/…/abc/history/`` for an integer key) with 404 instead of a 500: it looks such an id up
+    unchecked (ValueError), where Django's own change page says "does not exist"."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        _key_or_404(self.model, unquote(object_id))
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _key_or_404(self.model, unquote(object_id))
+        _key_or_404(getattr(self.model, self.model._meta.simple_history_manager_attribute).model, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
+
+def _key_or_404(model, value: str) -> None:
+    try:
+        model._meta.pk.to_python(value)
+    except ValidationError:
+        raise Http404 from None

@@ -1,9 +1,10 @@
-"""API plumbing shared by every app: errors as JSON 400/503 that name the cause, never a 500."""
+"""API plumbing shared by every app: errors as JSON 400/503 that name the cause, never a 500, and the
+JSON parser of every API view (settings ``REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]``)."""
 
 import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError
 from django.db.utils import DataError
 from psycopg import errors as pg_errors
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from geo.etag import PreconditionFailed, StaleVersion
+from geo.middleware import RETRY_AFTER_S, UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +36,14 @@ def exception_handler(exc, context):
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "10"},
         )
+    if isinstance(exc, OperationalError | InterfaceError):
+        # unreachable, connection lost, server shutting down (geo.middleware answers pages alike)
+        logger.warning("database unavailable in %s: %s", context.get("view"), str(exc).strip()[:300])
+        return Response(
+            {"detail": UNAVAILABLE},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_S), "Cache-Control": "no-store"},
+        )
     if isinstance(exc, DataError):
         # out-of-range values that slipped past validation: still the client's input
         logger.warning("data error in %s: %s", context.get("view"), exc)
@@ -52,14 +62,44 @@ def exception_handler(exc, context):
     return None
 
 
-class LenientJSONParser(JSONParser):
+def nesting_depth(value: object, limit: int) -> int:
+    """How deeply arrays and objects nest in parsed JSON (a scalar: 0), counted up to ``limit + 1``;
+    without recursion, so any depth Python's parser managed is measured safely."""
+    deepest = 0
+    stack = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
+    return deepest
+
+
+class BoundedJSONParser(JSONParser):
+    """DRF's JSON parser with a nesting limit: a body nested deeper than ``max_depth`` (far more than
+    any resource of the API needs; a GeoJSON MultiPolygon in a Feature is 6 deep) is a 400, and so is
+    one too deep for Python's parser itself (``RecursionError``, which would otherwise be a 500)."""
+
+    max_depth = 32
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        too_deep = ParseError(
+            f"JSON parse error - arrays and objects may nest at most {self.max_depth} levels deep."
+        )
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise too_deep from None
+        if nesting_depth(data, self.max_depth) > self.max_depth:
+            raise too_deep
+        return data
+
+
+class LenientJSONParser(BoundedJSONParser):
     """JSON that lets NaN and Infinity through to the serializer, whose fields reject them naming the
     field (a strict parser would reject the whole body without saying where)."""
 
     strict = False
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise ParseError("JSON parse error - nested too deeply") from None

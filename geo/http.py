@@ -57,6 +57,7 @@ from psycopg import errors as pg_errors
 from geo import dataversion
 from geo import layers as registry
 from geo.layers import Layer
+from geo.middleware import RETRY_AFTER_S
 
 logger = logging.getLogger(__name__)
 
@@ -369,5 +370,6 @@ def json_errors(request: HttpRequest, exc: Exception) -> HttpResponse | None:
         return None
     response = JsonResponse({"code": code, "description": description}, status=status)
     if status == 503:
-        response["Retry-After"] = "10"
+        response["Retry-After"] = str(RETRY_AFTER_S)
+        response["Cache-Control"] = "no-store"
     return response

@@ -18,8 +18,14 @@ bookkeeping of Django's request signals (``close_old_connections``: ``CONN_MAX_A
 runs before and after, and the response gets the headers of Django's ``SecurityMiddleware`` and
 ``XFrameOptionsMiddleware`` (``GATE``, from those middlewares' own methods). Whatever raises, every
 error answer (4xx/5xx) and anything unusual go to Django's full stack, which answers as always (error
-bodies in the client's language, logging, 500 pages). The lean path sends no request signals: it
-touches no cache or other per-request resource.
+bodies in the client's language, logging, 500 pages) — except a database out of reach: running the
+request again would only knock on the database once more (a connect timeout each time), so the short
+path answers the 503 itself, the same ``geo.middleware.unavailable_response`` the full stack gives (a
+503 of the view, e.g. a tile's OGC-style one, is passed on as it is). A NUL character in the query
+string or path goes to the full stack, which refuses it (``geo.middleware``). Each request gets a copy
+of the environ: ``WSGIRequest`` rewrites ``PATH_INFO`` (decoded), which the full stack must get as
+the server sent it. The lean path sends no request signals: it touches no cache or other per-request
+resource.
 
 ``LeanReads`` (a DRF view mixin): a ``GET``/``HEAD`` whose client accepts JSON goes straight to the
 view's handler with the Django request, skipping DRF's request wrapper, authentication, permission and
@@ -44,6 +50,8 @@ from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
 from django.test.signals import setting_changed
 from django.utils.module_loading import import_string
+
+from geo.middleware import database_unavailable, unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -163,6 +171,34 @@ class Finished(list):
         tend_connections()
 
 
+def send(response: HttpResponseBase, start_response: Callable) -> Iterable[bytes]:
+    """A Django response as a WSGI body."""
+    status = f"{response.status_code} {response.reason_phrase}"
+    cookies = (("Set-Cookie", c.output(header="")) for c in response.cookies.values())
+    start_response(status, [*response.items(), *cookies])
+    if isinstance(response, HttpResponse):
+        return Finished(response.content)
+    return response  # streamed: its close() closes its resources, sends request_finished
+
+
+def unavailable(request: HttpRequest, exc: BaseException) -> HttpResponseBase:
+    """The full stack's 503 for a request whose database is out of reach, with the headers of the
+    security and X-Frame-Options middleware."""
+    logger.warning("database unavailable (%s: %s)", type(exc).__name__, str(exc).strip()[:300])
+    tend_connections()
+    response = unavailable_response(request, exc)
+    if request.method == "HEAD":
+        response["Content-Length"] = str(len(response.content))
+        response.content = b""
+    return GATE.finish(request, response)
+
+
+def crafted(environ: dict) -> bool:
+    """A NUL character in the path or (percent-encoded or not) the query string."""
+    query = environ.get("QUERY_STRING", "")
+    return "\x00" in environ.get("PATH_INFO", "") or "%00" in query or "\x00" in query
+
+
 class JSONResponder:
     """A responder for a public JSON read at exactly ``path``: ``answer(query parameters) -> JSON text``,
     raising for anything it does not answer itself (bad parameters: the full stack then answers with the
@@ -176,13 +212,15 @@ class JSONResponder:
         if environ.get("PATH_INFO") != self.path:
             return None
         facts = GATE.facts(environ)
-        request = WSGIRequest(environ)
+        request = WSGIRequest(dict(environ))
         if facts is None or "format" in request.GET or not accepts_json(request):
             return None
         begin_request()
         try:
             body = self.answer(request.GET).encode()
-        except Exception:  # noqa: BLE001 - the full stack runs the request again and answers it
+        except Exception as exc:  # noqa: BLE001 - the full stack runs the request again and answers it
+            if database_unavailable(exc):
+                return send(unavailable(request, exc), start_response)
             logger.debug("lean path declined %s", self.path, exc_info=True)
             tend_connections()
             return None
@@ -201,7 +239,11 @@ class LeanApplication:
         self.routes = [(re.compile(path), import_string(view)) for path, view in settings.LEAN_ROUTES.items()]
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") in LEAN_METHODS and "html" not in environ.get("HTTP_ACCEPT", ""):
+        if (
+            environ.get("REQUEST_METHOD") in LEAN_METHODS
+            and "html" not in environ.get("HTTP_ACCEPT", "")
+            and not crafted(environ)
+        ):
             for responder in self.responders:
                 body = responder(environ, start_response)
                 if body is not None:
@@ -211,14 +253,9 @@ class LeanApplication:
                 match = pattern.fullmatch(path)
                 if match is None:
                     continue
-                response = self.answer(WSGIRequest(environ), view, match.groupdict())
+                response = self.answer(WSGIRequest(dict(environ)), view, match.groupdict())
                 if response is not None:
-                    status = f"{response.status_code} {response.reason_phrase}"
-                    cookies = (("Set-Cookie", c.output(header="")) for c in response.cookies.values())
-                    start_response(status, [*response.items(), *cookies])
-                    if isinstance(response, HttpResponse):
-                        return Finished(response.content)
-                    return response  # streamed: its close() closes its resources, sends request_finished
+                    return send(response, start_response)
                 break
         return self.application(environ, start_response)
 
@@ -232,12 +269,16 @@ class LeanApplication:
             render = getattr(response, "render", None)
             if callable(render) and not getattr(response, "is_rendered", True):
                 response = render()
-        except Exception:  # noqa: BLE001 - the full stack runs the request again and answers it
+        except Exception as exc:  # noqa: BLE001 - the full stack runs the request again and answers it
+            if database_unavailable(exc):
+                return unavailable(request, exc)
             logger.debug("lean path declined %s", request.path, exc_info=True)
             tend_connections()
             return None
-        if not isinstance(response, HttpResponseBase) or response.status_code >= 400:
-            # errors are the full stack's: logged, and in the client's language (Accept-Language)
+        failed = isinstance(response, HttpResponseBase) and response.status_code >= 400
+        if not isinstance(response, HttpResponseBase) or (failed and response.status_code != 503):
+            # errors are the full stack's: logged, and in the client's language (Accept-Language);
+            # a 503 is the database's (out of reach, too slow): asking again would not help
             tend_connections()
             return None
         return GATE.finish(request, response)

@@ -7,30 +7,29 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from geo import validation
-from geo.admin import MapAdmin
+from geo.admin import HistoryAdmin, MapAdmin
 from measures import services
 from measures.models import ActionField, BudgetLine, MasterPlan, Measure, StrategicGoal
 
 
 @admin.register(ActionField)
-class ActionFieldAdmin(SimpleHistoryAdmin):
+class ActionFieldAdmin(HistoryAdmin):
     list_display = ["name", "position"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(StrategicGoal)
-class StrategicGoalAdmin(SimpleHistoryAdmin):
+class StrategicGoalAdmin(HistoryAdmin):
     list_display = ["__str__", "action_field", "number"]
     list_filter = ["action_field"]
     search_fields = ["title", "text"]
 
 
 @admin.register(MasterPlan)
-class MasterPlanAdmin(SimpleHistoryAdmin):
+class MasterPlanAdmin(HistoryAdmin):
     list_display = ["title", "version", "year_adopted", "status"]
     list_filter = ["status", "action_fields"]
     search_fields = ["title"]
@@ -85,7 +84,7 @@ class BudgetLineInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin, MapAdmin):
+class MeasureAdmin(HistoryAdmin, MapAdmin):
     form = MeasureAdminForm
     list_display = ["title", "city", "status", "published", "updated_at"]
     list_filter = ["status", "published", "city", "master_plan"]
@@ -137,7 +136,7 @@ class MeasureAdmin(SimpleHistoryAdmin, MapAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SimpleHistoryAdmin):
+class BudgetLineAdmin(HistoryAdmin):
     list_display = ["measure", "fiscal_year", "amount", "kind", "funding", "status"]
     list_filter = ["fiscal_year", "kind", "funding", "status"]
     search_fields = ["measure__title", "note"]

@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.gis.admin import GISModelAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from geo.admin import HistoryAdmin
 from participation import moderation
 from participation.models import Action, Consultation, Contribution, ModerationEvent, Response
 from participation.permissions import can_see_personal_data, is_moderator
@@ -10,7 +10,7 @@ from participation.services import ParticipationError
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(SimpleHistoryAdmin, GISModelAdmin):
+class ConsultationAdmin(HistoryAdmin, GISModelAdmin):
     list_display = ["title", "city", "opens_at", "closes_at", "moderation", "allow_anonymous"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["measures"]

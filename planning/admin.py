@@ -6,10 +6,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from geo import validation
-from geo.admin import MapAdmin
+from geo.admin import HistoryAdmin, MapAdmin
 from planning import services
 from planning.models import FocusArea
 
@@ -57,7 +56,7 @@ class FocusAreaAdminForm(forms.ModelForm):
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(SimpleHistoryAdmin, MapAdmin):
+class FocusAreaAdmin(HistoryAdmin, MapAdmin):
     form = FocusAreaAdminForm
     list_display = ["name", "city", "priority", "time_horizon", "published", "updated_at"]
     list_filter = ["priority", "time_horizon", "published", "city"]

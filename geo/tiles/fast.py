@@ -10,7 +10,10 @@ the statement of ``queries.versioned_tile`` (tile and data version in one), the 
 (``geo.http.etag_digest``), 304 for ``If-None-Match``, ``Cache-Control``, CORS, the headers of
 Django's security and X-Frame-Options middleware, and no body for ``HEAD``. Everything else it
 declines (``None``) and Django answers: OPTIONS, unknown layers, tiles out of range, query strings,
-database errors. ``tests/geo/test_lean.py`` compares the two paths response by response.
+database errors — but a database out of reach gets its 503 here (``geo.lean.unavailable``): asking
+again through Django would only wait for the database once more. The path pattern admits ASCII layer
+names only: any other path is Django's (a 404 for an unknown layer). ``tests/geo/test_lean.py``
+compares the two paths response by response.
 """
 
 import logging
@@ -18,10 +21,12 @@ import re
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.core.handlers.wsgi import WSGIRequest
 
 from geo import http
 from geo import layers as registry
-from geo.lean import GATE, Finished, begin_request, tend_connections
+from geo.lean import GATE, Finished, begin_request, send, tend_connections, unavailable
+from geo.middleware import database_unavailable
 from geo.tiles import queries
 from geo.tiles.views import MVT
 
@@ -62,7 +67,9 @@ class TileResponder:
             registry.prepare((layer,))
             claimed = http.claimed_token(tags, digest)
             token, data = queries.versioned_tile(layer, z, x, y, claimed=claimed, bare=True)
-        except Exception:  # noqa: BLE001 - Django runs the request again and answers the error
+        except Exception as exc:  # noqa: BLE001 - Django runs the request again and answers the error
+            if database_unavailable(exc):
+                return send(unavailable(WSGIRequest(dict(environ)), exc), start_response)
             logger.debug("tile responder declined %s", path, exc_info=True)
             tend_connections()
             return None

@@ -9,6 +9,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.http import HttpResponse
 
+from geo.middleware import RETRY_AFTER_S
+
 # The codes of WMS 1.3.0 (Annex A.2 / E.2) plus the OWS common ones for parameters.
 INVALID_CRS = "InvalidCRS"
 LAYER_NOT_DEFINED = "LayerNotDefined"
@@ -77,4 +79,6 @@ def report_response(error: WMSError, version: str) -> HttpResponse:
         report_xml(error, version), content_type=f"{content_type}; charset=utf-8", status=error.status
     )
     response["Cache-Control"] = "no-store"
+    if error.status == 503:  # the database out of reach or too slow: a client may try again
+        response["Retry-After"] = str(RETRY_AFTER_S)
     return response

@@ -120,15 +120,19 @@ def as_text(results: list[LayerResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def as_html(results: list[LayerResult], language: str) -> str:
-    return render_to_string("wms/featureinfo.html", {"results": results, "language": language})
+def as_html(results: list[LayerResult], language: str, stylesheet: str) -> str:
+    """A small page for a client's popup; ``stylesheet`` is the absolute URL of its CSS (an absolute
+    one, so that a client that puts the page into its own document still finds it)."""
+    return render_to_string(
+        "wms/featureinfo.html", {"results": results, "language": language, "stylesheet": stylesheet}
+    )
 
 
-def render(info: InfoRequest, language: str) -> tuple[str, str]:
-    """(body, content type) of the answer in ``info.info_format``."""
+def render(info: InfoRequest, language: str, *, stylesheet: str = "") -> tuple[str, str]:
+    """(body, content type) of the answer in ``info.info_format``; ``stylesheet``: see ``as_html``."""
     results = query(info, language)
     if info.info_format == "application/json":
         return as_json(results), "application/json"
     if info.info_format == "text/html":
-        return as_html(results, language), "text/html; charset=utf-8"
+        return as_html(results, language, stylesheet), "text/html; charset=utf-8"
     return as_text(results), "text/plain; charset=utf-8"

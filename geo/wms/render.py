@@ -166,19 +166,41 @@ def _encode(image, format_: str) -> bytes:
 
 def _guard(fn: Callable[[], bytes]) -> bytes:
     """Run a render; Mapnik's failures (timeouts, a lost database) become a 503 report, never a 500.
-    After a failure other than a timeout the pool is renewed: its connections may be broken."""
+
+    After a failure other than a timeout the pool is renewed and the render tried once more, on fresh
+    connections: Mapnik keeps its pooled connections without checking them, so after the database
+    restarted (or ended them: ``pg_terminate_backend``, an idle timeout) the first query on each of
+    them fails although the database is back. Only when the second try fails too is it a 503."""
     try:
         return fn()
     except RuntimeError as error:
         text = str(error)
-        if "statement timeout" in text:
-            logger.warning("WMS render timed out: %s", text.splitlines()[0][:300])
-            raise WMSError(
-                None, "Drawing the map took too long; request a smaller area.", status=503
-            ) from None
+        if _timed_out(text):
+            raise _too_slow(text) from None
+        logger.warning("WMS render failed, trying again on new connections: %s", _first_line(text))
+    reset_connections()
+    try:
+        return fn()
+    except RuntimeError as error:
+        text = str(error)
+        if _timed_out(text):
+            raise _too_slow(text) from None
         logger.error("WMS render failed: %s", text[:2000])
         reset_connections()
         raise WMSError(None, "The map could not be drawn; please try again later.", status=503) from None
+
+
+def _first_line(text: str) -> str:
+    return (text.strip().splitlines() or [""])[0][:300]
+
+
+def _timed_out(text: str) -> bool:
+    return "statement timeout" in text
+
+
+def _too_slow(text: str) -> WMSError:
+    logger.warning("WMS render timed out: %s", _first_line(text))
+    return WMSError(None, "Drawing the map took too long; request a smaller area.", status=503)
 
 
 def render_map(req: MapRequest) -> bytes:

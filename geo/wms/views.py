@@ -6,6 +6,7 @@ import logging
 
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static
 
 from geo import layers as registry
 from geo.http import map_view
@@ -21,6 +22,11 @@ from geo.wms.errors import (
 )
 
 logger = logging.getLogger(__name__)
+
+# The HTML answer of GetFeatureInfo: its style sheet (geo/static/geo/) and its policy, which allows
+# nothing but that (no script, no inline style, no other resource, no forms, no <base>).
+STYLESHEET = "geo/featureinfo.css"
+FEATURE_INFO_CSP = "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'"
 
 OPERATIONS = {
     "GETCAPABILITIES": "capabilities",
@@ -76,7 +82,9 @@ def ows(request: HttpRequest) -> HttpResponse:
     if kind == "map":
         return get_map(params, version)
     if kind == "feature_info":
-        return get_feature_info(params, version, language)
+        return get_feature_info(
+            params, version, language, stylesheet=request.build_absolute_uri(static(STYLESHEET))
+        )
     return get_legend_graphic(params, language)
 
 
@@ -123,13 +131,13 @@ def get_map(params: wms.Params, version: str) -> HttpResponse:
     return HttpResponse(body, content_type=_mime(format_))
 
 
-def get_feature_info(params: wms.Params, version: str, language: str) -> HttpResponse:
+def get_feature_info(params: wms.Params, version: str, language: str, *, stylesheet: str) -> HttpResponse:
     info = wms.info_request(params, version)
-    body, content_type = featureinfo.render(info, language)
+    body, content_type = featureinfo.render(info, language, stylesheet=stylesheet)
     response = HttpResponse(body, content_type=content_type)
     if content_type.startswith("text/html"):
-        # a fragment for a client's popup: no script at all, its own inline styles only
-        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        # a page for a client's popup: no script at all, its style sheet from this origin only
+        response["Content-Security-Policy"] = FEATURE_INFO_CSP
     return response
 
 

@@ -61,6 +61,15 @@ def test_entrypoint_is_valid_sh_and_serves_gunicorn():
     assert "WEB_CONCURRENCY" in text
 
 
+def test_entrypoint_logs_as_the_gunicorn_config_says():
+    # config/gunicorn.py: logs without client IPs or deletion tokens (tests/security/test_logs.py)
+    text = ENTRYPOINT.read_text()
+    assert "--config config/gunicorn.py" in text
+    assert (ROOT / "config" / "gunicorn.py").is_file()
+    for option in ("--access-logformat", "--access-logfile", "--error-logfile", "--logger-class"):
+        assert option not in text  # one place for the logging: the config file
+
+
 def test_entrypoint_runs_any_other_command_as_given():
     result = subprocess.run(
         [str(ENTRYPOINT), "python", "-c", "import os; print(os.getcwd())"],

@@ -2,9 +2,11 @@
 pixels of tolerance, FEATURE_COUNT, and only the public, queryable attributes of published rows."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.contrib.staticfiles import finders
 
 from geo import layers as registry
 from measures.models import Measure
@@ -78,10 +80,8 @@ def test_it_answers_in_html_escaped_and_in_plain_text(client, demo):
     assert html["Content-Type"] == "text/html; charset=utf-8"
     assert "<script>" not in html.content.decode()
     assert "Mitte &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in html.content.decode()
-    assert (
-        "script-src" not in html["Content-Security-Policy"]
-        and "default-src 'none'" in html["Content-Security-Policy"]
-    )
+    assert "script-src" not in html["Content-Security-Policy"]
+    assert "default-src 'none'" in html["Content-Security-Policy"]
     assert text["Content-Type"] == "text/plain; charset=utf-8"
     assert 'name = Mitte <script>alert("x")</script> & Co' in text.content.decode()
 
@@ -148,3 +148,17 @@ def test_unpublished_measures_are_not_found(client, demo):
     assert features(info(client, "measures", i, j, FEATURE_COUNT=10)) == []
     Measure.objects.filter(pk=hidden.pk).update(published=True)
     assert [f["id"] for f in features(info(client, "measures", i, j))] == [f"measures.{hidden.pk}"]
+
+
+def test_the_html_answer_takes_its_style_from_this_origin_only(client, demo):
+    html = info(client, "quartiere", *pixel(*MITTE_25832), info_format="text/html")
+    page = html.content.decode()
+
+    # a strict policy: nothing but a style sheet from this origin, no inline style, no script
+    assert html["Content-Security-Policy"] == (
+        "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'"
+    )
+    assert "<style" not in page and "style=" not in page
+    assert '<link rel="stylesheet" href="http://testserver/static/geo/featureinfo.css">' in page
+    stylesheet = finders.find("geo/featureinfo.css")  # a static file (collectstatic, whitenoise)
+    assert stylesheet and "border-collapse" in Path(stylesheet).read_text()
