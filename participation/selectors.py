@@ -4,6 +4,7 @@ anything about the client. Geometry is stored in EPSG:25832; output SRIDs come f
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.gis.db.models.functions import Transform
 from django.db import connection
@@ -12,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from geo import crs
+from geo.permissions import is_planner
 from geo.sql import load
 from participation.models import Category, Consultation, Contribution, Flag, Status, Support
 from quartiere.models import Level
@@ -20,6 +22,7 @@ from quartiere.selectors import FeaturePage, precision_for
 
 def contribution_feature_page(
     *,
+    user: Any = None,
     contribution_id: int | None = None,
     consultation_id: int | None = None,
     category: str | None = None,
@@ -33,9 +36,12 @@ def contribution_feature_page(
 ) -> FeaturePage:
     """Published contributions as GeoJSON features in ``out_srid``, newest first, filtered by
     consultation, category, origin, linked area (any level) and bbox (in ``bbox_srid``). Locations
-    are generalised as the consultation says. One statement; the features are built by PostGIS."""
+    are generalised as the consultation says. References to measures (``measures``, the response's
+    ``measure``) name only measures ``user`` may see: published ones, all for planners (the rule of
+    measures.selectors.measures_visible). One statement; the features are built by PostGIS."""
     minx, miny, maxx, maxy = bbox if bbox else (None, None, None, None)
     params = {
+        "all_measures": is_planner(user),
         "id": contribution_id,
         "consultation": consultation_id,
         "category": category,

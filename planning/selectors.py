@@ -23,13 +23,14 @@ def focus_areas_visible(user: Any) -> QuerySet[FocusArea]:
 
 
 def focus_area_detail(*, user: Any, focus_area_id: int, out_srid: int = crs.WGS84) -> FocusArea | None:
-    """One visible focus area with ``geom_geojson`` (GeoJSON text in ``out_srid``), its measures and
-    its area links; None when it does not exist or is hidden from ``user``."""
+    """One visible focus area with ``geom_geojson`` (GeoJSON text in ``out_srid``), the linked
+    measures ``user`` may see (published ones, all for planners) and its area links; None when it
+    does not exist or is hidden from ``user``."""
     return (
         focus_areas_visible(user)
         .annotate(geom_geojson=AsGeoJSON(Transform("geom", out_srid), precision=precision_for(out_srid)))
         .prefetch_related(
-            "measures",
+            Prefetch("measures", measures_visible(user)),
             Prefetch(
                 "area_links", FocusAreaArea.objects.select_related("area").order_by("level", "area__name")
             ),

@@ -90,6 +90,7 @@ class ContributionViewSet(ParticipationViewMixin, viewsets.ViewSet):
 
     @extend_schema(
         summary="Published contributions as a GeoJSON FeatureCollection (no personal data)",
+        description=("`measures` and the response's `measure` name only published measures (planners: all)."),
         parameters=[
             OpenApiParameter("consultation", OpenApiTypes.INT),
             OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
@@ -110,6 +111,7 @@ class ContributionViewSet(ParticipationViewMixin, viewsets.ViewSet):
         )
         offset = params.integer(q, "offset", default=0, lo=0, hi=10_000_000)
         page = selectors.contribution_feature_page(
+            user=request.user,
             consultation_id=params.integer(q, "consultation", lo=1, hi=2**62),
             category=params.choice(q, "category", Category.values),
             origin=params.choice(q, "origin", Origin.values),
@@ -129,7 +131,9 @@ class ContributionViewSet(ParticipationViewMixin, viewsets.ViewSet):
     )
     def retrieve(self, request, pk=None):
         srid = params.srid(request.query_params)
-        page = selectors.contribution_feature_page(contribution_id=int(pk), out_srid=srid, limit=1)
+        page = selectors.contribution_feature_page(
+            user=request.user, contribution_id=int(pk), out_srid=srid, limit=1
+        )
         if not page.features_json:
             raise Http404
         return HttpResponse(page.features_json, content_type=GEOJSON)

@@ -116,7 +116,7 @@ def test_the_queue_shows_email_with_the_permission(consultation):
 
 def test_a_planner_answers_officially(consultation, planner, city):
     c = create(consultation, publish=True)
-    measure = Measure.objects.create(city=city, title="Bänke", scope=city)
+    measure = Measure.objects.create(city=city, title="Bänke", scope=city, published=True)
     url = f"/api/contributions/{c.pk}/response/"
     data = {"text": "Übernommen.", "unit": "Stadtplanung", "outcome": "measure", "measure": measure.pk}
 
@@ -131,6 +131,7 @@ def test_a_planner_answers_officially(consultation, planner, city):
     public = body(client_for(None).get(f"/api/contributions/{c.pk}/"))
     assert public["properties"]["response"]["text"] == "Übernommen."
     assert public["properties"]["measures"] == [measure.pk]
+    assert public["properties"]["response"]["measure"] == measure.pk
 
 
 @pytest.mark.parametrize(
