@@ -44,8 +44,9 @@ def client_address(request) -> str:
     (they are only ever stored hashed, participation.privacy.ip_hash).
 
     For now the peer's address, REMOTE_ADDR: behind a reverse proxy that is the proxy's, so every
-    client would share one key. The project's one helper for the client address (honouring
-    TRUSTED_PROXIES, geo/clients.py) replaces this body once it exists."""
+    client would share one key. Once the project's helper is merged this body becomes
+    ``client_network(geo.clients.client_address(raw))`` (TRUSTED_PROXIES, IPv6 by /64), as the
+    throttles count."""
     raw = request._request if hasattr(request, "_request") else request
     return raw.META.get("REMOTE_ADDR") or "unknown"
 
