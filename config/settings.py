@@ -268,6 +268,7 @@ PARTICIPATION_ANON_WRITE_RATE = env("PARTICIPATION_ANON_WRITE_RATE", "5/10m")
 PARTICIPATION_ANON_REACTION_RATE = env("PARTICIPATION_ANON_REACTION_RATE", "60/10m")
 # This many open abuse reports hide a published contribution until a moderator has looked at it.
 PARTICIPATION_FLAG_THRESHOLD = envint("PARTICIPATION_FLAG_THRESHOLD", 3)
+PARTICIPATION_FLAGS_PER_DAY = envint("PARTICIPATION_FLAGS_PER_DAY", 10)  # per account or connection, 24 h
 # Throttling keys are an HMAC of the client IP under a key derived from this secret (default:
 # SECRET_KEY) and the current period; the key rotates every PARTICIPATION_IP_HASH_ROTATION_S seconds.
 PARTICIPATION_IP_HASH_SECRET = env("PARTICIPATION_IP_HASH_SECRET") or ""

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from geo import crs, etag, params
 from geo.api import LenientJSONParser
 from geo.geojson import feature_collection_response, geojson_schema
-from geo.permissions import IsPlannerOrReadOnly, is_planner
+from geo.permissions import IsPlannerOrReadOnly
 from measures import selectors, services
 from measures.api_budget_lines import BudgetLineViewSet
 from measures.api_strategy import ActionFieldViewSet, MasterPlanViewSet, StrategicGoalViewSet
@@ -199,6 +199,12 @@ class MeasureViewSet(viewsets.ViewSet):
 
     @extend_schema(
         summary="The audit trail of a measure: who (planners only), when, what changed",
+        description=(
+            "Planners see every write. Everybody else sees the public trail, which starts when the "
+            "measure was first published: no earlier drafts, `withdrawn` (without values) when it was "
+            "unpublished, `published` when it was published (again); changes are compared with the "
+            "last published state. An unpublished measure's history is 404 like its detail."
+        ),
         parameters=[SRID_PARAM],
         responses={200: HistoryRecordSerializer(many=True), 400: ERROR, 404: ERROR},
     )
@@ -206,9 +212,7 @@ class MeasureViewSet(viewsets.ViewSet):
     def history(self, request: Request, pk: str) -> Response:
         srid = params.srid(request.query_params)
         measure = self._visible(request, pk)
-        records = selectors.measure_history(
-            measure=measure, show_users=is_planner(request.user), out_srid=srid
-        )
+        records = selectors.measure_history(measure=measure, user=request.user, out_srid=srid)
         return Response(HistoryRecordSerializer(records, many=True).data)
 
 

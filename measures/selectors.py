@@ -2,6 +2,7 @@
 into the requested output SRID (an int from the allow-list); amounts are EUR."""
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -117,9 +118,63 @@ def _m2m_ids(rows: Any) -> list[int]:
     return sorted(v for row in rows or [] for k, v in row.items() if k != "measure")
 
 
-def measure_history(*, measure: Measure, show_users: bool, out_srid: int = crs.WGS84) -> list[dict]:
-    """The audit trail of ``measure``, newest first: who (only if ``show_users``), when (UTC), the
-    version, and each changed field's old and new value (geometry as GeoJSON in ``out_srid``)."""
+def history_trail(
+    records: list[Any],
+    *,
+    full: bool,
+    snapshot: Callable[[Any], list[dict]],
+    changes: Callable[[Any, Any], list[dict]],
+) -> list[dict]:
+    """The audit trail of one object from its simple-history ``records`` (oldest first), newest first:
+    when (UTC), the version, the type and the changed fields. ``snapshot(record)`` lists a record's
+    values as changes from nothing, ``changes(record, base)`` what changed from ``base`` to ``record``.
+
+    ``full`` (planners): every record, each compared with the one before, with who made it.
+    Otherwise the public trail (docs/history.md), which starts at publication: records before the
+    object was first published are left out; the first published record lists its state (type
+    ``published``, or ``created`` when it was created published); later records say what changed
+    against the last *published* state, so a value only ever held while unpublished never shows; a
+    record that unpublishes it is ``withdrawn``, without any values, and the records while it stays
+    unpublished are left out; publishing it again is ``published``, against the last published state.
+    Nobody but planners sees who made a change."""
+    result = []
+    shown = None  # the last record whose values the reader has seen
+    withdrawn = False
+    for record in records:
+        kind = HISTORY_TYPES.get(record.history_type, record.history_type)
+        if full:
+            delta = snapshot(record) if shown is None else changes(record, shown)
+            shown = record
+        elif record.published:
+            if shown is None:
+                delta = snapshot(record)
+                kind = "created" if kind == "created" else "published"
+            else:
+                delta = changes(record, shown)
+                kind = "published" if withdrawn else kind
+            shown, withdrawn = record, False
+        elif shown is not None and not withdrawn:
+            kind, delta, withdrawn = "withdrawn", [], True
+        else:
+            continue  # a draft: before publication, or while withdrawn
+        result.append(
+            {
+                "history_id": record.history_id,
+                "date": record.history_date,
+                "type": kind,
+                "user": record.history_user.get_username() if full and record.history_user else None,
+                "version": record.version,
+                "changes": sorted(delta, key=lambda c: c["field"]),
+            }
+        )
+    result.reverse()
+    return result
+
+
+def measure_history(*, measure: Measure, user: Any, out_srid: int = crs.WGS84) -> list[dict]:
+    """The audit trail of ``measure`` as ``user`` may see it (``history_trail``: planners the full
+    one with who, everybody else the public one from publication on), newest first; each changed
+    field with its old and new value, geometry as GeoJSON in ``out_srid``."""
     records = list(
         measure.history.annotate(
             geom_geojson=AsGeoJSON(Transform("geom", out_srid), precision=precision_for(out_srid))
@@ -127,49 +182,35 @@ def measure_history(*, measure: Measure, show_users: bool, out_srid: int = crs.W
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    result = []
-    previous = None
-    for record in records:
-        changes = []
-        if previous is None:
-            for field in record.tracked_fields:
-                if field.name in HISTORY_SKIPPED:
-                    continue
-                value = record.geom_geojson if field.name == "geom" else getattr(record, field.attname)
-                if value is not None and value != "" and value != []:
-                    changes.append({"field": field.name, "old": None, "new": _value(field.name, value)})
-            goals = _m2m_ids(record.strategic_goals.values("strategicgoal"))
-            if goals:
-                changes.append({"field": "strategic_goals", "old": None, "new": goals})
-        else:
-            delta = record.diff_against(previous, excluded_fields=HISTORY_SKIPPED)
-            for change in delta.changes:
-                if change.field == "geom":
-                    old, new = previous.geom_geojson, record.geom_geojson
-                elif change.field == "strategic_goals":
-                    old, new = _m2m_ids(change.old), _m2m_ids(change.new)
-                else:
-                    old, new = change.old, change.new
-                changes.append(
-                    {
-                        "field": change.field,
-                        "old": _value(change.field, old),
-                        "new": _value(change.field, new),
-                    }
-                )
-        result.append(
-            {
-                "history_id": record.history_id,
-                "date": record.history_date,
-                "type": HISTORY_TYPES.get(record.history_type, record.history_type),
-                "user": record.history_user.get_username() if show_users and record.history_user else None,
-                "version": record.version,
-                "changes": sorted(changes, key=lambda c: c["field"]),
-            }
-        )
-        previous = record
-    result.reverse()
-    return result
+
+    def snapshot(record: Any) -> list[dict]:
+        values = []
+        for field in record.tracked_fields:
+            if field.name in HISTORY_SKIPPED:
+                continue
+            value = record.geom_geojson if field.name == "geom" else getattr(record, field.attname)
+            if value is not None and value != "" and value != []:
+                values.append({"field": field.name, "old": None, "new": _value(field.name, value)})
+        goals = _m2m_ids(record.strategic_goals.values("strategicgoal"))
+        if goals:
+            values.append({"field": "strategic_goals", "old": None, "new": goals})
+        return values
+
+    def changes(record: Any, base: Any) -> list[dict]:
+        delta = []
+        for change in record.diff_against(base, excluded_fields=HISTORY_SKIPPED).changes:
+            if change.field == "geom":
+                old, new = base.geom_geojson, record.geom_geojson
+            elif change.field == "strategic_goals":
+                old, new = _m2m_ids(change.old), _m2m_ids(change.new)
+            else:
+                old, new = change.old, change.new
+            delta.append(
+                {"field": change.field, "old": _value(change.field, old), "new": _value(change.field, new)}
+            )
+        return delta
+
+    return history_trail(records, full=is_planner(user), snapshot=snapshot, changes=changes)
 
 
 def _value(field: str, value: Any) -> Any:

@@ -123,7 +123,7 @@ class HistoryRecordSerializer(serializers.Serializer):
 
     history_id = serializers.IntegerField()
     date = serializers.DateTimeField()
-    type = serializers.ChoiceField(["created", "changed", "deleted"])
+    type = serializers.ChoiceField(["created", "changed", "deleted", "published", "withdrawn"])
     user = serializers.CharField(allow_null=True)
     version = serializers.IntegerField()
     changes = ChangeSerializer(many=True)

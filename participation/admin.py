@@ -1,11 +1,13 @@
 from django.contrib import admin, messages
 from django.contrib.gis.admin import GISModelAdmin
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from geo.admin import HistoryAdmin
-from participation import moderation
+from participation import moderation, selectors
 from participation.models import Action, Consultation, Contribution, ModerationEvent, Response
 from participation.permissions import can_see_personal_data, is_moderator
+from participation.selectors import Review
 from participation.services import ParticipationError
 
 
@@ -66,22 +68,75 @@ def dismiss_flags(modeladmin, request, queryset):
 dismiss_flags.short_description = _("Dismiss the open flags (stays published)")
 
 
+REVIEW_LABELS = {
+    Review.AUTO_HIDDEN: _("hidden automatically, awaiting review"),
+    Review.REPORTED: _("reported, still published"),
+    Review.PENDING: _("pending"),
+}
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    """The parts of the moderation queue (``selectors.with_review``) with their counts,
+    automatically hidden contributions first."""
+
+    title = _("moderation queue")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        rows = selectors.with_review(Contribution.objects.all()).values("review").annotate(n=Count("id"))
+        counts = {row["review"]: row["n"] for row in rows.order_by()}
+        return [(key, f"{label} ({counts.get(key, 0)})") for key, label in REVIEW_LABELS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() not in Review.ALL:
+            return queryset
+        return queryset.filter(review=self.value())
+
+
 @admin.register(Contribution)
 class ContributionAdmin(GISModelAdmin):
-    """Status changes go through the moderation actions (audited), not through the form."""
+    """Status changes go through the moderation actions (audited), not through the form. The list
+    starts with what needs a moderator: automatically hidden contributions (restore them with
+    "Publish" or keep them hidden with "Confirm the hide"; both close their open flags), then reported
+    ones still published, then pending ones; the filter "moderation queue" shows each part."""
 
-    list_display = ["id", "consultation", "status", "category", "origin", "created_at"]
-    list_filter = ["status", "category", "origin", "consultation"]
+    list_display = [
+        "id",
+        "consultation",
+        "status",
+        "review",
+        "open_flags",
+        "category",
+        "origin",
+        "created_at",
+    ]
+    list_filter = [ReviewFilter, "status", "category", "origin", "consultation"]
     search_fields = ["text", "pseudonym"]
     readonly_fields = ["status", "reject_reason", "version", "created_at", "author"]
     exclude = ["delete_token_hash"]
     inlines = [ResponseInline]
     actions = [
-        _moderate(Action.PUBLISH, _("Publish")),
+        _moderate(Action.PUBLISH, _("Publish (restores a hidden one, closes its flags)")),
+        _moderate(Action.CONFIRM_HIDE, _("Confirm the hide (stays hidden, closes its flags)")),
         _moderate(Action.HIDE, _("Hide")),
         _moderate(Action.REJECT, _("Reject (reason: admin)")),
         dismiss_flags,
     ]
+
+    def get_queryset(self, request):
+        return selectors.with_review(super().get_queryset(request))
+
+    def get_ordering(self, request):
+        # an expression, not the annotation: other admins order their choices of contributions by it
+        return [selectors.review_urgency().asc(), "-created_at"]
+
+    @admin.display(description=_("moderation queue"), ordering="urgency")
+    def review(self, contribution) -> str:
+        return REVIEW_LABELS[contribution.review] if contribution.review else "–"
+
+    @admin.display(description=_("open flags"), ordering="open_flags")
+    def open_flags(self, contribution) -> int:
+        return contribution.open_flags
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Response:

@@ -249,20 +249,37 @@ class FlagReason(models.TextChoices):
 
 class Flag(models.Model):
     """An abuse report. Unreviewed flags count towards hiding the contribution (setting
-    ``PARTICIPATION_FLAG_THRESHOLD``); a moderator's review sets ``reviewed_at``."""
+    ``PARTICIPATION_FLAG_THRESHOLD``); a moderator's review sets ``reviewed_at``.
+
+    An anonymous report carries, besides its browser, ``client``: the keyed, rotating hash of the
+    client's address (participation.privacy.ip_hash), never the address. One report per contribution
+    and client, so a client that drops its cookies still counts once; the hash is cleared once the
+    key has rotated past it (participation.services.flag_add)."""
 
     contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="flags")
     reason = models.CharField(_("reason"), max_length=20, choices=FlagReason.choices)
     note = models.CharField(_("note"), max_length=REASON_MAX, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True)
     browser = models.CharField(max_length=64, null=True, blank=True)
+    client = models.CharField(max_length=32, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("flag")
         verbose_name_plural = _("flags")
-        constraints = _one_supporter("flag")
+        constraints = [
+            *_one_supporter("flag"),
+            models.UniqueConstraint(
+                fields=["contribution", "client"],
+                condition=Q(user__isnull=True, client__isnull=False),
+                name="flag_once_per_client",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client", "created_at"], name="flag_client_created"),
+            models.Index(fields=["contribution", "reviewed_at"], name="flag_contribution_review"),
+        ]
 
 
 class Outcome(models.TextChoices):
@@ -308,6 +325,7 @@ class Action(models.TextChoices):
     HIDE = "hide", _("hidden")
     RESTORE = "restore", _("restored")
     AUTO_HIDE = "auto_hide", _("hidden automatically after flags")
+    CONFIRM_HIDE = "confirm_hide", _("hiding confirmed after review")
     DISMISS_FLAGS = "dismiss_flags", _("flags dismissed")
     RESPOND = "respond", _("official response")
     LINK_MEASURES = "link_measures", _("measures linked")

@@ -37,6 +37,8 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
     Action.PUBLISH: ({Status.PENDING, Status.REJECTED, Status.HIDDEN}, Status.PUBLISHED),
     Action.REJECT: ({Status.PENDING, Status.PUBLISHED, Status.HIDDEN}, Status.REJECTED),
     Action.HIDE: ({Status.PUBLISHED}, Status.HIDDEN),
+    # after review: the reports were right, the automatically hidden contribution stays hidden
+    Action.CONFIRM_HIDE: ({Status.HIDDEN}, Status.HIDDEN),
 }
 
 
@@ -56,8 +58,10 @@ def _locked(contribution_id: int, expected_version: int | None) -> Contribution:
 def contribution_moderate(
     *, contribution_id: int, action: str, actor, reason: str = "", expected_version: int | None = None
 ) -> Contribution:
-    """Publish, reject (a reason is required) or hide a contribution. Publishing also closes the
-    review of its open flags."""
+    """Publish, reject (a reason is required) or hide a contribution, or confirm that an
+    automatically hidden one stays hidden (``confirm_hide``: only while it has open flags). Each is a
+    moderator's review: it closes the open flags — restoring (publishing) as well as confirming the
+    hide take an automatically hidden contribution out of the queue."""
     if action not in TRANSITIONS:
         raise ParticipationError(
             _("Unknown action; use one of: %(actions)s.") % {"actions": ", ".join(TRANSITIONS)}, "action"
@@ -74,15 +78,18 @@ def contribution_moderate(
             _("A contribution that is %(status)s cannot be %(action)s.")
             % {"status": contribution.get_status_display(), "action": Action(action).label}
         )
+    open_flags = Flag.objects.filter(contribution=contribution, reviewed_at__isnull=True)
+    if action == Action.CONFIRM_HIDE and not open_flags.exists():
+        raise Conflict(_("This contribution has no open flags; there is no automatic hiding to confirm."))
     before = contribution.status
     contribution.status = target
     contribution.reject_reason = reason if target == Status.REJECTED else ""
     contribution.version += 1
     contribution.save(update_fields=["status", "reject_reason", "version", "updated_at"])
-    if target == Status.PUBLISHED:
-        Flag.objects.filter(contribution=contribution, reviewed_at__isnull=True).update(
-            reviewed_at=timezone.now()
-        )
+    closed = open_flags.update(reviewed_at=timezone.now())
+    if closed:
+        summary = f"{closed} flag{'s' if closed != 1 else ''} closed"
+        reason = f"{summary}: {reason}" if reason else summary
     record(contribution, action, actor, from_status=before, note=reason)
     if target == Status.PUBLISHED and before != Status.HIDDEN:
         # restoring a hidden one after review is no news to its contributor, who was never told

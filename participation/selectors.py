@@ -4,13 +4,16 @@ anything about the client. Geometry is stored in EPSG:25832; output SRIDs come f
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.gis.db.models.functions import Transform
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from geo import crs
+from geo.permissions import is_planner
 from geo.sql import load
 from participation.models import Category, Consultation, Contribution, Flag, Status, Support
 from quartiere.models import Level
@@ -19,6 +22,7 @@ from quartiere.selectors import FeaturePage, precision_for
 
 def contribution_feature_page(
     *,
+    user: Any = None,
     contribution_id: int | None = None,
     consultation_id: int | None = None,
     category: str | None = None,
@@ -32,9 +36,12 @@ def contribution_feature_page(
 ) -> FeaturePage:
     """Published contributions as GeoJSON features in ``out_srid``, newest first, filtered by
     consultation, category, origin, linked area (any level) and bbox (in ``bbox_srid``). Locations
-    are generalised as the consultation says. One statement; the features are built by PostGIS."""
+    are generalised as the consultation says. References to measures (``measures``, the response's
+    ``measure``) name only measures ``user`` may see: published ones, all for planners (the rule of
+    measures.selectors.measures_visible). One statement; the features are built by PostGIS."""
     minx, miny, maxx, maxy = bbox if bbox else (None, None, None, None)
     params = {
+        "all_measures": is_planner(user),
         "id": contribution_id,
         "consultation": consultation_id,
         "category": category,
@@ -162,23 +169,70 @@ def export_features(*, consultation_id: int | None, status: str | None, personal
         return cursor.fetchone()
 
 
-def moderation_queue(*, status: str | None = None, consultation_id: int | None = None) -> QuerySet:
-    """Contributions for moderators, oldest first, with their number of open flags and supports."""
-    qs = Contribution.objects.annotate(
+class Review:
+    """Why a contribution is in the moderators' queue, most urgent first."""
+
+    AUTO_HIDDEN = "auto_hidden"  # hidden automatically after reports: awaits restoring or confirming
+    REPORTED = "reported"  # reported, fewer times than hide it: still published
+    PENDING = "pending"  # pre-moderation: not yet published
+
+    ALL = (AUTO_HIDDEN, REPORTED, PENDING)
+
+
+def _open_flags() -> QuerySet:
+    return Flag.objects.filter(contribution=OuterRef("pk"), reviewed_at__isnull=True)
+
+
+def _review_conditions() -> dict[str, Q]:
+    # a moderator's decision closes the open flags (participation.moderation), so a hidden
+    # contribution with open flags is one that the reports hid and nobody has looked at yet
+    open_flag = Exists(_open_flags())
+    return {
+        Review.AUTO_HIDDEN: Q(open_flag, status=Status.HIDDEN),
+        Review.REPORTED: Q(open_flag, status=Status.PUBLISHED),
+        Review.PENDING: Q(status=Status.PENDING),
+    }
+
+
+def review_urgency() -> Case:
+    """The moderation queue's order of a contribution, as an expression: 0 automatically hidden,
+    1 reported, 2 pending, 3 not in the queue."""
+    conditions = _review_conditions().values()
+    return Case(*(When(q, then=Value(rank)) for rank, q in enumerate(conditions)), default=len(conditions))
+
+
+def with_review(contributions: QuerySet) -> QuerySet:
+    """``contributions`` with ``open_flags`` (the number of unreviewed flags), ``review`` (why it is
+    in the moderation queue: one of ``Review.ALL``, or None) and ``urgency`` (``review_urgency``)."""
+    count = _open_flags().order_by().values("contribution").annotate(n=Count("id")).values("n")
+    return contributions.annotate(
+        open_flags=Coalesce(Subquery(count), 0),
+        review=Case(*(When(q, then=Value(name)) for name, q in _review_conditions().items()), default=None),
+        urgency=review_urgency(),
+    )
+
+
+def moderation_queue(
+    *, status: str | None = None, review: str | None = None, consultation_id: int | None = None
+) -> QuerySet:
+    """Contributions for moderators (``with_review``, the number of supports ``support_total`` and
+    the point in EPSG:4326 ``wgs84``). By default the queue: automatically hidden ones first, then
+    reported ones still published, then pending ones, each oldest first. ``review`` picks one of
+    these parts; ``status`` lists every contribution of that status instead."""
+    supports = Support.objects.filter(contribution=OuterRef("pk")).order_by().values("contribution")
+    qs = with_review(Contribution.objects.all()).annotate(
         wgs84=Transform("geom", crs.WGS84),
-        open_flags=Count("flags", filter=Q(flags__reviewed_at__isnull=True), distinct=True),
-        support_total=Count("supports", distinct=True),
+        support_total=Coalesce(Subquery(supports.annotate(n=Count("id")).values("n")), 0),
     )
     if status:
         qs = qs.filter(status=status)
+    elif review:
+        qs = qs.filter(_review_conditions()[review])
     else:
-        # what needs a moderator: pending ones, and hidden or published ones with open flags
-        # (published: reported, but fewer times than hide it; publish or dismiss closes them)
-        open_flag = Exists(Flag.objects.filter(contribution=OuterRef("pk"), reviewed_at__isnull=True))
-        qs = qs.filter(Q(status=Status.PENDING) | Q(open_flag, status__in=[Status.HIDDEN, Status.PUBLISHED]))
+        qs = qs.filter(urgency__lt=len(Review.ALL))
     if consultation_id:
         qs = qs.filter(consultation_id=consultation_id)
-    return qs.order_by("created_at", "id").distinct()
+    return qs.order_by("urgency", "created_at", "id")
 
 
 def supported_by(*, user=None, browser: str | None = None) -> list[int]:

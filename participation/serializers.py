@@ -19,6 +19,7 @@ from participation.models import (
     Outcome,
     Status,
 )
+from participation.selectors import Review
 
 MAX_ID = 2**62
 
@@ -81,7 +82,10 @@ class ResponseInputSerializer(serializers.Serializer):
 
 
 class ModerateSerializer(serializers.Serializer):
-    action = serializers.ChoiceField([Action.PUBLISH, Action.REJECT, Action.HIDE])
+    action = serializers.ChoiceField(
+        [Action.PUBLISH, Action.REJECT, Action.HIDE, Action.CONFIRM_HIDE],
+        help_text="confirm_hide: an automatically hidden contribution stays hidden (closes its flags)",
+    )
     reason = serializers.CharField(max_length=REASON_MAX, required=False, allow_blank=True)
 
 
@@ -105,6 +109,13 @@ class ModerationItemSerializer(serializers.ModelSerializer):
     lon = serializers.SerializerMethodField()
     lat = serializers.SerializerMethodField()
     open_flags = serializers.IntegerField(read_only=True)
+    review = serializers.ChoiceField(
+        Review.ALL,
+        allow_null=True,
+        read_only=True,
+        help_text="auto_hidden: hidden automatically after reports, awaits publish or confirm_hide; "
+        "reported: still published with open reports; pending: awaits publication",
+    )
     supports = serializers.IntegerField(source="support_total", read_only=True)
     email = serializers.SerializerMethodField()
 
@@ -125,6 +136,7 @@ class ModerationItemSerializer(serializers.ModelSerializer):
             "lon",
             "lat",
             "open_flags",
+            "review",
             "supports",
         ]
 

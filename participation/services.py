@@ -2,7 +2,10 @@
 (moderation and official responses: participation.moderation). Each write is one transaction;
 a rejected write stores nothing. Points come in as lon/lat (EPSG:4326) and are stored in EPSG:25832."""
 
+import datetime as dt
+import math
 import re
+import time
 import unicodedata
 from dataclasses import dataclass
 
@@ -32,7 +35,7 @@ from participation.models import (
     Support,
 )
 from participation.permissions import can_set_official_origin
-from participation.privacy import new_delete_token, token_matches
+from participation.privacy import ip_hash, new_delete_token, token_matches
 from quartiere import linking
 
 # control characters other than tab and newline have no place in plain text
@@ -65,6 +68,16 @@ class Conflict(ParticipationError):
 
 class PreconditionFailed(ParticipationError):
     status = 412
+
+
+class TooManyRequests(ParticipationError):
+    """A limit per client was reached: ``retry_after`` seconds until it admits the next request."""
+
+    status = 429
+
+    def __init__(self, message: str, field: str | None = None, *, retry_after: int):
+        super().__init__(message, field)
+        self.retry_after = retry_after
 
 
 def clean_text(value: str) -> str:
@@ -259,16 +272,90 @@ def record(
     )
 
 
+FLAG_WINDOW = dt.timedelta(hours=24)
+
+
+def _client_hashes(client_address: str) -> list[str]:
+    """The client's keys: the hash of its address under the current key and under the one before,
+    so that a report shortly before the key rotates still counts for the same client after it."""
+    now = time.time()
+    return [
+        ip_hash(client_address, now),
+        ip_hash(client_address, now - settings.PARTICIPATION_IP_HASH_ROTATION_S),
+    ]
+
+
+def _flags_within_cap(who: dict, hashes: list[str]) -> None:
+    """Refuse a report beyond ``PARTICIPATION_FLAGS_PER_DAY`` in 24 hours by this account, or by this
+    client (its address hashes or its browser). Serialised per key, so parallel reports cannot
+    overshoot the cap."""
+    cap = settings.PARTICIPATION_FLAGS_PER_DAY
+    since = timezone.now() - FLAG_WINDOW
+    with connection.cursor() as cursor:
+        key = f"user:{who['user'].pk}" if who["user"] else f"client:{hashes[0]}"
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ["participation.flag:" + key])
+    if who["user"]:
+        recent = Flag.objects.filter(user=who["user"], created_at__gte=since)
+    else:
+        recent = Flag.objects.filter(Q(client__in=hashes) | Q(browser=who["browser"]), user__isnull=True)
+        recent = recent.filter(created_at__gte=since)
+    times = sorted(recent.values_list("created_at", flat=True))
+    if len(times) < cap:
+        return
+    wait = times[len(times) - cap] + FLAG_WINDOW - timezone.now()
+    raise TooManyRequests(
+        _(
+            "You have reported %(n)d contributions within 24 hours, the most we accept; "
+            "please try again later."
+        )
+        % {"n": len(times)},
+        retry_after=max(1, math.ceil(wait.total_seconds())),
+    )
+
+
 @transaction.atomic
 def flag_add(
-    *, contribution_id: int, reason: str, note: str = "", user=None, browser: str | None = None
+    *,
+    contribution_id: int,
+    reason: str,
+    note: str = "",
+    user=None,
+    browser: str | None = None,
+    client_address: str | None = None,
 ) -> bool:
-    """Report a published contribution, once per account or browser. When its unreviewed flags reach
-    ``PARTICIPATION_FLAG_THRESHOLD`` it is hidden pending review. Returns whether it is now hidden."""
+    """Report a published contribution: once per account; without an account once per browser *and*
+    once per client address (``client_address``, required then), so a client that sends no cookie
+    still counts once. Only the address's keyed, rotating hash is stored (participation.privacy);
+    hashes older than two key periods are cleared here. At most ``PARTICIPATION_FLAGS_PER_DAY``
+    reports per account or client in 24 hours (``TooManyRequests``). When the contribution's
+    unreviewed flags reach ``PARTICIPATION_FLAG_THRESHOLD`` it is hidden pending review (it then leads
+    the moderation queue). Returns whether it is now hidden."""
     if reason not in FlagReason.values:
         raise ParticipationError(_("Unknown reason."), "reason")
     contribution = _published(contribution_id, lock=True)
     who = _supporter(user, browser)
+    hashes: list[str] = []
+    if who["user"] is None:
+        if not client_address:
+            raise ValueError("an anonymous report needs the client's address")
+        hashes = _client_hashes(client_address)
+        who["client"] = hashes[0]
+    rotation = dt.timedelta(seconds=settings.PARTICIPATION_IP_HASH_ROTATION_S)
+    # past two key periods a hash matches no client any more: it has no use left, only a risk
+    Flag.objects.filter(client__isnull=False, created_at__lt=timezone.now() - 2 * rotation).update(
+        client=None
+    )
+    mine = Flag.objects.filter(contribution=contribution)
+    if who["user"]:
+        if mine.filter(user=who["user"]).exists():
+            raise Conflict(_("You have already reported this contribution."))
+    elif mine.filter(user__isnull=True, browser=who["browser"]).exists():
+        raise Conflict(_("You have already reported this contribution."))
+    elif mine.filter(user__isnull=True, client__in=hashes).exists():
+        raise Conflict(
+            _("This contribution was already reported from your connection; a moderator will look at it.")
+        )
+    _flags_within_cap(who, hashes)
     try:
         with transaction.atomic():
             Flag.objects.create(contribution=contribution, reason=reason, note=clean_line(note)[:500], **who)

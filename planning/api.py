@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from geo import crs, etag, params
 from geo.api import LenientJSONParser
 from geo.geojson import feature_collection_response, geojson_schema
-from geo.permissions import IsPlannerOrReadOnly, is_planner
+from geo.permissions import IsPlannerOrReadOnly
 from measures.models import Dimension
 from measures.serializers import HistoryRecordSerializer
 from planning import priorities as prio
@@ -201,6 +201,13 @@ class FocusAreaViewSet(viewsets.ViewSet):
 
     @extend_schema(
         summary="The audit trail of a focus area: who (planners only), when, what changed",
+        description=(
+            "Planners see every write. Everybody else sees the public trail, which starts when the "
+            "focus area was first published: no earlier drafts, `withdrawn` (without values) when it "
+            "was unpublished, `published` when it was published (again); changes are compared with "
+            "the last published state; unpublished measures are left out of `measures`. An "
+            "unpublished focus area's history is 404 like its detail."
+        ),
         parameters=[SRID_PARAM],
         responses={200: HistoryRecordSerializer(many=True), 400: ERROR, 404: ERROR},
     )
@@ -208,9 +215,7 @@ class FocusAreaViewSet(viewsets.ViewSet):
     def history(self, request: Request, pk: str) -> Response:
         srid = params.srid(request.query_params)
         focus_area = self._visible(request, pk)
-        records = selectors.focus_area_history(
-            focus_area=focus_area, show_users=is_planner(request.user), out_srid=srid
-        )
+        records = selectors.focus_area_history(focus_area=focus_area, user=request.user, out_srid=srid)
         return Response(HistoryRecordSerializer(records, many=True).data)
 
 

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from geo import crs
 from geo.permissions import is_planner
 from geo.sql import load
+from measures.selectors import history_trail, measures_visible
 from planning.models import FocusArea, FocusAreaArea
 from quartiere.selectors import FeaturePage, precision_for
 
@@ -22,13 +23,14 @@ def focus_areas_visible(user: Any) -> QuerySet[FocusArea]:
 
 
 def focus_area_detail(*, user: Any, focus_area_id: int, out_srid: int = crs.WGS84) -> FocusArea | None:
-    """One visible focus area with ``geom_geojson`` (GeoJSON text in ``out_srid``), its measures and
-    its area links; None when it does not exist or is hidden from ``user``."""
+    """One visible focus area with ``geom_geojson`` (GeoJSON text in ``out_srid``), the linked
+    measures ``user`` may see (published ones, all for planners) and its area links; None when it
+    does not exist or is hidden from ``user``."""
     return (
         focus_areas_visible(user)
         .annotate(geom_geojson=AsGeoJSON(Transform("geom", out_srid), precision=precision_for(out_srid)))
         .prefetch_related(
-            "measures",
+            Prefetch("measures", measures_visible(user)),
             Prefetch(
                 "area_links", FocusAreaArea.objects.select_related("area").order_by("level", "area__name")
             ),
@@ -82,7 +84,6 @@ def focus_area_feature_page(
     return FeaturePage(matched=matched, returned=returned, features_json=features)
 
 
-HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 HISTORY_SKIPPED = {"id", "version", "created_at", "updated_at"}
 
 
@@ -99,9 +100,12 @@ def _plain(field: str, value: Any) -> Any:
     return value
 
 
-def focus_area_history(*, focus_area: FocusArea, show_users: bool, out_srid: int = crs.WGS84) -> list[dict]:
-    """The audit trail of ``focus_area``, newest first: who (only if ``show_users``), when (UTC), the
-    version and each changed field's old and new value (geometry as GeoJSON in ``out_srid``)."""
+def focus_area_history(*, focus_area: FocusArea, user: Any, out_srid: int = crs.WGS84) -> list[dict]:
+    """The audit trail of ``focus_area`` as ``user`` may see it (measures.selectors.history_trail:
+    planners the full one with who, everybody else the public one from publication on), newest first;
+    each changed field with its old and new value, geometry as GeoJSON in ``out_srid``. Linked
+    measures that are not published now are left out of the public trail."""
+    full = is_planner(user)
     records = list(
         focus_area.history.annotate(
             geom_geojson=AsGeoJSON(Transform("geom", out_srid), precision=precision_for(out_srid))
@@ -109,45 +113,39 @@ def focus_area_history(*, focus_area: FocusArea, show_users: bool, out_srid: int
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    result = []
-    previous = None
-    for record in records:
-        changes = []
-        if previous is None:
-            for field in record.tracked_fields:
-                if field.name in HISTORY_SKIPPED:
-                    continue
-                value = record.geom_geojson if field.name == "geom" else getattr(record, field.attname)
-                if value not in (None, "", []):
-                    changes.append({"field": field.name, "old": None, "new": _plain(field.name, value)})
-            measures = _ids(record.measures.values("measure"))
-            if measures:
-                changes.append({"field": "measures", "old": None, "new": measures})
-        else:
-            for change in record.diff_against(previous, excluded_fields=HISTORY_SKIPPED).changes:
-                if change.field == "geom":
-                    old, new = previous.geom_geojson, record.geom_geojson
-                elif change.field == "measures":
-                    old, new = _ids(change.old), _ids(change.new)
-                else:
-                    old, new = change.old, change.new
-                changes.append(
-                    {
-                        "field": change.field,
-                        "old": _plain(change.field, old),
-                        "new": _plain(change.field, new),
-                    }
-                )
-        result.append(
-            {
-                "history_id": record.history_id,
-                "date": record.history_date,
-                "type": HISTORY_TYPES.get(record.history_type, record.history_type),
-                "user": record.history_user.get_username() if show_users and record.history_user else None,
-                "version": record.version,
-                "changes": sorted(changes, key=lambda c: c["field"]),
-            }
-        )
-        previous = record
-    result.reverse()
-    return result
+    public_measures = set(measures_visible(user).values_list("pk", flat=True)) if not full else None
+
+    def measure_ids(rows: Any) -> list[int]:
+        ids = _ids(rows)
+        return ids if public_measures is None else [i for i in ids if i in public_measures]
+
+    def snapshot(record: Any) -> list[dict]:
+        values = []
+        for field in record.tracked_fields:
+            if field.name in HISTORY_SKIPPED:
+                continue
+            value = record.geom_geojson if field.name == "geom" else getattr(record, field.attname)
+            if value not in (None, "", []):
+                values.append({"field": field.name, "old": None, "new": _plain(field.name, value)})
+        measures = measure_ids(record.measures.values("measure"))
+        if measures:
+            values.append({"field": "measures", "old": None, "new": measures})
+        return values
+
+    def changes(record: Any, base: Any) -> list[dict]:
+        delta = []
+        for change in record.diff_against(base, excluded_fields=HISTORY_SKIPPED).changes:
+            if change.field == "geom":
+                old, new = base.geom_geojson, record.geom_geojson
+            elif change.field == "measures":
+                old, new = measure_ids(change.old), measure_ids(change.new)
+                if old == new:
+                    continue  # only unpublished measures changed
+            else:
+                old, new = change.old, change.new
+            delta.append(
+                {"field": change.field, "old": _plain(change.field, old), "new": _plain(change.field, new)}
+            )
+        return delta
+
+    return history_trail(records, full=full, snapshot=snapshot, changes=changes)

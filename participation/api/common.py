@@ -33,8 +33,22 @@ class ParticipationViewMixin:
     def handle_exception(self, exc):
         if isinstance(exc, ParticipationError):
             body = {exc.field: [exc.message]} if exc.field else {"detail": exc.message}
-            return Response(body, status=exc.status)
+            retry_after = getattr(exc, "retry_after", None)
+            headers = {"Retry-After": str(retry_after)} if retry_after else None
+            return Response(body, status=exc.status, headers=headers)
         return super().handle_exception(exc)
+
+
+def client_address(request) -> str:
+    """The address of the client that sent ``request``, for keys that must not depend on cookies
+    (they are only ever stored hashed, participation.privacy.ip_hash).
+
+    For now the peer's address, REMOTE_ADDR: behind a reverse proxy that is the proxy's, so every
+    client would share one key. Once the project's helper is merged this body becomes
+    ``client_network(geo.clients.client_address(raw))`` (TRUSTED_PROXIES, IPv6 by /64), as the
+    throttles count."""
+    raw = request._request if hasattr(request, "_request") else request
+    return raw.META.get("REMOTE_ADDR") or "unknown"
 
 
 class BrowserCookie:

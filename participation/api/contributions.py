@@ -14,7 +14,13 @@ from rest_framework.response import Response
 from geo import crs, params
 from geo.geojson import GEOJSON, feature_collection_response, geojson_schema
 from participation import moderation, selectors, services
-from participation.api.common import BrowserCookie, ParticipationViewMixin, etag, if_match_version
+from participation.api.common import (
+    BrowserCookie,
+    ParticipationViewMixin,
+    client_address,
+    etag,
+    if_match_version,
+)
 from participation.models import Category, Origin, Status
 from participation.permissions import CanRespond, IsModerator
 from participation.serializers import (
@@ -84,6 +90,7 @@ class ContributionViewSet(ParticipationViewMixin, viewsets.ViewSet):
 
     @extend_schema(
         summary="Published contributions as a GeoJSON FeatureCollection (no personal data)",
+        description=("`measures` and the response's `measure` name only published measures (planners: all)."),
         parameters=[
             OpenApiParameter("consultation", OpenApiTypes.INT),
             OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
@@ -104,6 +111,7 @@ class ContributionViewSet(ParticipationViewMixin, viewsets.ViewSet):
         )
         offset = params.integer(q, "offset", default=0, lo=0, hi=10_000_000)
         page = selectors.contribution_feature_page(
+            user=request.user,
             consultation_id=params.integer(q, "consultation", lo=1, hi=2**62),
             category=params.choice(q, "category", Category.values),
             origin=params.choice(q, "origin", Origin.values),
@@ -123,7 +131,9 @@ class ContributionViewSet(ParticipationViewMixin, viewsets.ViewSet):
     )
     def retrieve(self, request, pk=None):
         srid = params.srid(request.query_params)
-        page = selectors.contribution_feature_page(contribution_id=int(pk), out_srid=srid, limit=1)
+        page = selectors.contribution_feature_page(
+            user=request.user, contribution_id=int(pk), out_srid=srid, limit=1
+        )
         if not page.features_json:
             raise Http404
         return HttpResponse(page.features_json, content_type=GEOJSON)
@@ -195,8 +205,14 @@ class ContributionViewSet(ParticipationViewMixin, viewsets.ViewSet):
         return cookie.apply(response)
 
     @extend_schema(
-        summary="Report a published contribution (once per account or browser)",
-        description="When the open reports reach PARTICIPATION_FLAG_THRESHOLD it is hidden pending review.",
+        summary="Report a published contribution (once per account, or per browser and connection)",
+        description=(
+            "Without an account a report counts once per browser and once per connection (the keyed, "
+            "rotating hash of the client's address; the address is not stored): a second one → 409. "
+            "At most PARTICIPATION_FLAGS_PER_DAY reports per account or connection in 24 hours → 429 "
+            "with Retry-After. When the open reports reach PARTICIPATION_FLAG_THRESHOLD the "
+            "contribution is hidden pending review (listed first in the moderation queue)."
+        ),
         request=FlagSerializer,
         responses={201: FlaggedSerializer, **_errors(400, 404, 409, 429)},
     )
@@ -211,6 +227,7 @@ class ContributionViewSet(ParticipationViewMixin, viewsets.ViewSet):
             note=data.validated_data.get("note", ""),
             user=request.user,
             browser=cookie.value,
+            client_address=client_address(request),
         )
         body = {"message": _("Thank you; a moderator will look at it.")}
         return cookie.apply(Response(body, status=status.HTTP_201_CREATED))

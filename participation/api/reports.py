@@ -168,15 +168,23 @@ class ExportViewSet(ParticipationViewMixin, viewsets.ViewSet):
 
 
 class ModerationQueueViewSet(ParticipationViewMixin, viewsets.ViewSet):
-    """The moderators' queue: pending contributions and hidden ones with open reports."""
+    """The moderators' queue: automatically hidden contributions first, then reported ones that are
+    still published, then pending ones."""
 
     permission_classes = [IsModerator]
 
     @extend_schema(
-        summary="Contributions awaiting moderation (moderators)",
+        summary="Contributions awaiting moderation (moderators): automatically hidden ones first",
         parameters=[
             OpenApiParameter(
                 "status", OpenApiTypes.STR, enum=Status.values, description="default: the queue"
+            ),
+            OpenApiParameter(
+                "review",
+                OpenApiTypes.STR,
+                enum=list(selectors.Review.ALL),
+                description="one part of the queue: auto_hidden (hidden automatically after reports), "
+                "reported (still published), pending",
             ),
             OpenApiParameter("consultation", OpenApiTypes.INT),
             OpenApiParameter("limit", OpenApiTypes.INT),
@@ -197,6 +205,7 @@ class ModerationQueueViewSet(ParticipationViewMixin, viewsets.ViewSet):
         consultation = _consultation(q)
         qs = selectors.moderation_queue(
             status=params.choice(q, "status", Status.values),
+            review=params.choice(q, "review", list(selectors.Review.ALL)),
             consultation_id=consultation.pk if consultation else None,
         )
         items = ModerationItemSerializer(

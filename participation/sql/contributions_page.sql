@@ -1,5 +1,7 @@
 -- One page of PUBLISHED contributions as GeoJSON features, newest first, with the number of all
--- matches. Only public attributes: never email, author or anything about the client. The location is
+-- matches. Only public attributes: never email, author or anything about the client; links to
+-- measures (the linked ones, the response's) only to published measures unless all_measures is set
+-- (readers who see unpublished measures too: planners). The location is
 -- the published one (geom_public: snapped to the consultation's grid when it says so, see
 -- public_location.sql), for the bbox filter too, so that a bbox reveals no more than the map shows.
 -- Filters are optional (NULL = no filter); values are bound parameters.
@@ -42,16 +44,19 @@ FROM (
                 'generalised_m', nullif(k.generalise_m, 0),
                 'measures', coalesce((
                     SELECT json_agg(m.measure_id ORDER BY m.measure_id)
-                    FROM participation_contribution_measures AS m WHERE m.contribution_id = c.id), '[]'::json),
+                    FROM participation_contribution_measures AS m
+                    JOIN measures_measure AS lm ON lm.id = m.measure_id
+                    WHERE m.contribution_id = c.id AND (%(all_measures)s OR lm.published)), '[]'::json),
                 'response', CASE WHEN r.id IS NULL THEN NULL ELSE json_build_object(
                     'text', r.text, 'unit', r.unit, 'date', r.date, 'outcome', r.outcome,
-                    'measure', r.measure_id) END
+                    'measure', CASE WHEN %(all_measures)s OR rm.published THEN r.measure_id END) END
             )
         )::text AS feature
     FROM page AS p
     JOIN participation_contribution AS c ON c.id = p.id
     JOIN participation_consultation AS k ON k.id = c.consultation_id
     LEFT JOIN participation_response AS r ON r.contribution_id = c.id
+    LEFT JOIN measures_measure AS rm ON rm.id = r.measure_id
     LEFT JOIN LATERAL (
         SELECT a.name FROM participation_contributionarea AS l
         JOIN quartiere_area AS a ON a.id = l.area_id

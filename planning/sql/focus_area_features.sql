@@ -1,4 +1,5 @@
 -- One page of focus areas as GeoJSON features, with the number of all matches (planning.selectors).
+-- The linked measures: only published ones unless all_visible (planners see every measure).
 -- Filters are optional (NULL = no filter); values are bound client-side, so the planner sees
 -- constants and drops unused conditions. The bbox test uses the spatial index.
 WITH matched AS (
@@ -35,7 +36,8 @@ FROM (
                 'area_m2', round(ST_Area(p.geom)::numeric, 1),
                 'measures', ARRAY(
                     SELECT fm.measure_id FROM planning_focusarea_measures AS fm
-                    WHERE fm.focusarea_id = p.id ORDER BY 1),
+                    JOIN measures_measure AS m ON m.id = fm.measure_id
+                    WHERE fm.focusarea_id = p.id AND (%(all_visible)s OR m.published) ORDER BY 1),
                 'quartiere', (
                     SELECT coalesce(json_agg(json_build_object(
                         'area', a.id, 'name', a.name, 'slug', a.slug, 'share', round(l.share::numeric, 4)

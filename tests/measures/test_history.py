@@ -72,6 +72,7 @@ def test_goal_changes_are_one_record_with_the_goal_ids(planner_api, measure):
 
 
 def test_the_public_sees_what_changed_but_not_who(api, measure):
+    # created published: its whole trail is public, without the names of the planners
     records = body(api.get(url(measure)))
 
     assert len(records) == 2
@@ -87,3 +88,21 @@ def test_budget_line_writes_are_audited_with_their_author(measure, planner):
     history = list(line.history.order_by("history_id").values_list("history_type", "amount", "history_user"))
 
     assert history == [("+", 10, planner.pk), ("~", 20, planner.pk)]
+
+
+def test_the_public_trail_starts_when_the_measure_was_published(api, planner_api, grid, planner):
+    draft = services.measure_create(city=grid["C"], title="Entwurf", scope=grid["C"], user=planner)
+    services.measure_update(
+        measure_id=draft.pk, expected_versions=None, title="Platz", published=True, user=planner
+    )
+
+    public = body(api.get(url(draft)))
+    full = body(planner_api.get(url(draft)))
+
+    assert [(r["type"], r["version"]) for r in public] == [("published", 2)]
+    assert {"field": "title", "old": None, "new": "Platz"} in public[0]["changes"]
+    assert [r["type"] for r in full] == ["changed", "created"]
+    assert full[0]["changes"] == [
+        {"field": "published", "old": False, "new": True},
+        {"field": "title", "old": "Entwurf", "new": "Platz"},
+    ]

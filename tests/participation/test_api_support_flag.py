@@ -1,4 +1,5 @@
-"""Support (once per account or browser, withdrawable) and flags (N open flags hide a contribution)."""
+"""Support (once per account or browser, withdrawable) and flags (N open flags hide a contribution;
+once per account, or per browser and client address: tests/security/test_flags.py)."""
 
 from participation.models import Flag, ModerationEvent, Status, Support
 from participation.privacy import BROWSER_COOKIE
@@ -64,14 +65,15 @@ def test_flags_hide_a_contribution_at_the_threshold(consultation, settings):
     c = create(consultation, publish=True)
     url = f"/api/contributions/{c.pk}/flag/"
 
-    first = client_for(None).post(url, {"reason": "spam"}, format="json")
+    first = client_for(None).post(url, {"reason": "spam"}, format="json", REMOTE_ADDR="203.0.113.1")
     assert first.status_code == 201
     c.refresh_from_db()
     assert c.status == Status.PUBLISHED
 
-    assert (
-        client_for(None).post(url, {"reason": "offensive", "note": "rude"}, format="json").status_code == 201
+    second = client_for(None).post(
+        url, {"reason": "offensive", "note": "rude"}, format="json", REMOTE_ADDR="203.0.113.2"
     )
+    assert second.status_code == 201
     c.refresh_from_db()
     assert c.status == Status.HIDDEN
     event = ModerationEvent.objects.get(contribution_id=c.pk)

@@ -9,7 +9,13 @@ from tests.participation.conftest import body, client_for, counts, create
 
 
 def flag(contribution, browser: str) -> bool:
-    return services.flag_add(contribution_id=contribution.pk, reason="spam", browser=browser)
+    """A report from browser ``b<n>`` at the client address 203.0.113.<n>."""
+    return services.flag_add(
+        contribution_id=contribution.pk,
+        reason="spam",
+        browser=browser,
+        client_address=f"203.0.113.{browser[1:]}",
+    )
 
 
 def dismiss(user, contribution, **extra):

@@ -116,7 +116,7 @@ def test_the_queue_shows_email_with_the_permission(consultation):
 
 def test_a_planner_answers_officially(consultation, planner, city):
     c = create(consultation, publish=True)
-    measure = Measure.objects.create(city=city, title="Bänke", scope=city)
+    measure = Measure.objects.create(city=city, title="Bänke", scope=city, published=True)
     url = f"/api/contributions/{c.pk}/response/"
     data = {"text": "Übernommen.", "unit": "Stadtplanung", "outcome": "measure", "measure": measure.pk}
 
@@ -131,6 +131,7 @@ def test_a_planner_answers_officially(consultation, planner, city):
     public = body(client_for(None).get(f"/api/contributions/{c.pk}/"))
     assert public["properties"]["response"]["text"] == "Übernommen."
     assert public["properties"]["measures"] == [measure.pk]
+    assert public["properties"]["response"]["measure"] == measure.pk
 
 
 @pytest.mark.parametrize(
@@ -177,3 +178,17 @@ def test_planners_link_measures(consultation, planner, moderator, city):
         ("link_measures", "planner", f"[{m.pk}]")
     ]
     assert client_for(planner).get("/api/moderation/events/").status_code == 403  # the log is the moderators'
+
+
+@pytest.mark.parametrize(("action", "reason"), [("hide", ""), ("reject", "Werbung")])
+def test_every_decision_closes_the_open_flags(consultation, moderator, action, reason):
+    c = create(consultation, publish=True)
+    client_for(None).post(f"/api/contributions/{c.pk}/flag/", {"reason": "spam"}, format="json")
+    assert body(client_for(moderator).get("/api/moderation/contributions/"))[0]["review"] == "reported"
+
+    assert moderate(client_for(moderator), c, action=action, reason=reason).status_code == 200
+
+    assert Flag.objects.get().reviewed_at is not None
+    assert body(client_for(moderator).get("/api/moderation/contributions/")) == []
+    event = ModerationEvent.objects.get(contribution_id=c.pk, action=action)
+    assert event.note == (f"1 flag closed: {reason}" if reason else "1 flag closed")

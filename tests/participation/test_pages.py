@@ -101,10 +101,14 @@ def test_the_deletion_page_asks_before_deleting(client, api, consultation):
 
 
 def test_an_unknown_consultation_is_a_404_page(client, consultation):
-    for key in ("unknown", "999999", "%00", "x%00y", "1" * 40, "%C3%BC"):
+    for key in ("unknown", "999999", "1" * 40, "%C3%BC"):
         response = client.get(f"/karte/?verfahren={key}")
         assert response.status_code == 404, key
         assert "Beteiligungsverfahren nicht gefunden" in response.content.decode()
+    # a NUL byte is refused before any view (geo.middleware): 400 naming the parameter
+    for key in ("%00", "x%00y"):
+        response = client.get(f"/karte/?verfahren={key}")
+        assert response.status_code == 400 and "verfahren" in response.content.decode(), key
     # no parameter, or an empty one: the current consultation, as before
     for url in ("/karte/", "/karte/?verfahren="):
         response = client.get(url)
