@@ -119,7 +119,9 @@ ADDRESS_HEADERS = {
 @pytest.mark.django_db
 def test_djangos_request_and_security_logs_carry_no_address_and_no_token(emitted, caplog):
     csrf_client = Client(enforce_csrf_checks=True)
-    assert csrf_client.post(DELETE_LINK, **ADDRESS_HEADERS).status_code == 403  # django.security.csrf
+    # (the deletion form posts the code in its body; the old links are redirects exempt from CSRF)
+    deletion = csrf_client.post("/karte/loeschen/", {"code": f"4711.{TOKEN}"}, **ADDRESS_HEADERS)
+    assert deletion.status_code == 403  # django.security.csrf
     assert Client().put(DELETE_LINK, **ADDRESS_HEADERS).status_code == 405  # django.request
     assert Client().get(f"/nirgends/?token={TOKEN}", **ADDRESS_HEADERS).status_code == 404
     assert (
@@ -133,7 +135,7 @@ def test_djangos_request_and_security_logs_carry_no_address_and_no_token(emitted
 
     lines = emitted.getvalue()
     assert len(caplog.records) >= 6 and lines.count("\n") >= 6, lines
-    assert "Forbidden (CSRF cookie not set.): /karte/loeschen/[redacted]" in lines
+    assert "Forbidden (CSRF cookie not set.): /karte/loeschen/" in lines
     assert "Method Not Allowed (PUT): /karte/loeschen/[redacted]" in lines
     assert f'"GET /karte/loeschen/{REDACTED} HTTP/1.1" 200 812' in lines
     assert "Traceback" in lines and f"failed for {IP} at /karte/loeschen/{REDACTED}" in lines
