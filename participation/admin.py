@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
-from django.contrib.gis.admin import GISModelAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from geo.admin import MapAdmin
 from participation import moderation
 from participation.models import Action, Consultation, Contribution, ModerationEvent, Response
 from participation.permissions import can_see_personal_data, is_moderator
@@ -10,7 +10,7 @@ from participation.services import ParticipationError
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(SimpleHistoryAdmin, GISModelAdmin):
+class ConsultationAdmin(SimpleHistoryAdmin, MapAdmin):
     list_display = ["title", "city", "opens_at", "closes_at", "moderation", "allow_anonymous"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["measures"]
@@ -67,7 +67,7 @@ dismiss_flags.short_description = _("Dismiss the open flags (stays published)")
 
 
 @admin.register(Contribution)
-class ContributionAdmin(GISModelAdmin):
+class ContributionAdmin(MapAdmin):
     """Status changes go through the moderation actions (audited), not through the form."""
 
     list_display = ["id", "consultation", "status", "category", "origin", "created_at"]
