@@ -146,6 +146,18 @@ def test_create_staff_makes_a_planner_who_can_sign_in(staff_groups, monkeypatch)
 
 
 @pytest.mark.django_db
+def test_create_staff_asks_for_the_password_twice_until_they_match_and_are_strong(staff_groups, monkeypatch):
+    answers = iter(["anders", "nicht gleich", "123", "123", PASSWORD, PASSWORD])
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+    err = StringIO()
+
+    call_command("create_staff", "--role", "moderator", "--username", "frida", stdout=StringIO(), stderr=err)
+
+    assert User.objects.get(username="frida").check_password(PASSWORD)
+    assert "do not match" in err.getvalue() and "zu kurz" in err.getvalue()
+
+
+@pytest.mark.django_db
 def test_create_staff_gives_an_existing_account_a_second_role_and_keeps_its_password(staff_groups):
     User.objects.create_user("ben", password=PASSWORD)
 
