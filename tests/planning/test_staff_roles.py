@@ -141,7 +141,8 @@ def test_create_staff_makes_a_planner_who_can_sign_in(staff_groups, monkeypatch)
     assert anna.is_staff and not anna.is_superuser and anna.email == "a@example.org"
     assert list(anna.groups.values_list("name", flat=True)) == ["planners"]
     assert anna.has_perm("measures.change_measure") and not anna.has_perm("auth.view_user")
-    assert Client().login(username="anna", password=PASSWORD)
+    signed_in = Client().post("/admin/login/", {"username": "anna", "password": PASSWORD, "next": "/admin/"})
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/admin/"
     assert "Created staff account 'anna' in planners." in out
 
 
