@@ -72,6 +72,7 @@ def _workspace_messages() -> dict[str, str]:
         "selectToEdit": _("Click an object on the map to open it, or draw a new focus area."),
         "finishFirst": _("Save or cancel what is open first."),
         "newFocusArea": _("New focus area"),
+        "newFocusAreaTool": _("Draw a new focus area"),
         "kindMeasure": _("Measure"),
         "kindFocusArea": _("Focus area"),
         "kindNewFocusArea": _("New focus area"),

@@ -31,8 +31,6 @@
   overlays[msg.layerFocusAreas] = layers.focusAreas;
   L.control.layers(null, overlays, { collapsed: false }).addTo(map);
 
-  // Geoman in the page's language; the strings of the tools used here come from our catalogue
-  map.pm.setLang(config.lang, config.geoman, config.lang);
   map.pm.setGlobalOptions({ snappable: true, snapDistance: config.snapDistance, allowSelfIntersection: false });
   var TOOLS = { // which drawing tools each situation offers (idle: a new focus area only)
     idle: { drawMarker: false, drawPolyline: false, drawPolygon: true },
@@ -43,6 +41,11 @@
   function tools(set) {
     if (set === toolSet) { return; } // re-adding the controls would end a drawing under way
     toolSet = set;
+    // Geoman in the page's language, the texts of the tools offered here from our catalogue; with
+    // nothing being edited, the polygon tool draws a new focus area and says so
+    var strings = JSON.parse(JSON.stringify(config.geoman));
+    if (set === "idle") { strings.buttonTitles.drawPolyButton = msg.newFocusAreaTool; }
+    map.pm.setLang(config.lang, strings, config.lang);
     map.pm.addControls(Object.assign({
       position: "topleft", drawCircle: false, drawCircleMarker: false, drawRectangle: false, drawText: false,
       cutPolygon: false, rotateMode: false, dragMode: false, editMode: false, removalMode: false,
@@ -273,7 +276,6 @@
   function editGeometry() {
     var layer = state.target;
     if (!layer || state.mode !== "open") { return; }
-    state.original = layer.toGeoJSON().geometry;
     layer.pm.enable({ snappable: true, snapDistance: config.snapDistance, allowSelfIntersection: false });
     show("editing");
     status(format(msg.editingStarted, { object: describe(layer) }));
@@ -327,7 +329,6 @@
     layer.qaKind = "focus-area";
     layers.focusAreas.addLayer(layer);
     state.target = layer;
-    state.original = null;
     fillFocusAreaForm({ id: null });
     layer.pm.enable({ snappable: true, snapDistance: config.snapDistance, allowSelfIntersection: false });
     show("editing");
@@ -391,7 +392,7 @@
       status(format(msg.tooManyVertices, { n: n, max: config.maxVertices }));
       return Promise.resolve(null);
     }
-    var before = state.original || (layer.feature.id ? layer.feature.geometry : null);
+    var before = layer.feature.id ? layer.feature.geometry : null; // as stored when it was loaded
     if (!before || family(before) === family(geometry)) { return Promise.resolve(geometry); }
     return ask(msg.typeChangeTitle,
       format(msg.typeChangeText, { object: describe(layer), old: msg.types[family(before)], new: msg.types[family(geometry)] }),

@@ -101,10 +101,10 @@ def test_a_vertex_on_a_measure_pin_belongs_to_the_new_focus_area_and_the_measure
     # nothing is open; Geoman's tool says in German what it does
     expect(page.get_by_role("heading", name="Nichts geöffnet")).to_be_visible()
     polygon_tool = page.locator(".button-container", has=page.locator(".leaflet-pm-icon-polygon"))
-    expect(polygon_tool).to_have_attribute("title", "Fläche zeichnen")
+    expect(polygon_tool).to_have_attribute("title", "Neues Fokusgebiet zeichnen")
     expect(page.locator(".leaflet-pm-icon-marker")).to_have_count(0)  # nothing to draw a point for
 
-    page.get_by_role("button", name="Neues Fokusgebiet zeichnen").click()
+    page.locator(".workspace-panel").get_by_role("button", name="Neues Fokusgebiet zeichnen").click()
     expect(page.locator("#map")).to_be_in_viewport(ratio=0.9)
     expect(heading(page)).to_have_text("Neues Fokusgebiet")
     expect(page.locator("#ws-mode")).to_contain_text(
@@ -292,3 +292,27 @@ def test_deleting_a_focus_area_asks_in_the_page_and_cancelling_keeps_it(
     expect(page.get_by_role("heading", name="Nichts geöffnet")).to_be_visible()
     assert not FocusArea.objects.filter(pk=focus_area.pk).exists()
     watch.assert_clean()  # no window.confirm: the question was the page's own dialog
+
+
+def test_the_workspace_and_its_drawing_tools_speak_english_too(
+    live_server, chromium, basemap, planner, bench
+):
+    watch = Watch()
+    page = watch.open(chromium, f"{live_server.url}/planung/", locale="en-GB")
+    page.get_by_label("User name").fill("planner")
+    page.get_by_label("Password").fill("pw-for-tests-only")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Nothing opened")).to_be_visible()
+    polygon_tool = page.locator(".button-container", has=page.locator(".leaflet-pm-icon-polygon"))
+    expect(polygon_tool).to_have_attribute("title", "Draw a new focus area")
+
+    pin(page).click()
+    expect(heading(page)).to_have_text("Measure: Bank am Marktplatz")
+    expect(page.locator("#m-status")).to_have_text("Status: planned")
+    page.get_by_role("button", name="Edit geometry").click()
+    expect(page.locator("#ws-mode")).to_contain_text(
+        "You are editing the geometry of Measure “Bank am Marktplatz”"
+    )
+    marker_tool = page.locator(".button-container", has=page.locator(".leaflet-pm-icon-marker"))
+    expect(marker_tool).to_have_attribute("title", "Draw a point")
+    watch.assert_clean()
