@@ -7,12 +7,13 @@ from django.conf import settings
 from django.contrib.admin.utils import unquote
 from django.contrib.gis import admin
 from django.contrib.gis.forms.widgets import OSMWidget
-from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.gis.geometry import wkt_regex
+from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from geo import validation
+from geo import crs, validation
 
 # Ludwigsburg; the map opens here when a geometry is still empty
 DEFAULT_LON, DEFAULT_LAT, DEFAULT_ZOOM = 9.19, 48.90, 12
@@ -38,8 +39,20 @@ class MapWidget(OSMWidget):
         return context
 
     def deserialize(self, value):
-        """The posted GeoJSON (in the map's CRS) through geo.validation's structure check, built
-        by GEOS from WKB: the text never reaches GDAL, so a ``crs`` member is never parsed."""
+        """The posted geometry, built by GEOS, never by GDAL: GeoJSON (what the map writes, in the
+        map's CRS) through geo.validation's structure check, so a ``crs`` member is never parsed; or
+        (E)WKT, which Django's own widget takes too, with an SRID from the allow-list
+        (``geo.crs.ALLOWED_SRIDS``; none: the map's)."""
+        text = value.strip() if isinstance(value, str) else value
+        if isinstance(text, str) and (wkt := wkt_regex.match(text)):
+            srid = int(wkt["srid"]) if wkt["srid"] else self.map_srid
+            if srid not in crs.ALLOWED_SRIDS:
+                return None
+            try:
+                geom = GEOSGeometry(wkt["wkt"], srid=srid)
+            except (GEOSException, ValueError, TypeError):
+                return None
+            return geom if geom.num_coords <= validation.ADMIN_MAX_VERTICES else None
         try:
             clean = validation.clean_geojson(
                 value, srid=self.map_srid, allow_collection=True, max_vertices=validation.ADMIN_MAX_VERTICES

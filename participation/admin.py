@@ -1,9 +1,8 @@
 from django.contrib import admin, messages
-from django.contrib.gis.admin import GISModelAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from geo.admin import HistoryAdmin
+from geo.admin import HistoryAdmin, MapAdmin
 from participation import moderation, selectors
 from participation.models import Action, Consultation, Contribution, ModerationEvent, Response
 from participation.permissions import can_see_personal_data, is_moderator
@@ -12,7 +11,7 @@ from participation.services import ParticipationError
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(HistoryAdmin, GISModelAdmin):
+class ConsultationAdmin(HistoryAdmin, MapAdmin):
     list_display = ["title", "city", "opens_at", "closes_at", "moderation", "allow_anonymous"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["measures"]
@@ -94,7 +93,7 @@ class ReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(GISModelAdmin):
+class ContributionAdmin(MapAdmin):
     """Status changes go through the moderation actions (audited), not through the form. The list
     starts with what needs a moderator: automatically hidden contributions (restore them with
     "Publish" or keep them hidden with "Confirm the hide"; both close their open flags), then reported

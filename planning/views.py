@@ -58,6 +58,7 @@ def _workspace_messages() -> dict[str, str]:
     return {
         "saved": _("Saved."),
         "deleted": _("Deleted."),
+        "cancelled": _("Cancelled: the stored version is shown again."),
         "conflict": _(
             "Someone else changed this in the meantime. Your drawing is kept on the map: reload the current "
             "version to compare, then save again."
@@ -66,10 +67,48 @@ def _workspace_messages() -> dict[str, str]:
         "tooManyVertices": _("The drawing has %(n)s vertices; at most %(max)s are allowed. Simplify it."),
         "error": _("Saving failed: %(reason)s"),
         "confirmDelete": _("Delete this object?"),
+        "deleteConfirm": _("Delete"),
         "nameRequired": _("Please give the focus area a name."),
-        "selectToEdit": _("Click an object on the map to edit it, or draw a new one."),
+        "selectToEdit": _("Click an object on the map to open it, or draw a new focus area."),
+        "finishFirst": _("Save or cancel what is open first."),
         "newFocusArea": _("New focus area"),
-        "newMeasureGeometry": _("Geometry for measure"),
+        "newFocusAreaTool": _("Draw a new focus area"),
+        "kindMeasure": _("Measure"),
+        "kindFocusArea": _("Focus area"),
+        "kindNewFocusArea": _("New focus area"),
+        # e.g. Measure “Cycle path”; the German catalogue has „…“
+        "objectLabel": _("%(kind)s “%(name)s”"),
+        "modeOpen": _("Opened. Its geometry changes only after “Edit geometry”."),
+        "modeEditing": _(
+            "You are editing the geometry of %(object)s: move its vertices on the map, or draw a new shape "
+            "with the tools at the top left of the map. Other objects cannot be selected until you save or "
+            "cancel."
+        ),
+        "modeDrawing": _(
+            "Draw the new focus area on the map: click to set each vertex, click the first vertex to close "
+            "it. Other objects cannot be selected while you draw."
+        ),
+        "modeNew": _(
+            "New focus area drawn: give it a name and save it. You can still move its vertices; other "
+            "objects cannot be selected until you save or cancel."
+        ),
+        "editingStarted": _("Editing the geometry of %(object)s."),
+        "drawingStarted": _("Drawing a new focus area."),
+        "newDrawn": _("New focus area drawn."),
+        "replacementDrawn": _("New shape for %(object)s drawn: it replaces the old one when you save."),
+        "measureFacts": _("Status: %(status)s"),
+        "typeChangeTitle": _("Change the type of geometry?"),
+        "typeChangeText": _("%(object)s has been %(old)s so far; you are about to save %(new)s."),
+        "typeChangeConfirm": _("Change the type and save"),
+        "typeChangeKept": _("Not saved: the type of geometry stays as it was."),
+        "types": {
+            "point": _("a point"),
+            "line": _("a line"),
+            "polygon": _("an area"),
+            "collection": _("a collection of geometries"),
+        },
+        "cancel": _("Cancel"),
+        "close": _("Close"),
         "noScore": _("no score"),
         "score": _("Priority score"),
         "layerQuartiere": _("Quartiere"),
@@ -77,6 +116,30 @@ def _workspace_messages() -> dict[str, str]:
         "layerContributions": _("Published contributions"),
         "layerMeasures": _("Measures"),
         "layerFocusAreas": _("Focus areas"),
+    }
+
+
+def _geoman_strings() -> dict[str, dict[str, str]]:
+    """Leaflet-Geoman's texts for the tools the workspace offers (its own German uses other words:
+    "Marker", "Vertex"); Geoman's catalogue of the page's language fills in the rest."""
+    return {
+        "tooltips": {
+            "placeMarker": _("Click to place the point"),
+            "firstVertex": _("Click to place the first vertex"),
+            "continueLine": _("Click to continue drawing"),
+            "finishLine": _("Click an existing vertex to finish the line"),
+            "finishPoly": _("Click the first vertex to close the area"),
+        },
+        "actions": {
+            "finish": _("Finish"),
+            "cancel": _("Cancel"),
+            "removeLastVertex": _("Remove the last vertex"),
+        },
+        "buttonTitles": {
+            "drawMarkerButton": _("Draw a point"),
+            "drawPolyButton": _("Draw an area"),
+            "drawLineButton": _("Draw a line"),
+        },
     }
 
 
@@ -93,6 +156,9 @@ def workspace(request):
         "measuresUrl": reverse("measure-list") + f"?limit=1000&city={city.pk if city else 0}",
         "focusAreasUrl": reverse("focus-area-list") + f"?limit=1000&city={city.pk if city else 0}",
         "focusAreaCreateUrl": reverse("focus-area-list"),
+        "measureUrl": reverse("measure-detail", args=[0]),
+        "measureAdminUrl": reverse("admin:measures_measure_change", args=[0]),
+        "statusLabels": {value: str(label) for value, label in MeasureStatus.choices},
         "contributionsUrl": reverse("contribution-list") + "?limit=1000",
         "prioritiesUrl": reverse("priorities") + f"?city={city.pk if city else 0}",
         "basemapUrl": settings.BASEMAP_URL,
@@ -101,6 +167,7 @@ def workspace(request):
         "maxVertices": settings.PLANNING_MAX_DRAW_VERTICES,
         "snapDistance": settings.PLANNING_SNAP_DISTANCE_PX,
         "messages": _workspace_messages(),
+        "geoman": _geoman_strings(),
         "lang": request.LANGUAGE_CODE,
     }
     return render(

@@ -1,6 +1,12 @@
 // The planners' workspace: Leaflet + Leaflet-Geoman (vendored). Focus areas and measure geometries are
 // drawn and edited here and saved through the API with If-Match; a 412 shows the conflict message and
 // keeps the planner's drawing on the map. Data from the API is shown as text, never as HTML.
+//
+// The workspace changes only the object the planner explicitly opened: clicking an object opens it
+// (mode "open"); its geometry changes only after "Edit geometry" (mode "editing"); "Draw a new focus
+// area" (or Geoman's polygon button) draws a new one (mode "drawing"). While drawing or editing, every
+// other object on the map is inert — its clicks fall through to the map, where a vertex lands — and
+// selecting is refused in code as well. Saving a geometry of another type than the object had asks first.
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("workspace-config").textContent);
@@ -26,12 +32,29 @@
   L.control.layers(null, overlays, { collapsed: false }).addTo(map);
 
   map.pm.setGlobalOptions({ snappable: true, snapDistance: config.snapDistance, allowSelfIntersection: false });
-  map.pm.addControls({
-    position: "topleft", drawCircle: false, drawCircleMarker: false, drawRectangle: false, drawText: false,
-    cutPolygon: false, rotateMode: false, dragMode: false, editMode: false, removalMode: false,
-  });
+  var TOOLS = { // which drawing tools each situation offers (idle: a new focus area only)
+    idle: { drawMarker: false, drawPolyline: false, drawPolygon: true },
+    "focus-area": { drawMarker: false, drawPolyline: false, drawPolygon: true },
+    measure: { drawMarker: true, drawPolyline: true, drawPolygon: true },
+  };
+  var toolSet = null;
+  function tools(set) {
+    if (set === toolSet) { return; } // re-adding the controls would end a drawing under way
+    toolSet = set;
+    // Geoman in the page's language, the texts of the tools offered here from our catalogue; with
+    // nothing being edited, the polygon tool draws a new focus area and says so
+    var strings = JSON.parse(JSON.stringify(config.geoman));
+    if (set === "idle") { strings.buttonTitles.drawPolyButton = msg.newFocusAreaTool; }
+    map.pm.setLang(config.lang, strings, config.lang);
+    map.pm.addControls(Object.assign({
+      position: "topleft", drawCircle: false, drawCircleMarker: false, drawRectangle: false, drawText: false,
+      cutPolygon: false, rotateMode: false, dragMode: false, editMode: false, removalMode: false,
+    }, TOOLS[set]));
+  }
+  tools("idle");
 
-  var state = { selected: null, kind: null, drawn: null, quartiere: null };
+  // mode: idle | open (an object is shown) | drawing (a new focus area) | editing (the target's geometry)
+  var state = { mode: "idle", target: null, replacement: null, dirty: false, quartiere: null };
 
   function status(text) { $("ws-status").textContent = text || ""; }
   function format(template, values) {
@@ -63,6 +86,20 @@
     if (f) { q += "&action_field=" + encodeURIComponent(f); }
     if (s) { q += "&status=" + encodeURIComponent(s); }
     return q;
+  }
+  // point, line, polygon or collection: what "a different type" means when a geometry is saved
+  function family(geometry) {
+    var base = geometry ? geometry.type.replace(/^Multi/, "") : "";
+    return { Point: "point", LineString: "line", Polygon: "polygon" }[base] || "collection";
+  }
+  function label(layer) {
+    if (layer.qaKind === "measure") { return { kind: msg.kindMeasure, name: layer.feature.properties.title }; }
+    if (!layer.feature.id) { return { kind: msg.kindNewFocusArea, name: "" }; }
+    return { kind: msg.kindFocusArea, name: layer.feature.properties.name };
+  }
+  function describe(layer) {
+    var l = label(layer);
+    return l.name ? format(msg.objectLabel, { kind: l.kind, name: l.name }) : l.kind;
   }
 
   // --- layers -----------------------------------------------------------------------------------
@@ -106,17 +143,18 @@
         .eachLayer(function (l) { layers.contributions.addLayer(l); });
     });
   }
+  var STYLE = {
+    "focus-area": { color: "#6a1b9a", weight: 2, dashArray: "6 4", fillColor: "#ab47bc", fillOpacity: 0.2 },
+    measure: { color: "#37474f", weight: 3, fillColor: "#1e88e5", fillOpacity: 0.35 },
+  };
   function addEditable(group, feature, kind) {
-    var style = kind === "focus-area"
-      ? { color: "#6a1b9a", weight: 2, dashArray: "6 4", fillColor: "#ab47bc", fillOpacity: 0.2 }
-      : { color: "#37474f", weight: 3, fillColor: "#1e88e5", fillOpacity: 0.35 };
-    L.geoJSON(feature, { style: style, pointToLayer: function (_f, latlng) { return L.marker(latlng); } })
+    L.geoJSON(feature, { style: STYLE[kind], pointToLayer: function (_f, latlng) { return L.marker(latlng); } })
       .eachLayer(function (l) {
         l.feature = feature;
         l.qaKind = kind;
         l.qaEtag = '"' + kind + "-" + feature.id + "-" + feature.properties.version + '"';
         textTooltip(l, feature.properties.name || feature.properties.title);
-        l.on("click", function () { select(l); });
+        l.on("click", function () { open(l); });
         group.addLayer(l);
       });
   }
@@ -134,12 +172,67 @@
     });
   }
 
-  // --- selecting, drawing, saving ------------------------------------------------------------------
-  function hideForms() { $("fa-form").hidden = true; $("m-form").hidden = true; }
-  function deselect() {
-    if (state.selected && state.selected.pm) { state.selected.pm.disable(); }
-    state.selected = null;
-    hideForms();
+  // --- locking: while drawing or editing only the target answers the pointer -------------------------
+  function eachObject(fn) {
+    layers.measures.eachLayer(fn);
+    layers.focusAreas.eachLayer(fn);
+  }
+  // a layer's elements: its path or icon, or those of its parts (a multi-point or a collection)
+  function elements(layer) {
+    if (layer.eachLayer) { var all = []; layer.eachLayer(function (l) { all = all.concat(elements(l)); }); return all; }
+    var element = layer.getElement && layer.getElement();
+    return element ? [element] : [];
+  }
+  function mark(layer, className, on) {
+    elements(layer).forEach(function (e) { L.DomUtil[on ? "addClass" : "removeClass"](e, className); });
+  }
+  function lock() {
+    L.DomUtil.addClass(map.getContainer(), "ws-locked");
+    eachObject(function (l) {
+      var own = l === state.target || l === state.replacement;
+      mark(l, "ws-inert", !own);
+      // an inert pin leaves the keyboard's tab order too (Leaflet makes pins focusable)
+      elements(l).forEach(function (e) { if (e.tagName === "IMG") { e.tabIndex = own ? 0 : -1; } });
+    });
+  }
+  function unlock() {
+    L.DomUtil.removeClass(map.getContainer(), "ws-locked");
+    eachObject(function (l) {
+      mark(l, "ws-inert", false);
+      elements(l).forEach(function (e) { if (e.tagName === "IMG") { e.tabIndex = 0; } });
+    });
+  }
+  function busy() { return state.mode === "drawing" || state.mode === "editing"; }
+
+  // --- the panel ---------------------------------------------------------------------------------
+  function show(mode) {
+    state.mode = mode;
+    var target = state.target;
+    var kind = target ? target.qaKind : null;
+    $("ws-idle").hidden = mode !== "idle";
+    $("ws-object").hidden = mode === "idle";
+    $("fa-form").hidden = kind !== "focus-area";
+    $("m-form").hidden = kind !== "measure";
+    $("ws-draw-cancel").hidden = mode !== "drawing";
+    if (mode === "drawing") {
+      $("ws-object-heading").textContent = msg.kindNewFocusArea;
+      $("ws-mode").textContent = msg.modeDrawing;
+    } else if (target) {
+      var l = label(target);
+      $("ws-object-heading").textContent = l.name ? l.kind + ": " + l.name : l.kind;
+      $("ws-mode").textContent = mode === "open" ? msg.modeOpen
+        : target.feature.id ? format(msg.modeEditing, { object: describe(target) }) : msg.modeNew;
+    }
+    $("fa-edit").hidden = mode !== "open";
+    $("fa-delete").hidden = !(kind === "focus-area" && target.feature.id && mode === "open");
+    $("m-edit").hidden = mode !== "open";
+    $("m-save").hidden = mode !== "editing";
+    $("m-cancel").textContent = mode === "editing" ? msg.cancel : msg.close;
+    $("fa-cancel").textContent = mode === "open" && !state.dirty ? msg.close : msg.cancel;
+    tools(mode === "editing" ? kind : "idle");
+    $("ws-filters").disabled = busy();
+    if (busy()) { lock(); } else { unlock(); }
+    eachObject(function (o) { mark(o, "ws-target", o === target || o === state.replacement); });
   }
   function fillFocusAreaForm(props) {
     var form = $("fa-form");
@@ -151,45 +244,95 @@
       box.checked = (props.dimensions || []).indexOf(box.value) >= 0;
     });
     $("fa-published").checked = !!props.published;
-    $("fa-delete").hidden = !props.id;
-    form.hidden = false;
   }
-  function select(layer) {
-    if (state.selected === layer) { return; }
-    deselect();
+  // clicking an object opens it, unless something is being drawn or edited, or unsaved input is open
+  function open(layer) {
+    if (busy() || map.pm.globalDrawModeEnabled()) { return; }
+    if (state.target === layer) { return; }
+    if (state.mode === "open" && state.dirty) { status(msg.finishFirst); return; }
     $("ws-conflict").hidden = true;
-    state.selected = layer;
-    layer.pm.enable({ snappable: true, snapDistance: config.snapDistance, allowSelfIntersection: false });
+    state.target = layer;
+    state.dirty = false;
     if (layer.qaKind === "focus-area") {
       fillFocusAreaForm(Object.assign({ id: layer.feature.id }, layer.feature.properties));
     } else {
-      $("m-title").textContent = layer.feature.properties.title;
-      $("m-form").hidden = false;
+      var p = layer.feature.properties;
+      $("m-status").textContent = format(msg.measureFacts, { status: config.statusLabels[p.status] || p.status || "–" });
+      $("m-admin").href = config.measureAdminUrl.replace("/0/", "/" + encodeURIComponent(layer.feature.id) + "/");
     }
+    show("open");
     status("");
+    $("ws-object-heading").focus();
   }
+  function close(keepDrawing) {
+    if (state.target && state.target.pm) { state.target.pm.disable(); }
+    if (state.replacement) { state.replacement.pm.disable(); map.removeLayer(state.replacement); }
+    if (!keepDrawing && map.pm.globalDrawModeEnabled()) { map.pm.disableDraw(); }
+    state.target = null;
+    state.replacement = null;
+    state.dirty = false;
+    show("idle");
+  }
+  function editGeometry() {
+    var layer = state.target;
+    if (!layer || state.mode !== "open") { return; }
+    layer.pm.enable({ snappable: true, snapDistance: config.snapDistance, allowSelfIntersection: false });
+    show("editing");
+    status(format(msg.editingStarted, { object: describe(layer) }));
+    showMap();
+  }
+  // on a narrow screen the panel lies below the map: bring the map back into view to draw on it
+  function showMap() { map.getContainer().scrollIntoView({ block: "nearest" }); }
+  function newFocusArea() {
+    if (state.mode === "open" && state.dirty) { status(msg.finishFirst); return false; }
+    if (busy()) { return false; }
+    close(true); // Geoman's polygon button has started drawing already
+    show("drawing");
+    status(msg.drawingStarted);
+    return true;
+  }
+  $("ws-new-focus-area").addEventListener("click", function () {
+    if (newFocusArea()) { map.pm.enableDraw("Polygon"); showMap(); }
+  });
+  $("fa-edit").addEventListener("click", editGeometry);
+  $("m-edit").addEventListener("click", editGeometry);
+  $("fa-form").addEventListener("input", function () {
+    if (state.mode === "open") { state.dirty = true; $("fa-cancel").textContent = msg.cancel; }
+  });
+
+  // Geoman's own buttons: in idle or open the polygon tool draws a new focus area; while editing, any
+  // offered tool draws a replacement for the target's geometry
+  map.on("pm:drawstart", function () {
+    if (state.mode === "editing" || state.mode === "drawing") { return; }
+    if (!newFocusArea()) { setTimeout(function () { map.pm.disableDraw(); }, 0); }
+  });
+  map.on("pm:drawend", function () {
+    // ended without a shape (Geoman's "Cancel", Escape): back to where the planner was
+    if (state.mode === "drawing") { show("idle"); status(msg.selectToEdit); }
+  });
   map.on("pm:create", function (e) {
     var layer = e.layer;
-    if (state.selected && state.selected.qaKind === "measure") {
-      // a new geometry for the selected measure replaces its old one when saved
-      var old = state.selected;
-      layer.feature = old.feature; layer.qaKind = "measure"; layer.qaEtag = old.qaEtag; layer.qaReplaces = old;
-      layer.on("click", function () { select(layer); });
-      layers.measures.addLayer(layer);
-      old.setStyle && old.setStyle({ opacity: 0.3, fillOpacity: 0.1 });
-      state.selected = layer;
+    if (state.mode === "editing" && state.target) {
+      // a new shape for the opened object: it replaces the old one when saved
+      var target = state.target;
+      if (state.replacement) { map.removeLayer(state.replacement); }
+      target.pm.disable();
+      if (target.setStyle) { target.setStyle({ opacity: 0.3, fillOpacity: 0.1 }); } else if (target.setOpacity) { target.setOpacity(0.4); }
+      state.replacement = layer;
+      layer.pm.enable({ snappable: true, snapDistance: config.snapDistance, allowSelfIntersection: false });
+      show("editing");
+      status(format(msg.replacementDrawn, { object: describe(target) }));
       return;
     }
-    if (e.shape !== "Polygon") { layer.remove(); status(msg.selectToEdit); return; }
+    if (state.mode !== "drawing" || e.shape !== "Polygon") { layer.remove(); show(state.target ? "open" : "idle"); return; }
     layer.feature = { type: "Feature", id: null, properties: { name: "", version: 0 } };
     layer.qaKind = "focus-area";
-    layer.on("click", function () { select(layer); });
     layers.focusAreas.addLayer(layer);
-    deselect();
-    state.selected = layer;
-    layer.pm.enable({ snappable: true, snapDistance: config.snapDistance });
+    state.target = layer;
     fillFocusAreaForm({ id: null });
-    $("fa-legend").textContent = msg.newFocusArea;
+    layer.pm.enable({ snappable: true, snapDistance: config.snapDistance, allowSelfIntersection: false });
+    show("editing");
+    status(msg.newDrawn);
     $("fa-name").focus();
   });
   map.on("pm:vertexadded", function (e) {
@@ -199,6 +342,24 @@
     }
   });
 
+  // --- the dialog (type change, delete) ---------------------------------------------------------
+  function ask(title, text, confirmLabel) {
+    var dialog = $("ws-dialog");
+    $("ws-dialog-title").textContent = title;
+    $("ws-dialog-text").textContent = text;
+    $("ws-dialog-confirm").textContent = confirmLabel;
+    return new Promise(function (resolve) {
+      dialog.addEventListener("close", function done() {
+        dialog.removeEventListener("close", done);
+        resolve(dialog.returnValue === "confirm");
+      });
+      dialog.returnValue = "";
+      dialog.showModal();
+      $("ws-dialog-cancel").focus(); // the safe answer is the default one
+    });
+  }
+
+  // --- saving ----------------------------------------------------------------------------------
   function showConflict() {
     $("ws-conflict-text").textContent = msg.conflict;
     $("ws-conflict").hidden = false;
@@ -221,91 +382,121 @@
       return response.json();
     });
   }
-  function geometryOf(layer) {
-    var geometry = layer.toGeoJSON().geometry;
+  // the geometry to save (null: none, the reason is shown) — after a confirmation when its type changes
+  function geometryToSave() {
+    var layer = state.target;
+    var source = state.replacement || layer;
+    var geometry = source.toGeoJSON().geometry;
     var n = vertices(geometry);
-    if (n > config.maxVertices) { status(format(msg.tooManyVertices, { n: n, max: config.maxVertices })); return null; }
-    return geometry;
+    if (n > config.maxVertices) {
+      status(format(msg.tooManyVertices, { n: n, max: config.maxVertices }));
+      return Promise.resolve(null);
+    }
+    var before = layer.feature.id ? layer.feature.geometry : null; // as stored when it was loaded
+    if (!before || family(before) === family(geometry)) { return Promise.resolve(geometry); }
+    return ask(msg.typeChangeTitle,
+      format(msg.typeChangeText, { object: describe(layer), old: msg.types[family(before)], new: msg.types[family(geometry)] }),
+      msg.typeChangeConfirm).then(function (yes) {
+      if (!yes) { status(msg.typeChangeKept); }
+      return yes ? geometry : null;
+    });
+  }
+  function saved() {
+    $("ws-conflict").hidden = true;
+    close();
+    status(msg.saved);
   }
   $("fa-form").addEventListener("submit", function (event) {
     event.preventDefault();
-    var layer = state.selected;
-    if (!layer || layer.qaKind !== "focus-area") { return; }
+    var layer = state.target;
+    if (!layer || layer.qaKind !== "focus-area" || state.mode === "drawing") { return; }
     var form = event.target;
-    if (!form.elements.name.value.trim()) { status(msg.nameRequired); return; }
-    var geometry = geometryOf(layer);
-    if (!geometry) { return; }
-    var body = {
-      name: form.elements.name.value.trim(), rationale: form.elements.rationale.value,
-      priority: form.elements.priority.value, time_horizon: form.elements.time_horizon.value,
-      dimensions: Array.prototype.filter.call(form.querySelectorAll("input[name=dimensions]"), function (b) { return b.checked; })
-        .map(function (b) { return b.value; }),
-      published: $("fa-published").checked, geom: geometry,
-    };
-    var id = layer.feature.id;
-    if (!id) { body.city = config.city; }
-    send(layer, id ? "PATCH" : "POST", id ? config.focusAreaCreateUrl + id + "/" : config.focusAreaCreateUrl, body)
-      .then(function (saved) {
-        if (!saved) { return; }
-        layer.feature = { type: "Feature", id: saved.id, properties: saved };
-        $("ws-conflict").hidden = true;
-        status(msg.saved);
-        deselect();
-        loadFocusAreas();
-        loadPriorities();
-      });
+    if (!form.elements.name.value.trim()) { status(msg.nameRequired); $("fa-name").focus(); return; }
+    geometryToSave().then(function (geometry) {
+      if (!geometry) { return; }
+      var body = {
+        name: form.elements.name.value.trim(), rationale: form.elements.rationale.value,
+        priority: form.elements.priority.value, time_horizon: form.elements.time_horizon.value,
+        dimensions: Array.prototype.filter.call(form.querySelectorAll("input[name=dimensions]"), function (b) { return b.checked; })
+          .map(function (b) { return b.value; }),
+        published: $("fa-published").checked, geom: geometry,
+      };
+      var id = layer.feature.id;
+      if (!id) { body.city = config.city; }
+      send(layer, id ? "PATCH" : "POST", id ? config.focusAreaCreateUrl + id + "/" : config.focusAreaCreateUrl, body)
+        .then(function (result) {
+          if (!result) { return; }
+          saved();
+          loadFocusAreas();
+          loadPriorities();
+        });
+    });
   });
   $("fa-delete").addEventListener("click", function () {
-    var layer = state.selected;
-    if (!layer || !layer.feature.id || !window.confirm(msg.confirmDelete)) { return; }
-    send(layer, "DELETE", config.focusAreaCreateUrl + layer.feature.id + "/").then(function (done) {
-      if (!done) { return; }
-      deselect(); layers.focusAreas.removeLayer(layer); status(msg.deleted); loadPriorities();
+    var layer = state.target;
+    if (!layer || !layer.feature.id || state.mode !== "open") { return; }
+    ask(msg.confirmDelete, describe(layer), msg.deleteConfirm).then(function (yes) {
+      if (!yes) { return; }
+      send(layer, "DELETE", config.focusAreaCreateUrl + layer.feature.id + "/").then(function (done) {
+        if (!done) { return; }
+        close(); layers.focusAreas.removeLayer(layer); status(msg.deleted); loadPriorities();
+      });
     });
   });
   $("m-form").addEventListener("submit", function (event) {
     event.preventDefault();
-    var layer = state.selected;
-    if (!layer || layer.qaKind !== "measure") { return; }
-    var geometry = geometryOf(layer);
-    if (!geometry) { return; }
-    send(layer, "PATCH", "/api/measures/" + layer.feature.id + "/", { geom: geometry }).then(function (saved) {
-      if (!saved) { return; }
-      if (layer.qaReplaces) { layers.measures.removeLayer(layer.qaReplaces); }
-      $("ws-conflict").hidden = true; status(msg.saved); deselect(); loadMeasures();
+    var layer = state.target;
+    if (!layer || layer.qaKind !== "measure" || state.mode !== "editing") { return; }
+    geometryToSave().then(function (geometry) {
+      if (!geometry) { return; }
+      send(layer, "PATCH", config.measureUrl.replace("/0/", "/" + encodeURIComponent(layer.feature.id) + "/"), { geom: geometry })
+        .then(function (result) {
+          if (!result) { return; }
+          saved();
+          loadMeasures();
+        });
     });
   });
+  // cancel: drop what was drawn and show the stored state again
   function cancel() {
-    var layer = state.selected;
-    deselect();
+    var wasEditing = state.mode === "editing" || state.mode === "drawing" || state.dirty;
+    var layer = state.target;
+    close();
     $("ws-conflict").hidden = true;
     if (layer && !layer.feature.id) { layers.focusAreas.removeLayer(layer); }
-    loadMeasures(); loadFocusAreas();
+    if (wasEditing) { loadMeasures(); loadFocusAreas(); status(msg.cancelled); } else { status(msg.selectToEdit); }
   }
   $("fa-cancel").addEventListener("click", cancel);
   $("m-cancel").addEventListener("click", cancel);
+  $("ws-draw-cancel-button").addEventListener("click", cancel);
   // after a conflict: fetch the current version (shown as a thin outline) and its ETag; the planner's
   // drawing stays as it is and the next save is made against the current version
   $("ws-reload").addEventListener("click", function () {
-    var layer = state.selected;
+    var layer = state.target;
     if (!layer || !layer.feature.id) { return; }
-    var url = (layer.qaKind === "focus-area" ? config.focusAreaCreateUrl : "/api/measures/") + layer.feature.id + "/";
+    var url = layer.qaKind === "focus-area" ? config.focusAreaCreateUrl + layer.feature.id + "/"
+      : config.measureUrl.replace("/0/", "/" + encodeURIComponent(layer.feature.id) + "/");
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (r) {
       if (!r.ok) { throw new Error(r.status); }
       layer.qaEtag = r.headers.get("ETag");
       return r.json();
     }).then(function (current) {
       if (current.geom) {
-        L.geoJSON(current.geom, { pmIgnore: true, style: { color: "#c62828", weight: 1, fill: false, dashArray: "2 4" } }).addTo(map);
+        L.geoJSON(current.geom, { pmIgnore: true, interactive: false,
+          style: { color: "#c62828", weight: 1, fill: false, dashArray: "2 4" } }).addTo(map);
       }
       $("ws-conflict").hidden = true;
       status("");
     });
   });
   ["filter-dimension", "filter-action-field", "filter-status"].forEach(function (id) {
-    $(id).addEventListener("change", function () { deselect(); loadMeasures(); loadFocusAreas(); loadPriorities(); });
+    $(id).addEventListener("change", function () {
+      if (busy() || state.dirty) { status(msg.finishFirst); return; }
+      close(); loadMeasures(); loadFocusAreas(); loadPriorities();
+    });
   });
 
+  show("idle");
   loadQuartiere();
   loadMeasures();
   loadFocusAreas();

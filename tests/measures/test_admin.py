@@ -1,11 +1,17 @@
 """The Django admin: map widgets with vendored OpenLayers (no CDN), writes through the services."""
 
+import datetime as dt
 import json
 
 import pytest
+from django.contrib import admin
+from django.contrib.gis.db import models as gis_models
 from django.contrib.gis.geos import Point
+from django.utils import timezone
 
+from geo.admin import MapWidget
 from measures.models import BudgetLine, Measure, MeasureArea
+from participation.models import Consultation, Contribution
 from tests.measures.conftest import SRID, X0, Y0, counts
 from tests.measures.factories import UserFactory
 
@@ -53,19 +59,77 @@ def form(grid, **changes) -> dict:
     return data
 
 
+@pytest.fixture
+def contribution(grid) -> Contribution:
+    now = timezone.now()
+    consultation = Consultation.objects.create(
+        title="Test",
+        slug="test",
+        city=grid["C"],
+        area=grid["C"],
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=30),
+    )
+    return Contribution.objects.create(
+        consultation=consultation, city=grid["C"], geom=Point(X0 + 500, Y0 + 500, srid=SRID), text="Bank"
+    )
+
+
 @pytest.mark.parametrize(
     "url",
-    ["/admin/measures/measure/add/", "/admin/quartiere/area/add/"],
+    [
+        "/admin/measures/measure/add/",
+        "/admin/quartiere/area/add/",
+        "/admin/planning/focusarea/add/",
+        "/admin/participation/consultation/add/",
+        "/admin/participation/contribution/{contribution}/change/",
+    ],
 )
-def test_the_map_widget_loads_openlayers_from_our_own_static_files(admin_client, grid, url, settings):
+def test_the_map_widget_loads_openlayers_from_our_own_static_files(
+    admin_client, grid, contribution, url, settings
+):
     settings.BASEMAP_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
 
-    html = admin_client.get(url).content.decode()
+    html = admin_client.get(url.format(contribution=contribution.pk)).content.decode()
 
     assert "/static/vendor/ol/ol.js" in html
     assert "/static/vendor/ol/ol.css" in html
-    assert "cdn" not in html.lower()
+    assert "cdn" not in html.lower() and "ol.source.OSM()" not in html
     assert 'url: "https://tiles.example.org/{z}/{x}/{y}.png"' in html
+
+
+def test_every_admin_with_a_geometry_uses_the_map_widget():
+    # Django's GISModelAdmin loads OpenLayers from a CDN: a new admin must take geo.admin.MapAdmin
+    with_geometry = {
+        model: model_admin
+        for model, model_admin in admin.site._registry.items()
+        if any(isinstance(f, gis_models.GeometryField) and f.editable for f in model._meta.get_fields())
+    }
+    assert {m._meta.label for m in with_geometry} >= {
+        "measures.Measure",
+        "planning.FocusArea",
+        "quartiere.Area",
+        "participation.Consultation",
+        "participation.Contribution",
+    }
+    for model, model_admin in with_geometry.items():
+        assert model_admin.gis_widget is MapWidget, model._meta.label
+
+
+def test_the_map_widget_reads_the_map_s_geojson_and_ewkt_but_no_crs_outside_the_allow_list():
+    widget = MapWidget()
+    assert widget.deserialize('{"type": "Point", "coordinates": [1019000, 6257000]}').srid == 3857
+    assert widget.deserialize(f"SRID=25832;POINT ({X0} {Y0})").coords == (X0, Y0)
+    assert widget.deserialize("POINT (1019000 6257000)").srid == 3857  # no SRID: the map's
+    assert widget.deserialize("SRID=2000;POINT (1 2)") is None
+    assert (
+        widget.deserialize(
+            '{"type": "Point", "coordinates": [1, 2], "crs": {"type": "name", '
+            '"properties": {"name": "/etc/passwd"}}}'
+        )
+        is None
+    )
+    assert widget.deserialize("POINT (1 2") is None
 
 
 def test_a_measure_added_in_the_admin_is_linked_with_its_budget_line(admin_client, grid):

@@ -4,89 +4,18 @@ drawing; the profile and the report render their maps and charts with no console
 leaving the loopback interface. Screenshots go to pytest's tmp_path (the README's images are made
 from the demo by scripts/screenshots)."""
 
-import base64
 from io import StringIO
-from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from planning.models import FocusArea
 from planning.services import focus_area_create, focus_area_update
+from tests.browser import Watch
 from tests.planning.conftest import square
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# a 1×1 light grey PNG, served for every basemap tile
-TILE = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwABAQEAGJ1PxwAAAABJRU5ErkJggg=="
-)
-LOOPBACK = {"127.0.0.1", "localhost"}  # pytest-django's live server listens on localhost = 127.0.0.1
-
-
-@pytest.fixture
-def chromium(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test stay sync
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-        # the test's ORM calls while Playwright's event loop ran used connections of that context
-        # (asgiref's Local): close them here, or the test database cannot be dropped at the end
-        connections.close_all()
-
-
-class Watch:
-    """Requests leaving the loopback interface (aborted), console errors and uncaught exceptions."""
-
-    def __init__(self):
-        self.outside: list[str] = []
-        self.errors: list[str] = []
-
-    def route(self, route):
-        url = urlsplit(route.request.url)
-        if url.scheme == "data":
-            route.continue_()
-        elif url.hostname not in LOOPBACK:
-            self.outside.append(route.request.url)
-            route.abort()
-        elif url.path.startswith("/test-tiles/"):
-            route.fulfill(status=200, content_type="image/png", body=TILE)
-        else:
-            route.continue_()
-
-    def open(self, browser, url: str, **options):
-        context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 860}, **options)
-        context.route("**/*", self.route)
-        page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("dialog", lambda d: d.accept())
-        page.goto(url)
-        return page
-
-    def assert_clean(self, *, expected_status: int | None = None):
-        assert self.outside == []
-        # Chromium reports every 4xx answer as a console error; the conflict's 412 is the expected one
-        expected = f"status of {expected_status} " if expected_status else None
-        assert [e for e in self.errors if not (expected and expected in e)] == []
-
-
-@pytest.fixture
-def basemap(live_server, settings):
-    settings.BASEMAP_URL = f"{live_server.url}/test-tiles/{{z}}/{{x}}/{{y}}.png"
 
 
 def login(page, live_server):
@@ -156,7 +85,7 @@ def test_an_edit_with_a_stale_version_shows_the_conflict_and_keeps_the_drawing(
     page.click("#fa-save")
     expect(page.locator("#ws-status")).to_have_text("Gespeichert.")
     assert FocusArea.objects.get().name == "Meine Änderung"
-    watch.assert_clean(expected_status=412)
+    watch.assert_clean(expected_statuses=(412,))
 
 
 def rendered_chart(page) -> int:
