@@ -9,6 +9,9 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Planning")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from geo.roles import on_post_migrate
         from planning.layers import register_layers
         from planning.services import FOCUS_AREA_LINKS
         from quartiere import linking
@@ -16,6 +19,8 @@ class PlanningConfig(AppConfig):
         # keeps the focus areas' links right when areas are re-imported
         linking.register(FOCUS_AREA_LINKS)
         register_layers()
+        # the staff roles' permissions, after every app's permissions exist (planning migrates last)
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="geo.roles")
 
     def load_demo(self, demo_dir: Path) -> str:
         """Called by ``manage.py load_demo`` after measures and participation: illustrative focus areas;

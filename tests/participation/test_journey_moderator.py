@@ -5,10 +5,7 @@ migration planning 0003) are all she has. She signs in at /admin/, finds a pendi
 publishes it, writes the official response, hides another one — and sees each result in the admin.
 No page she visits loads anything from beyond 127.0.0.1: the map widget's OpenLayers is vendored."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
@@ -20,13 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
 PASSWORD = "Kastanienallee-1886"
-roles = importlib.import_module("planning.migrations.0003_staff_permissions")
 
 
 @pytest.fixture
 def moderatorin(db) -> User:
-    # the transactional tests flush the database: the groups come back as the migration makes them
-    roles.grant(apps, None)
     user = User.objects.create_user("moderatorin", password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name="moderators"))
     return user
@@ -76,7 +70,9 @@ def test_a_moderator_publishes_answers_and_hides_in_the_admin_without_leaving_th
     page.get_by_role("link", name="Beiträge", exact=True).click()
     row = find(page, "Bahnhofsvorplatz")
     expect(row).to_contain_text("wartet auf Moderation")
-    run_action(page, row, "Veröffentlichen")
+    run_action(
+        page, row, "Veröffentlichen (stellt einen ausgeblendeten wieder her, schließt seine Meldungen)"
+    )
     expect(page.locator("ul.messagelist")).to_contain_text("1 Beiträge geändert.")
     expect(find(page, "Bahnhofsvorplatz")).to_contain_text("veröffentlicht")
     assert Contribution.objects.get(pk=pending.pk).status == "published"

@@ -1,23 +1,20 @@
 """The staff roles: the planners' and moderators' groups carry exactly the permissions their roles need
-(data migration planning 0003), the admin shows each role its part and nothing of user administration,
-and ``manage.py create_staff`` makes an account of a role in one step."""
+(geo.roles, granted after every migrate and flush), the admin shows each role its part and nothing of
+user administration, and ``manage.py create_staff`` makes an account of a role in one step."""
 
 import datetime as dt
-import importlib
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
+from geo import roles
 from participation.models import Consultation
 from tests.planning.conftest import contribute
-
-roles = importlib.import_module("planning.migrations.0003_staff_permissions")
 
 PASSWORD = "Kastanienallee-1886"
 
@@ -26,12 +23,6 @@ def granted(group: str) -> set[tuple[str, str]]:
     return set(
         Permission.objects.filter(group__name=group).values_list("content_type__app_label", "codename")
     )
-
-
-@pytest.fixture
-def staff_groups(db):
-    """The groups as the migration leaves them (a transactional test elsewhere may have flushed them)."""
-    roles.grant(apps, None)
 
 
 @pytest.fixture
@@ -64,13 +55,13 @@ def create_staff(*args: str) -> str:
 
 @pytest.mark.django_db
 def test_the_migration_gives_each_group_exactly_its_roles_permissions():
-    # this module's database tests run before any transactional test flushes the migrated rows
+    # (post_migrate grants them after migrate, and again after a transactional test's flush)
     assert granted("planners") == set(roles.ROLES["planners"])
     assert granted("moderators") == set(roles.ROLES["moderators"])
 
 
 @pytest.mark.django_db
-def test_no_role_administers_users_or_sees_email_addresses(staff_groups):
+def test_no_role_administers_users_or_sees_email_addresses(db):
     for group in ("planners", "moderators"):
         apps_granted = {app for app, _codename in granted(group)}
         assert "auth" not in apps_granted and "contenttypes" not in apps_granted
@@ -78,19 +69,19 @@ def test_no_role_administers_users_or_sees_email_addresses(staff_groups):
 
 
 @pytest.mark.django_db
-def test_running_it_again_changes_nothing_and_it_recreates_a_missing_group(staff_groups):
+def test_running_it_again_changes_nothing_and_it_recreates_a_missing_group(db):
     before = {g: granted(g) for g in ("planners", "moderators")}
-    roles.grant(apps, None)
+    roles.grant_roles()
     assert {g: granted(g) for g in ("planners", "moderators")} == before
     assert Group.objects.filter(name__in=["planners", "moderators"]).count() == 2
 
     Group.objects.filter(name="moderators").delete()
-    roles.grant(apps, None)
+    roles.grant_roles()
     assert granted("moderators") == before["moderators"]
 
 
 @pytest.mark.django_db
-def test_a_moderator_sees_the_participation_admin_and_nothing_else(staff_groups, consultation):
+def test_a_moderator_sees_the_participation_admin_and_nothing_else(consultation):
     contribution = contribute(consultation, "idea", 500, 500, status="pending")
     client = staff("moderatorin", "moderators")
 
@@ -111,7 +102,7 @@ def test_a_moderator_sees_the_participation_admin_and_nothing_else(staff_groups,
 
 
 @pytest.mark.django_db
-def test_a_planner_edits_planning_data_and_only_reads_contributions(staff_groups, consultation):
+def test_a_planner_edits_planning_data_and_only_reads_contributions(consultation):
     contribution = contribute(consultation, "idea", 500, 500, status="pending")
     client = staff("planerin", "planners")
 
@@ -133,7 +124,7 @@ def test_a_planner_edits_planning_data_and_only_reads_contributions(staff_groups
 
 
 @pytest.mark.django_db
-def test_create_staff_makes_a_planner_who_can_sign_in(staff_groups, monkeypatch):
+def test_create_staff_makes_a_planner_who_can_sign_in(db, monkeypatch):
     monkeypatch.setenv("DJANGO_STAFF_PASSWORD", PASSWORD)
     out = create_staff("--role", "planner", "--username", "anna", "--email", "a@example.org")
 
@@ -147,7 +138,7 @@ def test_create_staff_makes_a_planner_who_can_sign_in(staff_groups, monkeypatch)
 
 
 @pytest.mark.django_db
-def test_create_staff_asks_for_the_password_twice_until_they_match_and_are_strong(staff_groups, monkeypatch):
+def test_create_staff_asks_for_the_password_twice_until_they_match_and_are_strong(db, monkeypatch):
     answers = iter(["anders", "nicht gleich", "123", "123", PASSWORD, PASSWORD])
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
     err = StringIO()
@@ -159,7 +150,7 @@ def test_create_staff_asks_for_the_password_twice_until_they_match_and_are_stron
 
 
 @pytest.mark.django_db
-def test_create_staff_gives_an_existing_account_a_second_role_and_keeps_its_password(staff_groups):
+def test_create_staff_gives_an_existing_account_a_second_role_and_keeps_its_password(db):
     User.objects.create_user("ben", password=PASSWORD)
 
     create_staff("--role", "moderator", "--username", "ben")
@@ -171,9 +162,7 @@ def test_create_staff_gives_an_existing_account_a_second_role_and_keeps_its_pass
 
 
 @pytest.mark.django_db
-def test_create_staff_without_a_password_leaves_the_account_unusable_until_one_is_set(
-    staff_groups, monkeypatch
-):
+def test_create_staff_without_a_password_leaves_the_account_unusable_until_one_is_set(db, monkeypatch):
     monkeypatch.delenv("DJANGO_STAFF_PASSWORD", raising=False)
     out = create_staff("--role", "moderator", "--username", "carla")
     assert not User.objects.get(username="carla").has_usable_password()
@@ -185,9 +174,7 @@ def test_create_staff_without_a_password_leaves_the_account_unusable_until_one_i
     ("password", "message"),
     [("123", "zu kurz"), ("password123", "zu üblich")],
 )
-def test_create_staff_refuses_a_weak_password_and_creates_nothing(
-    staff_groups, monkeypatch, password, message
-):
+def test_create_staff_refuses_a_weak_password_and_creates_nothing(monkeypatch, password, message):
     monkeypatch.setenv("DJANGO_STAFF_PASSWORD", password)
     with pytest.raises(CommandError, match=message):
         create_staff("--role", "planner", "--username", "dora")
@@ -195,7 +182,7 @@ def test_create_staff_refuses_a_weak_password_and_creates_nothing(
 
 
 @pytest.mark.django_db
-def test_create_staff_names_the_fix_when_the_group_is_missing(staff_groups):
+def test_create_staff_names_the_fix_when_the_group_is_missing(db):
     Group.objects.filter(name="planners").delete()
     with pytest.raises(CommandError, match="manage.py migrate"):
         create_staff("--role", "planner", "--username", "emil")
