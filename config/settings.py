@@ -269,9 +269,8 @@ PARTICIPATION_ANON_REACTION_RATE = env("PARTICIPATION_ANON_REACTION_RATE", "60/1
 # This many open abuse reports hide a published contribution until a moderator has looked at it.
 PARTICIPATION_FLAG_THRESHOLD = envint("PARTICIPATION_FLAG_THRESHOLD", 3)
 PARTICIPATION_FLAGS_PER_DAY = envint("PARTICIPATION_FLAGS_PER_DAY", 10)  # per account or connection, 24 h
-# Throttling keys are an HMAC of the client IP under a key derived from this secret (default:
-# SECRET_KEY) and the current period; the key rotates every PARTICIPATION_IP_HASH_ROTATION_S seconds.
-PARTICIPATION_IP_HASH_SECRET = env("PARTICIPATION_IP_HASH_SECRET") or ""
+# Throttling keys, lockouts and anonymous reports use an HMAC of the client's address under a random
+# key per period of this many seconds, deleted two periods later (participation.privacy).
 PARTICIPATION_IP_HASH_ROTATION_S = envint("PARTICIPATION_IP_HASH_ROTATION_S", 24 * 3600)
 PARTICIPATION_MAX_BODY_BYTES = envint("PARTICIPATION_MAX_BODY_BYTES", 16 * 1024)
 # Throttle counters must be shared by all gunicorn workers: Django's database cache, whose table

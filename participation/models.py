@@ -356,3 +356,16 @@ class ModerationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} #{self.contribution_id}"
+
+
+class HashKey(models.Model):
+    """The random key of one period under which client addresses are hashed (participation.privacy).
+    Made by the first worker that needs it and deleted two periods later: afterwards nobody — not
+    even someone holding every secret of the service — can link a hash of that period to an address."""
+
+    period = models.BigIntegerField(primary_key=True)  # seconds since the epoch // rotation
+    secret = models.BinaryField(max_length=32)
+
+    class Meta:
+        verbose_name = _("address hashing key")
+        verbose_name_plural = _("address hashing keys")

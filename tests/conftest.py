@@ -36,6 +36,15 @@ def demo(demo_module, db) -> dict[str, Area]:
     return {area.code: area for area in Area.objects.all()}
 
 
+@pytest.fixture(autouse=True)
+def _forget_hash_keys() -> None:
+    """Each test starts without the process's memory of address-hashing keys
+    (participation.privacy): the keys live in the test's database, which is rolled back after it."""
+    from participation import privacy
+
+    privacy._keys.clear()
+
+
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()

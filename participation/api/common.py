@@ -5,6 +5,8 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
+from geo.clients import client_address as geo_client_address
+from geo.clients import client_network
 from participation.privacy import browser_id, new_browser_id, set_browser_cookie
 from participation.services import ParticipationError
 
@@ -40,15 +42,11 @@ class ParticipationViewMixin:
 
 
 def client_address(request) -> str:
-    """The address of the client that sent ``request``, for keys that must not depend on cookies
-    (they are only ever stored hashed, participation.privacy.ip_hash).
-
-    For now the peer's address, REMOTE_ADDR: behind a reverse proxy that is the proxy's, so every
-    client would share one key. Once the project's helper is merged this body becomes
-    ``client_network(geo.clients.client_address(raw))`` (TRUSTED_PROXIES, IPv6 by /64), as the
-    throttles count."""
+    """The client that sent ``request`` (its network, for IPv6 the /64), for keys that must not
+    depend on cookies: behind ``TRUSTED_PROXIES`` proxies as the throttles count (geo.clients). Only
+    ever stored hashed (participation.privacy.ip_hash)."""
     raw = request._request if hasattr(request, "_request") else request
-    return raw.META.get("REMOTE_ADDR") or "unknown"
+    return client_network(geo_client_address(raw))
 
 
 class BrowserCookie:

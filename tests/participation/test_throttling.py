@@ -1,5 +1,9 @@
 """Anonymous writes are throttled per client by a keyed hash of its IP; the IP is never stored."""
 
+import hashlib
+import hmac
+import time
+
 from django.core.cache import caches
 
 from participation.privacy import ip_hash
@@ -117,9 +121,31 @@ def test_the_counter_is_keyed_by_a_rotating_hash_never_by_the_ip(api, consultati
     assert "127.0.0.1" not in keys
     assert ip_hash("127.0.0.1") in keys
     # the hash changes with the key period
-    assert ip_hash("127.0.0.1", now=0) != ip_hash("127.0.0.1", now=3600)
-    assert ip_hash("127.0.0.1", now=10) == ip_hash("127.0.0.1", now=20)
+    now = time.time()
+    start = now - now % 3600
+    assert ip_hash("127.0.0.1", now=start - 10) != ip_hash("127.0.0.1", now=start + 10)
+    assert ip_hash("127.0.0.1", now=start + 10) == ip_hash("127.0.0.1", now=start + 20)
     assert caches["participation"].get(f"throttle:contribution:{ip_hash('127.0.0.1')}")
+
+
+def test_the_hashing_key_is_random_and_deleted_two_periods_later(api, consultation, settings):
+    from participation.models import HashKey
+
+    settings.PARTICIPATION_IP_HASH_ROTATION_S = 3600
+    period = int(time.time() // 3600)
+    HashKey.objects.create(period=period - 5, secret=b"x" * 32)  # left over from long ago
+    post(api, consultation)
+    keys = dict(HashKey.objects.values_list("period", "secret"))
+    assert list(keys) == [period]
+    assert len(bytes(keys[period])) == 32
+    # nothing derives it: under other secrets and settings the stored key is the one used
+    settings.SECRET_KEY = "another-secret-entirely-for-this-test"
+    assert (
+        ip_hash("127.0.0.1") == hmac.new(bytes(keys[period]), b"127.0.0.1", hashlib.sha256).hexdigest()[:32]
+    )
+    # a period whose key is gone gets a throwaway key: an old hash matches nothing any more
+    long_ago = time.time() - 3 * 3600
+    assert ip_hash("127.0.0.1", now=long_ago) != ip_hash("127.0.0.1", now=long_ago)
 
 
 def test_no_table_stores_the_client_ip(api, consultation):

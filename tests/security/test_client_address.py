@@ -30,6 +30,7 @@ def test_it_is_off_by_default(settings):
     assert settings.TRUSTED_PROXIES == 0
 
 
+@pytest.mark.django_db  # the hashing key of the period lives in the database
 def test_without_trusted_proxies_it_is_the_peer_and_the_header_is_ignored(proxies):
     proxies(0)
     assert client_address(request("198.51.100.7")) == "198.51.100.7"
@@ -90,6 +91,7 @@ def test_ipv6_clients_count_by_their_64_network():
     assert client_network("2001:db8:1:3::1") == "2001:db8:1:3::/64"
 
 
+@pytest.mark.django_db  # the hashing key of the period lives in the database
 def test_the_client_key_is_a_keyed_hash_never_the_address(proxies):
     proxies(1)
     key = client_key(request(NGINX, "198.51.100.7"))
