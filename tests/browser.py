@@ -69,6 +69,7 @@ class Watch:
         self.server_errors: list[str] = []
         self.dialogs: list[str] = []
         self.requests: list[str] = []
+        self.tiles: list[str] = []
         self.dismiss_dialogs = dismiss_dialogs
 
     def route(self, route):
@@ -79,6 +80,7 @@ class Watch:
             self.outside.append(route.request.url)
             route.abort()
         elif url.path.startswith("/test-tiles/"):
+            self.tiles.append(route.request.url)
             route.fulfill(status=200, content_type="image/png", body=TILE)
         else:
             self.requests.append(route.request.url)

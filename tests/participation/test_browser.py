@@ -1,91 +1,20 @@
 """The citizens' map in Debian's Chromium (Playwright), against a live server: pin, moderate, see,
 support — with a text that would run script if it were ever treated as HTML."""
 
-import base64
-from urllib.parse import urlsplit
-
 import pytest
-from django.db import connections
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from participation.models import Contribution, Support
 from participation.moderation import contribution_moderate
+from tests.browser import PHONE, Watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 EVIL = "<img src=x onerror=alert(1)>"
-# a 1×1 grey PNG, served for every basemap tile
-TILE = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg=="
-)
-
-
-@pytest.fixture
-def chromium(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still sync
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-        # the test's ORM calls while Playwright's event loop ran used connections of that context
-        # (asgiref's Local): close them here, or the test database cannot be dropped at the end
-        connections.close_all()
-
-
-class Watch:
-    """Everything a page does that the test must see: requests leaving 127.0.0.1, console errors,
-    uncaught exceptions and dialogs (an alert() from injected script would be one)."""
-
-    def __init__(self, live_server_url: str):
-        self.origin = urlsplit(live_server_url)
-        self.outside: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.tiles = 0
-        self.pages = 0
-
-    def route(self, route):
-        url = urlsplit(route.request.url)
-        if url.scheme == "data":
-            route.continue_()
-        elif url.hostname != "127.0.0.1":
-            self.outside.append(route.request.url)
-            route.abort()
-        elif url.path.startswith("/test-tiles/"):
-            self.tiles += 1
-            route.fulfill(status=200, content_type="image/png", body=TILE)
-        else:
-            route.continue_()
-
-    def attach(self, context):
-        context.route("**/*", self.route)
-        context.on("page", self.page)
-
-    def page(self, page):
-        self.pages += 1
-        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-        def dialog(d):
-            self.dialogs.append(d.message)
-            d.dismiss()
-
-        page.on("dialog", dialog)
 
 
 def open_karte(browser, watch: Watch, url: str, **options):
-    context = browser.new_context(locale="de-DE", **options)
-    watch.attach(context)
+    context = watch.context(browser, **options)
     page = context.new_page()
     page.goto(url)
     # the consultation's outline and the 12 Quartier outlines are drawn, the map fitted to them
@@ -96,15 +25,12 @@ def open_karte(browser, watch: Watch, url: str, **options):
 
 
 def test_a_citizen_pins_a_moderator_publishes_a_visitor_supports(
-    live_server, chromium, consultation, moderator, settings
+    live_server, chromium, basemap, consultation, moderator
 ):
-    settings.BASEMAP_URL = f"{live_server.url}/test-tiles/{{z}}/{{x}}/{{y}}.png"
-    watch = Watch(live_server.url)
+    watch = Watch(dismiss_dialogs=True)
 
     # a citizen on a phone-sized screen places a pin and sends the form
-    citizen, page = open_karte(
-        chromium, watch, f"{live_server.url}/karte/", viewport={"width": 390, "height": 844}
-    )
+    citizen, page = open_karte(chromium, watch, f"{live_server.url}/karte/", screen=PHONE)
     box = page.locator("#map").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.locator("#f-category").select_option("problem")
@@ -138,8 +64,5 @@ def test_a_citizen_pins_a_moderator_publishes_a_visitor_supports(
     assert popup.get_by_role("button", name="Unterstützung zurücknehmen").is_visible()
     visitor.close()
 
-    assert watch.dialogs == []
-    assert watch.outside == []
-    assert watch.errors == []
-    assert watch.tiles > 0
-    assert watch.pages == 2  # the listeners above were attached to both pages
+    watch.assert_clean()  # no dialog (EVIL never ran), nothing left 127.0.0.1, no console error, no 5xx
+    assert any("/test-tiles/" in url for url in watch.tiles)
