@@ -171,23 +171,19 @@ def _guard(fn: Callable[[], bytes]) -> bytes:
     connections: Mapnik keeps its pooled connections without checking them, so after the database
     restarted (or ended them: ``pg_terminate_backend``, an idle timeout) the first query on each of
     them fails although the database is back. Only when the second try fails too is it a 503."""
-    try:
-        return fn()
-    except RuntimeError as error:
-        text = str(error)
-        if _timed_out(text):
-            raise _too_slow(text) from None
-        logger.warning("WMS render failed, trying again on new connections: %s", _first_line(text))
-    reset_connections()
-    try:
-        return fn()
-    except RuntimeError as error:
-        text = str(error)
-        if _timed_out(text):
-            raise _too_slow(text) from None
-        logger.error("WMS render failed: %s", text[:2000])
-        reset_connections()
-        raise WMSError(None, "The map could not be drawn; please try again later.", status=503) from None
+    for retry in (True, False):
+        try:
+            return fn()
+        except RuntimeError as error:
+            text = str(error)
+            if _timed_out(text):
+                raise _too_slow(text) from None
+            if retry:
+                logger.warning("WMS render failed, trying again on new connections: %s", _first_line(text))
+            else:
+                logger.error("WMS render failed: %s", text[:2000])
+            reset_connections()
+    raise WMSError(None, "The map could not be drawn; please try again later.", status=503)
 
 
 def _first_line(text: str) -> str:
