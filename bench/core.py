@@ -134,11 +134,11 @@ class Context:
 
     def serve(self, url: str) -> bytes:
         """GET ``url`` the way a WSGI server (gunicorn) does: the project's WSGI application
-        (``config.wsgi.application``: Django behind ``geo.lean``'s short path for public reads, with the
-        connection bookkeeping and health checks of a request) called with a WSGI environ, the whole body
-        read; no socket and no test-client instrumentation. The environ is built by hand, as cheaply as a
-        server builds it (``RequestFactory`` would add its own cost to the endpoint's time). Anything but
-        200 raises."""
+        (``config.wsgi.application``: Django, public reads on their shorter middleware chain of
+        ``geo.public``, with the request signals' connection bookkeeping and health checks) called with
+        a WSGI environ, the whole body read; no socket and no test-client instrumentation. The environ
+        is built by hand, as cheaply as a server builds it (``RequestFactory`` would add its own cost to
+        the endpoint's time). Anything but 200 raises."""
         from io import BytesIO
 
         from config.wsgi import application

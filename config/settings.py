@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # public reads (views marked geo.public.public_read) go down a chain without PUBLIC_READ_SKIPS
+    "geo.public.PublicReadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # geo.middleware: NUL in a parameter → 400 before anything reads the request; the database out of
@@ -70,24 +72,23 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-# Public reads whose answer is the same for every user and language: a GET/HEAD not asking for HTML
-# whose path fully matches one of these patterns goes straight to the view named (the one
-# config/urls.py routes it to, or a leaner one with the same answers), without the middleware stack
-# (only the security and X-Frame-Options headers); errors and anything unusual take the full stack
-# (which also answers them in the client's language). See geo/lean.py.
-LEAN_ROUTES = {
-    r"/api/areas/": "quartiere.api.area_list",
-    r"/api/areas/(?P<pk>[0-9]{1,18})/": "quartiere.api.area_detail",
-    r"/tiles/(?P<layer_id>[^/]+)/(?P<z>[0-9]{1,2})/(?P<x>[0-9]{1,10})/(?P<y>[0-9]{1,10})\.mvt": (
-        "geo.tiles.views.tile"
-    ),
-}
-
-# WSGI-level responders tried first on such requests (each answers the common case or declines):
-# vector tiles and /api/locate/.
-LEAN_RESPONDERS = ["geo.tiles.fast.respond", "quartiere.api.locate_responder"]
-if not envbool("LEAN_PATHS", True):  # everything through the full stack (e.g. to rule the short path out)
-    LEAN_ROUTES, LEAN_RESPONDERS = {}, []
+# A public read — a GET/HEAD of a view marked ``geo.public.public_read`` (vector tiles, /api/locate/,
+# /api/areas/), not asking for HTML — has the same answer for everybody: it skips the middleware that
+# serve static files, sessions, users, forms, messages, history, login lockouts and HTML pages (and
+# negotiates the language itself, for its error messages only). PUBLIC_READS=0 sends every request
+# down the full chain (to compare).
+PUBLIC_READS = envbool("PUBLIC_READS", True)
+PUBLIC_READ_SKIPS = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "participation.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -31,6 +31,8 @@ measures_api.register(router)
 planning_api.register(router)
 
 urlpatterns = [
+    # the busiest public read first: every request's path is resolved once, by geo.public
+    path("tiles/", include("geo.tiles.urls")),
     path("health", health, name="health"),
     path("favicon.ico", favicon, name="favicon"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -44,7 +46,6 @@ urlpatterns = [
     path("karte/", include("participation.urls")),
     path("ows", include("geo.wms.urls")),
     path("ogc/", include("geo.ogc.urls")),
-    path("tiles/", include("geo.tiles.urls")),
     path("", include("planning.urls")),  # /planung/, /quartiere/<slug>/, /bericht/
     path("", include("quartiere.urls")),
 ]

@@ -24,8 +24,7 @@ What happens, in order:
    ETag means the same bytes. (With ``versions="view"`` the view reads the version in its own
    statement instead, one round trip less: see ``Conditional``; the tiles do.)
 3. ``If-None-Match`` naming that ETag (or ``*``) → 304 with ETag, Cache-Control and Vary; the view is
-   not called. (Before 2., the layers' ``prepare`` hooks bring derived data up to date,
-   ``geo.layers.prepare``: its version is then the one read.)
+   not called.
 4. Otherwise the view runs. A 200 gets ``ETag`` and ``Cache-Control: MAP_CACHE_CONTROL`` unless the
    view set its own; errors get neither (they are not to be revalidated). Every response, errors
    included, gets ``Access-Control-Allow-Origin: MAP_CORS_ALLOW_ORIGIN`` so that browser clients can
@@ -57,7 +56,7 @@ from psycopg import errors as pg_errors
 from geo import dataversion
 from geo import layers as registry
 from geo.layers import Layer
-from geo.middleware import RETRY_AFTER_S
+from geo.middleware import RETRY_AFTER_S, TOO_SLOW, UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -98,37 +97,15 @@ def request_digest(
     """What the representation depends on besides the data: the layers' definitions, the path, the
     query parameters, the base URL, the language (unless not ``localized``, e.g. vector tiles) and the
     ``vary`` headers. No database access."""
-    return etag_digest(
-        layers,
-        path=request.path,
-        query=[(key, value) for key in request.GET for value in request.GET.getlist(key)],
-        base=base_url(request),
-        language=(get_language() or "") if localized else "",
-        extra=extra,
-        vary=[(name, request.headers.get(name, "")) for name in vary],
-    )
-
-
-def etag_digest(
-    layers: Iterable[Layer],
-    *,
-    path: str,
-    query: Iterable[tuple[str, str]],
-    base: str,
-    language: str,
-    extra: str = "",
-    vary: Iterable[tuple[str, str]] = (),
-) -> str:
-    """``request_digest`` from its parts (for ``geo.tiles.fast``, which has no Django request)."""
     parts = [
         getattr(settings, "MAP_ETAG_SALT", ""),
         *(f"{layer.id}:{dataversion.definition_digest(layer)}" for layer in sorted(layers, key=_by_id)),
-        path,
-        repr(sorted(query)),
-        base,
-        language,
+        request.path,
+        repr(sorted((key, value) for key in request.GET for value in request.GET.getlist(key))),
+        base_url(request),
+        (get_language() or "") if localized else "",
         extra,
-        *(f"{name}={value}" for name, value in vary),
+        *(f"{name}={request.headers.get(name, '')}" for name in vary),
     ]
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=10).hexdigest()
 
@@ -308,7 +285,6 @@ def map_view(
             etag = None
             try:
                 chosen = resolve_layers(layers, request, *args, **kwargs)
-                registry.prepare(chosen)  # derived data up to date before its version is read
                 if versions == "view":
                     conditional = Conditional(
                         request, chosen, request_digest(request, chosen, vary=vary, localized=localized)
@@ -361,11 +337,10 @@ def json_errors(request: HttpRequest, exc: Exception) -> HttpResponse | None:
         status, code, description = 400, "InvalidParameterValue", "A parameter value is out of range."
     elif isinstance(exc, OperationalError) and isinstance(exc.__cause__, pg_errors.QueryCanceled):
         logger.warning("statement timeout in %s", request.path)
-        status, code = 503, "ServiceUnavailable"
-        description = "The query took too long; narrow it down (bbox, filters, limit)."
+        status, code, description = 503, "ServiceUnavailable", TOO_SLOW
     elif isinstance(exc, DatabaseError):
         logger.error("database error in %s: %s", request.path, exc)
-        status, code, description = 503, "ServiceUnavailable", "The database is not available; try again."
+        status, code, description = 503, "ServiceUnavailable", UNAVAILABLE
     else:
         return None
     response = JsonResponse({"code": code, "description": description}, status=status)

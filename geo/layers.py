@@ -6,11 +6,10 @@ public attributes of published rows**: the column ``id`` (the feature id), the c
 the storage CRS, EPSG:25832) and one column per entry of ``attributes``. Services wrap it as a
 subquery (``SELECT … FROM (<source>) AS src WHERE ST_Intersects(src.geom, <bbox>)``), which the
 planner flattens so that the spatial index of the underlying table is used. A layer whose source
-reads derived data names a ``prepare`` hook; ``prepare(layers)`` runs those hooks (the map services
-call it before they read the layers' data versions and data).
+reads derived data keeps that data up to date itself, after the writes that change it (planning's
+priority snapshot): reading a layer never writes.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -59,9 +58,6 @@ class Layer:
     # tables whose writes change the layer's data (for its data version, ETag)
     tables: tuple[str, ...] = field(default=())
     order: int = 100  # position in capabilities and collection lists
-    # called by the services before they read ``source`` (e.g. to bring a table derived from the data
-    # up to date, as planning's priority snapshot): cheap when there is nothing to do
-    prepare: Callable[[], object] | None = field(default=None, compare=False)
 
     @property
     def default_style(self) -> Style:
@@ -88,13 +84,6 @@ def register(layer: Layer) -> Layer:
 
 def get(layer_id: str) -> Layer | None:
     return _registry.get(layer_id)
-
-
-def prepare(layers) -> None:
-    """Run the ``prepare`` hooks of ``layers`` (before reading their sources)."""
-    for layer in layers:
-        if layer.prepare is not None:
-            layer.prepare()
 
 
 def all_layers() -> list[Layer]:

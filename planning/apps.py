@@ -4,6 +4,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _refresh_snapshot(sender, *, using: str = "default", **kwargs) -> None:
+    from planning import snapshot
+
+    snapshot.refresh_if_stale()
+
+
 class PlanningConfig(AppConfig):
     name = "planning"
     verbose_name = _("Planning")
@@ -12,6 +18,7 @@ class PlanningConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from geo.roles import on_post_migrate
+        from planning import snapshot
         from planning.layers import register_layers
         from planning.services import FOCUS_AREA_LINKS
         from quartiere import linking
@@ -21,6 +28,10 @@ class PlanningConfig(AppConfig):
         register_layers()
         # the staff roles' permissions, after every app's permissions exist (planning migrates last)
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="geo.roles")
+        # the priority snapshot of the map layer: refreshed after the writes that change it, and after
+        # migrate when the settings it was computed with have changed
+        snapshot.connect()
+        post_migrate.connect(_refresh_snapshot, sender=self, dispatch_uid="planning.snapshot")
 
     def load_demo(self, demo_dir: Path) -> str:
         """Called by ``manage.py load_demo`` after measures and participation: illustrative focus areas;

@@ -93,7 +93,6 @@ def register_layers() -> None:
             },
             geometry_type="MultiPolygon",
             source=snapshot.LAYER_SOURCE,
-            prepare=snapshot.refresh,
             attributes={
                 "name": "string",
                 "slug": "string",

@@ -1,22 +1,27 @@
-"""The ``priorities`` map layer reads a snapshot of the priority index, computed once per data version.
+"""The ``priorities`` map layer reads a snapshot of the priority index, refreshed after the writes that
+change it.
 
 The index of a Quartier is normalised within its city, so computing it for the few Quartiere a tile
 or map shows means computing it for their cities — and the map services wrap the layer's SQL without
-knowing which cities those are: every tile computed every city's index (≈0.17 s at 1,000 Quartiere
-and 100,000 contributions, seconds at 10,000). Now ``refresh`` keeps ``planning_prioritysnapshot``
-(one row per Quartier, default weights) in step with the layer's data version (``geo.dataversion``:
-the version of the tables the index reads) and the weights and gap thresholds of the settings; the
-layer's source joins it to the Quartiere, so a tile reads a handful of rows by the spatial index.
+knowing which cities those are. So ``planning_prioritysnapshot`` holds one row per Quartier (default
+weights), and the layer's source joins it to the Quartiere: a tile reads a handful of rows by the
+spatial index, and no map request computes anything.
 
-The map services call ``refresh`` before they read the layer (the layer's ``prepare`` hook): when the
-snapshot is current that is one small query; when it is not, the first request recomputes it in one
-transaction under an advisory lock (other workers wait for it and then find it current). The inputs'
-version is read before the index is computed, so a snapshot is never marked newer than the data it
-holds. The layer's own data version (its ETags) is that of the snapshot's state row and of the
+The snapshot is brought up to date **after the writes** that change its inputs, per city, once the
+transaction commits (``connect``: saving or deleting an area, focus area, measure, budget line or
+contribution, and ``quartiere.signals.areas_changed`` of imports, schedule their city; the import of
+the demo and of the benchmarks' data refreshes it whole). A write in autocommit refreshes at once.
+After ``migrate`` (new settings: weights, gap thresholds) the snapshot is recomputed when its inputs'
+data version or the settings differ from what it was computed with (``refresh_if_stale``; also
+``manage.py refresh_priorities`` after writes made around the service, e.g. in SQL).
+
+Refreshes are serialised by an advisory lock. The layer's own data version (its ETags) is that of the
+snapshot's state row, rewritten with every refresh in the same transaction as the rows, and of the
 Quartiere (``LAYER_TABLES``): read in the same statement as the rows, it always describes them.
 """
 
 import json
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 
@@ -73,7 +78,7 @@ def _inputs() -> tuple[dict, str]:
     return params, json.dumps(params, sort_keys=True, default=str)
 
 
-def _state(tables: list[str]) -> tuple[int, int | None, str | None]:
+def _state(tables) -> tuple[int, int | None, str | None]:
     """(current data version token, token of the snapshot, weights of the snapshot): one query."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -83,20 +88,20 @@ def _state(tables: list[str]) -> tuple[int, int | None, str | None]:
         return cursor.fetchone()
 
 
-def refresh(tables: tuple[str, ...] = INPUT_TABLES) -> bool:
-    """Bring the snapshot up to date with the data of ``tables`` and the settings; True when it was
-    recomputed."""
+def refresh(cities: Iterable[int] | None = None) -> None:
+    """Recompute the snapshot's rows of ``cities`` (ids; None: every city), in one transaction."""
     params, fingerprint = _inputs()
-    token, have, weights = _state(tables)
-    if have == token and weights == fingerprint:
-        return False
+    fill = FILL_SQL.format(columns=COLUMNS, core=priorities.core_sql())
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
-        token, have, weights = _state(tables)  # another worker may have done it meanwhile
-        if have == token and weights == fingerprint:
-            return False
-        cursor.execute("DELETE FROM planning_prioritysnapshot")
-        cursor.execute(FILL_SQL.format(columns=COLUMNS, core=priorities.core_sql()), params)
+        token = _state(INPUT_TABLES)[0]
+        if cities is None:
+            cursor.execute("DELETE FROM planning_prioritysnapshot")
+            cursor.execute(fill, params)
+        else:
+            for city in sorted(set(cities)):
+                cursor.execute("DELETE FROM planning_prioritysnapshot WHERE city = %s", [city])
+                cursor.execute(fill, {**params, "city": city})
         cursor.execute(
             "INSERT INTO planning_prioritysnapshotstate (id, token, weights, computed_at) "
             "VALUES (1, %s, %s, now()) "
@@ -104,4 +109,83 @@ def refresh(tables: tuple[str, ...] = INPUT_TABLES) -> bool:
             "computed_at = EXCLUDED.computed_at",
             [token, fingerprint],
         )
+
+
+def refresh_if_stale() -> bool:
+    """Recompute the whole snapshot when its inputs' data version or the settings are not the ones it
+    was computed with; True when it was."""
+    token, have, weights = _state(INPUT_TABLES)
+    if have == token and weights == _inputs()[1]:
+        return False
+    refresh()
     return True
+
+
+# --- after writes -------------------------------------------------------------------------------------
+
+ALL = None  # a scheduled "every city"
+
+
+def schedule(city: int | None) -> None:
+    """Refresh ``city`` (None: every city) once the current transaction commits (at once in autocommit);
+    the cities of one transaction are refreshed together, by one callback. They are kept on the
+    connection with that callback: when it is gone (run, or dropped with a rollback) they start afresh."""
+    conn = transaction.get_connection()
+    registered = conn.in_atomic_block and any(func is _flush for _sids, func, _robust in conn.run_on_commit)
+    if not registered:
+        conn.priority_cities = set()
+    conn.priority_cities.add(city)
+    if not registered:
+        transaction.on_commit(_flush)
+
+
+def _flush() -> None:
+    conn = transaction.get_connection()
+    pending, conn.priority_cities = getattr(conn, "priority_cities", set()), set()
+    if pending:
+        refresh(None if ALL in pending else pending)
+
+
+def _city_of_area(area) -> int | None:
+    from quartiere.models import Level
+
+    if area.level == Level.QUARTIER:
+        return area.parent_id
+    return area.pk if area.level == Level.CITY else ALL
+
+
+def connect() -> None:
+    """Schedule a refresh after every write of what the index reads (see the module docstring)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from measures.models import BudgetLine, Measure
+    from participation.models import Contribution
+    from planning.models import FocusArea
+    from quartiere.models import Area
+    from quartiere.signals import areas_changed
+
+    def by_city(sender, instance, **kwargs) -> None:
+        schedule(instance.city_id)
+
+    def by_measure(sender, instance, **kwargs) -> None:
+        city = Measure.objects.filter(pk=instance.measure_id).values_list("city_id", flat=True).first()
+        if city is not None:  # (a measure deleted with its lines schedules its city itself)
+            schedule(city)
+
+    def by_area(sender, instance, **kwargs) -> None:
+        schedule(_city_of_area(instance))
+
+    def imported(sender, area_ids, **kwargs) -> None:
+        for area in Area.objects.filter(pk__in=list(area_ids)).only("id", "level", "parent_id"):
+            schedule(_city_of_area(area))
+
+    for model in (FocusArea, Measure, Contribution):
+        post_save.connect(by_city, sender=model, weak=False, dispatch_uid=f"snapshot.{model.__name__}.save")
+        post_delete.connect(
+            by_city, sender=model, weak=False, dispatch_uid=f"snapshot.{model.__name__}.delete"
+        )
+    post_save.connect(by_measure, sender=BudgetLine, weak=False, dispatch_uid="snapshot.BudgetLine.save")
+    post_delete.connect(by_measure, sender=BudgetLine, weak=False, dispatch_uid="snapshot.BudgetLine.delete")
+    post_save.connect(by_area, sender=Area, weak=False, dispatch_uid="snapshot.Area.save")
+    post_delete.connect(by_area, sender=Area, weak=False, dispatch_uid="snapshot.Area.delete")
+    areas_changed.connect(imported, weak=False, dispatch_uid="snapshot.areas_changed")

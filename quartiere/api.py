@@ -10,13 +10,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo import crs, params
 from geo.geojson import feature_collection_response, geojson_schema
-from geo.lean import JSONResponder, LeanReads
 from quartiere import selectors
 from quartiere.models import Level
 
@@ -30,10 +28,12 @@ SRID_PARAM = OpenApiParameter(
 )
 
 
-class AreaViewSet(LeanReads, viewsets.ViewSet):
-    """Regions, cities and Quartiere with their boundaries. Public: JSON reads take the lean path
-    (``geo.lean``), so the handlers read ``request.GET`` and return finished responses."""
+class AreaViewSet(viewsets.ViewSet):
+    """Regions, cities and Quartiere with their boundaries: public reads (``geo.public``), the same for
+    everybody, without session or user."""
 
+    public_read = True
+    authentication_classes: list = []
     permission_classes = [AllowAny]
     lookup_value_regex = r"[0-9]{1,18}"
 
@@ -100,10 +100,12 @@ LOCATED_AREA = inline_serializer(
 )
 
 
-class LocateView(LeanReads, APIView):
-    """The areas containing a point. Public: a JSON read takes the lean path (``geo.lean``) and returns
-    the JSON text PostGIS built; DRF's own path (the browsable API, ``?format=``) renders it itself."""
+class LocateView(APIView):
+    """The areas containing a point: a public read (``geo.public``), answered with the JSON text PostGIS
+    built (the browsable API renders it itself)."""
 
+    public_read = True
+    authentication_classes: list = []
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -119,15 +121,14 @@ class LocateView(LeanReads, APIView):
     )
     def get(self, request):
         answer = locate_answer(request.GET)
-        if isinstance(request, Request):
-            return Response(json.loads(answer))
-        return HttpResponse(answer, content_type="application/json")
+        if request.accepted_renderer.format == "json":
+            return HttpResponse(answer, content_type="application/json")
+        return Response(json.loads(answer))  # the browsable API
 
 
 def locate_answer(q: Mapping[str, str]) -> str:
     """The JSON text ``/api/locate/`` answers for the query parameters ``q`` (``lon``/``lat``, or
-    ``x``/``y`` with ``srid``); a ``ValidationError`` names a bad parameter. Also served directly by
-    ``geo.lean`` (``locate_responder``)."""
+    ``x``/``y`` with ``srid``); a ``ValidationError`` names a bad parameter."""
     if "lon" in q or "lat" in q or not ({"x", "y"} & set(q)):
         x = params.number(q, "lon", lo=-180, hi=180)
         y = params.number(q, "lat", lo=-90, hi=90)
@@ -146,14 +147,6 @@ def locate_answer(q: Mapping[str, str]) -> str:
 
 
 locate = LocateView.as_view()
-
-
-# /api/locate/ on geo.lean's shortest path (settings.LEAN_RESPONDERS): its answer is JSON text from
-# PostGIS, the same for everybody
-locate_responder = JSONResponder("/api/locate/", locate_answer)
-# the views the DRF router makes of AreaViewSet, for geo.lean's LEAN_ROUTES
-area_list = AreaViewSet.as_view({"get": "list"}, basename="area", detail=False)
-area_detail = AreaViewSet.as_view({"get": "retrieve"}, basename="area", detail=True)
 
 
 def register(router) -> None:

@@ -12,8 +12,7 @@ pushed down and compute ``ST_AsMVTGeom`` twice.
 import functools
 import math
 
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 
 from geo import crs, dataversion
 from geo.layers import Layer
@@ -115,27 +114,16 @@ FROM (SELECT {version} AS token) AS v
     return f"SELECT {version}, ({tile})"
 
 
-def versioned_tile(
-    layer: Layer, z: int, x: int, y: int, *, claimed: int | None, bare: bool = False
-) -> tuple[int, bytes | None]:
+def versioned_tile(layer: Layer, z: int, x: int, y: int, *, claimed: int | None) -> tuple[int, bytes | None]:
     """(data version token, tile bytes), or (token, None) when the token equals ``claimed``: the
     client's copy is current and the tile was not built. One statement: the token and the tile are
-    read from the same snapshot. ``bare``: on the connection's own psycopg cursor, without Django's
-    cursor wrapper (``geo.tiles.fast``; the wrapper's query log is kept in DEBUG)."""
+    read from the same snapshot."""
     params = tile_params(layer, z, x, y)
     params["claimed"] = claimed
     sql = versioned_tile_sql(layer, z, conditional=claimed is not None)
-    if bare and not settings.DEBUG:
-        db = connections[DEFAULT_DB_ALIAS]  # one look-up instead of one per attribute of the proxy
-        db.close_if_health_check_failed()
-        db.ensure_connection()
-        with db.wrap_database_errors, db.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            token, data = cursor.fetchone()
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            token, data = cursor.fetchone()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        token, data = cursor.fetchone()
     if data is None:
         return token, (None if claimed is not None and token == claimed else b"")
     return token, bytes(data)

@@ -17,6 +17,7 @@ from geo import crs, dataversion
 from geo import layers as registry
 from geo.http import NOT_MODIFIED, MapError, base_url, json_errors, map_view
 from geo.layers import Layer
+from geo.public import public_read
 from geo.tiles import queries
 
 MVT = "application/vnd.mapbox-vector-tile"
@@ -42,9 +43,9 @@ def _layer(layer_id: str) -> Layer:
     return layer
 
 
+@public_read
 @map_view(layers=_layer_ids, errors=json_errors, versions="view", localized=False)
 def tile(request: HttpRequest, layer_id: str, z: int, x: int, y: int) -> HttpResponse:
-    z, x, y = int(z), int(x), int(y)  # geo.lean's route passes the path's digits as text
     layer = _layer(layer_id)
     if not settings.TILES_MIN_ZOOM <= z <= settings.TILES_MAX_ZOOM:
         raise MapError(

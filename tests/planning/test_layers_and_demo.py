@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from geo import layers
+from planning import snapshot
 from planning.models import FocusArea
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def rows(layer_id: str) -> list[dict]:
     layer = layers.get(layer_id)
-    layers.prepare([layer])  # as the map services do before reading
+    snapshot.refresh()  # as the writes of the fixture would have, once committed
     with connection.cursor() as cursor:
         # as the map services use it: wrapped as a subquery, filtered by bbox (here the whole world)
         cursor.execute(

@@ -1,12 +1,15 @@
 """The ``priorities`` map layer reads a snapshot of the priority index (``planning.snapshot``): it is
-computed once per data version and settings, recomputed after a change to what the index reads, and
-the map services bring it up to date themselves before they read the layer."""
+refreshed after the writes that change what the index reads, per city, once their transaction
+commits; after new settings when it is stale; and reading the layer never computes it."""
 
 import math
+from io import StringIO
 
 import mapbox_vector_tile
 import pytest
+from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from geo import layers as registry
 from participation.services import contribution_links
@@ -24,15 +27,13 @@ def scores() -> dict[str, float | None]:
     return {s.quartier.name: s.score for s in PrioritySnapshot.objects.select_related("quartier")}
 
 
-def test_it_is_computed_once_per_data_version(known):
-    assert snapshot.refresh() is True
-    first = PrioritySnapshotState.objects.get()
+def test_it_holds_the_index_of_every_quartier(known):
+    snapshot.refresh()
     rows = {s.quartier.name: s for s in PrioritySnapshot.objects.select_related("quartier")}
     assert set(rows) == {"Alpha", "Beta", "Quelle"}  # docs/priorities.md, "A worked example"
     assert rows["Alpha"].score_green == pytest.approx(0.64, abs=1e-4)
     assert rows["Alpha"].gaps == "all,green,just,productive" and rows["Quelle"].gaps == ""
-    assert snapshot.refresh() is False
-    assert PrioritySnapshotState.objects.get().computed_at == first.computed_at
+    assert snapshot.refresh_if_stale() is False
 
 
 def test_it_agrees_with_the_api(known, api):
@@ -45,36 +46,72 @@ def test_it_agrees_with_the_api(known, api):
         assert row.city == known["city"].pk
 
 
-def test_a_change_to_its_inputs_makes_it_recompute(known):
+def committed() -> None:
+    """As if the fixture's writes had been committed in a transaction of their own (this test's runs
+    inside one, whose on-commit callbacks are only run when captured)."""
+    connection.run_on_commit.clear()
     snapshot.refresh()
+
+
+def test_a_write_refreshes_its_city_once_the_transaction_commits(known, django_capture_on_commit_callbacks):
+    committed()
     before = scores()
-    for x in range(2100, 2900, 100):  # many more problems reported in Quelle
-        contribute(known["consultation"], "problem", x, 600)
-    linking.links_refresh(contribution_links())
-
-    assert snapshot.refresh() is True
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for x in range(2100, 2900, 100):  # many more problems reported in Quelle
+            contribute(known["consultation"], "problem", x, 600)
+        linking.links_refresh(contribution_links())
+        assert scores() == before  # not before the commit
+    assert len(callbacks) == 1  # one refresh for all writes of the transaction
     assert scores()["Quelle"] != before["Quelle"]
-    assert snapshot.refresh() is False
+    assert snapshot.refresh_if_stale() is False
 
 
-def test_other_weights_make_it_recompute(known, settings):
+def row_versions() -> set[str]:
+    """The snapshot's rows by their PostgreSQL row versions (``xmin``): a row written anew gets another."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT quartier_id || ':' || xmin::text FROM planning_prioritysnapshot")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_a_write_of_another_city_leaves_this_citys_rows_alone(known, django_capture_on_commit_callbacks):
+    committed()
+    with connection.cursor() as cursor:
+        cursor.execute("SAVEPOINT s1")  # the rows' xmin changes with the (sub)transaction writing them
+    before = row_versions()
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot.schedule(known["city"].pk + 1000)  # a city without Quartiere here
+    assert row_versions() == before
+    connection.run_on_commit.clear()  # that transaction is over
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot.schedule(known["city"].pk)
+    assert row_versions().isdisjoint(before)  # this city's rows written anew
+
+
+def test_new_weights_make_it_stale(known, settings):
     snapshot.refresh()
     settings.PLANNING_PRIORITY_WEIGHTS = {"demand": 1.0, "supply": 0.0, "coverage": 0.0}
-    assert snapshot.refresh() is True
-    assert snapshot.refresh() is False
+    assert snapshot.refresh_if_stale() is True
+    assert snapshot.refresh_if_stale() is False
 
 
-def test_the_map_services_bring_it_up_to_date_themselves(known, client):
+def test_reading_the_layer_never_computes_it(known, client):
     PrioritySnapshot.objects.all().delete()
     PrioritySnapshotState.objects.all().delete()
-    items = client.get("/ogc/collections/priorities/items", {"f": "json"})
-    assert items.status_code == 200
-    names = {f["properties"]["name"] for f in items.json()["features"]}
+    with CaptureQueriesContext(connection) as reads:
+        items = client.get("/ogc/collections/priorities/items", {"f": "json"})
+    assert items.status_code == 200 and items.json()["features"] == []
+    assert not any("INSERT" in q["sql"] or "DELETE" in q["sql"] for q in reads.captured_queries)
+    out = StringIO()
+    call_command("refresh_priorities", "--if-stale", stdout=out)
+    assert "recomputed" in out.getvalue()
+    names = {
+        f["properties"]["name"] for f in client.get("/ogc/collections/priorities/items").json()["features"]
+    }
     assert names == {"Alpha", "Beta", "Quelle"}
-    assert PrioritySnapshotState.objects.count() == 1
 
 
 def test_its_etag_follows_the_snapshot(known, client):
+    snapshot.refresh()
     # the layer's data version is the snapshot's: a change to the inputs gives the tile a new ETag
     # once the snapshot is recomputed, never an ETag that is newer than the tile's data
     layer = registry.get("priorities")

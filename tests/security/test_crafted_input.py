@@ -6,17 +6,15 @@ The URL patterns are walked from the URL configuration itself (every route Djang
 the admin's and the API's included), each with sample values for its parameters."""
 
 import json
-from urllib.parse import quote, unquote_to_bytes
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import get_resolver
 
-from config.wsgi import application
-from tests.geo.test_lean import Answer
+from tests.wsgi import Answer
+from tests.wsgi import wsgi as served
 
 pytestmark = pytest.mark.django_db
 
@@ -98,25 +96,8 @@ def superuser_client(db) -> Client:
 
 
 def wsgi(path: str, query: str = "", method: str = "GET") -> Answer:
-    """``config.wsgi.application`` (the short path first) as gunicorn calls it: ``PATH_INFO`` is the
-    percent-decoded path as bytes, decoded as ISO-8859-1 (PEP 3333). Like the test client, without
-    the request signals' connection bookkeeping, which would end the test's transaction."""
-    environ = dict(RequestFactory().generic(method, "/").environ)
-    environ["PATH_INFO"] = unquote_to_bytes(path).decode("iso-8859-1")
-    environ["QUERY_STRING"] = query
-    started = []
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        body = application(environ, lambda status, headers, exc_info=None: started.append((status, headers)))
-        try:
-            content = b"".join(body)
-        finally:
-            getattr(body, "close", lambda: None)()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-    return Answer(started[0][0], started[0][1], content)
+    """``config.wsgi.application`` as gunicorn calls it (inside the test's transaction)."""
+    return served(path, query, method, bookkeeping=False)
 
 
 def no_server_error(responses: dict[str, int]) -> dict[str, int]:
