@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",  # pages: script and style from this origin only
 ]
 
 # Public reads whose answer is the same for every user and language: a GET/HEAD not asking for HTML
@@ -192,6 +193,9 @@ SECURE_REDIRECT_EXEMPT = [r"^health$"]  # probes reach gunicorn directly over HT
 if envbool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# Content-Security-Policy on HTML pages (config.csp), except where inline script is still needed (the
+# admin's map widgets, Swagger UI).
+CSP_EXEMPT_PATHS = envlist("CSP_EXEMPT_PATHS", ["/admin/", "/api/docs/"])
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -281,10 +285,6 @@ CACHES.setdefault(
     "participation",
     {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "participation_cache"},
 )
-# Content-Security-Policy on HTML pages (participation.middleware), except where inline script is
-# still needed (the admin's map widgets, Swagger UI).
-MIDDLEWARE = [*MIDDLEWARE, "participation.middleware.ContentSecurityPolicyMiddleware"]
-CSP_EXEMPT_PATHS = envlist("CSP_EXEMPT_PATHS", ["/admin/", "/api/docs/"])
 # Email to a contributor who gave an address, about their own contribution only: published,
 # rejected, answered officially (participation.notifications; sent once the moderation commits).
 # Development prints the mails on the console; a deployment names its SMTP server.
