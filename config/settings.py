@@ -6,6 +6,7 @@ must be given and the secure-cookie and security-header settings are on.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -377,7 +378,7 @@ PLANNING_SNAP_DISTANCE_PX = envint("PLANNING_SNAP_DISTANCE_PX", 15)
 # --- WMS (geo/wms, see docs/wms.md) ---------------------------------------------------------------
 # Service metadata of the GetCapabilities document (German first, English with LANGUAGE=en) and the
 # limits checked before anything is drawn.
-WMS = {
+WMS: dict[str, Any] = {
     "TITLE": {
         "de": env("WMS_TITLE_DE", "Quartiersatlas – Stadtentwicklung und Beteiligung"),
         "en": env("WMS_TITLE_EN", "Quartiersatlas – urban development and participation"),

@@ -24,7 +24,7 @@ OPERATION_NOT_SUPPORTED = "OperationNotSupported"
 NO_APPLICABLE_CODE = "NoApplicableCode"
 
 # 1.1.1 calls the CRS an SRS
-CODES_1_1_1 = {INVALID_CRS: "InvalidSRS"}
+CODES_1_1_1: dict[str | None, str | None] = {INVALID_CRS: "InvalidSRS"}
 
 
 class WMSError(Exception):

@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal, overload
 
 from django.conf import settings
 
@@ -110,6 +111,10 @@ def exceptions_mode(params: Params) -> str:
     return EXCEPTION_MODES.get((params.first("EXCEPTIONS") or "XML").upper(), "xml")
 
 
+@overload
+def integer(params: Params, name: str, lo: int, hi: int, *, required: Literal[True] = True) -> int: ...
+@overload
+def integer(params: Params, name: str, lo: int, hi: int, *, required: bool) -> int | None: ...
 def integer(params: Params, name: str, lo: int, hi: int, *, required: bool = True) -> int | None:
     raw = params.first(name)
     if raw is None:
