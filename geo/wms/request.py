@@ -27,8 +27,6 @@ from geo.wms.errors import (
     missing,
 )
 
-VERSIONS = ("1.3.0", "1.1.1")
-
 # FORMAT → Mapnik's encoding. Palette PNG with fast zlib: a third of the encoding time of 32-bit PNG
 # and a smaller file (DESIGN.md); 32-bit on request.
 IMAGE_FORMATS = {
