@@ -48,6 +48,8 @@ run: demo
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	DATABASE_URL="$${DATABASE_URL:-postgis://lint@localhost/none}" $(VENV)/bin/mypy
 
 test: venv db lint
 	@$(DB_ENV); $(PY) manage.py makemigrations --check --dry-run -v 1

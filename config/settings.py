@@ -6,6 +6,7 @@ must be given and the secure-cookie and security-header settings are on.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -40,7 +41,6 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "rest_framework",
     "rest_framework.authtoken",
-    "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",  # pages: script and style from this origin only
 ]
 
 # A public read — a GET/HEAD of a view marked ``geo.public.public_read`` (vector tiles, /api/locate/,
@@ -193,6 +194,9 @@ SECURE_REDIRECT_EXEMPT = [r"^health$"]  # probes reach gunicorn directly over HT
 if envbool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# Content-Security-Policy on HTML pages (config.csp), except where inline script is still needed (the
+# admin's map widgets, Swagger UI).
+CSP_EXEMPT_PATHS = envlist("CSP_EXEMPT_PATHS", ["/admin/", "/api/docs/"])
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -282,10 +286,6 @@ CACHES.setdefault(
     "participation",
     {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "participation_cache"},
 )
-# Content-Security-Policy on HTML pages (participation.middleware), except where inline script is
-# still needed (the admin's map widgets, Swagger UI).
-MIDDLEWARE = [*MIDDLEWARE, "participation.middleware.ContentSecurityPolicyMiddleware"]
-CSP_EXEMPT_PATHS = envlist("CSP_EXEMPT_PATHS", ["/admin/", "/api/docs/"])
 # Email to a contributor who gave an address, about their own contribution only: published,
 # rejected, answered officially (participation.notifications; sent once the moderation commits).
 # Development prints the mails on the console; a deployment names its SMTP server.
@@ -378,7 +378,7 @@ PLANNING_SNAP_DISTANCE_PX = envint("PLANNING_SNAP_DISTANCE_PX", 15)
 # --- WMS (geo/wms, see docs/wms.md) ---------------------------------------------------------------
 # Service metadata of the GetCapabilities document (German first, English with LANGUAGE=en) and the
 # limits checked before anything is drawn.
-WMS = {
+WMS: dict[str, Any] = {
     "TITLE": {
         "de": env("WMS_TITLE_DE", "Quartiersatlas – Stadtentwicklung und Beteiligung"),
         "en": env("WMS_TITLE_EN", "Quartiersatlas – urban development and participation"),

@@ -23,8 +23,9 @@ class MapWidget(OSMWidget):
     """OSMWidget with the vendored OpenLayers and the configured basemap."""
 
     template_name = "gis/quartiersatlas-osm.html"
-    default_lon = DEFAULT_LON
-    default_lat = DEFAULT_LAT
+    # the stubs say int; the widget's template takes any number
+    default_lon = DEFAULT_LON  # type: ignore[assignment]
+    default_lat = DEFAULT_LAT  # type: ignore[assignment]
     default_zoom = DEFAULT_ZOOM
 
     class Media:

@@ -45,7 +45,7 @@ class GeometryField(serializers.Field):
         try:
             return validation.geometry_from_geojson(
                 data,
-                field=self.field_name,
+                field=self.field_name or "geom",
                 srid=self.srid,
                 allow_collection=self.allow_collection,
                 types=self.types,

@@ -1,8 +1,12 @@
-"""GeoJSON responses whose features were built by PostGIS: Python only wraps the text."""
+"""GeoJSON features built by PostGIS: the page of features a selector reads (``feature_page``) and
+the responses around them. Python only wraps the text."""
 
 import json
-from typing import Protocol
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
+from django.db import connection
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.request import Request
@@ -11,11 +15,56 @@ from geo import crs
 
 GEOJSON = "application/geo+json"
 
+BBox = tuple[float, float, float, float]
 
-class FeaturePageLike(Protocol):
+
+@dataclass(frozen=True)
+class FeaturePage:
     matched: int
     returned: int
-    features_json: str
+    features_json: str  # comma-separated GeoJSON Feature objects, built by PostGIS
+
+
+def precision_for(srid: int) -> int:
+    """Decimal places for coordinates: ≈1 cm in degrees (7) or in metres (2)."""
+    return 7 if crs.is_geographic(srid) else 2
+
+
+def feature_page(
+    sql: str,
+    params: Mapping[str, Any],
+    *,
+    bbox: BBox | None = None,
+    bbox_srid: int = crs.WGS84,
+    out_srid: int = crs.WGS84,
+    limit: int = 100,
+    offset: int = 0,
+) -> FeaturePage:
+    """One page of features from a features statement, in one round trip.
+
+    The statement takes ``params`` and the page's own parameters: ``minx``, ``miny``, ``maxx``,
+    ``maxy`` (``bbox`` in ``bbox_srid``; all NULL without a bbox), ``bbox_srid``, ``storage_srid``
+    (EPSG:25832), ``out_srid`` (an int from the allow-list), ``precision`` (decimal places for
+    ``out_srid``), ``limit`` and ``offset``. It returns one row: the number of all matches, the
+    number on the page and the page's GeoJSON Features as comma-joined text."""
+    minx, miny, maxx, maxy = bbox if bbox else (None, None, None, None)
+    bound = {
+        **params,
+        "minx": minx,
+        "miny": miny,
+        "maxx": maxx,
+        "maxy": maxy,
+        "bbox_srid": bbox_srid,
+        "storage_srid": crs.STORAGE_SRID,
+        "out_srid": out_srid,
+        "precision": precision_for(out_srid),
+        "limit": limit,
+        "offset": offset,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, bound)
+        matched, returned, features = cursor.fetchone()
+    return FeaturePage(matched=matched, returned=returned, features_json=features)
 
 
 def _link(request: Request, rel: str, offset: int, limit: int) -> dict:
@@ -34,7 +83,7 @@ def crs_uri(srid: int) -> str:
 
 
 def feature_collection_response(
-    request: Request, page: FeaturePageLike, *, limit: int, offset: int, srid: int
+    request: Request, page: FeaturePage, *, limit: int, offset: int, srid: int
 ) -> HttpResponse:
     """A FeatureCollection with paging links (``next``/``prev``) around features from PostGIS."""
     links = []

@@ -18,7 +18,6 @@ SYSTEM_DATA = {"PROJ_LIB": "/usr/share/proj", "PROJ_DATA": "/usr/share/proj", "G
 # Fonts for labels: the system's DejaVu (fonts-dejavu-core) besides the copy the wheel ships.
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
 LABEL_FONT = "DejaVu Sans Book"
-LABEL_FONT_BOLD = "DejaVu Sans Bold"
 
 
 def _points_into_mapnik(value: str) -> bool:

@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_S = 10
 UNAVAILABLE = "The database is not available; try again later."
 TOO_SLOW = "The query took too long; narrow it down (bbox, filters, limit)."
-# The pages' own policy (participation.middleware) without the basemap: these pages show no map.
+# The pages' own policy (config.csp) without the basemap: these pages show no map.
 PAGE_CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
     "frame-ancestors 'none'"

@@ -2,6 +2,7 @@
 
 import math
 from collections.abc import Mapping
+from typing import Literal, overload
 
 from rest_framework.exceptions import ValidationError
 
@@ -15,6 +16,19 @@ def invalid(name: str, reason: str) -> ValidationError:
     return ValidationError({name: [reason]})
 
 
+@overload
+def number(
+    params: Mapping[str, str],
+    name: str,
+    *,
+    required: Literal[True] = True,
+    lo: float | None = None,
+    hi: float | None = None,
+) -> float: ...
+@overload
+def number(
+    params: Mapping[str, str], name: str, *, required: bool, lo: float | None = None, hi: float | None = None
+) -> float | None: ...
 def number(
     params: Mapping[str, str],
     name: str,
@@ -42,6 +56,14 @@ def number(
     return value
 
 
+@overload
+def integer(
+    params: Mapping[str, str], name: str, *, default: int, lo: int = 0, hi: int = 2**31 - 1
+) -> int: ...
+@overload
+def integer(
+    params: Mapping[str, str], name: str, *, default: None = None, lo: int = 0, hi: int = 2**31 - 1
+) -> int | None: ...
 def integer(
     params: Mapping[str, str], name: str, *, default: int | None = None, lo: int = 0, hi: int = 2**31 - 1
 ) -> int | None:

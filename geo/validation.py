@@ -253,7 +253,7 @@ def _checked_in_postgis(
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(load(__file__, "validate_geometry"), params)
-            src_invalid, has_extent, inside, stored_invalid, ewkb = cursor.fetchone()
+            src_invalid, has_extent, inside, stored_invalid, stored = cursor.fetchone()
     except DatabaseError as error:
         reason = str(error).strip().splitlines()[0][:160]
         raise GeometryRejected(field, f"cannot be read or transformed from EPSG:{srid} ({reason})") from None
@@ -274,4 +274,4 @@ def _checked_in_postgis(
         )
     if stored_invalid:
         raise GeometryRejected(field, f"becomes invalid in EPSG:{crs.STORAGE_SRID}: {stored_invalid}")
-    return GEOSGeometry(memoryview(ewkb))
+    return GEOSGeometry(memoryview(stored))

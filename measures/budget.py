@@ -211,7 +211,8 @@ class BudgetGroup(BudgetSums):
         help_text="Quartier name, 'city-wide: <city>', 'region-wide: <region>', 'outside the Quartiere', "
         "fiscal year, dimension, action field slug, funding source; 'none' for measures without one"
     )
-    label = serializers.CharField(help_text="translated label")
+    # a field named "label" shadows Field.label, which the stubs type as text
+    label = serializers.CharField(help_text="translated label")  # type: ignore[assignment]
     area = serializers.IntegerField(allow_null=True, help_text="area id (group_by=area)")
     level = serializers.ChoiceField([level.key for level in Level], allow_null=True)
     applies = serializers.ChoiceField(

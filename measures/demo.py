@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.gis.geos import GEOSGeometry
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from simple_history.utils import bulk_create_with_history
 
 from geo import crs
@@ -59,11 +59,13 @@ class DemoSummary:
         )
 
 
-def _save_if_changed(model: type, lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Any, bool]:
+def _save_if_changed(
+    model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
+) -> tuple[Any, bool]:
     """``update_or_create`` that leaves an unchanged row alone (no write, no history record)."""
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     if obj is None:
-        return model.objects.create(**lookup, **values), True
+        return model._default_manager.create(**lookup, **values), True
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
         for name in changed:

@@ -8,14 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
-from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from geo import crs
+from geo.geojson import BBox, FeaturePage, feature_page, precision_for
 from geo.permissions import is_planner
 from geo.sql import load
 from measures.models import BudgetLine, Measure, MeasureArea
-from quartiere.selectors import FeaturePage, precision_for
 
 APPLIES = ("located", "city", "region")
 
@@ -59,7 +58,7 @@ def measure_feature_page(
     dimension: str | None = None,
     action_field: int | None = None,
     published: bool | None = None,
-    bbox: tuple[float, float, float, float] | None = None,
+    bbox: BBox | None = None,
     bbox_srid: int = crs.WGS84,
     out_srid: int = crs.WGS84,
     limit: int = 100,
@@ -73,7 +72,6 @@ def measure_feature_page(
     With ``area_id``: the measures located in that area (property ``applies`` = ``located``, with
     ``share``, the part of the measure in it), and with ``inherited`` also those declared for the
     city or region above it (``applies`` = ``city`` / ``region``)."""
-    minx, miny, maxx, maxy = bbox if bbox else (None, None, None, None)
     params = {
         "area": area_id,
         "inherited": inherited,
@@ -83,21 +81,16 @@ def measure_feature_page(
         "status": status,
         "dimension": dimension,
         "action_field": action_field,
-        "minx": minx,
-        "miny": miny,
-        "maxx": maxx,
-        "maxy": maxy,
-        "bbox_srid": bbox_srid,
-        "storage_srid": crs.STORAGE_SRID,
-        "out_srid": out_srid,
-        "precision": precision_for(out_srid),
-        "limit": limit,
-        "offset": offset,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(load(__file__, "measure_features"), params)
-        matched, returned, features = cursor.fetchone()
-    return FeaturePage(matched=matched, returned=returned, features_json=features)
+    return feature_page(
+        load(__file__, "measure_features"),
+        params,
+        bbox=bbox,
+        bbox_srid=bbox_srid,
+        out_srid=out_srid,
+        limit=limit,
+        offset=offset,
+    )
 
 
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}

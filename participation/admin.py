@@ -29,6 +29,7 @@ class ResponseInline(admin.StackedInline):
 
 
 def _moderate(action: str, label):
+    @admin.action(description=label)
     def run(modeladmin, request, queryset):
         if not is_moderator(request.user):
             modeladmin.message_user(request, _("Only moderators may do this."), messages.ERROR)
@@ -44,11 +45,11 @@ def _moderate(action: str, label):
                 modeladmin.message_user(request, f"#{contribution.pk}: {error.message}", messages.WARNING)
         modeladmin.message_user(request, _("%(n)d contributions changed.") % {"n": done})
 
-    run.short_description = label
     run.__name__ = f"moderate_{action}"
     return run
 
 
+@admin.action(description=_("Dismiss the open flags (stays published)"))
 def dismiss_flags(modeladmin, request, queryset):
     if not is_moderator(request.user):
         modeladmin.message_user(request, _("Only moderators may do this."), messages.ERROR)
@@ -62,9 +63,6 @@ def dismiss_flags(modeladmin, request, queryset):
         except ParticipationError as error:
             modeladmin.message_user(request, f"#{contribution.pk}: {error.message}", messages.WARNING)
     modeladmin.message_user(request, _("%(n)d flags dismissed.") % {"n": done})
-
-
-dismiss_flags.short_description = _("Dismiss the open flags (stays published)")
 
 
 REVIEW_LABELS = {
@@ -131,7 +129,7 @@ class ContributionAdmin(MapAdmin):
 
     @admin.display(description=_("moderation queue"), ordering="urgency")
     def review(self, contribution) -> str:
-        return REVIEW_LABELS[contribution.review] if contribution.review else "–"
+        return str(REVIEW_LABELS[contribution.review]) if contribution.review else "–"
 
     @admin.display(description=_("open flags"), ordering="open_flags")
     def open_flags(self, contribution) -> int:

@@ -13,11 +13,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from geo import crs
+from geo.geojson import BBox, FeaturePage, feature_page, precision_for
 from geo.permissions import is_planner
 from geo.sql import load
 from participation.models import Category, Consultation, Contribution, Flag, Status, Support
 from quartiere.models import Level
-from quartiere.selectors import FeaturePage, precision_for
 
 
 def contribution_feature_page(
@@ -28,7 +28,7 @@ def contribution_feature_page(
     category: str | None = None,
     origin: str | None = None,
     area_id: int | None = None,
-    bbox: tuple[float, float, float, float] | None = None,
+    bbox: BBox | None = None,
     bbox_srid: int = crs.WGS84,
     out_srid: int = crs.WGS84,
     limit: int = 100,
@@ -39,7 +39,6 @@ def contribution_feature_page(
     are generalised as the consultation says. References to measures (``measures``, the response's
     ``measure``) name only measures ``user`` may see: published ones, all for planners (the rule of
     measures.selectors.measures_visible). One statement; the features are built by PostGIS."""
-    minx, miny, maxx, maxy = bbox if bbox else (None, None, None, None)
     params = {
         "all_measures": is_planner(user),
         "id": contribution_id,
@@ -47,21 +46,16 @@ def contribution_feature_page(
         "category": category,
         "origin": origin,
         "area": area_id,
-        "minx": minx,
-        "miny": miny,
-        "maxx": maxx,
-        "maxy": maxy,
-        "bbox_srid": bbox_srid,
-        "storage_srid": crs.STORAGE_SRID,
-        "out_srid": out_srid,
-        "precision": precision_for(out_srid),
-        "limit": limit,
-        "offset": offset,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(load(__file__, "contributions_page"), params)
-        matched, returned, features = cursor.fetchone()
-    return FeaturePage(matched=matched, returned=returned, features_json=features)
+    return feature_page(
+        load(__file__, "contributions_page"),
+        params,
+        bbox=bbox,
+        bbox_srid=bbox_srid,
+        out_srid=out_srid,
+        limit=limit,
+        offset=offset,
+    )
 
 
 def consultation_features(*, consultation_id: int | None = None, out_srid: int = crs.WGS84) -> str:

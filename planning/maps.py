@@ -16,9 +16,10 @@ Content-Security-Policy (``script-src 'self'``) holds.
 import functools
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import folium
+from branca.element import Figure
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.templatetags.static import static
@@ -95,7 +96,7 @@ def render(fmap: folium.Map) -> RenderedMap:
             raise ImproperlyConfigured(
                 f"folium asset {url} is not vendored; add it to planning.maps.VENDORED"
             )
-    figure = fmap.get_root()
+    figure = cast(Figure, fmap.get_root())  # a Map's root is its Figure
     figure.render()
     return RenderedMap(
         element_id=fmap.get_name(),

@@ -1,14 +1,19 @@
 """Reads behind the Quartier profile and the city report: a fixed number of statements per page,
-whatever the number of measures (no N+1). Amounts in EUR, surfaces in km² (EPSG:25832)."""
+whatever the number of measures (no N+1), and their shaping for the page (translated labels, the
+chart's series). Amounts in EUR, surfaces in km² (EPSG:25832)."""
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from geo.sql import load
 from measures.budget import BudgetFilter, budget_summary
+from measures.models import Dimension, MeasureStatus
+from participation.models import Category, Outcome
 from planning import priorities as prio
 from quartiere.models import Area, Level
 
@@ -61,6 +66,8 @@ def quartier_profile(quartier: Area) -> Profile:
         measures, budget = cursor.fetchone()
         cursor.execute(load(__file__, "profile_contributions"), params)
         by_category, responses = cursor.fetchone()
+    if quartier.parent_id is None:
+        raise ValueError(f"{quartier} has no city: it is not a Quartier")
     ranking = prio.priorities(city=quartier.parent_id)["results"]
     return Profile(
         quartier=quartier,
@@ -71,6 +78,50 @@ def quartier_profile(quartier: Area) -> Profile:
         responses=json.loads(responses),
         priorities=[row for row in ranking if row["quartier"]["id"] == quartier.pk],
     )
+
+
+def profile_dimension_labels() -> dict[str, str]:
+    """The dimensions' translated names by key, and ``none`` for measures without a dimension."""
+    return {**{d.value: str(d.label) for d in Dimension}, "none": _("no dimension")}
+
+
+def profile_label(profile: Profile, labels: dict[str, str]) -> None:
+    """Give the profile's rows their translated labels (``labels``: ``profile_dimension_labels()``):
+    a measure's status and dimensions, a category, a response's outcome and category and its date as
+    a date (the template writes it in the page's language), a priority row's dimension."""
+    statuses = dict(MeasureStatus.choices)
+    categories = dict(Category.choices)
+    outcomes = dict(Outcome.choices)
+    for measure in profile.measures:
+        measure["status_label"] = statuses.get(measure["status"], measure["status"])
+        measure["dimension_labels"] = ", ".join(str(labels.get(d, d)) for d in measure["dimensions"])
+    for row in profile.contributions_by_category:
+        row["label"] = categories.get(row["category"], row["category"])
+    for row in profile.responses:
+        row["outcome_label"] = outcomes.get(row["outcome"], row["outcome"])
+        row["category_label"] = categories.get(row["category"], row["category"])
+        row["date"] = dt.date.fromisoformat(row["date"]) if row["date"] else None  # ISO text in the JSON
+    for row in profile.priorities:
+        row["dimension_label"] = _("overall") if row["dimension"] == "all" else labels[row["dimension"]]
+
+
+def profile_budget_chart(budget_by_year: list[dict], labels: dict[str, str]) -> dict[str, Any]:
+    """The profile's budget chart for ``static/planning/charts.js``: per fiscal year, the Quartier's
+    share of the budget (EUR) in one series per dimension that has any (``none``: measures without
+    a dimension), titled in the page's language."""
+    years = sorted({row["year"] for row in budget_by_year})
+    series = []
+    for key in [*Dimension.values, "none"]:
+        rows = [row for row in budget_by_year if row["dimension"] == key]
+        if rows:
+            values = [sum(float(row["amount"]) for row in rows if row["year"] == year) for year in years]
+            series.append({"key": key, "label": labels[key], "values": values})
+    return {
+        "years": years,
+        "series": series,
+        "currency": "EUR",
+        "title": _("Budget per fiscal year by dimension (EUR, the Quartier's share)"),
+    }
 
 
 @dataclass

@@ -5,15 +5,14 @@ import json
 from typing import Any
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
-from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from geo import crs
+from geo.geojson import BBox, FeaturePage, feature_page, precision_for
 from geo.permissions import is_planner
 from geo.sql import load
 from measures.selectors import history_trail, measures_visible
 from planning.models import FocusArea, FocusAreaArea
-from quartiere.selectors import FeaturePage, precision_for
 
 
 def focus_areas_visible(user: Any) -> QuerySet[FocusArea]:
@@ -49,7 +48,7 @@ def focus_area_feature_page(
     priority: str | None = None,
     dimension: str | None = None,
     published: bool | None = None,
-    bbox: tuple[float, float, float, float] | None = None,
+    bbox: BBox | None = None,
     bbox_srid: int = crs.WGS84,
     out_srid: int = crs.WGS84,
     limit: int = 100,
@@ -58,7 +57,6 @@ def focus_area_feature_page(
     """Visible focus areas as GeoJSON features in ``out_srid`` (each with its Quartiere and overlap
     shares, m²/m²), built by PostGIS in one statement; filtered by city, linked area (any level),
     priority, dimension, published (planners only see unpublished ones) and bbox (in ``bbox_srid``)."""
-    minx, miny, maxx, maxy = bbox if bbox else (None, None, None, None)
     params = {
         "id": focus_area_id,
         "all_visible": is_planner(user),
@@ -67,21 +65,16 @@ def focus_area_feature_page(
         "area": area,
         "priority": priority,
         "dimension": dimension,
-        "minx": minx,
-        "miny": miny,
-        "maxx": maxx,
-        "maxy": maxy,
-        "bbox_srid": bbox_srid,
-        "storage_srid": crs.STORAGE_SRID,
-        "out_srid": out_srid,
-        "precision": precision_for(out_srid),
-        "limit": limit,
-        "offset": offset,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(load(__file__, "focus_area_features"), params)
-        matched, returned, features = cursor.fetchone()
-    return FeaturePage(matched=matched, returned=returned, features_json=features)
+    return feature_page(
+        load(__file__, "focus_area_features"),
+        params,
+        bbox=bbox,
+        bbox_srid=bbox_srid,
+        out_srid=out_srid,
+        limit=limit,
+        offset=offset,
+    )
 
 
 HISTORY_SKIPPED = {"id", "version", "created_at", "updated_at"}

@@ -2,8 +2,8 @@
 city report ``/bericht/`` with its downloads. No inline script: configuration travels in
 ``json_script`` blocks, folium's maps come as external scripts from this origin (planning.maps)."""
 
-import datetime as dt
 import json
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -20,7 +20,6 @@ from django.views.decorators.http import require_safe
 from geo.permissions import is_planner
 from measures.models import ActionField, Dimension, MeasureStatus
 from measures.selectors import measure_feature_page
-from participation.models import Category, Outcome
 from participation.selectors import contribution_feature_page
 from planning import exports, maps, reports
 from planning.layers import score_colour
@@ -53,7 +52,7 @@ CATALOG_EXTRAS = (
 )
 
 
-def _workspace_messages() -> dict[str, str]:
+def _workspace_messages() -> dict[str, Any]:
     """The strings workspace.js shows, translated on the server."""
     return {
         "saved": _("Saved."),
@@ -197,45 +196,8 @@ def profile(request, slug: str):
     """``/quartiere/<slug>/``: the Quartier profile, part of the report (printable)."""
     quartier = _quartier_or_404(slug, request)
     data = reports.quartier_profile(quartier)
-    years = sorted({row["year"] for row in data.budget_by_year})
-    dims = [*Dimension.values, "none"]
-    labels = {**{d.value: str(d.label) for d in Dimension}, "none": _("no dimension")}
-    chart = {
-        "years": years,
-        "series": [
-            {
-                "key": d,
-                "label": labels[d],
-                "values": [
-                    sum(
-                        float(r["amount"])
-                        for r in data.budget_by_year
-                        if r["year"] == y and r["dimension"] == d
-                    )
-                    for y in years
-                ],
-            }
-            for d in dims
-            if any(r["dimension"] == d for r in data.budget_by_year)
-        ],
-        "currency": "EUR",
-        "title": _("Budget per fiscal year by dimension (EUR, the Quartier's share)"),
-    }
-    statuses = dict(MeasureStatus.choices)
-    categories = dict(Category.choices)
-    outcomes = dict(Outcome.choices)
-    for measure in data.measures:
-        measure["status_label"] = statuses.get(measure["status"], measure["status"])
-        measure["dimension_labels"] = ", ".join(str(labels.get(d, d)) for d in measure["dimensions"])
-    for row in data.contributions_by_category:
-        row["label"] = categories.get(row["category"], row["category"])
-    for row in data.responses:
-        row["outcome_label"] = outcomes.get(row["outcome"], row["outcome"])
-        row["category_label"] = categories.get(row["category"], row["category"])
-        # an ISO date from the JSON; as a date the template writes it in the page's language
-        row["date"] = dt.date.fromisoformat(row["date"]) if row["date"] else None
-    for row in data.priorities:
-        row["dimension_label"] = _("overall") if row["dimension"] == "all" else labels[row["dimension"]]
+    labels = reports.profile_dimension_labels()
+    reports.profile_label(data, labels)
     return render(
         request,
         "planning/profile.html",
@@ -245,7 +207,7 @@ def profile(request, slug: str):
             "p": data,
             "q": data.indicators.get("quartier", {}),
             "c": data.indicators.get("city", {}),
-            "chart": chart,
+            "chart": reports.profile_budget_chart(data.budget_by_year, labels),
             "map_id": f"map_{PROFILE_MAP}",
             "map_script": reverse("planning:profile-map", args=[quartier.slug]) + _city_query(request),
             "map_data": reverse("planning:profile-map-data", args=[quartier.slug]) + _city_query(request),

@@ -1,8 +1,8 @@
 """The publishable layers of the area hierarchy: ``regions``, ``cities``, ``quartiere``."""
 
-from geo.layers import Layer, Style, register
+from geo.layers import AttributeType, Layer, Style, register
 
-ATTRIBUTES = {
+ATTRIBUTES: dict[str, AttributeType] = {
     "code": "string",
     "name": "string",
     "slug": "string",

@@ -18,6 +18,14 @@ from geo.sql import load
 from quartiere.signals import areas_changed
 
 
+def _column(model: type[models.Model], name: str | None) -> str:
+    """The database column of the concrete field ``name`` of ``model`` (None: its primary key)."""
+    field = model._meta.pk if name is None else model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise TypeError(f"{model.__name__}.{name or 'pk'} is not a concrete field")
+    return field.column
+
+
 @dataclass(frozen=True)
 class LinkTarget:
     """A source table with ``id``, a ``geom`` in EPSG:25832 and optionally a declared ``scope`` area
@@ -38,10 +46,10 @@ class LinkTarget:
         return cls(
             source_table=source._meta.db_table,
             link_table=link._meta.db_table,
-            link_fk=link._meta.get_field(fk).column,
-            source_id=source._meta.pk.column,
-            geom=source._meta.get_field("geom").column,
-            scope=source._meta.get_field(scope).column if scope else None,
+            link_fk=_column(link, fk),
+            source_id=_column(source, None),
+            geom=_column(source, "geom"),
+            scope=_column(source, scope) if scope else None,
         )
 
     def compose(self, name: str) -> str:
@@ -82,7 +90,7 @@ def links_refresh(target: LinkTarget, *, ids: Iterable[int] | None = None) -> in
     id_list = _id_list(ids)
     if ids is not None and not id_list:
         return 0
-    params = {"all": ids is None, "ids": id_list}
+    params: dict[str, bool | list[int]] = {"all": ids is None, "ids": id_list}
     with connection.cursor() as cursor:
         cursor.execute(target.compose("link_delete"), params)
         cursor.execute(target.compose("link_insert"), params)

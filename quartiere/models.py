@@ -69,7 +69,3 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_level_display()})"
-
-    @property
-    def level_key(self) -> str:
-        return Level(self.level).key

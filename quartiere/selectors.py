@@ -1,11 +1,11 @@
 """Reads of the area hierarchy. Geometry is stored in EPSG:25832; output SRIDs come from the allow-list."""
 
 from contextlib import nullcontext
-from dataclasses import dataclass
 
 from django.db import DataError, InternalError, connection, transaction
 
 from geo import crs
+from geo.geojson import BBox, FeaturePage, feature_page
 from geo.sql import load
 from quartiere.models import Level
 
@@ -14,24 +14,12 @@ class PointOutOfRange(ValueError):
     """The point cannot be transformed into the storage CRS."""
 
 
-@dataclass(frozen=True)
-class FeaturePage:
-    matched: int
-    returned: int
-    features_json: str  # comma-separated GeoJSON Feature objects, built by PostGIS
-
-
-def precision_for(srid: int) -> int:
-    """Decimal places for coordinates: ≈1 cm in degrees (7) or in metres (2)."""
-    return 7 if crs.is_geographic(srid) else 2
-
-
 def area_feature_page(
     *,
     area_id: int | None = None,
     level: Level | None = None,
     parent: int | None = None,
-    bbox: tuple[float, float, float, float] | None = None,
+    bbox: BBox | None = None,
     bbox_srid: int = crs.WGS84,
     out_srid: int = crs.WGS84,
     limit: int = 100,
@@ -39,26 +27,15 @@ def area_feature_page(
 ) -> FeaturePage:
     """Areas as GeoJSON features in ``out_srid``, filtered by level, parent and bbox (in ``bbox_srid``,
     intersecting). One statement; the FeatureCollection is built by PostGIS."""
-    minx, miny, maxx, maxy = bbox if bbox else (None, None, None, None)
-    params = {
-        "id": area_id,
-        "level": int(level) if level else None,
-        "parent": parent,
-        "minx": minx,
-        "miny": miny,
-        "maxx": maxx,
-        "maxy": maxy,
-        "bbox_srid": bbox_srid,
-        "storage_srid": crs.STORAGE_SRID,
-        "out_srid": out_srid,
-        "precision": precision_for(out_srid),
-        "limit": limit,
-        "offset": offset,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(load(__file__, "areas_page"), params)
-        matched, returned, features = cursor.fetchone()
-    return FeaturePage(matched=matched, returned=returned, features_json=features)
+    return feature_page(
+        load(__file__, "areas_page"),
+        {"id": area_id, "level": int(level) if level else None, "parent": parent},
+        bbox=bbox,
+        bbox_srid=bbox_srid,
+        out_srid=out_srid,
+        limit=limit,
+        offset=offset,
+    )
 
 
 def area_feature(*, area_id: int, out_srid: int = crs.WGS84) -> str | None:

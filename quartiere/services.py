@@ -5,7 +5,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.gis.gdal import DataSource, GDALException, OGRGeometry
+from django.contrib.gis.gdal.feature import Feature
+from django.contrib.gis.gdal.layer import Layer as GDALLayer
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from tqdm import tqdm
 
 from geo import crs
@@ -58,76 +61,106 @@ def read_features(
     source_srid: int | None = None,
     progress: bool = False,
 ) -> tuple[list[SourceFeature], int]:
-    """Features of one layer of a GDAL-readable file and the EPSG code of their CRS."""
+    """Features of one layer of a GDAL-readable file and the EPSG code of their CRS. Raises
+    ``ImportRejected`` with every problem found (missing code or name, a bad population, a code
+    twice) rather than stopping at the first."""
+    lyr = _open_layer(path, layer)
+    _check_fields(lyr, code=code_field, name=name_field, population=population_field)
+    srid = source_srid if source_srid is not None else _layer_srid(lyr)
+    features: list[SourceFeature] = []
+    problems: list[tuple[str, str]] = []
+    for feature in tqdm(lyr, total=len(lyr), disable=not progress, desc="reading", unit=" features"):
+        source_feature, its_problems = _source_feature(
+            feature, code=code_field, name=name_field, population=population_field
+        )
+        features.append(source_feature)
+        problems += its_problems
+    problems += _duplicate_codes(features)
+    if problems:
+        raise ImportRejected(f"{len(problems)} feature(s) rejected; nothing imported", problems)
+    return features, srid
+
+
+def _open_layer(path: Path | str, layer: str | None) -> GDALLayer:
+    """The layer named ``layer`` of the file, or its only layer."""
     try:
         source = DataSource(str(path))
     except GDALException as error:
         raise ImportRejected(f"{path}: cannot be read by GDAL ({error})") from None
-    names = [lyr.name for lyr in source]
+    names = [source[index].name for index in range(source.layer_count)]
     if layer is None:
         if len(names) != 1:
             raise ImportRejected(
                 f"{path} has {len(names)} layers ({', '.join(names)}); choose one with --layer"
             )
-        lyr = source[0]
-    elif layer in names:
-        lyr = source[layer]
-    else:
+        return source[0]
+    if layer not in names:
         raise ImportRejected(f"{path} has no layer {layer!r}; it has {', '.join(names)}")
-    for option, name in (
-        ("--code-field", code_field),
-        ("--name-field", name_field),
-        ("--population-field", population_field),
+    return source[layer]
+
+
+def _check_fields(lyr: GDALLayer, *, code: str, name: str, population: str | None) -> None:
+    for option, field_name in (
+        ("--code-field", code),
+        ("--name-field", name),
+        ("--population-field", population),
     ):
-        if name is not None and name not in lyr.fields:
+        if field_name is not None and field_name not in lyr.fields:
             raise ImportRejected(
-                f"{option} {name!r} is not a field of layer {lyr.name!r}: {', '.join(lyr.fields)}"
-            )
-    srid = source_srid
-    if srid is None:
-        srs = lyr.srs
-        if srs is not None and srs.srid is None:
-            srs.identify_epsg()
-        srid = srs.srid if srs is not None else None
-        if srid is None:
-            raise ImportRejected(
-                f"the CRS of layer {lyr.name!r} has no EPSG code; name it with --source-srid"
+                f"{option} {field_name!r} is not a field of layer {lyr.name!r}: {', '.join(lyr.fields)}"
             )
 
-    features: list[SourceFeature] = []
+
+def _layer_srid(lyr: GDALLayer) -> int:
+    """The EPSG code of the layer's CRS (GDAL identifies it when the file does not name it)."""
+    srs = lyr.srs
+    if srs is not None and srs.srid is None:
+        srs.identify_epsg()
+    srid = srs.srid if srs is not None else None
+    if srid is None:
+        raise ImportRejected(f"the CRS of layer {lyr.name!r} has no EPSG code; name it with --source-srid")
+    return srid
+
+
+def _source_feature(
+    feature: Feature, *, code: str, name: str, population: str | None
+) -> tuple[SourceFeature, list[tuple[str, str]]]:
+    """One feature's values and geometry (WKB, None when missing or empty), and what is wrong with
+    them as (code or feature id, reason)."""
     problems: list[tuple[str, str]] = []
-    for feature in tqdm(lyr, total=len(lyr), disable=not progress, desc="reading", unit=" features"):
-        code = str(feature.get(code_field) or "").strip()
-        name = str(feature.get(name_field) or "").strip()
-        label = code or f"feature {feature.fid}"
-        population = None
-        if population_field is not None:
-            raw = feature.get(population_field)
-            if raw not in (None, ""):
-                try:
-                    population = int(raw)
-                except (TypeError, ValueError):
-                    population = -1
-                if population < 0 or population > 2_000_000_000:
-                    problems.append((label, f"population {raw!r} is not a non-negative integer"))
-        if not code:
-            problems.append((label, f"no value in the code field {code_field!r}"))
-        if not name:
-            problems.append((label, f"no value in the name field {name_field!r}"))
-        try:
-            geom: OGRGeometry | None = feature.geom
-        except GDALException:
-            geom = None
-        wkb = bytes(geom.wkb) if geom is not None and not geom.empty else None
-        features.append(SourceFeature(code=code, name=name, population=population, wkb=wkb))
+    code_value = str(feature.get(code) or "").strip()
+    name_value = str(feature.get(name) or "").strip()
+    label = code_value or f"feature {feature.fid}"
+    inhabitants = None
+    if population is not None:
+        raw = feature.get(population)
+        if raw not in (None, ""):
+            try:
+                inhabitants = int(raw)
+            except (TypeError, ValueError):
+                inhabitants = -1
+            if inhabitants < 0 or inhabitants > 2_000_000_000:
+                problems.append((label, f"population {raw!r} is not a non-negative integer"))
+    if not code_value:
+        problems.append((label, f"no value in the code field {code!r}"))
+    if not name_value:
+        problems.append((label, f"no value in the name field {name!r}"))
+    try:
+        geom: OGRGeometry | None = feature.geom
+    except GDALException:
+        geom = None
+    wkb = bytes(geom.wkb) if geom is not None and not geom.empty else None
+    return SourceFeature(code=code_value, name=name_value, population=inhabitants, wkb=wkb), problems
+
+
+def _duplicate_codes(features: list[SourceFeature]) -> list[tuple[str, str]]:
     seen: set[str] = set()
+    problems = []
     for f in features:
         if f.code in seen and f.code:
             problems.append((f.code, "the code occurs more than once in the file"))
         seen.add(f.code)
-    if problems:
-        raise ImportRejected(f"{len(problems)} feature(s) rejected; nothing imported", problems)
-    return features, srid
+    return problems
 
 
 def area_import(
@@ -142,72 +175,16 @@ def area_import(
     """Insert or update areas by (level, code) in one transaction; geometry is transformed from
     ``source_srid`` to EPSG:25832 in PostGIS. Raises ``ImportRejected`` (nothing stored) for invalid
     geometry without ``make_valid`` and for features that fit no parent without ``skip_unmatched``."""
-    if level == Level.REGION and parent_code:
-        raise ImportRejected("regions have no parent; drop --parent")
-    parent_id = None
-    if parent_code:
-        parent = Area.objects.filter(level=level - 1, code=parent_code).first()
-        if parent is None:
-            raise ImportRejected(f"no {Level(level - 1).key} with code {parent_code!r} to be the parent")
-        parent_id = parent.id
-
+    parent_id = _parent_id(level, parent_code)
     summary = ImportSummary()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM spatial_ref_sys WHERE srid = %s", [source_srid])
-        if cursor.fetchone() is None:
-            raise ImportRejected(f"EPSG:{source_srid} is not a CRS PostGIS knows")
-        # imports of whole countries may take longer than a web request may
-        cursor.execute("SET LOCAL statement_timeout = 0")
-        # ON COMMIT DROP only fires at the outermost commit: inside a caller's transaction (several
-        # imports in one transaction, a test) the previous import's table is still there.
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.import_stage")
-        cursor.execute(
-            "CREATE TEMP TABLE import_stage (ord int PRIMARY KEY, code text, name text, slug text, "
-            "population int, src geometry, geom geometry, problem text, repaired boolean DEFAULT false, "
-            "parent_id bigint, parent_share float8) ON COMMIT DROP"
+        summary.repaired = _stage(
+            cursor, features, source_srid=source_srid, parent_id=parent_id, make_valid=make_valid
         )
-        with cursor.cursor.copy(
-            "COPY import_stage (ord, code, name, slug, population, src, parent_id) FROM STDIN"
-        ) as copy:
-            for i, f in enumerate(features):
-                copy.write_row(
-                    (
-                        i,
-                        f.code,
-                        f.name,
-                        german_slug(f.name),
-                        f.population,
-                        f.wkb.hex() if f.wkb else None,
-                        parent_id,
-                    )
-                )
-        cursor.execute(
-            load(__file__, "import_prepare"),
-            {"source_srid": source_srid, "storage_srid": crs.STORAGE_SRID, "make_valid": make_valid},
-        )
-        cursor.execute("SELECT code, problem FROM import_stage WHERE problem IS NOT NULL ORDER BY ord")
-        bad = cursor.fetchall()
-        if bad:
-            raise ImportRejected(
-                f"{len(bad)} feature(s) with invalid geometry; nothing imported (--make-valid repairs them)",
-                bad,
-            )
-        cursor.execute("SELECT count(*) FROM import_stage WHERE repaired")
-        summary.repaired = cursor.fetchone()[0]
-
         if level != Level.REGION and parent_id is None:
-            cursor.execute(load(__file__, "import_parents"), {"parent_level": level - 1})
-            cursor.execute("SELECT code FROM import_stage WHERE parent_id IS NULL ORDER BY ord")
-            orphans = [(code, f"lies in no {Level(level - 1).key}") for (code,) in cursor.fetchall()]
-            if orphans and not skip_unmatched:
-                raise ImportRejected(
-                    f"{len(orphans)} feature(s) fit no parent; nothing imported "
-                    "(--skip-unmatched imports the others)",
-                    orphans,
-                )
+            orphans = _match_parents(cursor, level=level, skip_unmatched=skip_unmatched)
             summary.rejected = len(orphans)
             summary.problems = orphans
-
         cursor.execute(load(__file__, "import_slugs"), {"level": int(level)})
         cursor.execute(load(__file__, "import_upsert"), {"level": int(level)})
         rows = cursor.fetchall()
@@ -218,6 +195,87 @@ def area_import(
         if summary.changed_ids:
             areas_changed.send(sender=Area, area_ids=summary.changed_ids)
     return summary
+
+
+def _parent_id(level: Level, parent_code: str | None) -> int | None:
+    """The id of the area one level up with ``parent_code``: the parent of every imported area."""
+    if level == Level.REGION and parent_code:
+        raise ImportRejected("regions have no parent; drop --parent")
+    if not parent_code:
+        return None
+    parent = Area.objects.filter(level=level - 1, code=parent_code).first()
+    if parent is None:
+        raise ImportRejected(f"no {Level(level - 1).key} with code {parent_code!r} to be the parent")
+    return parent.id
+
+
+def _stage(
+    cursor: CursorWrapper,
+    features: list[SourceFeature],
+    *,
+    source_srid: int,
+    parent_id: int | None,
+    make_valid: bool,
+) -> int:
+    """Copy the features into the temporary table ``import_stage`` and prepare them there
+    (transformed into EPSG:25832, checked, repaired with ``make_valid``). Returns how many were
+    repaired; raises ``ImportRejected`` for an unknown CRS or invalid geometry."""
+    cursor.execute("SELECT 1 FROM spatial_ref_sys WHERE srid = %s", [source_srid])
+    if cursor.fetchone() is None:
+        raise ImportRejected(f"EPSG:{source_srid} is not a CRS PostGIS knows")
+    # imports of whole countries may take longer than a web request may
+    cursor.execute("SET LOCAL statement_timeout = 0")
+    # ON COMMIT DROP only fires at the outermost commit: inside a caller's transaction (several
+    # imports in one transaction, a test) the previous import's table is still there.
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.import_stage")
+    cursor.execute(
+        "CREATE TEMP TABLE import_stage (ord int PRIMARY KEY, code text, name text, slug text, "
+        "population int, src geometry, geom geometry, problem text, repaired boolean DEFAULT false, "
+        "parent_id bigint, parent_share float8) ON COMMIT DROP"
+    )
+    with cursor.cursor.copy(
+        "COPY import_stage (ord, code, name, slug, population, src, parent_id) FROM STDIN"
+    ) as copy:
+        for i, f in enumerate(features):
+            copy.write_row(
+                (
+                    i,
+                    f.code,
+                    f.name,
+                    german_slug(f.name),
+                    f.population,
+                    f.wkb.hex() if f.wkb else None,
+                    parent_id,
+                )
+            )
+    cursor.execute(
+        load(__file__, "import_prepare"),
+        {"source_srid": source_srid, "storage_srid": crs.STORAGE_SRID, "make_valid": make_valid},
+    )
+    cursor.execute("SELECT code, problem FROM import_stage WHERE problem IS NOT NULL ORDER BY ord")
+    bad = cursor.fetchall()
+    if bad:
+        raise ImportRejected(
+            f"{len(bad)} feature(s) with invalid geometry; nothing imported (--make-valid repairs them)",
+            bad,
+        )
+    cursor.execute("SELECT count(*) FROM import_stage WHERE repaired")
+    return cursor.fetchone()[0]
+
+
+def _match_parents(cursor: CursorWrapper, *, level: Level, skip_unmatched: bool) -> list[tuple[str, str]]:
+    """Give each staged area the area one level up that holds it; the ones that fit none, as
+    (code, reason), are left out with ``skip_unmatched`` and refused (``ImportRejected``) without."""
+    cursor.execute(load(__file__, "import_parents"), {"parent_level": level - 1})
+    cursor.execute("SELECT code FROM import_stage WHERE parent_id IS NULL ORDER BY ord")
+    orphans = [(code, f"lies in no {Level(level - 1).key}") for (code,) in cursor.fetchall()]
+    if orphans and not skip_unmatched:
+        raise ImportRejected(
+            f"{len(orphans)} feature(s) fit no parent; nothing imported "
+            "(--skip-unmatched imports the others)",
+            orphans,
+        )
+    return orphans
 
 
 def area_import_file(

@@ -24,7 +24,7 @@ class DatabaseWrapper(PostGISDatabaseWrapper):
         try:
             poller = select.poll()
             poller.register(connection.fileno(), select.POLLIN | select.POLLPRI)
-            waiting = poller.poll(0)
+            waiting = bool(poller.poll(0))
         except (OSError, ValueError):
             waiting = True
         if waiting:

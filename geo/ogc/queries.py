@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 from geo import crs
 from geo.layers import Layer
@@ -147,7 +148,7 @@ class StreamedPage:
     def __init__(self, query: Query):
         sql, params = query.page_sql()
         self.returned = 0
-        self._cursor = connection.chunked_cursor()
+        self._cursor: CursorWrapper | None = connection.chunked_cursor()
         try:
             self._cursor.execute(sql, params)
             self._first = self._cursor.fetchmany(FETCH_ROWS)
@@ -163,7 +164,7 @@ class StreamedPage:
             self.returned += len(rows)
             yield separator + ",".join(row[0] for row in rows)
             separator = ","
-            rows = self._cursor.fetchmany(FETCH_ROWS)
+            rows = self._cursor.fetchmany(FETCH_ROWS) if self._cursor else []
 
     def close(self) -> None:
         if self._cursor is not None:

@@ -21,10 +21,9 @@ INVALID_POINT = "InvalidPoint"
 MISSING_PARAMETER = "MissingParameterValue"
 INVALID_PARAMETER = "InvalidParameterValue"
 OPERATION_NOT_SUPPORTED = "OperationNotSupported"
-NO_APPLICABLE_CODE = "NoApplicableCode"
 
 # 1.1.1 calls the CRS an SRS
-CODES_1_1_1 = {INVALID_CRS: "InvalidSRS"}
+CODES_1_1_1: dict[str | None, str | None] = {INVALID_CRS: "InvalidSRS"}
 
 
 class WMSError(Exception):

@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal, overload
 
 from django.conf import settings
 
@@ -25,8 +26,6 @@ from geo.wms.errors import (
     invalid,
     missing,
 )
-
-VERSIONS = ("1.3.0", "1.1.1")
 
 # FORMAT → Mapnik's encoding. Palette PNG with fast zlib: a third of the encoding time of 32-bit PNG
 # and a smaller file (DESIGN.md); 32-bit on request.
@@ -110,6 +109,10 @@ def exceptions_mode(params: Params) -> str:
     return EXCEPTION_MODES.get((params.first("EXCEPTIONS") or "XML").upper(), "xml")
 
 
+@overload
+def integer(params: Params, name: str, lo: int, hi: int, *, required: Literal[True] = True) -> int: ...
+@overload
+def integer(params: Params, name: str, lo: int, hi: int, *, required: bool) -> int | None: ...
 def integer(params: Params, name: str, lo: int, hi: int, *, required: bool = True) -> int | None:
     raw = params.first(name)
     if raw is None:

@@ -10,6 +10,7 @@ Layers of geometry type ``Geometry`` get symbolizers per geometry type (polygon,
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from geo.layers import Layer, Rule, Style
@@ -179,10 +180,10 @@ def _escape(text: str) -> str:
 # --- the Mapnik style objects, parsed once per process ------------------------------------------------
 
 _lock = threading.Lock()
-_parsed: dict[str, tuple[str, object]] = {}  # mapnik name → (its XML, a Map holding the parsed styles)
+_parsed: dict[str, tuple[str, Any]] = {}  # mapnik name → (its XML, a Map holding the parsed styles)
 
 
-def mapnik_styles(layer: Layer, style: Style) -> dict[str, object]:
+def mapnik_styles(layer: Layer, style: Style) -> dict[str, Any]:
     """``{name: mapnik.Style}`` of ``style`` of ``layer``: the geometry styles and the label style."""
     name = mapnik_name(layer, style)
     xml = style_xml(layer, style)

@@ -1,14 +1,10 @@
 """REST API of participation (all routes under ``/api/``, all in the OpenAPI schema)."""
 
+from participation.api.consultations import ConsultationViewSet, StatsViewSet
 from participation.api.contributions import ContributionViewSet
-from participation.api.reports import (
-    ConsultationViewSet,
-    ExportViewSet,
-    MeViewSet,
-    ModerationEventViewSet,
-    ModerationQueueViewSet,
-    StatsViewSet,
-)
+from participation.api.exports import ExportViewSet
+from participation.api.me import MeViewSet
+from participation.api.moderation import ModerationEventViewSet, ModerationQueueViewSet
 
 
 def register(router) -> None:

@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings
 from django.utils.translation import override
 
-from participation.middleware import basemap_origin
 from participation.views import rate_in_words
 from tests.participation.conftest import body, create, post
 
@@ -56,12 +55,6 @@ def test_the_config_carries_the_basemap_setting_and_translated_strings(client, c
     assert config["consultation"] == consultation.pk
     assert config["messages"]["awaits"] == "Eingegangen – Ihr Beitrag wartet auf Moderation."
     assert "img-src 'self' data: https://tiles.example.org" in response["Content-Security-Policy"]
-
-
-def test_the_basemap_origin_of_a_subdomain_template_is_a_wildcard():
-    assert basemap_origin("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "https://*.tile.example.org"
-    assert basemap_origin("http://127.0.0.1:8000/t/{z}/{x}/{y}.png") == "http://127.0.0.1:8000"
-    assert basemap_origin("javascript:alert(1)") is None
 
 
 def test_without_a_consultation_it_says_so(client, db):

@@ -50,7 +50,7 @@ class Command(BaseCommand):
             password = self._password(user_model(username=username, email=email), interactive)
         with transaction.atomic():
             created = user is None
-            if created:
+            if user is None:
                 user = user_model.objects.create_user(username, email, password)
             elif email:
                 user.email = email

@@ -1,6 +1,7 @@
-"""A Content-Security-Policy on HTML pages: scripts and styles only from this origin (no inline
-script), images also from the basemap's tile server. Pages under ``CSP_EXEMPT_PATHS`` (the admin's
-map widgets and Swagger UI use inline script) get none; a view may set its own header."""
+"""The site-wide Content-Security-Policy on HTML pages: scripts and styles only from this origin (no
+inline script, no inline style), images also from the basemap's tile server. Pages under
+``CSP_EXEMPT_PATHS`` (the admin's map widgets and Swagger UI use inline script) get none; a view may
+set its own header (geo.middleware's error pages, the WMS GetFeatureInfo page)."""
 
 from urllib.parse import urlsplit
 
