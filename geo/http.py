@@ -182,9 +182,20 @@ class Conditional:
         return make_etag(self.digest, self.token)
 
 
-# What a ``versions="view"`` view returns when its data version equals the claimed one (it skipped
-# reading the data); the decorator answers 304.
-NOT_MODIFIED = object()
+class NotModified:
+    """What a ``versions="view"`` view returns when its data version equals the claimed one (it skipped
+    reading the data): ``NOT_MODIFIED``; the decorator answers 304."""
+
+
+NOT_MODIFIED = NotModified()
+
+
+class MapRequest(HttpRequest):
+    """The request a ``map_view`` view gets (for type checkers): the layers' data versions and, with
+    ``versions="view"``, the ``Conditional`` the view reports its version to."""
+
+    map_versions: dataversion.Versions
+    map_conditional: Conditional
 
 
 def cors_headers() -> list[tuple[str, str]]:
@@ -305,9 +316,10 @@ def map_view(
                         return not_modified(etag, vary)
                     response = view(request, *args, **kwargs)
             except Exception as exc:
-                response = errors(request, exc) if errors is not None else None
-                if response is None:
+                answer = errors(request, exc) if errors is not None else None
+                if answer is None:
                     raise
+                response = answer
             return finish(request, response, etag, vary)
 
         return wrapper

@@ -23,6 +23,7 @@ answer is still in the client's language and says so (``Content-Language``, ``Va
 """
 
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -76,10 +77,10 @@ class PublicChain(BaseHandler):
         self.load_middleware()
 
     def load_middleware(self, is_async: bool = False) -> None:
-        self._view_middleware = []
-        self._template_response_middleware = []
-        self._exception_middleware = []
-        handler = convert_exception_to_response(self._get_response)
+        self._view_middleware: list[Callable] = []
+        self._template_response_middleware: list[Callable] = []
+        self._exception_middleware: list[Callable] = []
+        handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]
         for path in reversed(self.middleware):
             try:
                 instance = import_string(path)(handler)
@@ -118,11 +119,12 @@ class PublicReadMiddleware:
         return self.get_response(request)
 
     def read(self, request: HttpRequest) -> HttpResponseBase:
+        assert self.public is not None
         request.user = AnonymousUser()
         language = translation.get_language_from_request(request)
         translation.activate(language)
         try:
-            response = self.public._middleware_chain(request)
+            response = cast(HttpResponseBase, self.public._middleware_chain(request))
         finally:
             translation.deactivate()
         if response.status_code >= 400:  # only errors speak: they say in which language

@@ -141,9 +141,10 @@ def schedule(city: int | None) -> None:
 
 def _flush() -> None:
     conn = transaction.get_connection()
-    pending, conn.priority_cities = getattr(conn, "priority_cities", set()), set()
+    pending: set[int | None] = getattr(conn, "priority_cities", set())
+    conn.priority_cities = set()
     if pending:
-        refresh(None if ALL in pending else pending)
+        refresh(None if ALL in pending else {city for city in pending if city is not None})
 
 
 def _city_of_area(area) -> int | None:

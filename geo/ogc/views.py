@@ -6,14 +6,15 @@ database trouble is a 503. ETag/304, Cache-Control, CORS and HEAD come from ``ge
 """
 
 import json
+from collections.abc import Set as AbstractSet
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
 from geo import layers as registry
-from geo.http import json_errors, map_view
+from geo.http import MapRequest, json_errors, map_view
 from geo.layers import Layer
 from geo.ogc import documents, openapi, queries
 from geo.ogc.documents import OPENAPI
@@ -54,7 +55,7 @@ def _layer(collection_id: str) -> Layer:
     return layer
 
 
-def _simple(request: HttpRequest, allowed: set[str] = frozenset({"f"})) -> tuple[dict, str]:
+def _simple(request: HttpRequest, allowed: AbstractSet[str] = frozenset({"f"})) -> tuple[dict, str]:
     params = single(request)
     fmt = negotiate(request, params)
     reject_unknown(params, set(allowed))
@@ -91,7 +92,7 @@ def api(request: HttpRequest) -> HttpResponse:
 
 
 @ogc_view()
-def collections(request: HttpRequest) -> HttpResponse:
+def collections(request: MapRequest) -> HttpResponse:
     _, fmt = _simple(request)
     document = documents.collections(request, registry.all_layers(), fmt, request.map_versions)
     if fmt == "html":
@@ -100,7 +101,7 @@ def collections(request: HttpRequest) -> HttpResponse:
 
 
 @ogc_view(layers=_collection_ids)
-def collection(request: HttpRequest, collection_id: str) -> HttpResponse:
+def collection(request: MapRequest, collection_id: str) -> HttpResponse:
     layer = _layer(collection_id)
     _, fmt = _simple(request)
     document = documents.collection(request, layer, fmt, request.map_versions)
@@ -120,7 +121,7 @@ def queryables(request: HttpRequest, collection_id: str) -> HttpResponse:
 
 
 @ogc_view(layers=_collection_ids)
-def items(request: HttpRequest, collection_id: str) -> HttpResponse:
+def items(request: HttpRequest, collection_id: str) -> HttpResponseBase:
     layer = _layer(collection_id)
     params = single(request)
     fmt = negotiate(request, params, GEOJSON)
@@ -157,7 +158,9 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
 
     if limit <= settings.OGC_STREAM_FROM:
         features = queries.page(query)
-        response = HttpResponse(head + ",".join(features) + tail(len(features)), content_type=GEOJSON)
+        response: HttpResponseBase = HttpResponse(
+            head + ",".join(features) + tail(len(features)), content_type=GEOJSON
+        )
     else:
         body = StreamedBody(head, queries.StreamedPage(query), tail)
         response = StreamingHttpResponse(body, content_type=GEOJSON)
@@ -182,7 +185,7 @@ class StreamedBody:
 
 
 @ogc_view(layers=_collection_ids)
-def item(request: HttpRequest, collection_id: str, fid: str) -> HttpResponse:
+def item(request: HttpRequest, collection_id: str, fid: str) -> HttpResponseBase:
     layer = _layer(collection_id)
     params = single(request)
     fmt = negotiate(request, params, GEOJSON)
@@ -202,6 +205,6 @@ def item(request: HttpRequest, collection_id: str, fid: str) -> HttpResponse:
     return with_crs(HttpResponse(body, content_type=GEOJSON), out)
 
 
-def with_crs(response: HttpResponse, out: Crs) -> HttpResponse:
+def with_crs(response: HttpResponseBase, out: Crs) -> HttpResponseBase:
     response["Content-Crs"] = f"<{out.uri}>"
     return response

@@ -10,12 +10,12 @@ layer; errors have an OGC-style JSON body. ETag/304, Cache-Control, CORS and HEA
 import json
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import get_language
 
 from geo import crs, dataversion
 from geo import layers as registry
-from geo.http import NOT_MODIFIED, MapError, base_url, json_errors, map_view
+from geo.http import NOT_MODIFIED, MapError, MapRequest, NotModified, base_url, json_errors, map_view
 from geo.layers import Layer
 from geo.public import public_read
 from geo.tiles import queries
@@ -45,7 +45,7 @@ def _layer(layer_id: str) -> Layer:
 
 @public_read
 @map_view(layers=_layer_ids, errors=json_errors, versions="view", localized=False)
-def tile(request: HttpRequest, layer_id: str, z: int, x: int, y: int) -> HttpResponse:
+def tile(request: MapRequest, layer_id: str, z: int, x: int, y: int) -> HttpResponse | NotModified:
     layer = _layer(layer_id)
     if not settings.TILES_MIN_ZOOM <= z <= settings.TILES_MAX_ZOOM:
         raise MapError(
@@ -65,7 +65,7 @@ def tile(request: HttpRequest, layer_id: str, z: int, x: int, y: int) -> HttpRes
 
 
 @map_view(layers=_layer_ids, errors=json_errors)
-def tilejson(request: HttpRequest, layer_id: str) -> HttpResponse:
+def tilejson(request: MapRequest, layer_id: str) -> HttpResponse:
     layer = _layer(layer_id)
     language = get_language() or "de"
     extent = dataversion.layer_extent(layer, request.map_versions, crs.WGS84)
