@@ -286,6 +286,8 @@ def map_view(
     if versions not in {"query", "view"}:
         raise ValueError("versions must be 'query' or 'view'")
 
+    answer = _versioned_by_view if versions == "view" else _versioned_by_query
+
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -293,38 +295,51 @@ def map_view(
                 return preflight(request)
             if request.method not in SAFE_METHODS:
                 return add_cors(HttpResponseNotAllowed(SAFE_METHODS))
-            etag = None
             try:
                 chosen = resolve_layers(layers, request, *args, **kwargs)
-                if versions == "view":
-                    conditional = Conditional(
-                        request, chosen, request_digest(request, chosen, vary=vary, localized=localized)
-                    )
-                    request.map_conditional = conditional  # type: ignore[attr-defined]
-                    response = view(request, *args, **kwargs)
-                    if conditional.token is not None:
-                        etag = conditional.etag
-                        if response is NOT_MODIFIED or (
-                            response.status_code == 200 and matches(request, etag)
-                        ):
-                            return not_modified(etag, vary)
-                    elif response is NOT_MODIFIED:
-                        raise RuntimeError("a view answered NOT_MODIFIED without its data version")
-                else:
-                    etag = compute_etag(request, chosen, vary=vary, localized=localized)
-                    if matches(request, etag):
-                        return not_modified(etag, vary)
-                    response = view(request, *args, **kwargs)
+                response, etag = answer(view, request, chosen, args, kwargs, vary=vary, localized=localized)
             except Exception as exc:
-                answer = errors(request, exc) if errors is not None else None
-                if answer is None:
+                error = errors(request, exc) if errors is not None else None
+                if error is None:
                     raise
-                response = answer
+                response, etag = error, None
+            if response.status_code == 304:
+                return response  # complete: ETag, Cache-Control, Vary, CORS
             return finish(request, response, etag, vary)
 
         return wrapper
 
     return decorate
+
+
+def _versioned_by_query(
+    view: Callable, request: HttpRequest, layers: list[Layer], args, kwargs, *, vary, localized
+) -> tuple[HttpResponse, str]:
+    """``versions="query"``: the data versions read first (one query), then 304 or the view."""
+    etag = compute_etag(request, layers, vary=vary, localized=localized)
+    if matches(request, etag):
+        return not_modified(etag, vary), etag
+    return view(request, *args, **kwargs), etag
+
+
+def _versioned_by_view(
+    view: Callable, request: HttpRequest, layers: list[Layer], args, kwargs, *, vary, localized
+) -> tuple[HttpResponse, str | None]:
+    """``versions="view"``: the view reads the data version in its own statement and reports it to
+    ``request.map_conditional`` (``Conditional``); it answers ``NOT_MODIFIED`` when it skipped the data."""
+    conditional = Conditional(
+        request, layers, request_digest(request, layers, vary=vary, localized=localized)
+    )
+    request.map_conditional = conditional  # type: ignore[attr-defined]
+    response = view(request, *args, **kwargs)
+    if conditional.token is None:
+        if response is NOT_MODIFIED:
+            raise RuntimeError("a view answered NOT_MODIFIED without its data version")
+        return response, None
+    etag = conditional.etag
+    if response is NOT_MODIFIED or (response.status_code == 200 and matches(request, etag)):
+        return not_modified(etag, vary), etag
+    return response, etag
 
 
 class MapError(Exception):
