@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from planning.models import FocusArea
 from planning.services import focus_area_create, focus_area_update
 from tests.browser import Watch
-from tests.planning.conftest import square
+from tests.fixtures import square
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

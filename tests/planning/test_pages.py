@@ -9,7 +9,8 @@ from django.shortcuts import resolve_url
 from django.test.utils import CaptureQueriesContext
 
 from planning.maps import base_map, render
-from tests.planning.conftest import measure, square, user_in
+from tests.fixtures import square, user_in
+from tests.planning.conftest import measure
 
 pytestmark = pytest.mark.django_db
 
