@@ -5,6 +5,7 @@ users in their groups; answers' JSON; data kept for a whole test module. The pyt
 on these (``planner``, ``planner_api``, ``citizen_api``, ``demo``) are in tests/conftest.py."""
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -86,3 +87,10 @@ def kept_for_the_module(django_db_blocker, build: Callable[[], object]) -> Itera
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
+
+
+def page_config(html: str, element_id: str) -> Any:
+    """The configuration a page hands its script: the ``json_script`` element ``element_id``."""
+    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S)
+    assert match, f"no json_script {element_id!r} in the page"
+    return json.loads(match.group(1))
