@@ -6,12 +6,23 @@ for; the participation map and API show it next to the text."""
 
 from geo.layers import Layer, Rule, Style, register
 
+# The colour of each contribution category, everywhere: the WMS style and its legend below, the pins
+# and list of /karte/ (karte.js, from the page's configuration) and the contributions on the planners'
+# maps. Okabe & Ito's colour-blind safe palette. (category, German label, English label, colour)
 CATEGORY_COLOURS = [
-    ("idea", "Idee", "idea", "#1e88e5"),
-    ("problem", "Problem", "problem", "#e53935"),
-    ("praise", "Lob", "praise", "#43a047"),
-    ("question", "Frage", "question", "#fb8c00"),
+    ("idea", "Idee", "idea", "#0072b2"),
+    ("problem", "Problem", "problem", "#d55e00"),
+    ("praise", "Lob", "praise", "#009e73"),
+    ("question", "Frage", "question", "#cc79a7"),
 ]
+# what a contribution of a category without a colour would be drawn in (the tests make sure none is)
+NO_CATEGORY_COLOUR = "#777777"
+
+
+def category_colours() -> dict[str, str]:
+    """``{category: "#rrggbb"}``, for the pages' scripts."""
+    return {value: colour for value, _de, _en, colour in CATEGORY_COLOURS}
+
 
 # The location is the published one, ``geom_public`` (the point snapped to the consultation's grid
 # when it asks for generalisation; kept by triggers, see sql/public_location.sql). It has a GiST index
@@ -55,7 +66,7 @@ def register_layers() -> None:
                     title={"de": "nach Kategorie", "en": "by category"},
                     stroke="#ffffff",
                     stroke_width=1.0,
-                    fill="#1e88e5",
+                    fill=NO_CATEGORY_COLOUR,
                     fill_opacity=0.9,
                     point_size=10,
                     rules=tuple(

@@ -14,8 +14,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from participation import selectors, services
+from participation.layers import category_colours
 from participation.models import TEXT_MAX, Action, Category, FlagReason, ModerationEvent, Origin, Outcome
 from participation.throttling import parse_rate
+from quartiere.selectors import area_extent
 
 
 def _messages() -> dict[str, str]:
@@ -82,9 +84,12 @@ def karte(request):
             "meUrl": reverse("participation-me-list"),
             "basemapUrl": settings.BASEMAP_URL,
             "basemapAttribution": settings.BASEMAP_ATTRIBUTION,
+            # where the map starts: the consultation's city, until the consultation's area has loaded
+            "view": area_extent(area_id=consultation.city_id),
             "csrfToken": get_token(request),
             "textMax": TEXT_MAX,
             "categories": {c.value: str(c.label) for c in Category},
+            "categoryColours": category_colours(),
             "origins": {o.value: str(o.label) for o in Origin},
             "outcomes": {o.value: str(o.label) for o in Outcome},
             "flagReasons": {r.value: str(r.label) for r in FlagReason},

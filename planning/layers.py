@@ -10,7 +10,9 @@ PRIORITY_COLOURS = [
     ("low", "niedrig", "low", "#2e7d32"),
 ]
 
-# score classes of the choropleth (upper bounds, exclusive; the last catches the rest)
+# Score classes of the priority index, everywhere: this layer's WMS style and legend, the report's maps
+# (score_colour) and legend (score_legend), the workspace's priority layer (score_classes_config).
+# Upper bounds, exclusive; the last catches the rest. (upto, German label, English label, colour)
 SCORE_CLASSES = [
     (0.2, "unter 0,2", "below 0.2", "#fff5eb"),
     (0.4, "0,2 bis 0,4", "0.2 to 0.4", "#fdd0a2"),
@@ -18,16 +20,35 @@ SCORE_CLASSES = [
     (0.8, "0,6 bis 0,8", "0.6 to 0.8", "#d94801"),
     (1.000001, "0,8 und mehr", "0.8 and above", "#7f2704"),
 ]
+NO_SCORE_COLOUR = "#bdbdbd"  # a Quartier without a score (no inhabitants, no data)
 
 
 def score_colour(score: float | None) -> str:
     """The choropleth colour of a score (the layer's classes); grey without a score."""
     if score is None:
-        return "#bdbdbd"
+        return NO_SCORE_COLOUR
     for upto, _de, _en, colour in SCORE_CLASSES:
         if score < upto:
             return colour
     return SCORE_CLASSES[-1][3]
+
+
+def score_classes_config() -> dict[str, list | str]:
+    """The classes for a page's script: ``{"classes": [[upto, colour], …], "none": colour}``; a score
+    takes the colour of the first class whose ``upto`` it stays below, else the last one's."""
+    return {"classes": [[upto, colour] for upto, _de, _en, colour in SCORE_CLASSES], "none": NO_SCORE_COLOUR}
+
+
+def score_legend() -> list[dict[str, float | str | None]]:
+    """The classes as legend rows ``{"lower", "upper", "colour"}``: the first has no lower bound, the
+    last no upper one (its ``upto`` only closes the range above 1)."""
+    rows: list[dict[str, float | str | None]] = []
+    lower = None
+    for index, (upto, _de, _en, colour) in enumerate(SCORE_CLASSES):
+        last = index == len(SCORE_CLASSES) - 1
+        rows.append({"lower": lower, "upper": None if last else upto, "colour": colour})
+        lower = upto
+    return rows
 
 
 FOCUS_AREAS_SOURCE = """

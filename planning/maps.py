@@ -3,8 +3,9 @@
 folium (through branca) renders every element's script as a Jinja template, and the rendered script
 a second time as template source: any text that reached it would be evaluated (``{{ 6*7 }}`` shows
 ``42``; worse runs code on the server). So folium renders **set-up only** — the map, its centre,
-zoom and scale — from constants, and nothing a person, an imported file or a setting supplied ever
-reaches it (``render`` refuses a map with any child element). The layers travel as JSON
+zoom and scale — from constants and the city's centre (two numbers computed by PostGIS,
+``quartiere.selectors.area_extent``), and nothing a person, an imported file or a setting supplied
+ever reaches it (``render`` refuses a map with any child element). The layers travel as JSON
 (``map_data``), which ``static/planning/maps.js`` fetches and draws with Leaflet, setting every
 text as text (``textContent``).
 
@@ -40,7 +41,8 @@ STYLE = {
         "fillColor": "#ab47bc",
         "fillOpacity": 0.2,
     },
-    "contribution": {"color": "#263238", "fillColor": "#fb8c00", "weight": 1, "fillOpacity": 0.9},
+    # filled by category: participation.layers.CATEGORY_COLOURS, through layer(fill_by=…)
+    "contribution": {"color": "#263238", "weight": 1, "fillOpacity": 0.9},
     "choropleth": {"color": "#5d4037", "weight": 1, "fillOpacity": 0.75},
 }
 
@@ -68,12 +70,18 @@ def _assets(element, js: dict, css: dict) -> None:
         _assets(child, js, css)
 
 
-def base_map(map_id: str) -> folium.Map:
-    """An empty map whose element id is ``map_<map_id>`` (``map_id``: letters, digits, ``_``)."""
+Centre = tuple[float, float]  # latitude, longitude in EPSG:4326 (degrees)
+
+
+def base_map(map_id: str, centre: Centre | None = None) -> folium.Map:
+    """An empty map whose element id is ``map_<map_id>`` (``map_id``: letters, digits, ``_``), centred
+    on ``centre`` (the city's: ``area_extent(…)["centre"]``) — its view only until maps.js fits it to
+    its data. Without a centre it shows the whole world."""
     if not map_id.replace("_", "").isalnum() or not map_id.isascii():
         raise ValueError(f"map id {map_id!r}: letters, digits and _ only")
     use_vendored_assets()
-    fmap = folium.Map(location=[48.9, 9.19], zoom_start=13, tiles=None, control_scale=True)
+    location = [float(centre[0]), float(centre[1])] if centre else None  # numbers, never text
+    fmap = folium.Map(location=location, zoom_start=13 if centre else 1, tiles=None, control_scale=True)
     fmap._id = map_id  # a stable element id: the page's <div> and the external script agree
     return fmap
 
@@ -107,14 +115,16 @@ def render(fmap: folium.Map) -> RenderedMap:
 
 
 @functools.lru_cache(maxsize=64)
-def rendered(map_id: str) -> RenderedMap:
-    """``render(base_map(map_id))``, once per process: it depends on the id alone."""
-    return render(base_map(map_id))
+def rendered(map_id: str, centre: Centre | None = None) -> RenderedMap:
+    """``render(base_map(map_id, centre))``, once per process: it depends on these alone. (The assets
+    are the same whatever the centre.)"""
+    return render(base_map(map_id, centre))
 
 
-def setup_script(*map_ids: str) -> str:
-    """The set-up scripts of the maps ``map_ids`` (JavaScript, one ``var map_<id>`` each)."""
-    return "\n".join(rendered(map_id).script for map_id in map_ids)
+def setup_script(*map_ids: str, centre: Centre | None) -> str:
+    """The set-up scripts of the maps ``map_ids`` (JavaScript, one ``var map_<id>`` each), centred on
+    ``centre`` (latitude, longitude)."""
+    return "\n".join(rendered(map_id, centre).script for map_id in map_ids)
 
 
 # --- the data, as JSON for static/planning/maps.js ---------------------------------------------------
@@ -133,10 +143,13 @@ def layer(
     tooltip: list[tuple[str, str] | tuple[str, str, str]],
     points: bool = False,
     fill_from: str | None = None,
+    fill_by: tuple[str, dict[str, str], str] | None = None,
 ) -> dict[str, Any]:
     """One layer of a map: ``data`` names a collection of ``map_data``; ``tooltip`` lists
     (property, label[, format]) with format ``"decimal2"`` for numbers shown with two decimals in the
-    page's language; ``fill_from`` names a property holding each feature's fill colour."""
+    page's language; ``fill_from`` names a property holding each feature's fill colour; ``fill_by``,
+    ``(property, {value: colour}, colour of any other value)``, fills each feature by a property's
+    value."""
     spec: dict[str, Any] = {
         "name": name,
         "data": data,
@@ -146,6 +159,9 @@ def layer(
     }
     if fill_from:
         spec["fillFrom"] = fill_from
+    if fill_by:
+        prop, colours, other = fill_by
+        spec["fillBy"] = {"property": prop, "colours": colours, "other": other}
     return spec
 
 

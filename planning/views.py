@@ -20,14 +20,15 @@ from django.views.decorators.http import require_safe
 from geo.permissions import is_planner
 from measures.models import ActionField, Dimension, MeasureStatus
 from measures.selectors import measure_feature_page
+from participation.layers import NO_CATEGORY_COLOUR, category_colours
 from participation.selectors import contribution_feature_page
 from planning import exports, maps, reports
-from planning.layers import score_colour
+from planning.layers import score_classes_config, score_colour, score_legend
 from planning.models import Priority, TimeHorizon
 from planning.selectors import focus_area_feature_page
 from planning.templatetags.figures import percent
 from quartiere.models import Level
-from quartiere.selectors import area_feature, area_feature_page
+from quartiere.selectors import area_extent, area_feature, area_feature_page
 
 MAP_FEATURE_LIMIT = 5000
 PROFILE_MAP = "quartier"  # the profile's map element is map_quartier
@@ -162,6 +163,14 @@ def workspace(request):
         "prioritiesUrl": reverse("priorities") + f"?city={city.pk if city else 0}",
         "basemapUrl": settings.BASEMAP_URL,
         "basemapAttribution": settings.BASEMAP_ATTRIBUTION,
+        # where the map starts until the Quartiere have loaded (None: no city, the whole world)
+        "view": area_extent(area_id=city.pk) if city else None,
+        # colours from their one source each: the profile's and report's maps use the same
+        "styles": {"focus-area": maps.STYLE["focus_area"], "measure": maps.STYLE["measure"]},
+        "contributionStyle": maps.STYLE["contribution"],
+        "categoryColours": category_colours(),
+        "noCategoryColour": NO_CATEGORY_COLOUR,
+        "scoreClasses": score_classes_config(),
         "csrfToken": get_token(request),
         "maxVertices": settings.PLANNING_MAX_DRAW_VERTICES,
         "snapDistance": settings.PLANNING_SNAP_DISTANCE_PX,
@@ -221,6 +230,12 @@ def _city_query(request) -> str:
     return f"?stadt={city}" if city else ""
 
 
+def _city_centre(city_id: int | None) -> maps.Centre | None:
+    """Where the city's maps start (latitude, longitude in EPSG:4326) until their data has loaded."""
+    extent = area_extent(area_id=city_id) if city_id is not None else None
+    return (extent["centre"][0], extent["centre"][1]) if extent else None
+
+
 def _js(script: str) -> HttpResponse:
     response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
@@ -236,8 +251,8 @@ def _json(document: dict) -> JsonResponse:
 @require_safe
 def profile_map_js(request, slug: str):
     """The set-up script of the profile's map (folium; no data: that comes from ``profile_map_data``)."""
-    _quartier_or_404(slug, request)
-    return _js(maps.setup_script(PROFILE_MAP))
+    quartier = _quartier_or_404(slug, request)
+    return _js(maps.setup_script(PROFILE_MAP, centre=_city_centre(quartier.parent_id)))
 
 
 @require_safe
@@ -271,6 +286,7 @@ def profile_map_data(request, slug: str):
             style=maps.STYLE["contribution"],
             tooltip=[("category", _("Category"))],
             points=True,
+            fill_by=("category", category_colours(), NO_CATEGORY_COLOUR),
         ),
     ]
     collections = {
@@ -335,6 +351,7 @@ def report(request):
             "map_script": reverse("planning:report-maps") + query,
             "map_data": reverse("planning:report-maps-data") + query,
             "map_assets": maps.rendered("priority_all"),
+            "score_legend": score_legend(),
             "downloads": [
                 (fmt, reverse("planning:report-download", args=[fmt]) + query)
                 for fmt in ("csv", "geojson", "gpkg")
@@ -348,8 +365,8 @@ def report(request):
 @require_safe
 def report_maps_js(request):
     """The set-up script of the report's four priority maps (overall, just, green, productive)."""
-    _report_city(request)
-    return _js(maps.setup_script(*(f"priority_{d}" for d in REPORT_DIMENSIONS)))
+    city = _report_city(request)
+    return _js(maps.setup_script(*(f"priority_{d}" for d in REPORT_DIMENSIONS), centre=_city_centre(city.pk)))
 
 
 @require_safe

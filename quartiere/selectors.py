@@ -1,11 +1,12 @@
 """Reads of the area hierarchy. Geometry is stored in EPSG:25832; output SRIDs come from the allow-list."""
 
 from contextlib import nullcontext
+from typing import TypedDict
 
 from django.db import DataError, InternalError, connection, transaction
 
 from geo import crs
-from geo.geojson import BBox, FeaturePage, feature_page
+from geo.geojson import BBox, FeaturePage, feature_page, precision_for
 from geo.sql import load
 from quartiere.models import Level
 
@@ -67,3 +68,28 @@ def areas_sticking_out(*, tolerance: float) -> list[dict]:
         cursor.execute(load(__file__, "check_areas"), {"tolerance": tolerance})
         columns = [c.name for c in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+class Extent(TypedDict):
+    bounds: list[list[float]]  # [[south, west], [north, east]]
+    centre: list[float]  # [lat, lon]
+
+
+def area_extent(*, area_id: int) -> Extent | None:
+    """Where a map of the area starts: ``{"bounds": [[south, west], [north, east]], "centre": [lat,
+    lon]}`` in EPSG:4326 degrees, in Leaflet's latitude-first order (``centre`` is the middle of the
+    bounds, so a map centred there at the fitting zoom shows what fitting the bounds shows). None when
+    there is no such area. One statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            load(__file__, "area_extent"),
+            {"id": area_id, "out_srid": crs.WGS84, "precision": precision_for(crs.WGS84)},
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    west, south, east, north = row
+    return {
+        "bounds": [[south, west], [north, east]],
+        "centre": [round((south + north) / 2, 7), round((west + east) / 2, 7)],
+    }

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.shortcuts import render
 
 from quartiere.models import Area, Level
+from quartiere.selectors import area_extent
 
 
 def overview(request):
@@ -16,6 +17,8 @@ def overview(request):
                 "areasUrl": "/api/areas/?level=quartier&limit=1000" + (f"&parent={city.id}" if city else ""),
                 "basemapUrl": settings.BASEMAP_URL,
                 "basemapAttribution": settings.BASEMAP_ATTRIBUTION,
+                # where the map starts while the Quartiere load (None: no city, the whole world)
+                "view": area_extent(area_id=city.id) if city else None,
             },
         },
     )

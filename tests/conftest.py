@@ -1,15 +1,19 @@
-"""Shared fixtures: the Ludwigsburg demo, an API client, and small helpers for the database."""
+"""Shared fixtures: the Ludwigsburg demo, API clients (anonymous, a planner's, a citizen's), and small
+helpers for the database. Helpers for hand-made data are in tests/fixtures.py."""
 
 from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from rest_framework.test import APIClient
 
+from geo.permissions import PLANNERS
 from quartiere.models import Area
+from tests.fixtures import kept_for_the_module, user_in
 
 pytest_plugins = ["tests.browser"]  # chromium, basemap: the browser kit of the journey tests
 
@@ -19,14 +23,8 @@ def demo_module(django_db_setup, django_db_blocker) -> Iterator[None]:
     """The whole demo (``load_demo``: areas and whatever later apps add) loaded once per test module,
     inside a transaction that is rolled back after the module, like ``TestCase.setUpTestData``.
     Each test's own transaction is a savepoint inside it. Don't mix with ``transactional_db``."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        call_command("load_demo", stdout=StringIO())
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    with kept_for_the_module(django_db_blocker, lambda: call_command("load_demo", stdout=StringIO())):
+        yield
 
 
 @pytest.fixture
@@ -48,6 +46,27 @@ def _forget_hash_keys() -> None:
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture
+def planner(db) -> User:
+    """User ``planner`` in the planners' group (password ``pw-for-tests-only``)."""
+    return user_in("planner", PLANNERS)
+
+
+@pytest.fixture
+def planner_api(planner) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(planner)
+    return client
+
+
+@pytest.fixture
+def citizen_api(db) -> APIClient:
+    """A signed-in user in no group."""
+    client = APIClient()
+    client.force_authenticate(user_in("citizen"))
+    return client
 
 
 def area_count() -> int:

@@ -56,7 +56,9 @@
   var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
   cluster.addTo(map);
   own.addTo(map);
-  map.setView([48.8973, 9.1916], 13);
+  // the consultation's city (from the page's configuration) until the consultation's area has loaded
+  if (config.view) map.fitBounds(config.view.bounds);
+  else map.fitWorld();
 
   // --- where a point lies: the Quartiere and the consultation's area, tested in the browser ------
   // (GeoJSON rings in lon/lat; even-odd ray casting, so holes count as outside)
@@ -116,9 +118,23 @@
       map.fitBounds(outline.getBounds());
     });
 
+  // a category's colour (config.categoryColours, the one palette of participation/layers.py) reaches
+  // pins and list entries as the CSS custom property --cat, set through the CSSOM (the CSP forbids
+  // inline style attributes, not this); Leaflet makes a pin's element anew each time it is shown
+  function paintCategory(node, category) {
+    var colour = config.categoryColours[category];
+    if (colour) node.style.setProperty("--cat", colour);
+    return node;
+  }
+  var PinIcon = L.DivIcon.extend({
+    createIcon: function (oldIcon) {
+      return paintCategory(L.DivIcon.prototype.createIcon.call(this, oldIcon), this.options.category);
+    },
+  });
   function icon(category, pending) {
-    return L.divIcon({
+    return new PinIcon({
       className: "pin pin-" + category + (pending ? " pin-pending" : ""),
+      category: category,
       iconSize: [20, 20],
       iconAnchor: [10, 10],
       popupAnchor: [0, -10],
@@ -179,7 +195,7 @@
 
   function describe(feature, headingTag) {
     var p = feature.properties;
-    var box = el("article", { class: "contribution cat-" + p.category });
+    var box = paintCategory(el("article", { class: "contribution cat-" + p.category }), p.category);
     box.appendChild(el(headingTag, { class: "contribution-head" },
       (config.categories[p.category] || p.category) + " · " + day(p.created)));
     box.appendChild(el("p", { class: "contribution-text" }, p.text));

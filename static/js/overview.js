@@ -5,6 +5,12 @@
   // quarter zoom steps: the city fills a phone-sized map instead of a quarter of it
   var map = L.map("map", { zoomSnap: 0.25 });
   L.tileLayer(config.basemapUrl, { maxZoom: 19, attribution: config.basemapAttribution }).addTo(map);
+  // the city's extent (from the page's configuration) while its Quartiere load; no city: the world
+  if (config.view) {
+    map.fitBounds(config.view.bounds);
+  } else {
+    map.fitWorld();
+  }
   fetch(config.areasUrl, { headers: { Accept: "application/geo+json" } })
     .then(function (response) { return response.json(); })
     .then(function (collection) {
@@ -19,8 +25,6 @@
       }).addTo(map);
       if (collection.features.length) {
         map.fitBounds(layer.getBounds());
-      } else {
-        map.setView([48.8973, 9.1916], 12);
       }
     });
 })();

@@ -8,6 +8,12 @@
   var decimal2 = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   var requests = {};
 
+  // the legend's swatches: each one's colour is in its data-colour (the classes of planning/layers.py),
+  // set through the CSSOM — the pages' CSP allows no inline style attributes
+  document.querySelectorAll(".swatch[data-colour]").forEach(function (swatch) {
+    swatch.style.setProperty("background-color", swatch.getAttribute("data-colour"));
+  });
+
   function escapeHtml(value) {
     return String(value).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
@@ -54,7 +60,9 @@
     var layer = L.geoJSON(data, {
       style: function (feature) {
         var own = Object.assign({}, style);
-        if (spec.fillFrom && feature.properties) { own.fillColor = feature.properties[spec.fillFrom]; }
+        var props = feature.properties;
+        if (spec.fillFrom && props) { own.fillColor = props[spec.fillFrom]; }
+        if (spec.fillBy) { own.fillColor = spec.fillBy.colours[(props || {})[spec.fillBy.property]] || spec.fillBy.other; }
         return own;
       },
       pointToLayer: function (feature, latlng) {

@@ -14,7 +14,8 @@
   var $ = function (id) { return document.getElementById(id); };
   var map = L.map("map", { preferCanvas: false });
   L.tileLayer(config.basemapUrl, { maxZoom: 19, attribution: config.basemapAttribution }).addTo(map);
-  map.setView([48.8973, 9.1916], 13);
+  // the city's extent (from the page's configuration) until its Quartiere have loaded; no city: the world
+  if (config.view) { map.fitBounds(config.view.bounds); } else { map.fitWorld(); }
 
   var layers = {
     quartiere: L.featureGroup().addTo(map),
@@ -113,9 +114,10 @@
       loadPriorities();
     });
   }
-  var CLASSES = [[0.2, "#fff5eb"], [0.4, "#fdd0a2"], [0.6, "#fd8d3c"], [0.8, "#d94801"], [2, "#7f2704"]];
+  // the priority index's classes (planning/layers.py SCORE_CLASSES, through the page's configuration)
+  var CLASSES = config.scoreClasses.classes;
   function scoreColour(score) {
-    if (score === null || score === undefined) { return "#bdbdbd"; }
+    if (score === null || score === undefined) { return config.scoreClasses.none; }
     for (var i = 0; i < CLASSES.length; i += 1) { if (score < CLASSES[i][0]) { return CLASSES[i][1]; } }
     return CLASSES[CLASSES.length - 1][1];
   }
@@ -137,16 +139,15 @@
   function loadContributions() {
     getJSON(config.contributionsUrl).then(function (fc) {
       layers.contributions.clearLayers();
-      L.geoJSON(fc, { pmIgnore: true, pointToLayer: function (_f, latlng) {
-        return L.circleMarker(latlng, { radius: 5, color: "#263238", weight: 1, fillColor: "#fb8c00", fillOpacity: 0.9 });
+      L.geoJSON(fc, { pmIgnore: true, pointToLayer: function (f, latlng) {
+        // filled in the category's colour (participation's one palette, through the configuration)
+        var colour = config.categoryColours[f.properties.category] || config.noCategoryColour;
+        return L.circleMarker(latlng, Object.assign({ radius: 5, fillColor: colour }, config.contributionStyle));
       }, onEachFeature: function (f, l) { textTooltip(l, f.properties.category + ": " + f.properties.text); } })
         .eachLayer(function (l) { layers.contributions.addLayer(l); });
     });
   }
-  var STYLE = {
-    "focus-area": { color: "#6a1b9a", weight: 2, dashArray: "6 4", fillColor: "#ab47bc", fillOpacity: 0.2 },
-    measure: { color: "#37474f", weight: 3, fillColor: "#1e88e5", fillOpacity: 0.35 },
-  };
+  var STYLE = config.styles; // "focus-area", measure: the profile's map draws them alike (planning/maps.py)
   function addEditable(group, feature, kind) {
     L.geoJSON(feature, { style: STYLE[kind], pointToLayer: function (_f, latlng) { return L.marker(latlng); } })
       .eachLayer(function (l) {

@@ -12,7 +12,8 @@ from django.utils import timezone
 from geo.admin import MapWidget
 from measures.models import BudgetLine, Measure, MeasureArea
 from participation.models import Consultation, Contribution
-from tests.measures.conftest import SRID, X0, Y0, counts
+from tests.fixtures import SRID, X0, Y0
+from tests.measures.conftest import counts
 from tests.measures.factories import UserFactory
 
 
@@ -239,7 +240,7 @@ def test_the_measure_history_is_in_the_admin(admin_client, grid):
 
 def test_moving_a_quartier_in_the_admin_relinks_what_it_touches(admin_client, grid):
     from measures import services
-    from tests.measures.conftest import geom
+    from tests.fixtures import geom
 
     measure = services.measure_create(city=grid["C"], title="Bank", geom=geom("POINT(1100 500)"))
     a = grid["A"]

@@ -4,7 +4,7 @@ city- and region-wide ones from above, each marked ``located`` | ``city`` | ``re
 import pytest
 
 from measures.models import Measure
-from tests.measures.conftest import body, geom
+from tests.fixtures import body, geom
 from tests.measures.factories import MeasureFactory
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from measures import services
 from measures.models import BudgetLine
-from tests.measures.conftest import body, geom
+from tests.fixtures import body, geom
 
 URL = "/api/budget-lines/"
 

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from measures import services
 from measures.models import Measure, MeasureArea
-from tests.measures.conftest import SRID, X0, Y0, body, geom, utm_json
+from tests.fixtures import SRID, X0, Y0, body, geom, utm_json
 from tests.measures.factories import (
     ActionFieldFactory,
     MasterPlanFactory,
@@ -56,7 +56,7 @@ class TestCreate:
         payload = {
             "title": "Weg",
             "city": grid["C"].pk,
-            "geom": utm_json("LineString", [[250, 500], [1500, 500]]),
+            "geom": utm_json(geom("LINESTRING (250 500, 1500 500)")),
         }
 
         response = planner_api.post(f"{URL}?srid=25832", payload, format="json")
@@ -72,7 +72,7 @@ class TestCreate:
         }
 
     def test_it_answers_in_the_requested_crs(self, planner_api, grid):
-        payload = {"title": "Bank", "city": grid["C"].pk, "geom": utm_json("Point", [300, 300])}
+        payload = {"title": "Bank", "city": grid["C"].pk, "geom": utm_json(geom("POINT (300 300)"))}
 
         data = body(planner_api.post(f"{URL}?srid=25832", payload, format="json"))
 
@@ -231,7 +231,7 @@ class TestWrites:
         payload = {
             "title": "Weg",
             "city": grid["C"].pk,
-            "geom": utm_json("LineString", [[1100, 500], [1900, 500]]),
+            "geom": utm_json(geom("LINESTRING (1100 500, 1900 500)")),
         }
 
         response = planner_api.put(

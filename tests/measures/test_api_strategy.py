@@ -1,7 +1,7 @@
 """``/api/action-fields/``, ``/api/strategic-goals/``, ``/api/master-plans/``: the strategy tree."""
 
 from measures.models import ActionField, MasterPlan, StrategicGoal
-from tests.measures.conftest import body
+from tests.fixtures import body
 from tests.measures.factories import ActionFieldFactory, StrategicGoalFactory
 
 

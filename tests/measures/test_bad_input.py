@@ -13,7 +13,8 @@ from django.test import override_settings
 
 from measures import services
 from measures.models import Measure
-from tests.measures.conftest import SRID, X0, Y0, body, counts, geom
+from tests.fixtures import SRID, X0, Y0, body, geom
+from tests.measures.conftest import counts
 
 MEASURES = "/api/measures/"
 BUDGET_LINES = "/api/budget-lines/"

@@ -5,7 +5,8 @@ from rest_framework.test import APIClient
 
 from measures import services
 from measures.models import BudgetLine, Measure
-from tests.measures.conftest import body, counts, geom
+from tests.fixtures import body, geom
+from tests.measures.conftest import counts
 from tests.measures.factories import PlannerFactory
 
 

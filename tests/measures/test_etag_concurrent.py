@@ -10,7 +10,8 @@ from rest_framework.test import APIClient
 from measures import services
 from measures.models import Measure
 from quartiere.models import Area
-from tests.measures.conftest import build_grid, geom
+from tests.fixtures import geom
+from tests.measures.conftest import build_grid
 from tests.measures.factories import PlannerFactory
 
 

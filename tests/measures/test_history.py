@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from measures import services
-from tests.measures.conftest import body, geom
+from tests.fixtures import body, geom
 
 
 @pytest.fixture

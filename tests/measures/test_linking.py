@@ -9,7 +9,8 @@ from django.contrib.gis.geos import GEOSGeometry
 
 from measures import services
 from measures.models import Measure, MeasureArea
-from tests.measures.conftest import SRID, geom, import_quartiere
+from tests.fixtures import SRID, geom
+from tests.measures.conftest import import_quartiere
 from tests.measures.factories import MeasureFactory
 
 

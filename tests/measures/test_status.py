@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from measures import services
 from measures.models import MeasureStatus
-from tests.measures.conftest import body, geom
+from tests.fixtures import body, geom
 
 S = MeasureStatus
 ALLOWED = {

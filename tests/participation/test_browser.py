@@ -4,6 +4,7 @@ support — with a text that would run script if it were ever treated as HTML.""
 import pytest
 from playwright.sync_api import expect
 
+from participation.layers import category_colours
 from participation.models import Contribution, Support
 from participation.moderation import contribution_moderate
 from tests.browser import PHONE, Watch
@@ -54,6 +55,10 @@ def test_a_citizen_pins_a_moderator_publishes_a_visitor_supports(
     item = page.locator("#contribution-list li")
     assert item.count() == 1
     assert item.locator(".contribution-text").text_content() == EVIL
+    # pin and list entry in the category's colour, from participation's one palette (via the config)
+    rgb = "rgb({}, {}, {})".format(*bytes.fromhex(category_colours()["problem"][1:]))
+    expect(page.locator(".leaflet-marker-icon.pin-problem")).to_have_css("background-color", rgb)
+    expect(item.locator(".contribution")).to_have_css("border-left-color", rgb)
     page.locator(".leaflet-marker-icon.pin-problem").click()
     popup = page.locator(".leaflet-popup-content")
     assert popup.locator(".contribution-text").text_content() == EVIL

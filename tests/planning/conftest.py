@@ -1,5 +1,6 @@
 """Fixtures for planning: a small hand-made city whose priority index is known (docs/priorities.md
-works it through), users by role, and helpers. Geometry in EPSG:25832, relative to (X0, Y0).
+works it through) and helpers. Geometry in EPSG:25832, relative to (X0, Y0) (tests/fixtures.py);
+users and API clients by role are in tests/conftest.py.
 
     region R: [-10 km, +10 km]²
     city C:   x 0…3000, y 0…1000 — Quartiere A (x 0…1000, 1,000 inhabitants), B (1000…2000, 2,000),
@@ -7,15 +8,11 @@ works it through), users by role, and helpers. Geometry in EPSG:25832, relative 
 """
 
 import datetime as dt
-import json
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from measures.services import budget_line_create, measure_create
 from participation.models import Consultation, Contribution
@@ -24,30 +21,10 @@ from planning.models import FocusArea, FocusAreaArea
 from planning.services import focus_area_create
 from quartiere import linking
 from quartiere.models import Area, Level
-from quartiere.services import SourceFeature, area_import
+from tests.fixtures import feature, import_areas, import_region, point, square
 
-SRID = 25832
-X0, Y0 = 500_000, 5_400_000
 WEIGHTS = {"demand": 0.5, "supply": 0.3, "coverage": 0.2}
 CATEGORY_WEIGHTS = {"problem": 1.0, "idea": 0.75, "question": 0.5, "praise": 0.25}
-
-
-def square(x0: float, y0: float, x1: float, y1: float) -> MultiPolygon:
-    ring = ((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0))
-    return MultiPolygon(Polygon([(X0 + x, Y0 + y) for x, y in ring]), srid=SRID)
-
-
-def point(x: float, y: float) -> Point:
-    return Point(X0 + x, Y0 + y, srid=SRID)
-
-
-def utm_json(geom) -> dict:
-    """A geometry as GeoJSON in EPSG:25832 (send with ?srid=25832)."""
-    return json.loads(geom.json)
-
-
-def feature(code: str, name: str, geom: MultiPolygon, population: int | None = None) -> SourceFeature:
-    return SourceFeature(code=code, name=name, population=population, wkb=bytes(geom.wkb))
 
 
 @pytest.fixture(autouse=True)
@@ -62,24 +39,13 @@ def default_weights(settings):
 @pytest.fixture
 def grid(db) -> dict[str, Area]:
     """The grid's areas by code: R, C, A, B, Q."""
-    area_import(
-        features=[feature("R", "Region", square(-10_000, -10_000, 10_000, 10_000))],
-        source_srid=SRID,
-        level=Level.REGION,
-    )
-    area_import(
-        features=[feature("C", "Teststadt", square(0, 0, 3000, 1000), 7000)],
-        source_srid=SRID,
-        level=Level.CITY,
-    )
-    area_import(
-        features=[
-            feature("A", "Alpha", square(0, 0, 1000, 1000), 1000),
-            feature("B", "Beta", square(1000, 0, 2000, 1000), 2000),
-            feature("Q", "Quelle", square(2000, 0, 3000, 1000), 4000),
-        ],
-        source_srid=SRID,
-        level=Level.QUARTIER,
+    import_region()
+    import_areas(Level.CITY, feature("C", "Teststadt", square(0, 0, 3000, 1000), 7000))
+    import_areas(
+        Level.QUARTIER,
+        feature("A", "Alpha", square(0, 0, 1000, 1000), 1000),
+        feature("B", "Beta", square(1000, 0, 2000, 1000), 2000),
+        feature("Q", "Quelle", square(2000, 0, 3000, 1000), 4000),
     )
     return {area.code: area for area in Area.objects.all()}
 
@@ -147,36 +113,6 @@ def known(grid) -> dict[str, Any]:
         city=city, name="F3", geom=square(0, 0, 1000, 1000), dimensions=["just"], published=True
     )
     return {"city": city, "consultation": consultation, **grid}
-
-
-def user_in(name: str, group: str | None = None) -> User:
-    user = User.objects.create_user(name, f"{name}@example.org", "pw-for-tests-only")
-    if group:
-        user.groups.add(Group.objects.get_or_create(name=group)[0])
-    return user
-
-
-@pytest.fixture
-def planner(db) -> User:
-    return user_in("planner", "planners")
-
-
-@pytest.fixture
-def planner_api(planner) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(planner)
-    return client
-
-
-@pytest.fixture
-def citizen_api(db) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user_in("citizen"))
-    return client
-
-
-def body(response) -> Any:
-    return json.loads(response.content) if response.content else None
 
 
 def counts() -> dict[str, int]:

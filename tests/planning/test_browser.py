@@ -10,10 +10,13 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from participation.layers import category_colours
+from planning.layers import NO_SCORE_COLOUR, SCORE_CLASSES
+from planning.maps import STYLE
 from planning.models import FocusArea
 from planning.services import focus_area_create, focus_area_update
 from tests.browser import Watch
-from tests.planning.conftest import square
+from tests.fixtures import square
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,17 +96,73 @@ def rendered_chart(page) -> int:
     return page.locator("#budget-chart").evaluate("canvas => canvas.toDataURL('image/png').length")
 
 
+def fills(page, selector: str) -> set[str]:
+    """The fill colours of the map's drawn shapes."""
+    return set(page.locator(f"{selector} .leaflet-overlay-pane path").evaluate_all(FILLS))
+
+
+FILLS = "paths => paths.map(p => p.getAttribute('fill'))"
+
+
+def filled(selector: str, colours) -> str:
+    """A selector of the map's shapes filled in one of ``colours``."""
+    return ", ".join(f'{selector} .leaflet-overlay-pane path[fill="{colour}"]' for colour in colours)
+
+
+def rgb(colour: str) -> str:
+    return "rgb({}, {}, {})".format(*bytes.fromhex(colour[1:]))
+
+
 def test_the_profile_and_the_report_render_maps_and_charts(live_server, chromium, basemap, db, tmp_path):
     call_command("load_demo", stdout=StringIO())
     watch = Watch()
     page = watch.open(chromium, f"{live_server.url}/quartiere/mitte/")
     expect(page.locator("#map_quartier .leaflet-overlay-pane path").first).to_be_attached()
     expect(page.locator("#map_quartier .leaflet-tile-loaded").first).to_be_attached()
+    expect(page.locator("#map_quartier[data-loaded=true]")).to_be_attached()
+    # contributions in their category's colour (participation's palette), none in another
+    others = {
+        STYLE["quartier"]["color"],
+        STYLE["focus_area"]["fillColor"],
+        STYLE["measure"]["fillColor"],
+        "none",
+    }
+    palette = set(category_colours().values())
+    contributions = fills(page, "#map_quartier") - others
+    assert contributions and contributions <= palette
     assert rendered_chart(page) > 3000
     page.screenshot(path=str(tmp_path / "quartier.png"))
     page = watch.open(chromium, f"{live_server.url}/bericht/")
     for dimension in ("all", "just", "green", "productive"):
         expect(page.locator(f"#map_priority_{dimension} .leaflet-overlay-pane path")).to_have_count(12)
+    # the legend: one swatch per score class, in the class's colour (set from the page, not inline)
+    swatches = page.locator(".legend-row .swatch")
+    expect(swatches).to_have_count(len(SCORE_CLASSES))
+    for index, (_upto, _de, _en, colour) in enumerate(SCORE_CLASSES):
+        expect(swatches.nth(index)).to_have_css("background-color", rgb(colour))
+    assert fills(page, "#map_priority_all") <= {colour for *_rest, colour in SCORE_CLASSES} | {
+        NO_SCORE_COLOUR
+    }
     assert rendered_chart(page) > 3000
     page.screenshot(path=str(tmp_path / "bericht.png"))
+    watch.assert_clean()
+
+
+def test_the_workspace_draws_contributions_and_priorities_in_the_shared_colours(
+    live_server, chromium, basemap, db, planner, tmp_path
+):
+    call_command("load_demo", stdout=StringIO())
+    watch = Watch()
+    page = watch.open(chromium, f"{live_server.url}/planung/")
+    login(page, live_server)
+    expect(page.locator("#map .leaflet-tile-loaded").first).to_be_attached()
+    palette = category_colours().values()
+    classes = [colour for *_rest, colour in SCORE_CLASSES]
+    expect(page.locator(filled("#map", palette))).to_have_count(0)  # the layer is off at first
+    page.get_by_label("Veröffentlichte Beiträge").check()
+    expect(page.locator(filled("#map", palette)).first).to_be_attached()
+    assert "#fb8c00" not in fills(page, "#map")  # the colour the workspace used to have of its own
+    page.get_by_label("Prioritätsindex").check()
+    expect(page.locator(filled("#map", classes))).to_have_count(12)  # the demo's 12 Quartiere all scored
+    page.screenshot(path=str(tmp_path / "planung-farben.png"))
     watch.assert_clean()

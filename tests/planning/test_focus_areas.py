@@ -6,7 +6,8 @@ import pytest
 from planning.models import FocusArea, FocusAreaArea
 from planning.services import focus_area_create, focus_area_update
 from quartiere.models import Level
-from tests.planning.conftest import body, counts, square, utm_json
+from tests.fixtures import body, square, utm_json
+from tests.planning.conftest import counts
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +129,7 @@ BAD_GEOMETRY = {
 
 
 def _shifted(geometry):
-    from tests.planning.conftest import X0, Y0
+    from tests.fixtures import X0, Y0
 
     def shift(c):
         return [X0 + c[0], Y0 + c[1]] if isinstance(c[0], int | float) else [shift(p) for p in c]
@@ -183,7 +184,7 @@ def test_wgs84_input_is_the_default(planner_api, grid):
 
 def test_links_follow_a_reimport_of_the_quartiere(grid):
     from quartiere.services import area_import
-    from tests.planning.conftest import SRID, feature
+    from tests.fixtures import SRID, feature
 
     focus_area = focus_area_create(city=grid["C"], name="F", geom=square(500, 0, 1500, 1000))
     # move the boundary between A and B to x = 1250: the focus area is now ¾ in A

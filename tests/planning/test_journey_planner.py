@@ -16,7 +16,7 @@ from measures.services import measure_create
 from planning.models import FocusArea
 from planning.services import focus_area_create
 from tests.browser import DESKTOP, PHONE, Watch
-from tests.planning.conftest import point, square
+from tests.fixtures import point, square
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

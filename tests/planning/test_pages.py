@@ -8,8 +8,11 @@ from django.db import connection
 from django.shortcuts import resolve_url
 from django.test.utils import CaptureQueriesContext
 
-from planning.maps import base_map, render
-from tests.planning.conftest import measure, square, user_in
+from participation.layers import NO_CATEGORY_COLOUR, category_colours
+from planning.maps import STYLE, base_map, render
+from quartiere.selectors import area_extent
+from tests.fixtures import page_config, square, user_in
+from tests.planning.conftest import measure
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +58,28 @@ def test_the_profile_map_script_sets_the_map_up_and_carries_no_data(client, know
     # the script is the same for every Quartier: nothing of the data passes through folium/branca
     assert client.get("/quartiere/beta/karte.js").content.decode() == script
     assert "Alpha" not in script and "geoJson" not in script and "test-tiles" not in script
+
+
+def test_the_maps_start_at_the_citys_centre_until_their_data_fits_them(client, known):
+    lat, lon = area_extent(area_id=known["city"].pk)["centre"]
+    centre = f"center: [{lat}, {lon}]"
+
+    assert centre in client.get("/quartiere/alpha/karte.js").content.decode()
+    assert client.get(f"/bericht/karten.js?stadt={known['city'].pk}").content.decode().count(centre) == 4
+
+
+def test_the_profile_map_fills_contributions_in_their_categorys_colour(client, known):
+    doc = client.get("/quartiere/alpha/karte.json").json()
+
+    (contributions,) = [
+        layer for layer in doc["maps"]["map_quartier"]["layers"] if layer["data"] == "contributions"
+    ]
+    assert contributions["fillBy"] == {
+        "property": "category",
+        "colours": category_colours(),
+        "other": NO_CATEGORY_COLOUR,
+    }
+    assert "fillColor" not in contributions["style"]
 
 
 def test_the_profile_map_data_is_json_with_the_layers(client, known, settings):
@@ -220,6 +245,18 @@ def test_a_planner_gets_the_workspace(client, grid, planner):
     html = response.content.decode()
     assert "leaflet-geoman" in html and 'id="workspace-config"' in html
     assert_no_inline_script_and_local_assets(html)
+
+
+def test_the_workspace_config_carries_the_citys_extent_and_the_map_colours(client, grid, planner):
+    client.force_login(planner)
+    html = client.get("/planung/").content.decode()
+    config = page_config(html, "workspace-config")
+
+    assert config["view"] == area_extent(area_id=grid["C"].pk)
+    assert config["categoryColours"] == category_colours()
+    # the workspace draws focus areas, measures and contributions as the profile's map does
+    assert config["styles"] == {"focus-area": STYLE["focus_area"], "measure": STYLE["measure"]}
+    assert config["contributionStyle"] == STYLE["contribution"]
 
 
 def test_the_login_page_logs_a_planner_in(client, grid, planner):

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.planning.conftest import body
+from tests.fixtures import body
 
 pytestmark = pytest.mark.django_db
 

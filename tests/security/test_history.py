@@ -13,7 +13,8 @@ from measures.models import Measure
 from planning import services as focus_services
 from planning.models import FocusArea
 from quartiere.models import Area
-from tests.measures.conftest import build_grid, geom
+from tests.fixtures import geom
+from tests.measures.conftest import build_grid
 from tests.measures.factories import PlannerFactory, UserFactory
 
 DRAFT_TITLE = "Geheimer Entwurf"
