@@ -110,20 +110,3 @@ class BudgetLineSerializer(serializers.ModelSerializer):
         model = BudgetLine
         fields = ["id", "measure", "fiscal_year", "amount", "kind", "funding", "status", "note", "version"]
         read_only_fields = ["id", "version"]
-
-
-class ChangeSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    old = serializers.JSONField(allow_null=True)
-    new = serializers.JSONField(allow_null=True)
-
-
-class HistoryRecordSerializer(serializers.Serializer):
-    """One audited write: who (planners only), when, what changed."""
-
-    history_id = serializers.IntegerField()
-    date = serializers.DateTimeField()
-    type = serializers.ChoiceField(["created", "changed", "deleted", "published", "withdrawn"])
-    user = serializers.CharField(allow_null=True)
-    version = serializers.IntegerField()
-    changes = ChangeSerializer(many=True)
