@@ -96,13 +96,14 @@ def measure_check(measure: Measure, *, old_status: str | None) -> None:
     city: Area | None = measure.city if measure.city_id else None
     if city is None or city.level != Level.CITY:
         errors["city"] = [_("must be an area of level city.")]
-    has_geom = measure.geom is not None
-    if has_geom and measure.geom.empty:
+    geom = measure.geom
+    has_geom = geom is not None
+    if geom is not None and geom.empty:
         errors["geom"] = [_("the geometry is empty.")]
-    elif has_geom and measure.geom.srid != STORAGE_SRID:
+    elif geom is not None and geom.srid != STORAGE_SRID:
         errors["geom"] = [
             _("must be in EPSG:%(storage)d here (it is EPSG:%(srid)d).")
-            % {"storage": STORAGE_SRID, "srid": measure.geom.srid}
+            % {"storage": STORAGE_SRID, "srid": geom.srid}
         ]
     if has_geom and measure.scope_id is not None:
         both = _("give either a geometry or a scope area, not both.")
@@ -112,7 +113,7 @@ def measure_check(measure: Measure, *, old_status: str | None) -> None:
         neither = _("a measure needs a geometry or, without a place, a scope area.")
         errors.setdefault("geom", []).append(neither)
         errors["scope"] = [neither]
-    elif measure.scope_id is not None and city is not None and "city" not in errors:
+    elif measure.scope is not None and city is not None and "city" not in errors:
         scope = measure.scope
         if not (
             scope.id == city.id

@@ -33,10 +33,16 @@ def focus_area_links_refresh(*, focus_area_ids: list[int] | None = None) -> int:
     return linking.links_refresh(FOCUS_AREA_LINKS, ids=focus_area_ids)
 
 
-def _as_multipolygon(geom: GEOSGeometry | None) -> GEOSGeometry | None:
+def _as_multipolygon(geom: Any) -> Any:
+    """A Polygon as a one-part MultiPolygon; anything else as it is (``focus_area_check`` judges it)."""
     if geom is not None and geom.geom_type == "Polygon":
         return MultiPolygon(geom, srid=geom.srid)
     return geom
+
+
+def city_touches(city: Area, geom: GEOSGeometry) -> bool:
+    """Whether ``geom`` (EPSG:25832) touches the city's area (tested by PostGIS)."""
+    return Area.objects.filter(pk=city.pk, geom__intersects=geom).exists()
 
 
 def focus_area_check(focus_area: FocusArea, *, measures: Iterable[Measure] | None) -> None:
@@ -57,7 +63,7 @@ def focus_area_check(focus_area: FocusArea, *, measures: Iterable[Measure] | Non
             _("must be in EPSG:%(storage)d here (it is EPSG:%(srid)d).")
             % {"storage": STORAGE_SRID, "srid": geom.srid}
         ]
-    elif "city" not in errors and not Area.objects.filter(pk=city.pk, geom__intersects=geom).exists():
+    elif city is not None and "city" not in errors and not city_touches(city, geom):
         errors["geom"] = [_("lies outside the city %(city)s.") % {"city": city.name}]
     if measures is not None and city is not None:
         foreign = sorted(m.pk for m in measures if m.city_id != city.pk)

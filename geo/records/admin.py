@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 
 from geo import validation
 from geo.records.services import VersionedRecord
@@ -20,7 +21,7 @@ class RecordAdminForm(forms.ModelForm):
     the app's service check on a candidate (an unsaved copy of the record with the form's values)."""
 
     version_read = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    stale_message: ClassVar[str]
+    stale_message: ClassVar[str | Promise]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -27,7 +27,7 @@ GeoJSON FeatureCollection as the list (``feature_page``) and the audit trail
 (``trail(<name>=, user=, out_srid=)``, ``geo.records.history``) at ``…/{id}/history/``."""
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -40,7 +40,7 @@ from rest_framework.response import Response
 
 from geo import etag, params
 from geo.api import LenientJSONParser
-from geo.geojson import FeaturePageLike, feature_collection_response
+from geo.geojson import feature_collection_response
 from geo.permissions import IsPlannerOrReadOnly
 from geo.records.services import VersionedRecord
 from geo.schema import ERROR, ID_REGEX, IF_MATCH, SRID_PARAM, WRITE_ERRORS
@@ -80,7 +80,13 @@ class HistoryRecordSerializer(serializers.Serializer):
     changes = ChangeSerializer(many=True)
 
 
-class VersionedViewSetMixin:
+if TYPE_CHECKING:  # the views it is mixed into
+    from rest_framework.views import APIView as _View
+else:
+    _View = object
+
+
+class VersionedViewSetMixin(_View):
     """Read one record with its ETag; create it; change and delete it with ``If-Match`` (428 without,
     412 when stale). See the module's docstring for the declaration."""
 
@@ -89,7 +95,7 @@ class VersionedViewSetMixin:
     lookup_value_regex = ID_REGEX
 
     record: ClassVar[VersionedRecord]
-    serializer_class: ClassVar[type[serializers.Serializer]]
+    serializer_class: type[serializers.BaseSerializer]
     visible: ClassVar[Callable[[Any], Any]]
     read_record: ClassVar[Callable[..., Any] | None] = None
     create_record: ClassVar[Callable[..., Any]]
@@ -174,7 +180,9 @@ class RecordViewSet(VersionedViewSetMixin, viewsets.ViewSet):
 
     trail: ClassVar[Callable[..., list[dict]]]
 
-    def feature_page(self, request: Request, *, srid: int, limit: int, offset: int) -> FeaturePageLike:
+    def feature_page(self, request: Request, *, srid: int, limit: int, offset: int) -> Any:
+        """One page of the visible records as GeoJSON features built by PostGIS (a FeaturePage of
+        geo.geojson), filtered by the request's parameters."""
         raise NotImplementedError
 
     def srid(self) -> int:

@@ -62,9 +62,9 @@ def history_trail(
     }
 
     def ids(name: str, rows: Any) -> list[int]:
-        column = linked[name].column
+        column, allowed = linked[name].column, visible[name]
         found = sorted(v for row in rows or [] for k, v in row.items() if k == column)
-        return found if visible[name] is None else [i for i in found if i in visible[name]]
+        return found if allowed is None else [i for i in found if i in allowed]
 
     def value(name: str, raw: Any) -> Any:
         if name == geometry:

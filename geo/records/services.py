@@ -33,6 +33,10 @@ class VersionedRecord:
         """The record's name in its ETag (``"focus-area-7-2"``) and error messages."""
         return self.name.replace("_", "-")
 
+    def __post_init__(self) -> None:
+        if self.m2m and self.history is None:
+            raise TypeError(f"{self.model.__name__}: many-to-many fields need the model's HistoricalRecords")
+
     @property
     def m2m(self) -> frozenset[str]:
         """The many-to-many fields among ``fields``."""
@@ -46,7 +50,7 @@ def audit_user(user: Any) -> Any:
 
 def audited_save(
     record: VersionedRecord,
-    obj: models.Model,
+    obj: Any,
     *,
     user: Any,
     created: bool,
@@ -58,6 +62,8 @@ def audited_save(
     if not record.m2m:
         obj.save()  # simple-history's post_save writes the one record
         return
+    history = record.history
+    assert history is not None  # checked when the record was declared
     obj.skip_history_when_saving = True  # not one record for the row and another per m2m change
     try:
         obj.save()
@@ -65,7 +71,7 @@ def audited_save(
             getattr(obj, name).set(values)
     finally:
         del obj.skip_history_when_saving
-    record.history.create_historical_record(obj, "+" if created else "~")
+    history.create_historical_record(obj, "+" if created else "~")
 
 
 @transaction.atomic
@@ -92,7 +98,7 @@ def versioned_update(
     unknown = set(changes) - record.fields
     if unknown:
         raise TypeError(f"unknown {record.model.__name__} fields: {', '.join(sorted(unknown))}")
-    obj = record.model.objects.select_for_update().get(pk=pk)
+    obj: Any = record.model._default_manager.select_for_update().get(pk=pk)
     check_version(obj.version, expected_versions)
     before = copy.copy(obj)
     related = {
@@ -113,7 +119,7 @@ def versioned_delete(
 ) -> None:
     """Delete the row ``pk`` (what hangs on it cascades), checked like ``versioned_update`` and
     audited ("-" by ``user``). ``DoesNotExist`` when there is no such row."""
-    obj = record.model.objects.select_for_update().get(pk=pk)
+    obj: Any = record.model._default_manager.select_for_update().get(pk=pk)
     check_version(obj.version, expected_versions)
     obj._history_user = audit_user(user)
     obj.delete()
