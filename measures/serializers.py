@@ -1,5 +1,7 @@
 """Serializers of the measures API: they parse and shape; the rules are in measures.services."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from geo.fields import GeometryField
@@ -36,20 +38,26 @@ class MasterPlanSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "version", "year_adopted", "status", "action_fields"]
 
 
-class MeasureLinkSerializer(serializers.ModelSerializer):
-    """An area the measure touches (computed, read-only)."""
+class AreaLinkSerializer(serializers.ModelSerializer):
+    """An area a city-owned record touches, as quartiere.linking computed it (read-only): its id, name
+    and level, and ``share``. Subclasses name the link model in ``Meta``."""
 
     name = serializers.CharField(source="area.name", read_only=True)
     level = serializers.SerializerMethodField()
+
+    def get_level(self, link: Any) -> str:
+        return Level(link.level).key
+
+
+class MeasureLinkSerializer(AreaLinkSerializer):
+    """An area the measure touches (computed, read-only)."""
+
     kind = serializers.ChoiceField(LinkKind.choices, read_only=True)
 
     class Meta:
         model = MeasureArea
         fields = ["area", "name", "level", "share", "kind"]
         read_only_fields = fields
-
-    def get_level(self, link: MeasureArea) -> str:
-        return Level(link.level).key
 
 
 class MeasureSerializer(serializers.ModelSerializer):

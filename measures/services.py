@@ -12,7 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from geo.crs import STORAGE_SRID
-from geo.records.services import VersionedRecord, audited_save, versioned_delete, versioned_update
+from geo.records.services import (
+    VersionedRecord,
+    audited_save,
+    check_fields,
+    versioned_delete,
+    versioned_update,
+)
 from measures.models import (
     MEASURE_HISTORY,
     BudgetLine,
@@ -88,14 +94,22 @@ def measure_status_check(*, old: str, new: str) -> None:
         raise ValidationError({"status": [reason]})
 
 
+def city_of(record: Any, errors: dict[str, list[str]]) -> Area | None:
+    """The city a city-owned record (a measure, a focus area) belongs to, when it is an area of level
+    city; otherwise None, and the reason in ``errors["city"]``."""
+    city: Area | None = record.city if record.city_id else None
+    if city is None or city.level != Level.CITY:
+        errors["city"] = [_("must be an area of level city.")]
+        return None
+    return city
+
+
 def measure_check(measure: Measure, *, old_status: str | None) -> None:
     """All rules on one (unsaved) measure; a ``ValidationError`` naming every field at fault.
     ``old_status`` is the stored status for a change (None for a new measure). Geometry must be in
     EPSG:25832. Sorts and de-duplicates principles and dimensions in place."""
     errors: dict[str, list[str]] = {}
-    city: Area | None = measure.city if measure.city_id else None
-    if city is None or city.level != Level.CITY:
-        errors["city"] = [_("must be an area of level city.")]
+    city = city_of(measure, errors)
     geom = measure.geom
     has_geom = geom is not None
     if geom is not None and geom.empty:
@@ -113,7 +127,7 @@ def measure_check(measure: Measure, *, old_status: str | None) -> None:
         neither = _("a measure needs a geometry or, without a place, a scope area.")
         errors.setdefault("geom", []).append(neither)
         errors["scope"] = [neither]
-    elif measure.scope is not None and city is not None and "city" not in errors:
+    elif measure.scope is not None and city is not None:
         scope = measure.scope
         if not (
             scope.id == city.id
@@ -130,14 +144,7 @@ def measure_check(measure: Measure, *, old_status: str | None) -> None:
             errors.update(error.message_dict)
     measure.principles = sorted(set(measure.principles or []))
     measure.dimensions = sorted(set(measure.dimensions or []))
-    try:
-        # field validators declared on the model: lengths, choices (also inside the arrays)
-        measure.full_clean(exclude=["city", "scope", "master_plan", "geom"], validate_constraints=False)
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    check_fields(measure, errors, exclude=["city", "scope", "master_plan", "geom"])
 
 
 @transaction.atomic
@@ -216,7 +223,7 @@ def measure_delete(*, measure_id: int, expected_versions: Collection[int] | None
 
 def _budget_line_check(line: BudgetLine) -> None:
     # amount ≥ 0, fiscal year in range, known kinds: the validators declared on the model
-    line.full_clean(exclude=["measure"], validate_constraints=False)
+    check_fields(line, {}, exclude=["measure"])
 
 
 @transaction.atomic

@@ -6,16 +6,22 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from geo.crs import STORAGE_SRID
-from geo.records.services import VersionedRecord, audited_save, versioned_delete, versioned_update
+from geo.records.services import (
+    VersionedRecord,
+    audited_save,
+    check_fields,
+    versioned_delete,
+    versioned_update,
+)
 from measures.models import Measure
+from measures.services import city_of
 from planning.models import FOCUS_AREA_HISTORY, FocusArea, FocusAreaArea
 from quartiere import linking
-from quartiere.models import Area, Level
+from quartiere.models import Area
 
 FOCUS_AREA_LINKS = linking.LinkTarget.for_models(FocusArea, FocusAreaArea, fk="focus_area")
 
@@ -50,9 +56,7 @@ def focus_area_check(focus_area: FocusArea, *, measures: Iterable[Measure] | Non
     Geometry must be a MultiPolygon in EPSG:25832 touching the city; ``measures`` (None: not checked)
     must belong to its city. Sorts and de-duplicates the dimensions in place."""
     errors: dict[str, list[str]] = {}
-    city: Area | None = focus_area.city if focus_area.city_id else None
-    if city is None or city.level != Level.CITY:
-        errors["city"] = [_("must be an area of level city.")]
+    city = city_of(focus_area, errors)
     geom = focus_area.geom
     if geom is None or geom.empty:
         errors["geom"] = [_("a focus area needs a polygon.")]
@@ -63,21 +67,14 @@ def focus_area_check(focus_area: FocusArea, *, measures: Iterable[Measure] | Non
             _("must be in EPSG:%(storage)d here (it is EPSG:%(srid)d).")
             % {"storage": STORAGE_SRID, "srid": geom.srid}
         ]
-    elif city is not None and "city" not in errors and not city_touches(city, geom):
+    elif city is not None and not city_touches(city, geom):
         errors["geom"] = [_("lies outside the city %(city)s.") % {"city": city.name}]
     if measures is not None and city is not None:
         foreign = sorted(m.pk for m in measures if m.city_id != city.pk)
         if foreign:
             errors["measures"] = [_("measures %(ids)s belong to another city.") % {"ids": foreign}]
     focus_area.dimensions = sorted(set(focus_area.dimensions or []))
-    try:
-        # field validators declared on the model: lengths, choices (also inside the array)
-        focus_area.full_clean(exclude=["city", "geom", "measures"], validate_constraints=False)
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    check_fields(focus_area, errors, exclude=["city", "geom", "measures"])
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 
@@ -41,6 +42,20 @@ class VersionedRecord:
     def m2m(self) -> frozenset[str]:
         """The many-to-many fields among ``fields``."""
         return frozenset(f.name for f in self.model._meta.many_to_many if f.name in self.fields)
+
+
+def check_fields(obj: models.Model, errors: dict[str, list[str]], *, exclude: Iterable[str]) -> None:
+    """The end of every record's check: the field validators declared on the model (lengths, choices,
+    also inside arrays) join the ``errors`` the app's rules found ({field: [reason]}); a
+    ``ValidationError`` naming every field at fault when there are any. ``exclude``: the fields the
+    app checked itself (relations, geometry)."""
+    try:
+        obj.full_clean(exclude=list(exclude), validate_constraints=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
 
 
 def audit_user(user: Any) -> Any:
