@@ -13,8 +13,6 @@ from rest_framework import status
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
-from rest_framework.views import set_rollback
 
 from geo.middleware import RETRY_AFTER_S, UNAVAILABLE
 
@@ -33,6 +31,10 @@ def service_error_response(exc: DjangoValidationError) -> Response:
 
 def exception_handler(exc, context):
     """``REST_FRAMEWORK["EXCEPTION_HANDLER"]``: every API view's errors, answered once, here."""
+    # imported here: rest_framework.views reads the settings' parser classes, which live in this module
+    from rest_framework.views import exception_handler as drf_exception_handler
+    from rest_framework.views import set_rollback
+
     if isinstance(exc, DjangoValidationError):
         set_rollback()
         return service_error_response(exc)
