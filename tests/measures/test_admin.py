@@ -10,7 +10,6 @@ from django.contrib.gis.geos import Point
 from django.utils import timezone
 
 from geo.admin import MapWidget
-from measures import services
 from measures.models import BudgetLine, Measure, MeasureArea
 from participation.models import Consultation, Contribution
 from tests.measures.conftest import SRID, X0, Y0, counts
@@ -210,6 +209,8 @@ def test_the_admin_refuses_an_impossible_status_change(admin_client, grid):
 
 
 def test_the_admin_refuses_to_save_over_someone_elses_change(admin_client, grid):
+    from measures import services
+
     admin_client.post("/admin/measures/measure/add/", form(grid))
     measure = Measure.objects.get()
     # someone saves through the API while the form is open (it was opened at version 1)
@@ -256,6 +257,7 @@ def test_the_measure_history_is_in_the_admin(admin_client, grid):
 
 
 def test_moving_a_quartier_in_the_admin_relinks_what_it_touches(admin_client, grid):
+    from measures import services
     from tests.measures.conftest import geom
 
     measure = services.measure_create(city=grid["C"], title="Bank", geom=geom("POINT(1100 500)"))
