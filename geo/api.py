@@ -1,5 +1,5 @@
-"""API plumbing shared by every app: errors as JSON 400/503 that name the cause, never a 500, and the
-JSON parser of every API view (settings ``REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]``)."""
+"""API plumbing shared by every app: the one exception handler (errors as JSON that name the cause,
+never a 500) and the JSON parser of every API view (settings ``REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]``)."""
 
 import logging
 
@@ -7,32 +7,44 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError
 from django.db.utils import DataError
+from django.utils.translation import gettext as _
 from psycopg import errors as pg_errors
 from rest_framework import status
-from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
-from geo.etag import PreconditionFailed, StaleVersion
 from geo.middleware import RETRY_AFTER_S, UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
 
+def service_error_response(exc: DjangoValidationError) -> Response:
+    """A service's rejection (geo.errors) as JSON: its status (400 for a plain ``ValidationError``),
+    ``{field: [reason, …]}`` when it names fields, else ``{"detail": reason}``; ``Retry-After`` when
+    it says when to come back."""
+    body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": " ".join(exc.messages)}
+    retry_after = getattr(exc, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    return Response(body, status=getattr(exc, "status", status.HTTP_400_BAD_REQUEST), headers=headers)
+
+
 def exception_handler(exc, context):
+    """``REST_FRAMEWORK["EXCEPTION_HANDLER"]``: every API view's errors, answered once, here."""
+    # imported here: rest_framework.views reads the settings' parser classes, which live in this module
+    from rest_framework.views import exception_handler as drf_exception_handler
+    from rest_framework.views import set_rollback
+
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        exc = ValidationError(detail)
-    elif isinstance(exc, StaleVersion):
-        exc = PreconditionFailed()
+        set_rollback()
+        return service_error_response(exc)
     response = drf_exception_handler(exc, context)
     if response is not None:
         return response
     if isinstance(exc, OperationalError) and isinstance(exc.__cause__, pg_errors.QueryCanceled):
         logger.warning("statement timeout in %s", context.get("view"))
         return Response(
-            {"detail": "The query took too long; narrow it down (bbox, filters, limit)."},
+            {"detail": _("The query took too long; narrow it down (bbox, filters, limit).")},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "10"},
         )
@@ -47,16 +59,21 @@ def exception_handler(exc, context):
     if isinstance(exc, DataError):
         # out-of-range values that slipped past validation: still the client's input
         logger.warning("data error in %s: %s", context.get("view"), exc)
-        return Response({"detail": "A parameter value is out of range."}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"detail": _("A parameter value is out of range.")}, status=status.HTTP_400_BAD_REQUEST
+        )
     if isinstance(exc, ProtectedError):
         names = sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects})
         return Response(
-            {"detail": f"Still in use by {', '.join(names)}; remove or reassign those first."},
+            {
+                "detail": _("Still in use by %(names)s; remove or reassign those first.")
+                % {"names": ", ".join(names)}
+            },
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, UnicodeEncodeError):
         return Response(
-            {"detail": "The text contains characters that cannot be stored (e.g. lone surrogates)."},
+            {"detail": _("The text contains characters that cannot be stored (e.g. lone surrogates).")},
             status=status.HTTP_400_BAD_REQUEST,
         )
     return None

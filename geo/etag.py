@@ -1,37 +1,26 @@
-"""Lost-update protection: ETags from (kind, id, version) and If-Match for writes (412 / 428)."""
+"""Lost-update protection, one scheme for every editable record (measures, budget lines, focus areas,
+contributions under moderation and their official responses):
+
+- The ETag of a record is strong and names it: ``"<kind>-<id>-<version>"`` (``"measure-12-3"``).
+  Its detail (or the answer to a write) carries it; every write bumps the version.
+- A write (PUT, PATCH, DELETE, or a POST that changes the record) must send ``If-Match`` with it:
+  **428** without the header; **412** when no tag in it names the current version of this record
+  (weak tags ``W/"…"`` never match, RFC 9110 §13.1.1); ``*`` matches any version.
+- The view only reads the header (``if_match_versions``); the service compares under a row lock
+  (``check_version``), so two writers with the same tag never both pass.
+
+The map services' ETags (``If-None-Match`` on reads, ``geo.http``) are another matter: cache
+validators of whole responses, not versions of a record.
+"""
 
 import re
 from collections.abc import Collection
 
-from rest_framework import status
-from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
+from geo.errors import PreconditionRequired, StaleVersion
 
-class StaleVersion(Exception):
-    """Raised by services: the row's version is not the one the client read."""
-
-    def __init__(self, current: int):
-        super().__init__(f"the current version is {current}")
-        self.current = current
-
-
-class PreconditionRequired(APIException):
-    status_code = status.HTTP_428_PRECONDITION_REQUIRED
-    default_detail = (
-        "This write needs an If-Match header with the ETag of the version you read (GET it first), "
-        "so that nobody's changes are overwritten unseen."
-    )
-    default_code = "precondition_required"
-
-
-class PreconditionFailed(APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = (
-        "Someone changed this since you read it: your If-Match does not name the current version. "
-        "GET it again, re-apply your change and send the new ETag."
-    )
-    default_code = "precondition_failed"
+__all__ = ["PreconditionRequired", "StaleVersion", "check_version", "etag", "if_match_versions"]
 
 
 def etag(kind: str, pk: int, version: int) -> str:
@@ -39,9 +28,10 @@ def etag(kind: str, pk: int, version: int) -> str:
 
 
 def if_match_versions(request: Request, kind: str, pk: int) -> Collection[int] | None:
-    """The versions the request's If-Match names for this resource (None for ``*``). 428 without
-    the header; 412 when no tag can name this resource. The comparison with the current version is
-    the service's, under a row lock."""
+    """The versions of record ``kind`` ``pk`` that the request's If-Match names (None for ``*``).
+    ``PreconditionRequired`` (428) without the header; ``StaleVersion`` (412) when no tag names a
+    version of this record. The comparison with the current version is the service's, under a row
+    lock (``check_version``)."""
     header = request.headers.get("If-Match")
     if header is None or not header.strip():
         raise PreconditionRequired()
@@ -54,11 +44,11 @@ def if_match_versions(request: Request, kind: str, pk: int) -> Collection[int] |
         if match:
             versions.add(int(match.group(1)))
     if not versions:
-        raise PreconditionFailed()
+        raise StaleVersion()
     return versions
 
 
 def check_version(current: int, expected: Collection[int] | None) -> None:
-    """``StaleVersion`` unless ``current`` is among ``expected`` (None: no check)."""
+    """``StaleVersion`` (412) unless ``current`` is among ``expected`` (None: no check)."""
     if expected is not None and current not in expected:
         raise StaleVersion(current)

@@ -5,12 +5,10 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import viewsets
 
 from geo.permissions import IsPlannerOrReadOnly
+from geo.schema import ERROR, ERRORS, ID_REGEX
 from measures.models import ActionField, MasterPlan, StrategicGoal
 from measures.serializers import ActionFieldSerializer, MasterPlanSerializer, StrategicGoalSerializer
 
-ID_REGEX = r"[0-9]{1,18}"
-ERROR = OpenApiResponse(description="error with the reason, by field or as 'detail'")
-ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR}
 DELETE_ERRORS = {**ERRORS, 409: OpenApiResponse(description="still in use")}
 
 
@@ -29,34 +27,33 @@ def _schema(serializer):
     )
 
 
+class StrategyViewSet(viewsets.ModelViewSet):
+    permission_classes = [IsPlannerOrReadOnly]
+    lookup_value_regex = ID_REGEX
+
+
 @_schema(ActionFieldSerializer)
-class ActionFieldViewSet(viewsets.ModelViewSet):
+class ActionFieldViewSet(StrategyViewSet):
     """Handlungsfelder of the city's strategy."""
 
     queryset = ActionField.objects.all()
     serializer_class = ActionFieldSerializer
-    permission_classes = [IsPlannerOrReadOnly]
-    lookup_value_regex = ID_REGEX
     filterset_fields = ["slug"]
 
 
 @_schema(StrategicGoalSerializer)
-class StrategicGoalViewSet(viewsets.ModelViewSet):
+class StrategicGoalViewSet(StrategyViewSet):
     """Strategic goals, numbered within their action field."""
 
     queryset = StrategicGoal.objects.select_related("action_field")
     serializer_class = StrategicGoalSerializer
-    permission_classes = [IsPlannerOrReadOnly]
-    lookup_value_regex = ID_REGEX
     filterset_fields = ["action_field"]
 
 
 @_schema(MasterPlanSerializer)
-class MasterPlanViewSet(viewsets.ModelViewSet):
+class MasterPlanViewSet(StrategyViewSet):
     """Masterpläne and the action fields they cover."""
 
     queryset = MasterPlan.objects.prefetch_related("action_fields")
     serializer_class = MasterPlanSerializer
-    permission_classes = [IsPlannerOrReadOnly]
-    lookup_value_regex = ID_REGEX
     filterset_fields = ["status", "action_fields"]

@@ -1,5 +1,7 @@
 """Serializers of the measures API: they parse and shape; the rules are in measures.services."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from geo.fields import GeometryField
@@ -36,20 +38,26 @@ class MasterPlanSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "version", "year_adopted", "status", "action_fields"]
 
 
-class MeasureLinkSerializer(serializers.ModelSerializer):
-    """An area the measure touches (computed, read-only)."""
+class AreaLinkSerializer(serializers.ModelSerializer):
+    """An area a city-owned record touches, as quartiere.linking computed it (read-only): its id, name
+    and level, and ``share``. Subclasses name the link model in ``Meta``."""
 
     name = serializers.CharField(source="area.name", read_only=True)
     level = serializers.SerializerMethodField()
+
+    def get_level(self, link: Any) -> str:
+        return Level(link.level).key
+
+
+class MeasureLinkSerializer(AreaLinkSerializer):
+    """An area the measure touches (computed, read-only)."""
+
     kind = serializers.ChoiceField(LinkKind.choices, read_only=True)
 
     class Meta:
         model = MeasureArea
         fields = ["area", "name", "level", "share", "kind"]
         read_only_fields = fields
-
-    def get_level(self, link: MeasureArea) -> str:
-        return Level(link.level).key
 
 
 class MeasureSerializer(serializers.ModelSerializer):
@@ -110,20 +118,3 @@ class BudgetLineSerializer(serializers.ModelSerializer):
         model = BudgetLine
         fields = ["id", "measure", "fiscal_year", "amount", "kind", "funding", "status", "note", "version"]
         read_only_fields = ["id", "version"]
-
-
-class ChangeSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    old = serializers.JSONField(allow_null=True)
-    new = serializers.JSONField(allow_null=True)
-
-
-class HistoryRecordSerializer(serializers.Serializer):
-    """One audited write: who (planners only), when, what changed."""
-
-    history_id = serializers.IntegerField()
-    date = serializers.DateTimeField()
-    type = serializers.ChoiceField(["created", "changed", "deleted", "published", "withdrawn"])
-    user = serializers.CharField(allow_null=True)
-    version = serializers.IntegerField()
-    changes = ChangeSerializer(many=True)

@@ -9,9 +9,16 @@ from typing import Any
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from geo.crs import STORAGE_SRID
-from geo.etag import check_version
+from geo.records.services import (
+    VersionedRecord,
+    audited_save,
+    check_fields,
+    versioned_delete,
+    versioned_update,
+)
 from measures.models import (
     MEASURE_HISTORY,
     BudgetLine,
@@ -60,6 +67,8 @@ MEASURE_FIELDS = frozenset(
     }
 )
 BUDGET_LINE_FIELDS = frozenset({"measure", "fiscal_year", "amount", "kind", "funding", "status", "note"})
+MEASURE_RECORD = VersionedRecord(Measure, name="measure", fields=MEASURE_FIELDS, history=MEASURE_HISTORY)
+BUDGET_LINE_RECORD = VersionedRecord(BudgetLine, name="budget_line", fields=BUDGET_LINE_FIELDS)
 
 
 def measure_links_refresh(*, measure_ids: list[int] | None = None) -> int:
@@ -75,10 +84,24 @@ def measure_status_check(*, old: str, new: str) -> None:
     allowed = STATUS_TRANSITIONS.get(old, frozenset())
     if new not in allowed:
         if not allowed:
-            reason = f"a measure that is {old} cannot change its status any more"
+            reason = _("a measure that is %(old)s cannot change its status any more") % {"old": old}
         else:
-            reason = f"cannot change from {old} to {new}; allowed: {', '.join(sorted(allowed))}"
+            reason = _("cannot change from %(old)s to %(new)s; allowed: %(allowed)s") % {
+                "old": old,
+                "new": new,
+                "allowed": ", ".join(sorted(allowed)),
+            }
         raise ValidationError({"status": [reason]})
+
+
+def city_of(record: Any, errors: dict[str, list[str]]) -> Area | None:
+    """The city a city-owned record (a measure, a focus area) belongs to, when it is an area of level
+    city; otherwise None, and the reason in ``errors["city"]``."""
+    city: Area | None = record.city if record.city_id else None
+    if city is None or city.level != Level.CITY:
+        errors["city"] = [_("must be an area of level city.")]
+        return None
+    return city
 
 
 def measure_check(measure: Measure, *, old_status: str | None) -> None:
@@ -86,32 +109,34 @@ def measure_check(measure: Measure, *, old_status: str | None) -> None:
     ``old_status`` is the stored status for a change (None for a new measure). Geometry must be in
     EPSG:25832. Sorts and de-duplicates principles and dimensions in place."""
     errors: dict[str, list[str]] = {}
-    city: Area | None = measure.city if measure.city_id else None
-    if city is None or city.level != Level.CITY:
-        errors["city"] = ["must be an area of level city."]
-    has_geom = measure.geom is not None
-    if has_geom and measure.geom.empty:
-        errors["geom"] = ["the geometry is empty."]
-    elif has_geom and measure.geom.srid != STORAGE_SRID:
-        errors["geom"] = [f"must be in EPSG:{STORAGE_SRID} here (it is EPSG:{measure.geom.srid})."]
+    city = city_of(measure, errors)
+    geom = measure.geom
+    has_geom = geom is not None
+    if geom is not None and geom.empty:
+        errors["geom"] = [_("the geometry is empty.")]
+    elif geom is not None and geom.srid != STORAGE_SRID:
+        errors["geom"] = [
+            _("must be in EPSG:%(storage)d here (it is EPSG:%(srid)d).")
+            % {"storage": STORAGE_SRID, "srid": geom.srid}
+        ]
     if has_geom and measure.scope_id is not None:
-        both = "give either a geometry or a scope area, not both."
+        both = _("give either a geometry or a scope area, not both.")
         errors.setdefault("geom", []).append(both)
         errors["scope"] = [both]
     elif not has_geom and measure.scope_id is None:
-        neither = "a measure needs a geometry or, without a place, a scope area."
+        neither = _("a measure needs a geometry or, without a place, a scope area.")
         errors.setdefault("geom", []).append(neither)
         errors["scope"] = [neither]
-    elif measure.scope_id is not None and city is not None and "city" not in errors:
+    elif measure.scope is not None and city is not None:
         scope = measure.scope
         if not (
             scope.id == city.id
             or scope.id == city.parent_id
             or (scope.level == Level.QUARTIER and scope.parent_id == city.id)
         ):
-            errors["scope"] = ["must be the measure's city, its region or one of the city's Quartiere."]
+            errors["scope"] = [_("must be the measure's city, its region or one of the city's Quartiere.")]
     if measure.start_date and measure.end_date and measure.end_date < measure.start_date:
-        errors["end_date"] = ["must not be before the start date."]
+        errors["end_date"] = [_("must not be before the start date.")]
     if old_status is not None:
         try:
             measure_status_check(old=old_status, new=measure.status)
@@ -119,29 +144,7 @@ def measure_check(measure: Measure, *, old_status: str | None) -> None:
             errors.update(error.message_dict)
     measure.principles = sorted(set(measure.principles or []))
     measure.dimensions = sorted(set(measure.dimensions or []))
-    try:
-        # field validators declared on the model: lengths, choices (also inside the arrays)
-        measure.full_clean(exclude=["city", "scope", "master_plan", "geom"], validate_constraints=False)
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
-
-
-def _measure_save(
-    measure: Measure, *, goals: Iterable[StrategicGoal] | None, user: Any, created: bool
-) -> None:
-    """Save the row and its goals as one historical record ("+" or "~") by ``user``."""
-    measure._history_user = user if user is not None and user.is_authenticated else None
-    measure.skip_history_when_saving = True
-    try:
-        measure.save()
-        if goals is not None:
-            measure.strategic_goals.set(goals)
-    finally:
-        del measure.skip_history_when_saving
-    MEASURE_HISTORY.create_historical_record(measure, "+" if created else "~")
+    check_fields(measure, errors, exclude=["city", "scope", "master_plan", "geom"])
 
 
 @transaction.atomic
@@ -181,48 +184,46 @@ def measure_create(
         published=published,
     )
     measure_check(measure, old_status=None)
-    _measure_save(measure, goals=list(strategic_goals), user=user, created=True)
+    audited_save(
+        MEASURE_RECORD, measure, user=user, created=True, related={"strategic_goals": strategic_goals}
+    )
     measure_links_refresh(measure_ids=[measure.pk])
     return measure
+
+
+def _place(measure: Measure) -> tuple:
+    return (measure.geom.ewkb if measure.geom else None, measure.scope_id)
 
 
 @transaction.atomic
 def measure_update(
     *, measure_id: int, expected_versions: Collection[int] | None, user: Any = None, **changes: Any
 ) -> Measure:
-    """Change the fields given in ``changes`` (names from ``MEASURE_FIELDS``; geometry in EPSG:25832).
-    The row is locked first; ``StaleVersion`` unless its version is in ``expected_versions`` (None:
-    no check). Bumps the version; re-links the measure when geometry or scope changed."""
-    unknown = set(changes) - MEASURE_FIELDS
-    if unknown:
-        raise TypeError(f"unknown measure fields: {', '.join(sorted(unknown))}")
-    measure = Measure.objects.select_for_update().get(pk=measure_id)
-    check_version(measure.version, expected_versions)
-    old_status = measure.status
-    old_place = (measure.geom.ewkb if measure.geom else None, measure.scope_id)
-    goals = changes.pop("strategic_goals", None)
-    for name, value in changes.items():
-        setattr(measure, name, list(value) if name in ("principles", "dimensions") else value)
-    measure_check(measure, old_status=old_status)
-    measure.version += 1
-    _measure_save(measure, goals=goals, user=user, created=False)
-    if (measure.geom.ewkb if measure.geom else None, measure.scope_id) != old_place:
+    """Change the fields given in ``changes`` (names from ``MEASURE_FIELDS``; geometry in EPSG:25832)
+    through ``geo.records.services.versioned_update``: under a row lock, ``StaleVersion`` unless its
+    version is in ``expected_versions`` (None: no check); checked by ``measure_check``; bumps the
+    version. Re-links the measure when geometry or scope changed."""
+    measure, before = versioned_update(
+        MEASURE_RECORD,
+        pk=measure_id,
+        expected_versions=expected_versions,
+        user=user,
+        changes=changes,
+        check=lambda measure, before, _related: measure_check(measure, old_status=before.status),
+    )
+    if _place(measure) != _place(before):
         measure_links_refresh(measure_ids=[measure.pk])
     return measure
 
 
-@transaction.atomic
 def measure_delete(*, measure_id: int, expected_versions: Collection[int] | None, user: Any = None) -> None:
     """Delete a measure with its budget lines and area links (they cascade); checked like an update."""
-    measure = Measure.objects.select_for_update().get(pk=measure_id)
-    check_version(measure.version, expected_versions)
-    measure._history_user = user if user is not None and user.is_authenticated else None
-    measure.delete()
+    versioned_delete(MEASURE_RECORD, pk=measure_id, expected_versions=expected_versions, user=user)
 
 
 def _budget_line_check(line: BudgetLine) -> None:
     # amount ≥ 0, fiscal year in range, known kinds: the validators declared on the model
-    line.full_clean(exclude=["measure"], validate_constraints=False)
+    check_fields(line, {}, exclude=["measure"])
 
 
 @transaction.atomic
@@ -248,36 +249,27 @@ def budget_line_create(
         note=note,
     )
     _budget_line_check(line)
-    line._history_user = user if user is not None and user.is_authenticated else None
-    line.save()
+    audited_save(BUDGET_LINE_RECORD, line, user=user, created=True)
     return line
 
 
-@transaction.atomic
 def budget_line_update(
     *, budget_line_id: int, expected_versions: Collection[int] | None, user: Any = None, **changes: Any
 ) -> BudgetLine:
     """Change the fields in ``changes`` (``BUDGET_LINE_FIELDS``) under a row lock, checked against
     ``expected_versions`` like ``measure_update``; bumps the version."""
-    unknown = set(changes) - BUDGET_LINE_FIELDS
-    if unknown:
-        raise TypeError(f"unknown budget line fields: {', '.join(sorted(unknown))}")
-    line = BudgetLine.objects.select_for_update().get(pk=budget_line_id)
-    check_version(line.version, expected_versions)
-    for name, value in changes.items():
-        setattr(line, name, value)
-    _budget_line_check(line)
-    line.version += 1
-    line._history_user = user if user is not None and user.is_authenticated else None
-    line.save()
+    line, _before = versioned_update(
+        BUDGET_LINE_RECORD,
+        pk=budget_line_id,
+        expected_versions=expected_versions,
+        user=user,
+        changes=changes,
+        check=lambda line, _before, _related: _budget_line_check(line),
+    )
     return line
 
 
-@transaction.atomic
 def budget_line_delete(
     *, budget_line_id: int, expected_versions: Collection[int] | None, user: Any = None
 ) -> None:
-    line = BudgetLine.objects.select_for_update().get(pk=budget_line_id)
-    check_version(line.version, expected_versions)
-    line._history_user = user if user is not None and user.is_authenticated else None
-    line.delete()
+    versioned_delete(BUDGET_LINE_RECORD, pk=budget_line_id, expected_versions=expected_versions, user=user)

@@ -1,15 +1,21 @@
 """Moderators' and planners' writes: publishing, rejecting, hiding, dismissing flags, official
 responses and links to measures. Every action is one transaction and one entry in the moderation log
-(who, when, what); a stale version (``If-Match``) is refused so that two moderators never overwrite
-each other. The contributor is told by email (participation.notifications) when their contribution
-is published or rejected or gets an official response, once the transaction has committed."""
+(who, when, what). Each is a write of the contribution as a versioned record (geo.etag): it is
+checked against the versions the client read (``expected_versions``, from ``If-Match``; None: no
+check, e.g. the admin's actions) under a row lock and bumps the version, so that two moderators or
+planners never overwrite each other unseen. The contributor is told by email
+(participation.notifications) when their contribution is published or rejected or gets an official
+response, once the transaction has committed."""
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from geo.errors import Conflict, NotFound, ServiceError
+from geo.etag import check_version
 from measures.models import Measure
 from participation import notifications
 from participation.models import (
@@ -22,15 +28,7 @@ from participation.models import (
     Response,
     Status,
 )
-from participation.services import (
-    Conflict,
-    NotFound,
-    ParticipationError,
-    PreconditionFailed,
-    clean_line,
-    clean_text,
-    record,
-)
+from participation.services import clean_line, clean_text, record
 
 # action → (statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[set[str], str]] = {
@@ -42,36 +40,47 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
 }
 
 
-def _locked(contribution_id: int, expected_version: int | None) -> Contribution:
+def _locked(contribution_id: int, expected_versions: Collection[int] | None) -> Contribution:
+    """The contribution, locked for this transaction; ``StaleVersion`` (412) unless its version is
+    in ``expected_versions`` (None: no check)."""
     contribution = Contribution.objects.select_for_update().filter(pk=contribution_id).first()
     if contribution is None:
         raise NotFound(_("There is no contribution with this id."))
-    if expected_version is not None and expected_version != contribution.version:
-        raise PreconditionFailed(
-            _("The contribution was changed meanwhile (version %(v)d); reload and try again.")
-            % {"v": contribution.version}
-        )
+    check_version(contribution.version, expected_versions)
     return contribution
+
+
+def _bump(contribution: Contribution, *fields: str) -> None:
+    """Save ``fields`` with the next version: the contribution's ETag changes with every write."""
+    contribution.version += 1
+    contribution.save(update_fields=[*fields, "version", "updated_at"])
 
 
 @transaction.atomic
 def contribution_moderate(
-    *, contribution_id: int, action: str, actor, reason: str = "", expected_version: int | None = None
+    *,
+    contribution_id: int,
+    action: str,
+    actor,
+    reason: str = "",
+    expected_versions: Collection[int] | None = None,
 ) -> Contribution:
     """Publish, reject (a reason is required) or hide a contribution, or confirm that an
     automatically hidden one stays hidden (``confirm_hide``: only while it has open flags). Each is a
     moderator's review: it closes the open flags — restoring (publishing) as well as confirming the
     hide take an automatically hidden contribution out of the queue."""
     if action not in TRANSITIONS:
-        raise ParticipationError(
+        raise ServiceError(
             _("Unknown action; use one of: %(actions)s.") % {"actions": ", ".join(TRANSITIONS)}, "action"
         )
     reason = clean_line(reason)
     if len(reason) > REASON_MAX:
-        raise ParticipationError(_("The reason may have at most %(max)d characters.") % {"max": REASON_MAX})
+        raise ServiceError(
+            _("The reason may have at most %(max)d characters.") % {"max": REASON_MAX}, "reason"
+        )
     if action == Action.REJECT and not reason:
-        raise ParticipationError(_("A rejection needs a reason."), "reason")
-    contribution = _locked(contribution_id, expected_version)
+        raise ServiceError(_("A rejection needs a reason."), "reason")
+    contribution = _locked(contribution_id, expected_versions)
     sources, target = TRANSITIONS[action]
     if contribution.status not in sources:
         raise Conflict(
@@ -84,8 +93,7 @@ def contribution_moderate(
     before = contribution.status
     contribution.status = target
     contribution.reject_reason = reason if target == Status.REJECTED else ""
-    contribution.version += 1
-    contribution.save(update_fields=["status", "reject_reason", "version", "updated_at"])
+    _bump(contribution, "status", "reject_reason")
     closed = open_flags.update(reviewed_at=timezone.now())
     if closed:
         summary = f"{closed} flag{'s' if closed != 1 else ''} closed"
@@ -100,14 +108,16 @@ def contribution_moderate(
 
 
 @transaction.atomic
-def flags_dismiss(*, contribution_id: int, actor, note: str = "", expected_version: int | None = None) -> int:
+def flags_dismiss(
+    *, contribution_id: int, actor, note: str = "", expected_versions: Collection[int] | None = None
+) -> int:
     """Close the review of a still published contribution's open flags: the reports were unfounded.
     They no longer count towards hiding it (new reports by others do). Returns how many were dismissed.
     A hidden one is restored by publishing it, which closes its flags too."""
     note = clean_line(note)
     if len(note) > REASON_MAX:
-        raise ParticipationError(_("The note may have at most %(max)d characters.") % {"max": REASON_MAX})
-    contribution = _locked(contribution_id, expected_version)
+        raise ServiceError(_("The note may have at most %(max)d characters.") % {"max": REASON_MAX}, "note")
+    contribution = _locked(contribution_id, expected_versions)
     if contribution.status != Status.PUBLISHED:
         raise Conflict(
             _("Only the flags of a published contribution can be dismissed; this one is %(status)s.")
@@ -118,6 +128,7 @@ def flags_dismiss(*, contribution_id: int, actor, note: str = "", expected_versi
     )
     if not dismissed:
         raise Conflict(_("This contribution has no open flags."))
+    _bump(contribution)
     summary = f"{dismissed} flag{'s' if dismissed != 1 else ''} dismissed"
     record(
         contribution,
@@ -139,25 +150,25 @@ def response_set(
     actor,
     date: dt.date | None = None,
     measure_id: int | None = None,
+    expected_versions: Collection[int] | None = None,
 ) -> Response:
     """Create or replace the official response to a contribution. "Taken into a measure" names the
-    measure; the response is shown publicly once the contribution is published."""
+    measure; the response is shown publicly once the contribution is published. The response is
+    part of the contribution as a record: checked against and bumping its version."""
     text, unit = clean_text(text), clean_line(unit)
     if not text:
-        raise ParticipationError(_("Please write a text."), "text")
+        raise ServiceError(_("Please write a text."), "text")
     if len(text) > RESPONSE_MAX:
-        raise ParticipationError(
-            _("The text may have at most %(max)d characters.") % {"max": RESPONSE_MAX}, "text"
-        )
+        raise ServiceError(_("The text may have at most %(max)d characters.") % {"max": RESPONSE_MAX}, "text")
     if not unit or len(unit) > 200:
-        raise ParticipationError(_("Name the responsible unit (at most 200 characters)."), "unit")
+        raise ServiceError(_("Name the responsible unit (at most 200 characters)."), "unit")
     if outcome not in Outcome.values:
-        raise ParticipationError(_("Unknown outcome."), "outcome")
+        raise ServiceError(_("Unknown outcome."), "outcome")
     if outcome == Outcome.MEASURE and measure_id is None:
-        raise ParticipationError(_("Name the measure the contribution was taken into."), "measure")
+        raise ServiceError(_("Name the measure the contribution was taken into."), "measure")
     if measure_id is not None and not Measure.objects.filter(pk=measure_id).exists():
-        raise ParticipationError(_("There is no such measure."), "measure")
-    contribution = _locked(contribution_id, None)
+        raise ServiceError(_("There is no such measure."), "measure")
+    contribution = _locked(contribution_id, expected_versions)
     response, created = Response.objects.update_or_create(
         contribution=contribution,
         defaults={
@@ -171,6 +182,7 @@ def response_set(
     )
     if measure_id is not None:
         contribution.measures.add(measure_id)
+    _bump(contribution)
     record(
         contribution,
         Action.RESPOND,
@@ -183,16 +195,20 @@ def response_set(
 
 
 @transaction.atomic
-def contribution_link_measures(*, contribution_id: int, measure_ids: list[int], actor) -> list[int]:
-    """Set the measures a contribution is linked to (replaces the previous links)."""
+def contribution_link_measures(
+    *, contribution_id: int, measure_ids: list[int], actor, expected_versions: Collection[int] | None = None
+) -> list[int]:
+    """Set the measures a contribution is linked to (replaces the previous links); checked against
+    and bumping the contribution's version."""
     wanted = sorted(set(measure_ids))
     found = set(Measure.objects.filter(pk__in=wanted).values_list("pk", flat=True))
     missing = [m for m in wanted if m not in found]
     if missing:
-        raise ParticipationError(
+        raise ServiceError(
             _("There is no measure with id %(ids)s.") % {"ids": ", ".join(map(str, missing))}, "measures"
         )
-    contribution = _locked(contribution_id, None)
+    contribution = _locked(contribution_id, expected_versions)
     contribution.measures.set(wanted)
+    _bump(contribution)
     record(contribution, Action.LINK_MEASURES, actor, from_status=contribution.status, note=str(wanted))
     return wanted

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geo import crs
+from geo.errors import Conflict, Forbidden, NotFound, ServiceError, TooManyRequests
 from geo.sql import load
 from participation.models import (
     TEXT_MAX,
@@ -43,41 +44,8 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 LINE_BREAKS = re.compile(r"[\r\n\t]+")
 
 
-class ParticipationError(Exception):
-    """A rejected write: ``status`` is the HTTP status, ``field`` the input it is about (or None)."""
-
-    status = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class Forbidden(ParticipationError):
-    status = 403
-
-
-class NotFound(ParticipationError):
-    status = 404
-
-
-class Conflict(ParticipationError):
-    status = 409
-
-
-class PreconditionFailed(ParticipationError):
-    status = 412
-
-
-class TooManyRequests(ParticipationError):
-    """A limit per client was reached: ``retry_after`` seconds until it admits the next request."""
-
-    status = 429
-
-    def __init__(self, message: str, field: str | None = None, *, retry_after: int):
-        super().__init__(message, field)
-        self.retry_after = retry_after
+# the name participation.admin and the erase_contributor command catch: the one service error (geo.errors)
+ParticipationError = ServiceError
 
 
 def clean_text(value: str) -> str:
@@ -112,20 +80,20 @@ def _locate(consultation: Consultation, lon: float, lat: float) -> tuple[float, 
             )
             x, y, inside = cursor.fetchone()
     except (DataError, InternalError):
-        raise ParticipationError(_("These coordinates cannot be placed on the map."), "lon") from None
+        raise ServiceError(_("These coordinates cannot be placed on the map."), "lon") from None
     return x, y, bool(inside)
 
 
 def _check_open(consultation: Consultation) -> None:
     now = timezone.now()
     if now < consultation.opens_at:
-        raise ParticipationError(
+        raise ServiceError(
             _("This consultation opens on %(date)s; nothing was stored.")
             % {"date": timezone.localtime(consultation.opens_at).strftime("%d.%m.%Y %H:%M")},
             "consultation",
         )
     if now >= consultation.closes_at:
-        raise ParticipationError(
+        raise ServiceError(
             _("This consultation closed on %(date)s; nothing was stored.")
             % {"date": timezone.localtime(consultation.closes_at).strftime("%d.%m.%Y %H:%M")},
             "consultation",
@@ -150,38 +118,36 @@ def contribution_create(
     pre-moderation, published at once under post-moderation. Linked to its areas at every level."""
     if honeypot:
         # a field people never see: only bots fill it in
-        raise ParticipationError(_("Your contribution could not be accepted."))
+        raise ServiceError(_("Your contribution could not be accepted."))
     consultation = Consultation.objects.filter(pk=consultation_id).first()
     if consultation is None:
-        raise ParticipationError(_("There is no such consultation."), "consultation")
+        raise ServiceError(_("There is no such consultation."), "consultation")
     anonymous = not (user and user.is_authenticated)
     if anonymous and not consultation.allow_anonymous:
         raise Forbidden(_("This consultation asks you to sign in before contributing."))
     _check_open(consultation)
     text = clean_text(text)
     if not text:
-        raise ParticipationError(_("Please write a text."), "text")
+        raise ServiceError(_("Please write a text."), "text")
     if len(text) > TEXT_MAX:
-        raise ParticipationError(
+        raise ServiceError(
             _("The text may have at most %(max)d characters; it has %(n)d.")
             % {"max": TEXT_MAX, "n": len(text)},
             "text",
         )
     if category not in consultation.categories:
         allowed = ", ".join(str(Category(c).label) for c in consultation.categories)
-        raise ParticipationError(
+        raise ServiceError(
             _("Unknown category; this consultation accepts: %(allowed)s.") % {"allowed": allowed}, "category"
         )
     origin = origin or Origin.CIVIL_SOCIETY
     if origin not in Origin.values:
-        raise ParticipationError(_("Unknown origin."), "origin")
+        raise ServiceError(_("Unknown origin."), "origin")
     if origin != Origin.CIVIL_SOCIETY and not can_set_official_origin(user):
         raise Forbidden(_("Only staff may mark a contribution as coming from council or administration."))
     x, y, inside = _locate(consultation, lon, lat)
     if not inside:
-        raise ParticipationError(
-            _("This place lies outside the consultation area; nothing was stored."), "lon"
-        )
+        raise ServiceError(_("This place lies outside the consultation area; nothing was stored."), "lon")
     token, token_hash = new_delete_token()
     published = consultation.moderation == Moderation.POST
     contribution = Contribution.objects.create(
@@ -215,9 +181,7 @@ def _supporter(user, browser: str | None) -> dict:
     if user and user.is_authenticated:
         return {"user": user, "browser": None}
     if not browser:
-        raise ParticipationError(
-            _("Your browser did not send its cookie; please allow cookies for this site.")
-        )
+        raise ServiceError(_("Your browser did not send its cookie; please allow cookies for this site."))
     return {"user": None, "browser": browser}
 
 
@@ -331,7 +295,7 @@ def flag_add(
     unreviewed flags reach ``PARTICIPATION_FLAG_THRESHOLD`` it is hidden pending review (it then leads
     the moderation queue). Returns whether it is now hidden."""
     if reason not in FlagReason.values:
-        raise ParticipationError(_("Unknown reason."), "reason")
+        raise ServiceError(_("Unknown reason."), "reason")
     contribution = _published(contribution_id, lock=True)
     who = _supporter(user, browser)
     hashes: list[str] = []
@@ -389,7 +353,7 @@ def contributor_erase(*, email: str) -> int:
     flags. The moderation log keeps only ids. Returns the number of contributions erased."""
     email = email.strip()
     if not email:
-        raise ParticipationError(_("An email address is required."), "email")
+        raise ServiceError(_("An email address is required."), "email")
     users = list(get_user_model().objects.filter(email__iexact=email))
     contributions = Contribution.objects.filter(Q(email__iexact=email) | Q(author__in=users))
     erased = 0

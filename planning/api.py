@@ -1,222 +1,85 @@
-"""REST API of planning: focus areas (GeoJSON, ETag/If-Match, history) and the priority index.
+"""REST API of planning: focus areas (a record of geo.records.api: GeoJSON, ETag/If-Match, history)
+and the priority index.
 
 Views parse and shape; the rules live in planning.services. Reading published data is public,
 writing needs the planners' group; writes need ``If-Match`` (ETag)."""
 
 import json
 
-from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-    inline_serializer,
-)
-from rest_framework import serializers, status, viewsets
-from rest_framework.decorators import action, api_view, permission_classes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
-from rest_framework.response import Response
 
-from geo import crs, etag, params
-from geo.api import LenientJSONParser
-from geo.geojson import feature_collection_response, geojson_schema
-from geo.permissions import IsPlannerOrReadOnly
+from geo import params
+from geo.geojson import geojson_schema
+from geo.records.api import RecordViewSet, published_arg, record_schema
+from geo.schema import BBOX_PARAM, ERROR, MAX_ID, PAGE_PARAMS, PUBLISHED_PARAM, SRID_PARAM
 from measures.models import Dimension
-from measures.serializers import HistoryRecordSerializer
 from planning import priorities as prio
 from planning import selectors, services
-from planning.models import FocusArea, Priority
+from planning.models import Priority
 from planning.serializers import FocusAreaSerializer
 from quartiere.models import Area, Level
 
-ID_REGEX = r"[0-9]{1,18}"
-KIND = "focus-area"
-MAX_ID = 2**62
-
-SRID_PARAM = OpenApiParameter(
-    "srid",
-    OpenApiTypes.INT,
-    enum=sorted(crs.ALLOWED_SRIDS),
-    description="EPSG code of the geometry in the request body and the response (and of bbox); default 4326",
-)
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="the ETag of the version you read; 428 without it, 412 when it is no longer current",
-)
-ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="error with the reason, by field or as 'detail'")
-WRITE_ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 412: ERROR, 428: ERROR}
 LIST_PARAMS = [
     OpenApiParameter("city", OpenApiTypes.INT, description="id of the city the focus areas belong to"),
     OpenApiParameter("area", OpenApiTypes.INT, description="id of an area they overlap (any level)"),
     OpenApiParameter("priority", OpenApiTypes.STR, enum=Priority.values),
     OpenApiParameter("dimension", OpenApiTypes.STR, enum=Dimension.values),
-    OpenApiParameter(
-        "published",
-        OpenApiTypes.STR,
-        enum=["true", "false"],
-        description="planners only; others see published",
-    ),
-    OpenApiParameter(
-        "bbox", OpenApiTypes.STR, description="minx,miny,maxx,maxy in the srid (lon/lat for 4326)"
-    ),
+    PUBLISHED_PARAM,
+    BBOX_PARAM,
     SRID_PARAM,
-    OpenApiParameter("limit", OpenApiTypes.INT, description="page size (default 100, max 1000)"),
-    OpenApiParameter("offset", OpenApiTypes.INT),
+    *PAGE_PARAMS,
 ]
 
 
-@extend_schema_view(
+@record_schema(
+    FocusAreaSerializer,
+    "focus area",
     list=extend_schema(
         summary="Focus areas as a GeoJSON FeatureCollection (with their Quartiere and overlap shares)",
         parameters=LIST_PARAMS,
         responses={200: geojson_schema("FocusAreaFeatureCollection", collection=True), 400: ERROR},
     ),
-    retrieve=extend_schema(
-        summary="One focus area (ETag header for writes)",
-        parameters=[SRID_PARAM],
-        responses={200: FocusAreaSerializer, 400: ERROR, 404: ERROR},
-    ),
-    create=extend_schema(
-        summary="Create a focus area (planners)",
-        parameters=[SRID_PARAM],
-        request=FocusAreaSerializer,
-        responses={201: FocusAreaSerializer, 400: ERROR, 401: ERROR, 403: ERROR},
-    ),
-    update=extend_schema(
-        summary="Replace a focus area (planners, If-Match)",
-        parameters=[SRID_PARAM, IF_MATCH],
-        request=FocusAreaSerializer,
-        responses={200: FocusAreaSerializer, **WRITE_ERRORS},
-    ),
-    partial_update=extend_schema(
-        summary="Change fields of a focus area (planners, If-Match)",
-        parameters=[SRID_PARAM, IF_MATCH],
-        request=FocusAreaSerializer,
-        responses={200: FocusAreaSerializer, **WRITE_ERRORS},
-    ),
-    destroy=extend_schema(
-        summary="Delete a focus area (planners, If-Match)",
-        parameters=[IF_MATCH],
-        responses={204: None, **WRITE_ERRORS},
+    history=(
+        "Planners see every write. Everybody else sees the public trail, which starts when the "
+        "focus area was first published: no earlier drafts, `withdrawn` (without values) when it "
+        "was unpublished, `published` when it was published (again); changes are compared with "
+        "the last published state; unpublished measures are left out of `measures`. An "
+        "unpublished focus area's history is 404 like its detail."
     ),
 )
-class FocusAreaViewSet(viewsets.ViewSet):
+class FocusAreaViewSet(RecordViewSet):
     """Focus areas (räumliche Schwerpunkte) drawn by planners."""
 
-    permission_classes = [IsPlannerOrReadOnly]
-    parser_classes = [LenientJSONParser]
-    lookup_value_regex = ID_REGEX
+    record = services.FOCUS_AREA_RECORD
+    serializer_class = FocusAreaSerializer
+    visible = selectors.focus_areas_visible
+    read_record = selectors.focus_area_detail
+    create_record = services.focus_area_create
+    update_record = services.focus_area_update
+    delete_record = services.focus_area_delete
+    trail = selectors.focus_area_history
 
-    def _visible(self, request: Request, pk: str) -> FocusArea:
-        focus_area = selectors.focus_areas_visible(request.user).filter(pk=int(pk)).first()
-        if focus_area is None:
-            raise Http404
-        return focus_area
-
-    def _detail(self, request: Request, pk: int, srid: int, code: int = status.HTTP_200_OK) -> Response:
-        focus_area = selectors.focus_area_detail(user=request.user, focus_area_id=pk, out_srid=srid)
-        if focus_area is None:
-            raise Http404
-        data = FocusAreaSerializer(focus_area, context={"request": request, "srid": srid}).data
-        return Response(
-            data, status=code, headers={"ETag": etag.etag(KIND, focus_area.pk, focus_area.version)}
-        )
-
-    def list(self, request: Request) -> HttpResponse:
+    def feature_page(self, request: Request, *, srid: int, limit: int, offset: int):
         q = request.query_params
-        srid = params.srid(q)
-        published = params.choice(q, "published", ["true", "false"])
-        limit = params.integer(
-            q, "limit", default=settings.API_PAGE_SIZE, lo=1, hi=settings.API_MAX_PAGE_SIZE
-        )
-        offset = params.integer(q, "offset", default=0, lo=0, hi=10_000_000)
-        page = selectors.focus_area_feature_page(
+        return selectors.focus_area_feature_page(
             user=request.user,
             city=params.integer(q, "city", lo=1, hi=MAX_ID),
             area=params.integer(q, "area", lo=1, hi=MAX_ID),
             priority=params.choice(q, "priority", Priority.values),
             dimension=params.choice(q, "dimension", Dimension.values),
-            published=None if published is None else published == "true",
+            published=published_arg(q),
             bbox=params.bbox(q, srid=srid),
             bbox_srid=srid,
             out_srid=srid,
             limit=limit,
             offset=offset,
         )
-        return feature_collection_response(request, page, limit=limit, offset=offset, srid=srid)
-
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return self._detail(request, int(pk), params.srid(request.query_params))
-
-    def create(self, request: Request) -> Response:
-        srid = params.srid(request.query_params)
-        serializer = FocusAreaSerializer(data=request.data, context={"request": request, "srid": srid})
-        serializer.is_valid(raise_exception=True)
-        focus_area = services.focus_area_create(user=request.user, **serializer.validated_data)
-        return self._detail(request, focus_area.pk, srid, status.HTTP_201_CREATED)
-
-    def _write(self, request: Request, pk: str, *, partial: bool) -> Response:
-        srid = params.srid(request.query_params)
-        focus_area = self._visible(request, pk)
-        versions = etag.if_match_versions(request, KIND, focus_area.pk)
-        etag.check_version(focus_area.version, versions)  # early answer; the service re-checks under lock
-        serializer = FocusAreaSerializer(
-            focus_area, data=request.data, partial=partial, context={"request": request, "srid": srid}
-        )
-        serializer.is_valid(raise_exception=True)
-        try:
-            services.focus_area_update(
-                focus_area_id=focus_area.pk,
-                expected_versions=versions,
-                user=request.user,
-                **serializer.validated_data,
-            )
-        except FocusArea.DoesNotExist:
-            raise Http404 from None
-        return self._detail(request, focus_area.pk, srid)
-
-    def update(self, request: Request, pk: str) -> Response:
-        return self._write(request, pk, partial=False)
-
-    def partial_update(self, request: Request, pk: str) -> Response:
-        return self._write(request, pk, partial=True)
-
-    def destroy(self, request: Request, pk: str) -> Response:
-        focus_area = self._visible(request, pk)
-        versions = etag.if_match_versions(request, KIND, focus_area.pk)
-        try:
-            services.focus_area_delete(
-                focus_area_id=focus_area.pk, expected_versions=versions, user=request.user
-            )
-        except FocusArea.DoesNotExist:
-            raise Http404 from None
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(
-        summary="The audit trail of a focus area: who (planners only), when, what changed",
-        description=(
-            "Planners see every write. Everybody else sees the public trail, which starts when the "
-            "focus area was first published: no earlier drafts, `withdrawn` (without values) when it "
-            "was unpublished, `published` when it was published (again); changes are compared with "
-            "the last published state; unpublished measures are left out of `measures`. An "
-            "unpublished focus area's history is 404 like its detail."
-        ),
-        parameters=[SRID_PARAM],
-        responses={200: HistoryRecordSerializer(many=True), 400: ERROR, 404: ERROR},
-    )
-    @action(detail=True, methods=["get"])
-    def history(self, request: Request, pk: str) -> Response:
-        srid = params.srid(request.query_params)
-        focus_area = self._visible(request, pk)
-        records = selectors.focus_area_history(focus_area=focus_area, user=request.user, out_srid=srid)
-        return Response(HistoryRecordSerializer(records, many=True).data)
 
 
 def _component(name: str, fields: dict) -> serializers.Serializer:

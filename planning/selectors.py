@@ -1,7 +1,6 @@
 """Reads of focus areas. Geometry is stored in EPSG:25832 and transformed by PostGIS into the requested
 output SRID (an int from the allow-list). Priorities: planning.priorities; pages: planning.reports."""
 
-import json
 from typing import Any
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
@@ -10,8 +9,9 @@ from django.db.models import Prefetch, QuerySet
 from geo import crs
 from geo.geojson import BBox, FeaturePage, feature_page, precision_for
 from geo.permissions import is_planner
+from geo.records.history import Linked, history_trail
 from geo.sql import load
-from measures.selectors import history_trail, measures_visible
+from measures.selectors import measures_visible
 from planning.models import FocusArea, FocusAreaArea
 
 
@@ -77,68 +77,18 @@ def focus_area_feature_page(
     )
 
 
-HISTORY_SKIPPED = {"id", "version", "created_at", "updated_at"}
-
-
-def _ids(rows: Any) -> list[int]:
-    """The measure ids of simple-history's m2m rows ([{"focusarea": 1, "measure": 2}, …])."""
-    return sorted(v for row in rows or [] for k, v in row.items() if k == "measure")
-
-
-def _plain(field: str, value: Any) -> Any:
-    if field == "geom":
-        return json.loads(value) if isinstance(value, str) else None
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
+# the trail shows the linked measures as ids; the public only those published now
+FOCUS_AREA_TRAIL = {
+    "measures": Linked("measure", public=lambda: measures_visible(None).values_list("pk", flat=True))
+}
 
 
 def focus_area_history(*, focus_area: FocusArea, user: Any, out_srid: int = crs.WGS84) -> list[dict]:
-    """The audit trail of ``focus_area`` as ``user`` may see it (measures.selectors.history_trail:
+    """The audit trail of ``focus_area`` as ``user`` may see it (``geo.records.history.history_trail``:
     planners the full one with who, everybody else the public one from publication on), newest first;
     each changed field with its old and new value, geometry as GeoJSON in ``out_srid``. Linked
     measures that are not published now are left out of the public trail."""
-    full = is_planner(user)
-    records = list(
-        focus_area.history.annotate(
-            geom_geojson=AsGeoJSON(Transform("geom", out_srid), precision=precision_for(out_srid))
-        )
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
+    precision = precision_for(out_srid)
+    return history_trail(
+        focus_area, user=user, out_srid=out_srid, precision=precision, linked=FOCUS_AREA_TRAIL
     )
-    public_measures = set(measures_visible(user).values_list("pk", flat=True)) if not full else None
-
-    def measure_ids(rows: Any) -> list[int]:
-        ids = _ids(rows)
-        return ids if public_measures is None else [i for i in ids if i in public_measures]
-
-    def snapshot(record: Any) -> list[dict]:
-        values = []
-        for field in record.tracked_fields:
-            if field.name in HISTORY_SKIPPED:
-                continue
-            value = record.geom_geojson if field.name == "geom" else getattr(record, field.attname)
-            if value not in (None, "", []):
-                values.append({"field": field.name, "old": None, "new": _plain(field.name, value)})
-        measures = measure_ids(record.measures.values("measure"))
-        if measures:
-            values.append({"field": "measures", "old": None, "new": measures})
-        return values
-
-    def changes(record: Any, base: Any) -> list[dict]:
-        delta = []
-        for change in record.diff_against(base, excluded_fields=HISTORY_SKIPPED).changes:
-            if change.field == "geom":
-                old, new = base.geom_geojson, record.geom_geojson
-            elif change.field == "measures":
-                old, new = measure_ids(change.old), measure_ids(change.new)
-                if old == new:
-                    continue  # only unpublished measures changed
-            else:
-                old, new = change.old, change.new
-            delta.append(
-                {"field": change.field, "old": _plain(change.field, old), "new": _plain(change.field, new)}
-            )
-        return delta
-
-    return history_trail(records, full=full, snapshot=snapshot, changes=changes)

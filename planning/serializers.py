@@ -4,23 +4,18 @@ from rest_framework import serializers
 
 from geo.fields import GeometryField
 from measures.models import Dimension, Measure
+from measures.serializers import AreaLinkSerializer
 from planning.models import FocusArea, FocusAreaArea, Priority, TimeHorizon
-from quartiere.models import Area, Level
+from quartiere.models import Area
 
 
-class FocusAreaLinkSerializer(serializers.ModelSerializer):
+class FocusAreaLinkSerializer(AreaLinkSerializer):
     """An area the focus area overlaps (computed, read-only); ``share`` of its surface in it."""
-
-    name = serializers.CharField(source="area.name", read_only=True)
-    level = serializers.SerializerMethodField()
 
     class Meta:
         model = FocusAreaArea
         fields = ["area", "name", "level", "share"]
         read_only_fields = fields
-
-    def get_level(self, link: FocusAreaArea) -> str:
-        return Level(link.level).key
 
 
 class FocusAreaSerializer(serializers.ModelSerializer):

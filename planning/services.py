@@ -6,20 +6,30 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
-from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from geo.crs import STORAGE_SRID
-from geo.etag import check_version
+from geo.records.services import (
+    VersionedRecord,
+    audited_save,
+    check_fields,
+    versioned_delete,
+    versioned_update,
+)
 from measures.models import Measure
+from measures.services import city_of
 from planning.models import FOCUS_AREA_HISTORY, FocusArea, FocusAreaArea
 from quartiere import linking
-from quartiere.models import Area, Level
+from quartiere.models import Area
 
 FOCUS_AREA_LINKS = linking.LinkTarget.for_models(FocusArea, FocusAreaArea, fk="focus_area")
 
 FOCUS_AREA_FIELDS = frozenset(
     {"city", "name", "rationale", "priority", "dimensions", "time_horizon", "measures", "geom", "published"}
+)
+FOCUS_AREA_RECORD = VersionedRecord(
+    FocusArea, name="focus_area", fields=FOCUS_AREA_FIELDS, history=FOCUS_AREA_HISTORY
 )
 
 
@@ -29,55 +39,42 @@ def focus_area_links_refresh(*, focus_area_ids: list[int] | None = None) -> int:
     return linking.links_refresh(FOCUS_AREA_LINKS, ids=focus_area_ids)
 
 
-def _as_multipolygon(geom: GEOSGeometry | None) -> GEOSGeometry | None:
+def _as_multipolygon(geom: Any) -> Any:
+    """A Polygon as a one-part MultiPolygon; anything else as it is (``focus_area_check`` judges it)."""
     if geom is not None and geom.geom_type == "Polygon":
         return MultiPolygon(geom, srid=geom.srid)
     return geom
 
 
+def city_touches(city: Area, geom: GEOSGeometry) -> bool:
+    """Whether ``geom`` (EPSG:25832) touches the city's area (tested by PostGIS)."""
+    return Area.objects.filter(pk=city.pk, geom__intersects=geom).exists()
+
+
 def focus_area_check(focus_area: FocusArea, *, measures: Iterable[Measure] | None) -> None:
     """All rules on one (unsaved) focus area; a ``ValidationError`` naming every field at fault.
-    Geometry must be a (Multi)Polygon in EPSG:25832 touching the city. Sorts and de-duplicates the
-    dimensions in place."""
+    Geometry must be a MultiPolygon in EPSG:25832 touching the city; ``measures`` (None: not checked)
+    must belong to its city. Sorts and de-duplicates the dimensions in place."""
     errors: dict[str, list[str]] = {}
-    city: Area | None = focus_area.city if focus_area.city_id else None
-    if city is None or city.level != Level.CITY:
-        errors["city"] = ["must be an area of level city."]
+    city = city_of(focus_area, errors)
     geom = focus_area.geom
     if geom is None or geom.empty:
-        errors["geom"] = ["a focus area needs a polygon."]
+        errors["geom"] = [_("a focus area needs a polygon.")]
     elif geom.geom_type != "MultiPolygon":
-        errors["geom"] = [f"must be a Polygon or MultiPolygon, not a {geom.geom_type}."]
+        errors["geom"] = [_("must be a Polygon or MultiPolygon, not a %(type)s.") % {"type": geom.geom_type}]
     elif geom.srid != STORAGE_SRID:
-        errors["geom"] = [f"must be in EPSG:{STORAGE_SRID} here (it is EPSG:{geom.srid})."]
-    elif "city" not in errors and not Area.objects.filter(pk=city.pk, geom__intersects=geom).exists():
-        errors["geom"] = [f"lies outside the city {city.name}."]
+        errors["geom"] = [
+            _("must be in EPSG:%(storage)d here (it is EPSG:%(srid)d).")
+            % {"storage": STORAGE_SRID, "srid": geom.srid}
+        ]
+    elif city is not None and not city_touches(city, geom):
+        errors["geom"] = [_("lies outside the city %(city)s.") % {"city": city.name}]
     if measures is not None and city is not None:
         foreign = sorted(m.pk for m in measures if m.city_id != city.pk)
         if foreign:
-            errors["measures"] = [f"measures {foreign} belong to another city."]
+            errors["measures"] = [_("measures %(ids)s belong to another city.") % {"ids": foreign}]
     focus_area.dimensions = sorted(set(focus_area.dimensions or []))
-    try:
-        # field validators declared on the model: lengths, choices (also inside the array)
-        focus_area.full_clean(exclude=["city", "geom", "measures"], validate_constraints=False)
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
-
-
-def _save(focus_area: FocusArea, *, measures: Iterable[Measure] | None, user: Any, created: bool) -> None:
-    """Save the row and its measures as one historical record ("+" or "~") by ``user``."""
-    focus_area._history_user = user if user is not None and user.is_authenticated else None
-    focus_area.skip_history_when_saving = True
-    try:
-        focus_area.save()
-        if measures is not None:
-            focus_area.measures.set(measures)
-    finally:
-        del focus_area.skip_history_when_saving
-    FOCUS_AREA_HISTORY.create_historical_record(focus_area, "+" if created else "~")
+    check_fields(focus_area, errors, exclude=["city", "geom", "measures"])
 
 
 @transaction.atomic
@@ -108,46 +105,41 @@ def focus_area_create(
         published=published,
     )
     focus_area_check(focus_area, measures=measures)
-    _save(focus_area, measures=measures, user=user, created=True)
+    audited_save(FOCUS_AREA_RECORD, focus_area, user=user, created=True, related={"measures": measures})
     focus_area_links_refresh(focus_area_ids=[focus_area.pk])
     return focus_area
+
+
+def _check_update(focus_area: FocusArea, _before: FocusArea, related: dict[str, list]) -> None:
+    measures = related.get("measures")
+    focus_area_check(focus_area, measures=list(focus_area.measures.all()) if measures is None else measures)
 
 
 @transaction.atomic
 def focus_area_update(
     *, focus_area_id: int, expected_versions: Collection[int] | None, user: Any = None, **changes: Any
 ) -> FocusArea:
-    """Change the fields in ``changes`` (``FOCUS_AREA_FIELDS``; geometry in EPSG:25832) under a row
-    lock; ``StaleVersion`` unless the stored version is in ``expected_versions`` (None: no check).
-    Bumps the version; re-links when the geometry changed."""
-    unknown = set(changes) - FOCUS_AREA_FIELDS
-    if unknown:
-        raise TypeError(f"unknown focus area fields: {', '.join(sorted(unknown))}")
-    focus_area = FocusArea.objects.select_for_update().get(pk=focus_area_id)
-    check_version(focus_area.version, expected_versions)
-    old_geom = focus_area.geom.ewkb
-    measures = changes.pop("measures", None)
-    if measures is not None:
-        measures = list(measures)
-    for name, value in changes.items():
-        if name == "geom":
-            value = _as_multipolygon(value)
-        setattr(focus_area, name, list(value) if name == "dimensions" else value)
-    check_measures = measures if measures is not None else list(focus_area.measures.all())
-    focus_area_check(focus_area, measures=check_measures)
-    focus_area.version += 1
-    _save(focus_area, measures=measures, user=user, created=False)
-    if focus_area.geom.ewkb != old_geom:
+    """Change the fields in ``changes`` (``FOCUS_AREA_FIELDS``; geometry in EPSG:25832) through
+    ``geo.records.services.versioned_update``: under a row lock, ``StaleVersion`` unless the stored
+    version is in ``expected_versions`` (None: no check); checked by ``focus_area_check`` (with the
+    stored measures when none are given); bumps the version. Re-links when the geometry changed."""
+    if "geom" in changes:
+        changes["geom"] = _as_multipolygon(changes["geom"])
+    focus_area, before = versioned_update(
+        FOCUS_AREA_RECORD,
+        pk=focus_area_id,
+        expected_versions=expected_versions,
+        user=user,
+        changes=changes,
+        check=_check_update,
+    )
+    if focus_area.geom.ewkb != before.geom.ewkb:
         focus_area_links_refresh(focus_area_ids=[focus_area.pk])
     return focus_area
 
 
-@transaction.atomic
 def focus_area_delete(
     *, focus_area_id: int, expected_versions: Collection[int] | None, user: Any = None
 ) -> None:
     """Delete a focus area with its area links (they cascade); checked like an update, audited."""
-    focus_area = FocusArea.objects.select_for_update().get(pk=focus_area_id)
-    check_version(focus_area.version, expected_versions)
-    focus_area._history_user = user if user is not None and user.is_authenticated else None
-    focus_area.delete()
+    versioned_delete(FOCUS_AREA_RECORD, pk=focus_area_id, expected_versions=expected_versions, user=user)

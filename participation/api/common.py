@@ -1,25 +1,26 @@
-"""Plumbing shared by the participation API views: service errors as JSON, body size limit."""
+"""Plumbing shared by the participation API views: the body size limit, the client's address and the
+browser cookie. (Service errors are answered by the one API exception handler, geo.api; conditional
+writes use geo.etag like every other record.)"""
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import status
 from rest_framework.exceptions import APIException
-from rest_framework.response import Response
 
 from geo.clients import client_address as geo_client_address
 from geo.clients import client_network
 from participation.privacy import browser_id, new_browser_id, set_browser_cookie
-from participation.services import ParticipationError
 
 
 class PayloadTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
+    default_detail = gettext_lazy("The request body is too large.")
     default_code = "too_large"
 
 
 class ParticipationViewMixin:
-    """Turns a rejected write into a 4xx with a message naming the field; refuses large bodies
-    before they are parsed."""
+    """Refuses large bodies before they are parsed."""
 
     def initial(self, request, *args, **kwargs):
         try:
@@ -28,17 +29,10 @@ class ParticipationViewMixin:
             length = 0
         if length > settings.PARTICIPATION_MAX_BODY_BYTES:
             raise PayloadTooLarge(
-                f"The request body may have at most {settings.PARTICIPATION_MAX_BODY_BYTES} bytes."
+                _("The request body may have at most %(max)d bytes.")
+                % {"max": settings.PARTICIPATION_MAX_BODY_BYTES}
             )
         super().initial(request, *args, **kwargs)
-
-    def handle_exception(self, exc):
-        if isinstance(exc, ParticipationError):
-            body = {exc.field: [exc.message]} if exc.field else {"detail": exc.message}
-            retry_after = getattr(exc, "retry_after", None)
-            headers = {"Retry-After": str(retry_after)} if retry_after else None
-            return Response(body, status=exc.status, headers=headers)
-        return super().handle_exception(exc)
 
 
 def client_address(request) -> str:
@@ -60,18 +54,3 @@ class BrowserCookie:
         if self.existing is None:
             set_browser_cookie(response, self.value)
         return response
-
-
-def if_match_version(request) -> int | None:
-    """The version named by ``If-Match`` (``"v3"``, ``"3"`` or ``W/"v3"``), None when absent or ``*``."""
-    raw = request.headers.get("If-Match", "").strip()
-    if not raw or raw == "*":
-        return None
-    text = raw.removeprefix("W/").strip('"').removeprefix("v")
-    if not (text.isascii() and text.isdigit() and len(text) < 10):
-        return -1  # matches no version: 412
-    return int(text)
-
-
-def etag(version: int) -> str:
-    return f'"v{version}"'

@@ -1,7 +1,8 @@
 """``/api/contributions/``: published contributions as GeoJSON, posting, support, flags, deleting one's
 own, and the planners' and moderators' actions on a contribution."""
 
-from django.conf import settings
+from collections.abc import Collection
+
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -11,17 +12,13 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from geo import crs, params
+from geo import etag, params
 from geo.geojson import GEOJSON, feature_collection_response, geojson_schema
+from geo.records.api import page_args
+from geo.schema import BBOX_PARAM, ID_REGEX, IF_MATCH, MAX_ID, PAGE_PARAMS, SRID_OUT_PARAM
 from participation import moderation, selectors, services
-from participation.api.common import (
-    BrowserCookie,
-    ParticipationViewMixin,
-    client_address,
-    etag,
-    if_match_version,
-)
-from participation.models import Category, Origin, Status
+from participation.api.common import BrowserCookie, ParticipationViewMixin, client_address
+from participation.models import Category, Contribution, Origin, Status
 from participation.permissions import CanRespond, IsModerator
 from participation.serializers import (
     ContributionCreatedSerializer,
@@ -45,12 +42,12 @@ ERRORS = {
     403: OpenApiResponse(OpenApiTypes.OBJECT, description="not allowed"),
     404: OpenApiResponse(OpenApiTypes.OBJECT, description="no such (published) contribution"),
     409: OpenApiResponse(OpenApiTypes.OBJECT, description="conflicts with the current state"),
+    412: OpenApiResponse(OpenApiTypes.OBJECT, description="If-Match does not name the current version"),
+    428: OpenApiResponse(OpenApiTypes.OBJECT, description="If-Match is missing"),
     429: OpenApiResponse(OpenApiTypes.OBJECT, description="too many requests; see Retry-After"),
 }
+KIND = "contribution"  # the ETag of a contribution: "contribution-<id>-<version>" (geo.etag)
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-SRID_PARAM = OpenApiParameter(
-    "srid", OpenApiTypes.INT, enum=sorted(crs.ALLOWED_SRIDS), description="EPSG code of the output (and bbox)"
-)
 STATE = inline_serializer(
     "ContributionState",
     {
@@ -72,7 +69,7 @@ def _errors(*codes: int) -> dict:
 class ContributionViewSet(ParticipationViewMixin, viewsets.ViewSet):
     """Contributions (Beiträge) pinned on the map of a consultation."""
 
-    lookup_value_regex = r"[0-9]{1,18}"
+    lookup_value_regex = ID_REGEX
 
     def get_permissions(self):
         if self.action in {"respond", "link_measures"}:
@@ -96,37 +93,33 @@ class ContributionViewSet(ParticipationViewMixin, viewsets.ViewSet):
             OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
             OpenApiParameter("origin", OpenApiTypes.STR, enum=Origin.values),
             OpenApiParameter("area", OpenApiTypes.INT, description="id of an area (any level) it lies in"),
-            OpenApiParameter("bbox", OpenApiTypes.STR, description="minx,miny,maxx,maxy in the srid"),
-            SRID_PARAM,
-            OpenApiParameter("limit", OpenApiTypes.INT, description="page size (default 100, max 1000)"),
-            OpenApiParameter("offset", OpenApiTypes.INT),
+            BBOX_PARAM,
+            SRID_OUT_PARAM,
+            *PAGE_PARAMS,
         ],
         responses={200: geojson_schema("ContributionFeatureCollection", collection=True), **_errors(400)},
     )
     def list(self, request):
         q = request.query_params
         srid = params.srid(q)
-        limit = params.integer(
-            q, "limit", default=settings.API_PAGE_SIZE, lo=1, hi=settings.API_MAX_PAGE_SIZE
-        )
-        offset = params.integer(q, "offset", default=0, lo=0, hi=10_000_000)
+        paging = page_args(q)
         page = selectors.contribution_feature_page(
             user=request.user,
-            consultation_id=params.integer(q, "consultation", lo=1, hi=2**62),
+            consultation_id=params.integer(q, "consultation", lo=1, hi=MAX_ID),
             category=params.choice(q, "category", Category.values),
             origin=params.choice(q, "origin", Origin.values),
-            area_id=params.integer(q, "area", lo=1, hi=2**62),
+            area_id=params.integer(q, "area", lo=1, hi=MAX_ID),
             bbox=params.bbox(q, srid=srid),
             bbox_srid=srid,
             out_srid=srid,
-            limit=limit,
-            offset=offset,
+            **paging,
         )
-        return feature_collection_response(request, page, limit=limit, offset=offset, srid=srid)
+        return feature_collection_response(request, page, srid=srid, **paging)
 
     @extend_schema(
-        summary="One published contribution as a GeoJSON Feature",
-        parameters=[ID_PARAM, SRID_PARAM],
+        summary="One published contribution as a GeoJSON Feature (ETag header for planners' and "
+        "moderators' writes)",
+        parameters=[ID_PARAM, SRID_OUT_PARAM],
         responses={200: geojson_schema("ContributionFeature", collection=False), **_errors(400, 404)},
     )
     def retrieve(self, request, pk=None):
@@ -136,7 +129,24 @@ class ContributionViewSet(ParticipationViewMixin, viewsets.ViewSet):
         )
         if not page.features_json:
             raise Http404
-        return HttpResponse(page.features_json, content_type=GEOJSON)
+        response = HttpResponse(page.features_json, content_type=GEOJSON)
+        version = Contribution.objects.filter(pk=int(pk)).values_list("version", flat=True).first()
+        if version is not None:  # None: erased in between
+            response["ETag"] = etag.etag(KIND, int(pk), version)
+        return response
+
+    def _if_match(self, request, pk: str) -> Collection[int] | None:
+        """The versions of the contribution that If-Match names (geo.etag): 428 without the header,
+        412 when it names none. A contribution that does not exist is a 404 first, as for every
+        record (RFC 9110 §13.2.1: preconditions count only where the answer would be a success)."""
+        if not Contribution.objects.filter(pk=int(pk)).exists():
+            raise Http404
+        return etag.if_match_versions(request, KIND, int(pk))
+
+    def _answer(self, pk: str, body: dict) -> Response:
+        """The answer to a write of the contribution, with its new ETag."""
+        version = Contribution.objects.filter(pk=int(pk)).values_list("version", flat=True).get()
+        return Response(body, headers={"ETag": etag.etag(KIND, int(pk), version)})
 
     @extend_schema(
         summary="Pin a contribution (anonymous when the consultation allows it)",
@@ -245,14 +255,18 @@ class ContributionViewSet(ParticipationViewMixin, viewsets.ViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        summary="Publish, reject (with a reason) or hide a contribution (moderators)",
-        description="Send If-Match with the ETag of the last state you saw; a stale one → 412.",
-        parameters=[ID_PARAM, OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+        summary="Publish, reject (with a reason) or hide a contribution (moderators, If-Match)",
+        description=(
+            'If-Match names the version you saw (`"contribution-<id>-<version>"`, as the moderation '
+            "queue lists it or the last answer's ETag): 428 without it, 412 when it is no longer current."
+        ),
+        parameters=[ID_PARAM, IF_MATCH],
         request=ModerateSerializer,
-        responses={200: STATE, **_errors(400, 403, 404, 409), 412: ERRORS[409]},
+        responses={200: STATE, **_errors(400, 403, 404, 409, 412, 428)},
     )
     @action(detail=True, methods=["post"])
     def moderate(self, request, pk=None):
+        versions = self._if_match(request, pk)
         data = ModerateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contribution = moderation.contribution_moderate(
@@ -260,10 +274,10 @@ class ContributionViewSet(ParticipationViewMixin, viewsets.ViewSet):
             action=data.validated_data["action"],
             reason=data.validated_data.get("reason", ""),
             actor=request.user,
-            expected_version=if_match_version(request),
+            expected_versions=versions,
         )
         body = {"id": contribution.pk, "status": contribution.status, "version": contribution.version}
-        return Response(body, headers={"ETag": etag(contribution.version)})
+        return Response(body, headers={"ETag": etag.etag(KIND, contribution.pk, contribution.version)})
 
     @extend_schema(
         summary="Dismiss the open flags of a published contribution (moderators)",
@@ -272,29 +286,33 @@ class ContributionViewSet(ParticipationViewMixin, viewsets.ViewSet):
             "published. A hidden one is restored with the action publish instead. Audited in the "
             "moderation log. If-Match as for moderate."
         ),
-        parameters=[ID_PARAM, OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+        parameters=[ID_PARAM, IF_MATCH],
         request=DismissFlagsSerializer,
-        responses={200: DISMISSED, **_errors(400, 403, 404, 409), 412: ERRORS[409]},
+        responses={200: DISMISSED, **_errors(400, 403, 404, 409, 412, 428)},
     )
     @action(detail=True, methods=["post"], url_path="dismiss-flags")
     def dismiss_flags(self, request, pk=None):
+        versions = self._if_match(request, pk)
         data = DismissFlagsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         dismissed = moderation.flags_dismiss(
             contribution_id=int(pk),
             actor=request.user,
             note=data.validated_data.get("note", ""),
-            expected_version=if_match_version(request),
+            expected_versions=versions,
         )
-        return Response({"id": int(pk), "dismissed": dismissed})
+        return self._answer(pk, {"id": int(pk), "dismissed": dismissed})
 
     @extend_schema(
         summary="Set the official response (Stellungnahme) to a contribution (planners, moderators)",
+        description="If-Match as for moderate: the response is part of the contribution.",
+        parameters=[ID_PARAM, IF_MATCH],
         request=ResponseInputSerializer,
-        responses={200: ResponseInputSerializer, **_errors(400, 403, 404)},
+        responses={200: ResponseInputSerializer, **_errors(400, 403, 404, 412, 428)},
     )
     @action(detail=True, methods=["put"], url_path="response")
     def respond(self, request, pk=None):
+        versions = self._if_match(request, pk)
         data = ResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -306,27 +324,33 @@ class ContributionViewSet(ParticipationViewMixin, viewsets.ViewSet):
             date=v.get("date"),
             measure_id=v.get("measure"),
             actor=request.user,
+            expected_versions=versions,
         )
-        return Response(
-            {
-                "text": answer.text,
-                "unit": answer.unit,
-                "outcome": answer.outcome,
-                "date": answer.date,
-                "measure": answer.measure_id,
-            }
-        )
+        body = {
+            "text": answer.text,
+            "unit": answer.unit,
+            "outcome": answer.outcome,
+            "date": answer.date,
+            "measure": answer.measure_id,
+        }
+        return self._answer(pk, body)
 
     @extend_schema(
-        summary="Link a contribution to measures (planners, moderators); replaces the links",
+        summary="Link a contribution to measures (planners, moderators, If-Match); replaces the links",
+        description="If-Match as for moderate.",
+        parameters=[ID_PARAM, IF_MATCH],
         request=MeasuresSerializer,
-        responses={200: MeasuresSerializer, **_errors(400, 403, 404)},
+        responses={200: MeasuresSerializer, **_errors(400, 403, 404, 412, 428)},
     )
     @action(detail=True, methods=["put"], url_path="measures")
     def link_measures(self, request, pk=None):
+        versions = self._if_match(request, pk)
         data = MeasuresSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         linked = moderation.contribution_link_measures(
-            contribution_id=int(pk), measure_ids=data.validated_data["measures"], actor=request.user
+            contribution_id=int(pk),
+            measure_ids=data.validated_data["measures"],
+            actor=request.user,
+            expected_versions=versions,
         )
-        return Response({"measures": linked})
+        return self._answer(pk, {"measures": linked})

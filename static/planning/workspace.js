@@ -1,6 +1,8 @@
 // The planners' workspace: Leaflet + Leaflet-Geoman (vendored). Focus areas and measure geometries are
-// drawn and edited here and saved through the API with If-Match; a 412 shows the conflict message and
-// keeps the planner's drawing on the map. Data from the API is shown as text, never as HTML.
+// drawn and edited here and saved through the API with If-Match (the one scheme of docs/api.md: the
+// strong ETag "<kind>-<id>-<version>", every change and delete sends it); a 412 shows the conflict
+// message and keeps the planner's drawing on the map; any other refusal shows the API's reason (in
+// the page's language) in the status line. Data from the API is shown as text, never as HTML.
 //
 // The workspace changes only the object the planner explicitly opened: clicking an object opens it
 // (mode "open"); its geometry changes only after "Edit geometry" (mode "editing"); "Draw a new focus
@@ -153,6 +155,7 @@
       .eachLayer(function (l) {
         l.feature = feature;
         l.qaKind = kind;
+        // the record's ETag (geo.etag), built from the list's version until a detail or a save brings one
         l.qaEtag = '"' + kind + "-" + feature.id + "-" + feature.properties.version + '"';
         textTooltip(l, feature.properties.name || feature.properties.title);
         l.on("click", function () { open(l); });

@@ -209,6 +209,25 @@ def test_the_admin_refuses_an_impossible_status_change(admin_client, grid):
     assert "cannot change its status any more" in response.content.decode()
 
 
+def test_the_admin_refuses_to_save_over_someone_elses_change(admin_client, grid):
+    from measures import services
+
+    admin_client.post("/admin/measures/measure/add/", form(grid))
+    measure = Measure.objects.get()
+    # someone saves through the API while the form is open (it was opened at version 1)
+    services.measure_update(measure_id=measure.pk, expected_versions=None, title="Zwischendurch")
+
+    response = admin_client.post(
+        f"/admin/measures/measure/{measure.pk}/change/",
+        form(grid, title="Meins", version_read="1", **{"budget_lines-TOTAL_FORMS": "0"}),
+    )
+
+    assert response.status_code == 200
+    assert "Someone changed this measure since you opened it" in response.content.decode()
+    measure.refresh_from_db()
+    assert (measure.title, measure.version) == ("Zwischendurch", 2)
+
+
 def test_the_area_list_filters_by_level_and_searches_name_and_code(admin_client, grid):
     html = admin_client.get("/admin/quartiere/area/", {"level__exact": 3, "q": "Alpha"}).content.decode()
 

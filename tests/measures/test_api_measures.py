@@ -204,7 +204,7 @@ class TestPermissions:
         response = citizen_api.post(URL, payload, format="json")
 
         assert response.status_code == 403
-        assert "planners" in body(response)["detail"]
+        assert "Planerinnen und Planer" in body(response)["detail"]
         etag = {"HTTP_IF_MATCH": f'"measure-{point.pk}-1"'}
         assert citizen_api.delete(detail(point), **etag).status_code == 403
 

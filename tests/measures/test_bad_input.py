@@ -249,7 +249,7 @@ def test_it_rejects_both_geometry_and_scope(planner_api, new_measure, grid):
     rejected(planner_api, MEASURES, payload, "scope")
     message = rejected(planner_api, MEASURES, payload, "geom")
 
-    assert "not both" in message
+    assert "nicht beides" in message  # German first: the service's reasons are translated
 
 
 def test_it_rejects_neither_geometry_nor_scope(planner_api, new_measure):
@@ -258,7 +258,7 @@ def test_it_rejects_neither_geometry_nor_scope(planner_api, new_measure):
     rejected(planner_api, MEASURES, payload, "scope")
     message = rejected(planner_api, MEASURES, {**payload, "geom": None}, "geom")
 
-    assert "geometry or" in message
+    assert "Geometrie oder" in message
 
 
 @pytest.mark.parametrize(
@@ -296,7 +296,7 @@ def test_it_rejects_malformed_fields(planner_api, new_measure, field, value):
 def test_it_rejects_a_city_that_is_no_city(planner_api, new_measure, grid):
     message = rejected(planner_api, MEASURES, {**new_measure, "city": grid["A"].pk}, "city")
 
-    assert "level city" in message
+    assert "Ebene Stadt" in message
 
 
 def test_it_rejects_a_scope_outside_the_city(planner_api, new_measure, grid):
@@ -304,7 +304,7 @@ def test_it_rejects_a_scope_outside_the_city(planner_api, new_measure, grid):
 
     message = rejected(planner_api, MEASURES, payload, "scope")
 
-    assert "city's Quartiere" in message
+    assert "Quartiere der Stadt" in message
 
 
 def test_it_rejects_an_end_before_the_start(planner_api, new_measure):

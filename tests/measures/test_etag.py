@@ -33,6 +33,10 @@ def test_a_write_without_if_match_is_428(planner_api, measure, method):
 
     assert response.status_code == 428
     assert "If-Match" in body(response)["detail"]
+    english = getattr(planner_api, method)(
+        url(measure), {"title": "Neu"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "needs an If-Match header" in body(english)["detail"]
     assert counts() == before
 
 
@@ -49,7 +53,7 @@ def test_a_write_with_a_stale_etag_is_412(planner_api, measure, method):
     )
 
     assert response.status_code == 412
-    assert "GET it again" in body(response)["detail"]
+    assert "erneut ab (GET)" in body(response)["detail"]  # German first
     assert counts() == before
     assert Measure.objects.get(pk=measure.pk).title == "Zwischendurch"
 

@@ -4,6 +4,7 @@ import itertools
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.translation import override
 
 from measures import services
 from measures.models import MeasureStatus
@@ -44,8 +45,13 @@ def test_keeping_the_status_is_always_allowed(status):
 
 @pytest.mark.parametrize("final", [S.DONE, S.STOPPED])
 def test_a_finished_measure_cannot_move_on(final):
-    with pytest.raises(ValidationError, match="cannot change its status any more"):
+    with override("en"), pytest.raises(ValidationError, match="cannot change its status any more"):
         services.measure_status_check(old=final, new=S.IDEA)
+
+
+def test_the_reason_is_in_the_language_of_the_request():
+    with override("de"), pytest.raises(ValidationError, match="kann ihren Status nicht mehr ändern"):
+        services.measure_status_check(old=S.DONE, new=S.IDEA)
 
 
 def test_a_measure_walks_the_whole_way_through_the_api(planner_api, grid):
@@ -72,7 +78,16 @@ def test_skipping_a_step_is_refused_through_the_api(planner_api, grid):
     )
 
     assert response.status_code == 400
-    assert body(response)["status"] == ["cannot change from idea to decided; allowed: planned, stopped"]
+    # German first (no Accept-Language): the German workspace shows the service's reason in German
+    assert body(response)["status"] == ["kann nicht von idea zu decided wechseln; erlaubt: planned, stopped"]
+    english = planner_api.patch(
+        f"/api/measures/{measure.pk}/",
+        {"status": "decided"},
+        format="json",
+        HTTP_IF_MATCH=f'"measure-{measure.pk}-1"',
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert body(english)["status"] == ["cannot change from idea to decided; allowed: planned, stopped"]
 
 
 @pytest.mark.parametrize("status", S.values)

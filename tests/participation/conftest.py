@@ -109,6 +109,13 @@ def body(response) -> Any:
     return json.loads(response.content) if response.content else None
 
 
+def if_match(contribution: Contribution) -> dict:
+    """The ``If-Match`` header naming the contribution's current version (geo.etag), as a moderator
+    who has just read it sends it."""
+    version = Contribution.objects.values_list("version", flat=True).get(pk=contribution.pk)
+    return {"HTTP_IF_MATCH": f'"contribution-{contribution.pk}-{version}"'}
+
+
 def payload(consultation: Consultation, /, **fields: Any) -> dict:
     lon, lat = SCHLOSS
     values = {

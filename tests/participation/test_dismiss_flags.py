@@ -5,7 +5,7 @@ import pytest
 
 from participation import services
 from participation.models import Action, Flag, ModerationEvent, Status
-from tests.participation.conftest import body, client_for, counts, create
+from tests.participation.conftest import body, client_for, counts, create, if_match
 
 
 def flag(contribution, browser: str) -> bool:
@@ -19,8 +19,10 @@ def flag(contribution, browser: str) -> bool:
 
 
 def dismiss(user, contribution, **extra):
+    """Dismiss with the If-Match of the contribution's current version (unless ``extra`` names one)."""
+    headers = {**if_match(contribution), **extra}
     return client_for(user).post(
-        f"/api/contributions/{contribution.pk}/dismiss-flags/", format="json", **extra
+        f"/api/contributions/{contribution.pk}/dismiss-flags/", format="json", **headers
     )
 
 
@@ -41,6 +43,7 @@ def test_a_moderator_dismisses_the_flags_of_a_published_contribution(consultatio
     assert response.status_code == 200, response.content
     assert body(response) == {"id": c.pk, "dismissed": 2}
     c.refresh_from_db()
+    assert response["ETag"] == f'"contribution-{c.pk}-{c.version}"'
     assert c.status == Status.PUBLISHED
     assert not Flag.objects.filter(reviewed_at__isnull=True).exists()
     assert Flag.objects.count() == 2  # kept: the same browsers cannot report it again
@@ -63,7 +66,10 @@ def test_the_moderators_note_goes_into_the_log(consultation, moderator):
     c = create(consultation, publish=True)
     flag(c, "b1")
     client_for(moderator).post(
-        f"/api/contributions/{c.pk}/dismiss-flags/", {"note": "Sachliche Kritik"}, format="json"
+        f"/api/contributions/{c.pk}/dismiss-flags/",
+        {"note": "Sachliche Kritik"},
+        format="json",
+        **if_match(c),
     )
     assert ModerationEvent.objects.get().note == "1 flag dismissed: Sachliche Kritik"
 
@@ -103,6 +109,9 @@ def test_without_open_flags_there_is_nothing_to_dismiss(consultation, moderator)
 def test_a_stale_if_match_is_412(consultation, moderator):
     c = create(consultation, publish=True)
     flag(c, "b1")
-    assert dismiss(moderator, c, HTTP_IF_MATCH='"v7"').status_code == 412
+    assert dismiss(moderator, c, HTTP_IF_MATCH=f'"contribution-{c.pk}-7"').status_code == 412
     assert Flag.objects.get().reviewed_at is None
-    assert dismiss(moderator, c, HTTP_IF_MATCH=f'"v{c.version}"').status_code == 200
+    assert dismiss(moderator, c, HTTP_IF_MATCH="").status_code == 428
+    response = dismiss(moderator, c, HTTP_IF_MATCH=f'"contribution-{c.pk}-{c.version}"')
+    assert response.status_code == 200
+    assert response["ETag"] == f'"contribution-{c.pk}-{c.version + 1}"'  # a write: the version moves on

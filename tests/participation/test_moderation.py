@@ -4,11 +4,14 @@ import pytest
 
 from measures.models import Measure
 from participation.models import Action, Contribution, Flag, ModerationEvent, Response, Status
-from tests.participation.conftest import body, client_for, counts, create
+from tests.participation.conftest import body, client_for, counts, create, if_match, user_in
 
 
 def moderate(client, contribution, **data):
-    return client.post(f"/api/contributions/{contribution.pk}/moderate/", data, format="json")
+    """Moderate with the If-Match of the contribution's current version."""
+    return client.post(
+        f"/api/contributions/{contribution.pk}/moderate/", data, format="json", **if_match(contribution)
+    )
 
 
 def test_a_moderator_publishes_and_the_log_says_who_when_what(consultation, moderator):
@@ -18,7 +21,7 @@ def test_a_moderator_publishes_and_the_log_says_who_when_what(consultation, mode
 
     assert response.status_code == 200, response.content
     assert body(response) == {"id": c.pk, "status": "published", "version": 2}
-    assert response["ETag"] == '"v2"'
+    assert response["ETag"] == f'"contribution-{c.pk}-2"'
     event = ModerationEvent.objects.get(contribution_id=c.pk)
     assert (event.actor, event.actor_name, event.action, event.from_status, event.to_status) == (
         moderator,
@@ -63,17 +66,42 @@ def test_impossible_transitions_are_409(consultation, moderator):
 def test_a_stale_if_match_is_412(consultation, moderator):
     c = create(consultation)
     client = client_for(moderator)
-    assert moderate(client, c, action="publish", HTTP_IF_MATCH='"v1"').status_code == 200
+    read = if_match(c)
+    assert moderate(client, c, action="publish").status_code == 200
     before = counts()
-    stale = client.post(
-        f"/api/contributions/{c.pk}/moderate/", {"action": "hide"}, format="json", HTTP_IF_MATCH='"v1"'
-    )
+    stale = client.post(f"/api/contributions/{c.pk}/moderate/", {"action": "hide"}, format="json", **read)
     assert stale.status_code == 412
+    assert "GET it again" in body(stale)["detail"] or "erneut" in body(stale)["detail"]
     assert counts() == before
     fresh = client.post(
-        f"/api/contributions/{c.pk}/moderate/", {"action": "hide"}, format="json", HTTP_IF_MATCH='"v2"'
+        f"/api/contributions/{c.pk}/moderate/",
+        {"action": "hide"},
+        format="json",
+        HTTP_IF_MATCH=f'"contribution-{c.pk}-2"',
     )
     assert fresh.status_code == 200
+
+
+@pytest.mark.parametrize("tag", [None, '"v1"', 'W/"contribution-{pk}-1"', '"contribution-0-1"', "1"])
+def test_moderation_needs_the_strong_etag_of_the_contribution(consultation, moderator, tag):
+    # one scheme for every record (geo.etag): no header is 428, a tag of another kind or a weak one 412
+    c = create(consultation)
+    headers = {} if tag is None else {"HTTP_IF_MATCH": tag.format(pk=c.pk)}
+    before = counts()
+
+    response = client_for(moderator).post(
+        f"/api/contributions/{c.pk}/moderate/", {"action": "publish"}, format="json", **headers
+    )
+
+    assert response.status_code == (428 if tag is None else 412)
+    assert counts() == before
+    c.refresh_from_db()
+    assert (c.status, c.version) == (Status.PENDING, 1)
+
+
+def test_an_unknown_contribution_is_404_before_if_match_is_asked_for(moderator):
+    response = client_for(moderator).post("/api/contributions/999999/moderate/", {"action": "publish"})
+    assert response.status_code == 404
 
 
 def test_publishing_a_hidden_one_closes_its_flags(consultation, moderator, settings):
@@ -120,9 +148,10 @@ def test_a_planner_answers_officially(consultation, planner, city):
     url = f"/api/contributions/{c.pk}/response/"
     data = {"text": "Übernommen.", "unit": "Stadtplanung", "outcome": "measure", "measure": measure.pk}
 
-    response = client_for(planner).put(url, data, format="json")
+    response = client_for(planner).put(url, data, format="json", **if_match(c))
 
     assert response.status_code == 200, response.content
+    assert response["ETag"] == f'"contribution-{c.pk}-2"'  # the answer is a write of the contribution
     answer = Response.objects.get(contribution=c)
     assert (answer.outcome, answer.measure, answer.author) == ("measure", measure, planner)
     assert list(c.measures.all()) == [measure]
@@ -132,6 +161,32 @@ def test_a_planner_answers_officially(consultation, planner, city):
     assert public["properties"]["response"]["text"] == "Übernommen."
     assert public["properties"]["measures"] == [measure.pk]
     assert public["properties"]["response"]["measure"] == measure.pk
+
+
+def test_two_planners_answering_at_once_do_not_overwrite_each_other(consultation, planner, city):
+    c = create(consultation, publish=True)
+    other = user_in("planner2", "planners")
+    url = f"/api/contributions/{c.pk}/response/"
+    # both read the published contribution, whose detail carries its ETag
+    read = client_for(planner).get(f"/api/contributions/{c.pk}/")["ETag"]
+    assert client_for(other).get(f"/api/contributions/{c.pk}/")["ETag"] == read == f'"contribution-{c.pk}-1"'
+
+    first = client_for(planner).put(
+        url,
+        {"text": "Wird geprüft.", "unit": "Stadtplanung", "outcome": "considered"},
+        format="json",
+        HTTP_IF_MATCH=read,
+    )
+    second = client_for(other).put(
+        url,
+        {"text": "Schon erledigt.", "unit": "Tiefbau", "outcome": "done"},
+        format="json",
+        HTTP_IF_MATCH=read,
+    )
+
+    assert (first.status_code, second.status_code) == (200, 412)
+    assert Response.objects.get(contribution=c).text == "Wird geprüft."
+    assert client_for(None).get(f"/api/contributions/{c.pk}/")["ETag"] == first["ETag"]
 
 
 @pytest.mark.parametrize(
@@ -148,10 +203,10 @@ def test_a_planner_answers_officially(consultation, planner, city):
 def test_bad_responses_are_400(consultation, planner, data):
     c = create(consultation, publish=True)
     before = counts()
-    assert (
-        client_for(planner).put(f"/api/contributions/{c.pk}/response/", data, format="json").status_code
-        == 400
+    response = client_for(planner).put(
+        f"/api/contributions/{c.pk}/response/", data, format="json", **if_match(c)
     )
+    assert response.status_code == 400
     assert counts() == before
 
 
@@ -168,10 +223,13 @@ def test_planners_link_measures(consultation, planner, moderator, city):
     c = create(consultation, publish=True)
     m = Measure.objects.create(city=city, title="Radweg", scope=city)
     url = f"/api/contributions/{c.pk}/measures/"
-    assert body(client_for(planner).put(url, {"measures": [m.pk, m.pk]}, format="json")) == {
+    assert body(client_for(planner).put(url, {"measures": [m.pk, m.pk]}, format="json", **if_match(c))) == {
         "measures": [m.pk]
     }
-    assert client_for(planner).put(url, {"measures": [999_999]}, format="json").status_code == 400
+    assert (
+        client_for(planner).put(url, {"measures": [999_999]}, format="json", **if_match(c)).status_code == 400
+    )
+    assert client_for(planner).put(url, {"measures": []}, format="json").status_code == 428
     assert list(Contribution.objects.get(pk=c.pk).measures.values_list("pk", flat=True)) == [m.pk]
     log = body(client_for(moderator).get(f"/api/moderation/events/?contribution={c.pk}"))
     assert [(e["action"], e["actor_name"], e["note"]) for e in log] == [

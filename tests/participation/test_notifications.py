@@ -11,7 +11,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
 from participation import moderation
-from tests.participation.conftest import client_for, create, user_in
+from tests.participation.conftest import client_for, create, if_match, user_in
 
 ANNA = "anna.beispiel@example.org"
 BERND = "bernd.anders@example.net"
@@ -29,7 +29,9 @@ def on_commit(django_capture_on_commit_callbacks):
 
 
 def moderate(user, contribution, **data):
-    return client_for(user).post(f"/api/contributions/{contribution.pk}/moderate/", data, format="json")
+    return client_for(user).post(
+        f"/api/contributions/{contribution.pk}/moderate/", data, format="json", **if_match(contribution)
+    )
 
 
 def test_publishing_emails_the_contributor_in_german_then_english(consultation, moderatorin, on_commit):
@@ -69,9 +71,14 @@ def test_an_official_response_is_sent_with_unit_and_outcome(consultation, planne
     url = f"/api/contributions/{c.pk}/response/"
 
     with on_commit():
-        assert client_for(planner).put(url, data, format="json").status_code == 200
+        assert client_for(planner).put(url, data, format="json", **if_match(c)).status_code == 200
     with on_commit():
-        client_for(planner).put(url, {**data, "outcome": "done"}, format="json")
+        assert (
+            client_for(planner)
+            .put(url, {**data, "outcome": "done"}, format="json", **if_match(c))
+            .status_code
+            == 200
+        )
 
     first, second = mail.outbox
     assert first.subject == "Stellungnahme zu Ihrem Beitrag / Official response to your contribution"
@@ -89,11 +96,13 @@ def test_nothing_is_sent_without_an_address(consultation, moderatorin, planner, 
     c = create(consultation)
     with on_commit():
         moderate(moderatorin, c, action="publish")
-        client_for(planner).put(
+        answered = client_for(planner).put(
             f"/api/contributions/{c.pk}/response/",
             {"text": "Danke.", "unit": "Amt", "outcome": "done"},
             format="json",
+            **if_match(c),
         )
+    assert answered.status_code == 200
     assert mail.outbox == []
 
 
@@ -124,7 +133,10 @@ def test_a_rolled_back_or_refused_moderation_sends_nothing(consultation, moderat
 
     with on_commit():
         stale = client_for(moderatorin).post(
-            f"/api/contributions/{c.pk}/moderate/", {"action": "publish"}, format="json", HTTP_IF_MATCH='"v9"'
+            f"/api/contributions/{c.pk}/moderate/",
+            {"action": "publish"},
+            format="json",
+            HTTP_IF_MATCH=f'"contribution-{c.pk}-9"',
         )
     assert stale.status_code == 412 and mail.outbox == []
 

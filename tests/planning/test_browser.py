@@ -91,6 +91,29 @@ def test_an_edit_with_a_stale_version_shows_the_conflict_and_keeps_the_drawing(
     watch.assert_clean(expected_statuses=(412,))
 
 
+def test_a_rejected_save_shows_the_services_reason_in_german(live_server, chromium, basemap, grid, planner):
+    # the rule "a focus area touches its city" lives in planning.services; its reason reaches the
+    # German workspace translated, naming the field, and nothing is stored
+    watch = Watch()
+    page = watch.open(chromium, f"{live_server.url}/planung/")
+    login(page, live_server)
+    page.click(".leaflet-pm-icon-polygon")
+    city = page.locator("#map .leaflet-overlay-pane path").first.bounding_box()
+    above = city["y"] - 40  # the map shows more than the city: north of it lies the region
+    assert above > page.locator("#map").bounding_box()["y"] + 20
+    x = city["x"] + city["width"] / 2
+    corners = [(x - 60, above - 15), (x + 60, above - 15), (x + 60, above + 15), (x - 60, above + 15)]
+    for cx, cy in corners:
+        page.mouse.click(cx, cy)
+    page.mouse.click(*corners[0])  # closes the ring
+    page.fill("#fa-name", "Außerhalb")
+    page.click("#fa-save")
+
+    expect(page.locator("#ws-status")).to_contain_text("geom: liegt außerhalb der Stadt Teststadt.")
+    assert not FocusArea.objects.exists()
+    watch.assert_clean(expected_statuses=(400,))
+
+
 def rendered_chart(page) -> int:
     """Pixels the chart drew (the canvas' size as a data URL grows with what is drawn on it)."""
     return page.locator("#budget-chart").evaluate("canvas => canvas.toDataURL('image/png').length")

@@ -170,6 +170,16 @@ def test_bad_fields_are_a_400_and_store_nothing(planner_api, grid, fields, field
     assert counts() == before
 
 
+def test_the_reasons_are_in_the_language_of_the_request(planner_api, grid):
+    # the workspace is German first: the service's reasons reach it translated
+    outside = payload(grid, geom=utm_json(square(5000, 0, 6000, 1000)[0]))
+    german = planner_api.post(f"{URL}?srid=25832", outside, format="json")
+    english = planner_api.post(f"{URL}?srid=25832", outside, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    city = grid["C"].name
+    assert body(german)["geom"] == [f"liegt außerhalb der Stadt {city}."]
+    assert body(english)["geom"] == [f"lies outside the city {city}."]
+
+
 def test_the_city_must_be_a_city(planner_api, grid):
     response = planner_api.post(f"{URL}?srid=25832", payload(grid, city=grid["A"].pk), format="json")
     assert response.status_code == 400 and "city" in body(response)

@@ -16,7 +16,7 @@ from participation.models import Action, Flag, ModerationEvent, Status
 from participation.privacy import BROWSER_COOKIE, ip_hash
 from tests.conftest import sql_value
 from tests.participation import conftest as participation
-from tests.participation.conftest import body, client_for, counts, create, user_in
+from tests.participation.conftest import body, client_for, counts, create, if_match, user_in
 
 # the participation fixtures: the demo's areas and an open, pre-moderated consultation over the city
 areas = participation.areas
@@ -215,7 +215,8 @@ def test_a_moderator_confirms_the_hide_which_closes_the_flags(hidden, moderator)
     c, pending = hidden
     client = client_for(moderator)
 
-    answer = client.post(f"/api/contributions/{c.pk}/moderate/", {"action": "confirm_hide"}, format="json")
+    url = f"/api/contributions/{c.pk}/moderate/"
+    answer = client.post(url, {"action": "confirm_hide"}, format="json", **if_match(c))
 
     assert answer.status_code == 200, answer.content
     assert status_of(c) == Status.HIDDEN
@@ -223,14 +224,14 @@ def test_a_moderator_confirms_the_hide_which_closes_the_flags(hidden, moderator)
     assert queue(moderator) == [(pending.pk, "pending", "pending", 0)]
     event = ModerationEvent.objects.filter(contribution_id=c.pk).latest("id")
     assert (event.action, event.actor, event.note) == (Action.CONFIRM_HIDE, moderator, "3 flags closed")
-    again = client.post(f"/api/contributions/{c.pk}/moderate/", {"action": "confirm_hide"}, format="json")
+    again = client.post(url, {"action": "confirm_hide"}, format="json", HTTP_IF_MATCH=answer["ETag"])
     assert again.status_code == 409
 
 
 def test_a_moderator_restores_it_which_closes_the_flags(hidden, moderator):
     c, _pending = hidden
     answer = client_for(moderator).post(
-        f"/api/contributions/{c.pk}/moderate/", {"action": "publish"}, format="json"
+        f"/api/contributions/{c.pk}/moderate/", {"action": "publish"}, format="json", **if_match(c)
     )
     assert answer.status_code == 200
     assert status_of(c) == Status.PUBLISHED
