@@ -15,17 +15,11 @@ from rest_framework.views import APIView
 
 from geo import crs, params
 from geo.geojson import feature_collection_response, geojson_schema
+from geo.schema import ID_REGEX, SRID_OUT_PARAM
 from quartiere import selectors
 from quartiere.models import Level
 
 LEVELS = [level.key for level in Level]
-
-SRID_PARAM = OpenApiParameter(
-    "srid",
-    OpenApiTypes.INT,
-    enum=sorted(crs.ALLOWED_SRIDS),
-    description="EPSG code of the output geometry (and of bbox); default 4326 (lon/lat)",
-)
 
 
 class AreaViewSet(viewsets.ViewSet):
@@ -35,7 +29,7 @@ class AreaViewSet(viewsets.ViewSet):
     public_read = True
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    lookup_value_regex = r"[0-9]{1,18}"
+    lookup_value_regex = ID_REGEX
 
     @extend_schema(
         summary="Areas as a GeoJSON FeatureCollection",
@@ -47,7 +41,7 @@ class AreaViewSet(viewsets.ViewSet):
                 OpenApiTypes.STR,
                 description="minx,miny,maxx,maxy in the srid (lon/lat for 4326); areas intersecting it",
             ),
-            SRID_PARAM,
+            SRID_OUT_PARAM,
             OpenApiParameter("limit", OpenApiTypes.INT, description="page size (default 100, max 1000)"),
             OpenApiParameter("offset", OpenApiTypes.INT),
         ],
@@ -74,7 +68,7 @@ class AreaViewSet(viewsets.ViewSet):
 
     @extend_schema(
         summary="One area as a GeoJSON Feature",
-        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH), SRID_PARAM],
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH), SRID_OUT_PARAM],
         responses={200: geojson_schema("AreaFeature", collection=False)},
     )
     def retrieve(self, request, pk=None):

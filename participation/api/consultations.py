@@ -8,15 +8,15 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from geo import crs, params
+from geo import params
 from geo.geojson import GEOJSON, geojson_schema
+from geo.schema import SRID_OUT_PARAM
 from participation import selectors
 from participation.api.common import ParticipationViewMixin
 from participation.models import Consultation
 from quartiere.models import Level
 
 LEVELS = [level.key for level in Level]
-SRID_PARAM = OpenApiParameter("srid", OpenApiTypes.INT, enum=sorted(crs.ALLOWED_SRIDS))
 
 
 def consultation_param(q) -> Consultation | None:
@@ -39,7 +39,7 @@ class ConsultationViewSet(ParticipationViewMixin, viewsets.ViewSet):
 
     @extend_schema(
         summary="Consultations as a GeoJSON FeatureCollection (their areas)",
-        parameters=[SRID_PARAM],
+        parameters=[SRID_OUT_PARAM],
         responses={200: geojson_schema("ConsultationFeatureCollection", collection=True)},
     )
     def list(self, request):
@@ -50,7 +50,7 @@ class ConsultationViewSet(ParticipationViewMixin, viewsets.ViewSet):
 
     @extend_schema(
         summary="One consultation as a GeoJSON Feature",
-        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH), SRID_PARAM],
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH), SRID_OUT_PARAM],
         responses={200: geojson_schema("ConsultationFeature", collection=False), 404: OpenApiTypes.OBJECT},
     )
     def retrieve(self, request, pk=None):
