@@ -75,14 +75,16 @@ MIDDLEWARE = [
 
 # A public read — a GET/HEAD of a view marked ``geo.public.public_read`` (vector tiles, /api/locate/,
 # /api/areas/), not asking for HTML — has the same answer for everybody: it skips the middleware that
-# serve static files, sessions, users, forms, messages, history, login lockouts and HTML pages (and
-# negotiates the language itself, for its error messages only). PUBLIC_READS=0 sends every request
-# down the full chain (to compare).
+# serve static files, sessions, users, forms, messages, history, login lockouts and HTML pages, and
+# CommonMiddleware (whose slash redirect would resolve the path again); geo.public checks the host,
+# sets Content-Length and negotiates the language itself, for its error messages only.
+# PUBLIC_READS=0 sends every request down the full chain (to compare).
 PUBLIC_READS = envbool("PUBLIC_READS", True)
 PUBLIC_READ_SKIPS = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",  # its host check and Content-Length: geo.public
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -213,6 +215,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "geo.api.Negotiation",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "geo.renderers.GeoJSONRenderer",

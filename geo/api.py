@@ -1,5 +1,6 @@
 """API plumbing shared by every app: the one exception handler (errors as JSON that name the cause,
-never a 500) and the JSON parser of every API view (settings ``REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]``)."""
+never a 500), the JSON parser of every API view (settings ``REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]``)
+and its content negotiation (``DEFAULT_CONTENT_NEGOTIATION_CLASS``)."""
 
 import logging
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from psycopg import errors as pg_errors
 from rest_framework import status
 from rest_framework.exceptions import ParseError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
@@ -120,3 +122,22 @@ class LenientJSONParser(BoundedJSONParser):
     field (a strict parser would reject the whole body without saying where)."""
 
     strict = False
+
+
+class Negotiation(DefaultContentNegotiation):
+    """DRF's content negotiation, with a short way for what nearly every client sends: no ``Accept``,
+    ``*/*`` or JSON, without ``?format=`` — the first renderer (JSON). Parsing the header against each
+    renderer otherwise costs more than a sub-millisecond query (docs/benchmarks.md)."""
+
+    SHORT = frozenset({"", "*/*", "application/json"})
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        accept = request.META.get("HTTP_ACCEPT", "").strip()
+        if (
+            not format_suffix
+            and accept in self.SHORT
+            and self.settings.URL_FORMAT_OVERRIDE not in request.query_params
+            and renderers[0].format == "json"
+        ):
+            return renderers[0], renderers[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)

@@ -30,7 +30,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, get_resolver, get_urlconf
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -120,6 +120,10 @@ class PublicReadMiddleware:
 
     def read(self, request: HttpRequest) -> HttpResponseBase:
         assert self.public is not None
+        # what CommonMiddleware (skipped: its slash redirect would resolve the path a second time)
+        # does for a resolved path: the host checked against ALLOWED_HOSTS (a DisallowedHost is a 400),
+        # and below the length of the answer
+        request.get_host()
         request.user = AnonymousUser()
         language = translation.get_language_from_request(request)
         translation.activate(language)
@@ -127,6 +131,8 @@ class PublicReadMiddleware:
             response = cast(HttpResponseBase, self.public._middleware_chain(request))
         finally:
             translation.deactivate()
+        if isinstance(response, HttpResponse) and not response.has_header("Content-Length"):
+            response.headers["Content-Length"] = str(len(response.content))
         if response.status_code >= 400:  # only errors speak: they say in which language
             response.headers.setdefault("Content-Language", language)
             patch_vary_headers(response, ("Accept-Language",))

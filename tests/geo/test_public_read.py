@@ -241,3 +241,12 @@ def test_with_conn_max_age_zero_the_connection_is_closed_after_a_public_read(dem
             assert connection.connection is None, path
     finally:
         connection.settings_dict["CONN_MAX_AGE"] = max_age
+
+
+def test_content_negotiation_answers_json_by_default_and_refuses_what_it_cannot_give(demo):
+    for accept in ("", "*/*", "application/json", "application/json, */*;q=0.8"):
+        answer = wsgi(LOCATE, SCHLOSS, HTTP_ACCEPT=accept)
+        assert answer.status_code == 200 and answer.headers["Content-Type"] == "application/json", accept
+    assert wsgi(LOCATE, SCHLOSS, HTTP_ACCEPT="text/csv").status_code == 406
+    geojson = wsgi("/api/areas/", "level=city", HTTP_ACCEPT="application/geo+json")
+    assert geojson.status_code == 200 and geojson.json()["type"] == "FeatureCollection"
