@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "simple_history",
     "geo",
     "quartiere",
+    "staff",
     "measures",
     "participation",
     "planning",

@@ -46,6 +46,13 @@ urlpatterns = [
     path("karte/", include("participation.urls")),
     path("ows", include("geo.wms.urls")),
     path("ogc/", include("geo.ogc.urls")),
+    # the back office (login): moderators under /moderation/, planners under /planung/
+    path("moderation/", include("participation.backoffice.urls")),
+    path("planung/massnahmen/", include("measures.backoffice.urls")),
+    path("planung/strategie/", include("measures.backoffice.strategy_urls")),
+    path("planung/verfahren/", include("participation.backoffice.consultation_urls")),
+    path("", include("staff.urls")),  # /planung/team/, the invitation
+    path("", include("planning.transparency.urls")),  # /massnahmen/, /strategie/, feeds
     path("", include("planning.urls")),  # /planung/, /quartiere/<slug>/, /bericht/
     path("", include("quartiere.urls")),
 ]

@@ -9,6 +9,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 PLANNERS = "planners"
 MODERATORS = "moderators"
+CITY_ADMINS = "city_admins"  # staff accounts and settings of their city (staff.scope)
 
 
 def in_group(user, *names: str) -> bool:
@@ -28,6 +29,13 @@ def is_planner(user) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return user.is_superuser or in_group(user, PLANNERS)
+
+
+def is_city_admin(user) -> bool:
+    """A member of the city admins' group, or a superuser."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or in_group(user, CITY_ADMINS)
 
 
 class IsPlannerOrReadOnly(BasePermission):

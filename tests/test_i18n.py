@@ -16,7 +16,7 @@ BASE_DIR = Path(settings.BASE_DIR)
 CATALOGUES = sorted(BASE_DIR.glob("*/locale/*/LC_MESSAGES/django.po")) + sorted(
     BASE_DIR.glob("locale/*/LC_MESSAGES/django.po")
 )
-APPS_WITH_PAGES_OR_MODELS = ["quartiere", "measures", "geo", "participation", "planning"]
+APPS_WITH_PAGES_OR_MODELS = ["quartiere", "measures", "geo", "participation", "planning", "staff"]
 ENTRY = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+(".*")$')
 
 

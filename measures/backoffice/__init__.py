@@ -1,0 +1,2 @@
+"""The planners' back office for measures, their budget lines (/planung/massnahmen/) and the strategy tree
+(/planung/strategie/): pages over measures.services."""

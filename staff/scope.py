@@ -1,0 +1,48 @@
+"""Which cities a staff member may act in. Every service that writes a city-owned record asks
+``check_city`` (the API, the back office and the admin call the same services), so the rule is
+enforced once.
+
+- superusers act everywhere;
+- a user with memberships (``staff.models.Membership``) acts in those cities only;
+- a user without any membership is not tied to a city and acts everywhere (a deployment for one city,
+  or the region's own staff). Whether the user may do the action at all is the role's question
+  (``geo.permissions``), asked before this one.
+"""
+
+from django.utils.translation import gettext as _
+
+from geo.errors import Forbidden
+
+
+def cities_of(user) -> frozenset[int] | None:
+    """The ids of the cities ``user`` may act in; None: every city. Read once per request (cached on
+    the user object)."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    if user.is_superuser:
+        return None
+    if not hasattr(user, "_qa_cities"):
+        from staff.models import Membership
+
+        ids = frozenset(Membership.objects.filter(user=user).values_list("city_id", flat=True))
+        user._qa_cities = ids or None
+    cities: frozenset[int] | None = user._qa_cities
+    return cities
+
+
+def acts_in(user, city_id: int | None) -> bool:
+    """Whether ``user`` may act on a record of the city ``city_id`` (None: a record of no city, e.g.
+    a region-wide one: only staff not tied to a city)."""
+    cities = cities_of(user)
+    if cities is None:
+        return True
+    return city_id is not None and city_id in cities
+
+
+def check_city(user, city_id: int | None, *, field: str | None = None) -> None:
+    """Refuse (403) when ``user`` may not act in the city ``city_id``. ``user`` None: a system write
+    (a management command, the demo loader), which is not scoped."""
+    if user is None:
+        return
+    if not acts_in(user, city_id):
+        raise Forbidden(_("Your account works for other cities than this record's."), field)
