@@ -294,6 +294,9 @@ CACHES.setdefault(
 # rejected, answered officially (participation.notifications; sent once the moderation commits).
 # Development prints the mails on the console; a deployment names its SMTP server.
 PARTICIPATION_NOTIFY = envbool("PARTICIPATION_NOTIFY", True)
+# A published contribution without an official response is overdue after this many days (the
+# moderators' back office counts and lists them).
+PARTICIPATION_RESPONSE_DUE_DAYS = envint("PARTICIPATION_RESPONSE_DUE_DAYS", 30)
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
