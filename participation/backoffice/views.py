@@ -508,7 +508,7 @@ def _write(
         return _contribution_page(
             request, fresh, status=_status(error), which=which, input=input, errors={field: _message(error)}
         )
-    return redirect(reverse("moderation:contribution", args=[pk]) + f"#{which}")
+    return redirect(reverse("moderation:contribution", args=[pk]) + "#done")
 
 
 @moderators_only

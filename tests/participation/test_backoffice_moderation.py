@@ -445,7 +445,7 @@ def test_answering_with_a_measure_links_it_and_the_public_sees_it(moderator, con
             "version": v,
         },
     )
-    assert response.status_code == 302 and response["Location"] == f"/moderation/{contribution.pk}/#response"
+    assert response.status_code == 302 and response["Location"] == f"/moderation/{contribution.pk}/#done"
     answer = Response.objects.get(contribution=contribution)
     assert (answer.unit, answer.outcome, answer.measure_id, answer.author) == (
         "Grünflächenamt",
