@@ -570,3 +570,53 @@ def test_an_unknown_contribution_is_a_404(moderator):
     assert (
         client.post("/moderation/987654/moderieren/", {"action": "publish", "version": 1}).status_code == 404
     )
+
+
+def test_staff_tied_to_another_city_neither_see_nor_open_its_contributions(moderator, pending, areas):
+    from staff.models import Membership
+
+    region = next(a for a in areas.values() if a.level == 1)
+    Membership.objects.create(user=moderator, city=region)
+    client = client_for(moderator)
+    page = text(client.get("/moderation/"))
+    assert f'id="c-{pending.pk}"' not in page
+    header = page[page.index('id="waiting-h"') : page.index("</section>")]
+    assert re.findall(r"<strong>(\d+)</strong>", header) == ["0", "0", "0", "0"]
+    before = state()
+    assert client.get(f"/moderation/{pending.pk}/").status_code == 403
+    v = Contribution.objects.get(pk=pending.pk).version
+    assert (
+        client.post(f"/moderation/{pending.pk}/moderieren/", {"action": "publish", "version": v}).status_code
+        == 403
+    )
+    assert state() == before
+
+
+def test_the_pages_are_complete_in_english(moderator, pending):
+    client = client_for(moderator)
+    queue = text(client.get("/moderation/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "What waits" in queue and "To publish" in queue and "Apply to the chosen" in queue
+    assert "Zu veröffentlichen" not in queue
+    page = text(client.get(f"/moderation/{pending.pk}/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Official response" in page and "History of the contribution" in page
+    assert "Stellungnahme" not in page
+
+
+def test_the_queue_s_queries_do_not_grow_with_its_items(consultation, moderator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(moderator)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/moderation/").status_code == 200
+        return len(captured)
+
+    for i in range(2):
+        flag(create(consultation, text=f"früh {i}", publish=True), note="n", browser=f"b{i}")
+    few = queries()
+    for i in range(10):
+        flag(create(consultation, text=f"spät {i}", publish=True), note="n", browser=f"c{i}")
+        create(consultation)
+    assert queries() == few
