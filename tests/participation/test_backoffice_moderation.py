@@ -620,3 +620,20 @@ def test_the_queue_s_queries_do_not_grow_with_its_items(consultation, moderator)
         flag(create(consultation, text=f"spät {i}", publish=True), note="n", browser=f"c{i}")
         create(consultation)
     assert queries() == few
+
+
+def test_the_api_restores_a_hidden_contribution_through_the_same_service(moderator, consultation):
+    from rest_framework.test import APIClient
+
+    from tests.participation.conftest import if_match
+
+    hidden = create(consultation, publish=True)
+    Contribution.objects.filter(pk=hidden.pk).update(status="hidden")
+    api = APIClient()
+    api.force_authenticate(moderator)
+    url = f"/api/contributions/{hidden.pk}/moderate/"
+    assert api.post(url, {"action": "restore"}, format="json", **if_match(hidden)).status_code == 200
+    assert Contribution.objects.get(pk=hidden.pk).status == "published"
+    assert ModerationEvent.objects.get(contribution_id=hidden.pk).action == Action.RESTORE
+    again = api.post(url, {"action": "restore"}, format="json", **if_match(hidden))
+    assert again.status_code == 409  # only a hidden one can be restored

@@ -181,6 +181,7 @@ def test_the_bulk_action_by_keyboard_alone(live_server, chromium, basemap, queue
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Begründung")
     expect(page.locator("#bulk-reason")).to_have_attribute("aria-describedby", "bulk-reason-error")
+    assert_accessible(page)
     assert Contribution.objects.get(pk=contributions[1].pk).status == "published"
     watch.assert_clean(expected_statuses=(400,))
 
