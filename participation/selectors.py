@@ -18,6 +18,7 @@ from geo.permissions import is_planner
 from geo.sql import load
 from participation.models import Category, Consultation, Contribution, Flag, Status, Support
 from quartiere.models import Level
+from staff.scope import cities_of
 
 
 def contribution_feature_page(
@@ -132,12 +133,23 @@ EXPORT_COLUMNS = [
 ]
 
 
+def _export_params(consultation_id: int | None, status: str | None, personal: bool, user: Any) -> dict:
+    cities = cities_of(user) if user is not None else None
+    return {
+        "consultation": consultation_id,
+        "status": status,
+        "personal": personal,
+        "cities": None if cities is None else sorted(cities),
+    }
+
+
 def export_rows(
-    *, consultation_id: int | None, status: str | None, personal: bool
+    *, consultation_id: int | None, status: str | None, personal: bool, user: Any = None
 ) -> tuple[list[str], Iterator[tuple]]:
-    """Contributions for planners (column names, rows); ``email`` only when ``personal``."""
+    """Contributions for planners (column names, rows); ``email`` only when ``personal``. With
+    ``user``: only the contributions of the cities the user works for (staff.scope)."""
     columns = [c for c in EXPORT_COLUMNS if personal or c != "email"]
-    params = {"consultation": consultation_id, "status": status, "personal": personal}
+    params = _export_params(consultation_id, status, personal, user)
     index = [EXPORT_COLUMNS.index(c) for c in columns]
 
     def rows() -> Iterator[tuple]:
@@ -150,7 +162,9 @@ def export_rows(
     return columns, rows()
 
 
-def export_features(*, consultation_id: int | None, status: str | None, personal: bool) -> tuple[int, str]:
+def export_features(
+    *, consultation_id: int | None, status: str | None, personal: bool, user: Any = None
+) -> tuple[int, str]:
     """The same contributions as GeoJSON features (count, comma-separated text), built by PostGIS."""
     drop = "" if personal else " - 'email'"
     query = (
@@ -159,7 +173,7 @@ def export_features(*, consultation_id: int | None, status: str | None, personal
         f"{drop})::text, ',' ORDER BY e.id), '') FROM ({load(__file__, 'export')}) AS e"
     )
     with connection.cursor() as cursor:
-        cursor.execute(query, {"consultation": consultation_id, "status": status, "personal": personal})
+        cursor.execute(query, _export_params(consultation_id, status, personal, user))
         return cursor.fetchone()
 
 
@@ -207,12 +221,17 @@ def with_review(contributions: QuerySet) -> QuerySet:
 
 
 def moderation_queue(
-    *, status: str | None = None, review: str | None = None, consultation_id: int | None = None
+    *,
+    status: str | None = None,
+    review: str | None = None,
+    consultation_id: int | None = None,
+    user: Any = None,
 ) -> QuerySet:
     """Contributions for moderators (``with_review``, the number of supports ``support_total`` and
     the point in EPSG:4326 ``wgs84``). By default the queue: automatically hidden ones first, then
     reported ones still published, then pending ones, each oldest first. ``review`` picks one of
-    these parts; ``status`` lists every contribution of that status instead."""
+    these parts; ``status`` lists every contribution of that status instead. With ``user``: only the
+    contributions of the cities the user works for (staff.scope; all for staff not tied to a city)."""
     supports = Support.objects.filter(contribution=OuterRef("pk")).order_by().values("contribution")
     qs = with_review(Contribution.objects.all()).annotate(
         wgs84=Transform("geom", crs.WGS84),
@@ -226,6 +245,8 @@ def moderation_queue(
         qs = qs.filter(urgency__lt=len(Review.ALL))
     if consultation_id:
         qs = qs.filter(consultation_id=consultation_id)
+    if user is not None and (cities := cities_of(user)) is not None:
+        qs = qs.filter(city_id__in=cities)
     return qs.order_by("urgency", "created_at", "id")
 
 
