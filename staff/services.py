@@ -155,7 +155,7 @@ def _clean_email(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise ServiceError(_("Enter a valid email address."), "email") from None
+        raise ServiceError(_("Enter a valid email address, e.g. name@example.org."), "email") from None
     if len(email) > 150:
         raise ServiceError(_("The email address may have at most 150 characters."), "email")
     return email.lower()
