@@ -69,3 +69,10 @@ def scoped(records, user, *, role: bool, city: str = "city_id", published: str =
     if all_visible:
         return records
     return records.filter(Q(**{published: True}) | Q(**{f"{city}__in": own}))
+
+
+def in_own_cities(records, user, *, city: str = "city_id"):
+    """The queryset ``records`` limited to the cities ``user`` works for (``city``: the lookup of the
+    record's city); unchanged for staff not tied to a city and superusers (e.g. the admin's lists)."""
+    cities = cities_of(user)
+    return records if cities is None else records.filter(**{f"{city}__in": cities})
