@@ -115,3 +115,18 @@ def test_the_old_create_staff_command_still_works(grid, monkeypatch):
     monkeypatch.setenv("DJANGO_STAFF_PASSWORD", PASSWORD)
     call_command("create_staff", "--role", "planner", "--username", "hans", "--noinput", stdout=StringIO())
     assert User.objects.get(username="hans").groups.filter(name="planners").exists()
+
+
+def test_it_asks_for_the_password_twice_until_they_match_and_are_strong(grid, monkeypatch):
+    answers = iter(["anders", "nicht gleich", "123", "123", PASSWORD, PASSWORD])
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+    err = StringIO()
+    call_command("staff", "add", "ida@example.org", "--role", "planner", stdout=StringIO(), stderr=err)
+    assert User.objects.get(username="ida@example.org").check_password(PASSWORD)
+    assert "do not match" in err.getvalue() and "zu kurz" in err.getvalue()
+
+
+def test_the_city_admins_group_exists_without_model_permissions(db):
+    from django.contrib.auth.models import Group
+
+    assert not Group.objects.get(name="city_admins").permissions.exists()

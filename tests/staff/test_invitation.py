@@ -63,7 +63,7 @@ def test_it_stores_only_the_hash_of_the_token_and_mails_the_link_with_it_in_the_
 
 def test_accepting_sets_the_password_activates_and_signs_in_once(city_admin, grid):
     _invitation, token = invite(city_admin, grid)
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
 
     answer = accept(client, token)
 
@@ -72,7 +72,7 @@ def test_accepting_sets_the_password_activates_and_signs_in_once(city_admin, gri
     assert account.is_active and account.check_password(PASSWORD)
     assert Invitation.objects.get().used_at is not None
     assert client.get("/planung/").status_code == 200  # signed in
-    again = accept(Client(), token, "Another-Password-2024")
+    again = accept(Client(HTTP_ACCEPT_LANGUAGE="en"), token, "Another-Password-2024")
     assert again.status_code == 410 and "already been used" in again.content.decode()
     account.refresh_from_db()
     assert account.check_password(PASSWORD)
@@ -80,16 +80,16 @@ def test_accepting_sets_the_password_activates_and_signs_in_once(city_admin, gri
 
 def test_a_wrong_or_expired_or_withdrawn_token_changes_nothing(city_admin, grid):
     invitation, token = invite(city_admin, grid)
-    wrong = accept(Client(), token[:-2] + "xx")
+    wrong = accept(Client(HTTP_ACCEPT_LANGUAGE="en"), token[:-2] + "xx")
     assert wrong.status_code == 404 and "not valid" in wrong.content.decode()
 
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    expired = accept(Client(), token)
+    expired = accept(Client(HTTP_ACCEPT_LANGUAGE="en"), token)
     assert expired.status_code == 410 and "expired" in expired.content.decode()
 
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() + timedelta(days=1))
     services.invitation_withdraw(invitation_id=invitation.pk, actor=city_admin)
-    withdrawn = accept(Client(), token)
+    withdrawn = accept(Client(HTTP_ACCEPT_LANGUAGE="en"), token)
     assert withdrawn.status_code == 410 and "withdrawn" in withdrawn.content.decode()
 
     account = User.objects.get(username="neu@example.org")
@@ -113,21 +113,21 @@ def test_a_weak_or_mistyped_password_is_shown_beside_its_field_and_nothing_chang
     assert "zu üblich" in page or "nur aus Ziffern" in page
     assert token in page  # kept in the form's body, so that a second try needs no new link
 
-    mistyped = accept(Client(), token, PASSWORD, PASSWORD + "x")
+    mistyped = accept(Client(HTTP_ACCEPT_LANGUAGE="en"), token, PASSWORD, PASSWORD + "x")
     assert mistyped.status_code == 400 and "invitation-password_again-error" in mistyped.content.decode()
     account = User.objects.get(username="neu@example.org")
     assert not account.is_active and Invitation.objects.get().used_at is None
 
 
 def test_the_page_takes_a_pasted_link_and_shows_the_field_without_a_token():
-    page = Client().get("/planung/einladung/")
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").get("/planung/einladung/")
     assert page.status_code == 200 and 'name="token"' in page.content.decode()
     assert page["Referrer-Policy"] == "same-origin"
 
 
 def test_a_pasted_whole_link_works(city_admin, grid):
     _invitation, token = invite(city_admin, grid)
-    answer = accept(Client(), f"{ACCEPT_URL}#{token}")
+    answer = accept(Client(HTTP_ACCEPT_LANGUAGE="en"), f"{ACCEPT_URL}#{token}")
     assert answer.status_code == 303
 
 
@@ -136,8 +136,8 @@ def test_a_new_invitation_withdraws_the_open_one(city_admin, grid):
     _second, second_token = invite(city_admin, grid, role="moderator")
     first.refresh_from_db()
     assert first.withdrawn_at is not None
-    assert accept(Client(), first_token).status_code == 410
-    assert accept(Client(), second_token).status_code == 303
+    assert accept(Client(HTTP_ACCEPT_LANGUAGE="en"), first_token).status_code == 410
+    assert accept(Client(HTTP_ACCEPT_LANGUAGE="en"), second_token).status_code == 303
 
 
 def test_a_city_admin_cannot_invite_into_another_city_nor_take_over_its_staff(city_admin, planner_o, grid):
@@ -149,3 +149,13 @@ def test_a_city_admin_cannot_invite_into_another_city_nor_take_over_its_staff(ci
         invite(city_admin, grid, role="admin", city="O")
     assert not Invitation.objects.exists()
     assert not User.objects.filter(username="neu@example.org").exists()
+
+
+def test_the_invitation_page_speaks_english_too(city_admin, grid):
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").get("/planung/einladung/").content.decode()
+    assert "Set your password" in page and "Set password and sign in" in page
+    _invitation, token = invite(city_admin, grid)
+    used = accept(Client(HTTP_ACCEPT_LANGUAGE="en"), token)
+    assert used.status_code == 303
+    again = accept(Client(HTTP_ACCEPT_LANGUAGE="de"), token).content.decode()
+    assert "Diese Einladung wurde schon eingelöst." in again

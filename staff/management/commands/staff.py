@@ -16,6 +16,7 @@ import os
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -74,7 +75,7 @@ class Command(BaseCommand):
         existing = services.account_of(email)
         password = None
         if existing is None or not existing.has_usable_password():
-            password = self._password(interactive)
+            password = self._password(interactive, email)
         user, created = services.staff_add(email=email, role=role, city=area, password=password)
         where = f" for {area.name}" if area else ""
         state = "Created" if created else "Updated"
@@ -83,13 +84,21 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"{state} staff account {user.username} as {role}{where}.{note}")
         )
 
-    def _password(self, interactive: bool) -> str | None:
+    def _password(self, interactive: bool, email: str) -> str | None:
+        """The new account's password: asked twice until the answers match and Django's validators
+        accept it; with --noinput from $DJANGO_STAFF_PASSWORD (checked by the service)."""
         if not interactive:
             return os.environ.get(PASSWORD_ENV) or None
+        candidate = get_user_model()(username=email, email=email)
         while True:
             password = getpass.getpass("Password: ")
             if password != getpass.getpass("Password (again): "):
                 self.stderr.write("The passwords do not match.")
+                continue
+            try:
+                validate_password(password, candidate)
+            except ValidationError as error:
+                self.stderr.write(" ".join(error.messages))
                 continue
             return password
 
