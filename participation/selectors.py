@@ -18,7 +18,7 @@ from geo.permissions import is_planner
 from geo.sql import load
 from participation.models import Category, Consultation, Contribution, Flag, Status, Support
 from quartiere.models import Level
-from staff.scope import cities_of
+from staff.scope import cities_of, drafts_of
 
 
 def contribution_feature_page(
@@ -39,9 +39,12 @@ def contribution_feature_page(
     consultation, category, origin, linked area (any level) and bbox (in ``bbox_srid``). Locations
     are generalised as the consultation says. References to measures (``measures``, the response's
     ``measure``) name only measures ``user`` may see: published ones, all for planners (the rule of
-    measures.selectors.measures_visible). One statement; the features are built by PostGIS."""
+    measures.selectors.measures_visible, staff.scope.drafts_of). One statement; the features are
+    built by PostGIS."""
+    all_measures, own_cities = drafts_of(user, role=is_planner(user))
     params = {
-        "all_measures": is_planner(user),
+        "all_measures": all_measures,
+        "own_cities": own_cities,
         "id": contribution_id,
         "consultation": consultation_id,
         "category": category,

@@ -46,10 +46,13 @@ FROM (
                     SELECT json_agg(m.measure_id ORDER BY m.measure_id)
                     FROM participation_contribution_measures AS m
                     JOIN measures_measure AS lm ON lm.id = m.measure_id
-                    WHERE m.contribution_id = c.id AND (%(all_measures)s OR lm.published)), '[]'::json),
+                    WHERE m.contribution_id = c.id
+                      AND (%(all_measures)s OR lm.published OR lm.city_id = ANY(%(own_cities)s::bigint[]))),
+                    '[]'::json),
                 'response', CASE WHEN r.id IS NULL THEN NULL ELSE json_build_object(
                     'text', r.text, 'unit', r.unit, 'date', r.date, 'outcome', r.outcome,
-                    'measure', CASE WHEN %(all_measures)s OR rm.published THEN r.measure_id END) END
+                    'measure', CASE WHEN %(all_measures)s OR rm.published OR rm.city_id = ANY(%(own_cities)s::bigint[])
+                                   THEN r.measure_id END) END
             )
         )::text AS feature
     FROM page AS p
