@@ -1,5 +1,16 @@
 """Public transparency pages: /massnahmen/, /strategie/ and the feeds."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from planning.transparency import feeds, views
+
+app_name = "transparency"
+
+urlpatterns = [
+    path("massnahmen/", views.measure_list, name="measures"),
+    path("massnahmen/feed.atom", feeds.CityFeed(), name="city-feed"),
+    path("massnahmen/<int:pk>/", views.measure_detail, name="measure"),
+    path("massnahmen/<int:pk>/karte.json", views.measure_map_data, name="measure-map"),
+    path("strategie/", views.strategy, name="strategy"),
+    path("quartiere/<slug:slug>/feed.atom", feeds.QuartierFeed(), name="quartier-feed"),
+]
