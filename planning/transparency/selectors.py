@@ -189,21 +189,26 @@ def contributions_for(measure_id: int) -> list[Contribution]:
 def status_history(measure: Measure) -> list[dict]:
     """The measure's status over time as the public sees it (``measures.selectors.measure_history`` for
     an anonymous reader: from publication on), oldest first: each entry ``date``, ``kind``
-    (``published``, ``changed``, ``withdrawn``), ``old`` and ``new`` status (None where there is none)."""
+    (``published`` the first time, ``withdrawn``, ``republished``, ``changed``), ``old`` and ``new``
+    status (``old`` None at the first publication and where the status stayed as it was)."""
     entries = []
     status = None
     for record in reversed(measure_history(measure=measure, user=None)):
         changes = {c["field"]: c for c in record["changes"]}
+        change = changes.get("status")
         if record["type"] == "withdrawn":
-            entries.append({"date": record["date"], "kind": "withdrawn", "old": status, "new": None})
-        elif record["type"] in ("created", "published"):
-            new = changes["status"]["new"] if "status" in changes else status
-            entries.append({"date": record["date"], "kind": "published", "old": None, "new": new})
-            status = new
-        elif "status" in changes:
-            old, new = changes["status"]["old"], changes["status"]["new"]
-            entries.append({"date": record["date"], "kind": "changed", "old": old, "new": new})
-            status = new
+            entries.append({"date": record["date"], "kind": "withdrawn", "old": None, "new": None})
+        elif record["type"] in ("created", "published") and status is None:
+            status = change["new"] if change else measure.status
+            entries.append({"date": record["date"], "kind": "published", "old": None, "new": status})
+        elif record["type"] == "published":
+            old, status = (change["old"], change["new"]) if change else (None, status)
+            entries.append({"date": record["date"], "kind": "republished", "old": old, "new": status})
+        elif change:
+            entries.append(
+                {"date": record["date"], "kind": "changed", "old": change["old"], "new": change["new"]}
+            )
+            status = change["new"]
     return entries
 
 
