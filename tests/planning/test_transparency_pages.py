@@ -7,11 +7,17 @@ text shown as text; a fixed number of statements per page."""
 
 import json
 import re
+from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
+from measures import services as measure_services
 from measures.models import ActionField, Measure
+from participation import moderation
+from participation import services as participation_services
 from tests.planning.transparency_story import (
     CONTRIBUTION_TEXT,
     DRAFT_TITLE,
@@ -329,3 +335,38 @@ def test_the_navigation_leads_to_measures_and_strategy(client, story):
         'href="/massnahmen/" aria-current'
         not in client.get("/planung/anmelden/?next=/planung/massnahmen/").content.decode()
     )
+
+
+def statements(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_more_contributions_lines_and_measures_cost_no_more_statements(client, story):
+    detail = f"/massnahmen/{story.measure.pk}/"
+    before = {url: statements(client, url) for url in (detail, "/massnahmen/?quartier=mitte", "/strategie/")}
+    for number in range(3):
+        extra = participation_services.contribution_create(
+            consultation_id=story.contribution.consultation_id,
+            lon=9.1956,
+            lat=48.8997,
+            text=f"Noch {number}",
+            category="idea",
+        ).contribution
+        moderation.contribution_moderate(contribution_id=extra.pk, action="publish", actor=story.moderator)
+        moderation.contribution_link_measures(
+            contribution_id=extra.pk, measure_ids=[story.measure.pk], actor=story.moderator
+        )
+        measure_services.budget_line_create(
+            measure=story.measure, fiscal_year=2030 + number, amount=Decimal(10), kind="maintenance"
+        )
+        measure_services.measure_create(
+            city=story.city,
+            title=f"Neu {number}",
+            geom=story.measure.geom,
+            strategic_goals=[story.goal],
+            published=True,
+        )
+    assert "Noch 2" in client.get(detail).content.decode()
+    assert {url: statements(client, url) for url in before} == before
