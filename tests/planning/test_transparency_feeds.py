@@ -224,3 +224,16 @@ def test_a_feed_is_two_statements(client, story, django_assert_max_num_queries):
         assert client.get("/massnahmen/feed.atom").status_code == 200
     with django_assert_max_num_queries(2):
         assert client.get("/quartiere/mitte/feed.atom").status_code == 200
+
+
+def test_the_pages_and_feeds_only_read(client, story):
+    for url in (
+        "/massnahmen/",
+        "/massnahmen/feed.atom",
+        "/quartiere/mitte/feed.atom",
+        "/strategie/",
+        f"/massnahmen/{story.measure.pk}/",
+        f"/karte/beitraege/{story.contribution.pk}/",
+    ):
+        assert client.post(url).status_code == 405, url
+        assert client.head(url).status_code == 200, url
