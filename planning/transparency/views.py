@@ -46,7 +46,7 @@ def _choice(query, name: str, choices: list[str]) -> str | None:
     if raw == "":
         return None
     if raw not in choices:
-        raise BadParameter(name, _("must be one of: %(choices)s.") % {"choices": ", ".join(choices)})
+        raise BadParameter(name, _("it must be one of: %(choices)s.") % {"choices": ", ".join(choices)})
     return raw
 
 
@@ -96,7 +96,7 @@ def _list_query(request, city: Area) -> ListQuery:
             raise BadParameter("action_field", _("there is no action field with this name."))
     raw_page = query.get("page", "") or "1"
     if not (raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page[:9]) <= MAX_PAGE):
-        raise BadParameter("page", _("must be a whole number from 1."))
+        raise BadParameter("page", _("it must be a whole number from 1."))
     return ListQuery(
         filters=selectors.MeasureFilter(
             city=city.pk, status=status, dimension=dimension, quartier=quartier, action_field=action_field
