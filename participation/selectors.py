@@ -16,6 +16,7 @@ from geo import crs
 from geo.geojson import BBox, FeaturePage, feature_page, precision_for
 from geo.permissions import is_planner
 from geo.sql import load
+from measures.models import Measure
 from participation.models import Category, Consultation, Contribution, Flag, Status, Support
 from quartiere.models import Level
 from staff.scope import cities_of, drafts_of
@@ -262,3 +263,72 @@ def supported_by(*, user=None, browser: str | None = None) -> list[int]:
     else:
         return []
     return sorted(qs.values_list("contribution_id", flat=True))
+
+
+# what the public pages load of a contribution, its consultation and its response: never the email
+# address, the author, the deletion token's hash or the rejection reason
+PUBLIC_FIELDS = (
+    "id",
+    "text",
+    "category",
+    "origin",
+    "pseudonym",
+    "created_at",
+    "consultation__id",
+    "consultation__title",
+    "consultation__slug",
+    "response__id",
+    "response__text",
+    "response__unit",
+    "response__date",
+    "response__outcome",
+    "response__measure_id",
+)
+
+
+def published_with_response() -> QuerySet[Contribution]:
+    """Published contributions with their consultation and official response (if any) selected,
+    only their public fields loaded (``PUBLIC_FIELDS``)."""
+    return (
+        Contribution.objects.filter(status=Status.PUBLISHED)
+        .select_related("consultation", "response")
+        .only(*PUBLIC_FIELDS)
+    )
+
+
+@dataclass(frozen=True)
+class PublicContribution:
+    """A published contribution as its public page shows it: ``response`` (None without one),
+    ``measures`` (the published measures it is linked to or its response names, by title) and the
+    name of the Quartier it lies in (None outside the Quartiere)."""
+
+    contribution: Contribution
+    response: Any
+    measures: list[Measure]
+    quartier: str | None
+
+
+def public_contribution(contribution_id: int) -> PublicContribution | None:
+    """One published contribution for its public page; None if it does not exist or is not
+    published. Only public fields are loaded (no email, no author). Three statements."""
+    contribution = published_with_response().filter(pk=contribution_id).first()
+    if contribution is None:
+        return None
+    response = getattr(contribution, "response", None)
+    measures = (
+        Measure.objects.filter(published=True)
+        .filter(
+            Q(contributions=contribution)
+            | Q(pk=response.measure_id if response and response.measure_id else 0)
+        )
+        .distinct()
+        .only("id", "title", "status")
+        .order_by("title", "id")
+    )
+    quartier = (
+        contribution.area_links.filter(level=Level.QUARTIER)
+        .order_by("-share", "area_id")
+        .values_list("area__name", flat=True)
+        .first()
+    )
+    return PublicContribution(contribution, response, list(measures), quartier)
