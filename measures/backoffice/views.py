@@ -128,7 +128,8 @@ def _map_config(request: HttpRequest, city_id: int | None) -> dict:
             "none": _("No place drawn yet: choose a tool at the top left of the map and draw the measure."),
             "removed": _("The place was removed from the map."),
             "tooManyVertices": _("The drawing has %(n)s vertices; at most %(max)s are allowed. Simplify it."),
-            "remove": _("Remove the drawn place"),
+            "vertex": _("Vertex: drag it to move it"),
+            "middle": _("Between two vertices: drag it to add a vertex"),
         },
     }
 

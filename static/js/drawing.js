@@ -23,8 +23,29 @@ window.QADrawing = (function () {
   function language(map, config, strings) {
     map.pm.setLang(config.lang, strings || config.geoman, config.lang);
   }
+  // Geoman's tool buttons are links with an icon only, their name in the container's title: give each
+  // link that name too, so that screen readers announce it (axe: link-name)
+  function labelTools(map) {
+    map.getContainer().querySelectorAll(".leaflet-pm-toolbar .button-container").forEach(function (box) {
+      var link = box.querySelector("a.leaflet-buttons-control-button");
+      if (link && box.title) { link.setAttribute("aria-label", box.title); }
+    });
+  }
+  // Geoman's vertex handles are unnamed buttons: name each one as it appears (texts.vertex for a corner,
+  // texts.middle for the handle between two corners, which adds one)
+  function labelVertices(map, texts) {
+    var pane = map.getPane("markerPane");
+    function label() {
+      pane.querySelectorAll(".marker-icon:not([aria-label])").forEach(function (handle) {
+        handle.setAttribute("aria-label", handle.classList.contains("marker-icon-middle") ? texts.middle : texts.vertex);
+      });
+    }
+    new MutationObserver(label).observe(pane, { childList: true });
+    label();
+  }
   function editOptions(config) {
     return { snappable: true, snapDistance: config.snapDistance, allowSelfIntersection: false };
   }
-  return { vertices: vertices, family: family, basemap: basemap, language: language, editOptions: editOptions };
+  return { vertices: vertices, family: family, basemap: basemap, language: language, labelTools: labelTools, labelVertices: labelVertices,
+    editOptions: editOptions };
 })();

@@ -27,14 +27,18 @@
     drawCircle: false, drawCircleMarker: false, drawRectangle: false, drawText: false,
     cutPolygon: false, rotateMode: false, dragMode: false, editMode: false, removalMode: false,
   });
+  QADrawing.labelTools(map);
+  QADrawing.labelVertices(map, msg);
   var drawn = L.featureGroup().addTo(map);
 
   // the Quartiere as outlines to draw by (not editable, snapping allowed)
   fetch(config.areasUrl, { headers: { Accept: "application/geo+json, application/json" }, credentials: "same-origin" })
     .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
     .then(function (fc) {
-      L.geoJSON(fc, { style: { color: "#1f5f8b", weight: 1, fill: false }, interactive: false, pmIgnore: true })
+      var outlines = L.geoJSON(fc, { style: { color: "#1f5f8b", weight: 1, fill: false }, interactive: false, pmIgnore: true })
         .addTo(map).bringToBack();
+      // nothing drawn yet: show the Quartiere as large as the map allows
+      if (!drawn.getLayers().length && fc.features.length) { map.fitBounds(outlines.getBounds()); }
     });
 
   function geometryOf(layer) {

@@ -52,6 +52,7 @@
       position: "topleft", drawCircle: false, drawCircleMarker: false, drawRectangle: false, drawText: false,
       cutPolygon: false, rotateMode: false, dragMode: false, editMode: false, removalMode: false,
     }, TOOLS[set]));
+    QADrawing.labelTools(map);
   }
   tools("idle");
 
