@@ -66,7 +66,8 @@ def test_a_planner_creates_a_measure_drawn_as_a_polygon_with_three_budget_lines_
     page.get_by_role("link", name="Neue Maßnahme").click()
     expect(page.get_by_role("heading", name="Neue Maßnahme")).to_be_visible()
     expect(page.locator("#map-status")).to_have_text(
-        "Noch kein Ort gezeichnet: Wählen Sie oben links in der Karte ein Werkzeug und zeichnen Sie die Maßnahme."
+        "Noch kein Ort gezeichnet: Wählen Sie oben links in der Karte ein Werkzeug und zeichnen Sie die "
+        "Maßnahme."
     )
     expect(page.locator("#place-scope")).to_be_hidden()  # "a place drawn on the map" is chosen
     page.get_by_label("Titel").fill("Grünes Band Weststadt")
