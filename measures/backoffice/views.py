@@ -122,7 +122,9 @@ def _map_config(request: HttpRequest, city_id: int | None) -> dict:
     return {
         **drawing_config(),
         "view": area_extent(area_id=city_id) if city_id else None,
-        "areasUrl": reverse("area-list") + f"?level=quartier&limit=1000&parent={city_id or 0}",
+        # the Quartiere of the city chosen on the form (its id appended), drawn as outlines
+        "areasUrl": reverse("area-list") + "?level=quartier&limit=1000&parent=",
+        "city": city_id,
         "messages": {
             "drawn": _("A place is drawn on the map. Move its vertices, or remove it to draw another."),
             "none": _("No place drawn yet: choose a tool at the top left of the map and draw the measure."),

@@ -31,15 +31,21 @@
   QADrawing.labelVertices(map, msg);
   var drawn = L.featureGroup().addTo(map);
 
-  // the Quartiere as outlines to draw by (not editable, snapping allowed)
-  fetch(config.areasUrl, { headers: { Accept: "application/geo+json, application/json" }, credentials: "same-origin" })
-    .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
-    .then(function (fc) {
-      var outlines = L.geoJSON(fc, { style: { color: "#1f5f8b", weight: 1, fill: false }, interactive: false, pmIgnore: true })
-        .addTo(map).bringToBack();
-      // nothing drawn yet: show the Quartiere as large as the map allows
-      if (!drawn.getLayers().length && fc.features.length) { map.fitBounds(outlines.getBounds()); }
-    });
+  // the Quartiere of the chosen city as outlines to draw by (not editable); a new city: its Quartiere
+  var outlines = L.geoJSON(null, { style: { color: "#1f5f8b", weight: 1, fill: false }, interactive: false, pmIgnore: true })
+    .addTo(map);
+  function loadOutlines(city, fit) {
+    if (!city) { return; }
+    fetch(config.areasUrl + encodeURIComponent(city), { headers: { Accept: "application/geo+json, application/json" }, credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (fc) {
+        outlines.clearLayers();
+        outlines.addData(fc).bringToBack();
+        // show the Quartiere as large as the map allows, unless a drawing is to be seen
+        if (fc.features.length && (fit || !drawn.getLayers().length)) { map.fitBounds(outlines.getBounds()); }
+      });
+  }
+  form.elements.city.addEventListener("change", function () { loadOutlines(form.elements.city.value, true); });
 
   function geometryOf(layer) {
     var geojson = layer.toGeoJSON();
@@ -78,6 +84,7 @@
       if (drawn.getLayers().length) { map.fitBounds(drawn.getBounds(), { maxZoom: 17 }); }
     } catch (e) { field.value = ""; }
   }
+  loadOutlines(config.city, false);
   say(drawn.getLayers().length ? msg.drawn : msg.none);
   removeButton.hidden = drawn.getLayers().length === 0;
 
