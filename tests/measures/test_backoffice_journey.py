@@ -159,10 +159,13 @@ def test_a_planner_creates_a_measure_drawn_as_a_polygon_with_three_budget_lines_
     watch.assert_clean()
 
 
-def test_a_stale_edit_in_a_second_tab_shows_the_conflict_and_keeps_the_input(demo_live, chromium, tmp_path):
+@pytest.mark.parametrize("screen", SCREENS)
+def test_a_stale_edit_in_a_second_tab_shows_the_conflict_and_keeps_the_input(
+    demo_live, chromium, screen, tmp_path
+):
     base = demo_live.url
     watch = Watch()
-    first = sign_in(watch, chromium, base, DESKTOP)
+    first = sign_in(watch, chromium, base, screen)
     measure = Measure.objects.filter(city__level=Level.CITY).order_by("pk").first()
     url = f"{base}/planung/massnahmen/{measure.pk}/"
     first.goto(url)
