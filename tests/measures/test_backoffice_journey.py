@@ -148,6 +148,10 @@ def test_a_planner_creates_a_measure_drawn_as_a_polygon_with_three_budget_lines_
     assert data["title"] == "Grünes Band Weststadt" and data["status"] == "planned"
     assert data["tags"] == ["Grün", "Hitze"] and data["rationale"] == "Hitzeinsel laut Klimaanalyse"
     assert data["geom"]["type"] == "Polygon"
+    # and its public page, as a citizen sees it (planning.transparency)
+    public.goto(f"{base}/massnahmen/{measure.pk}/")
+    expect(public.get_by_role("heading", level=1)).to_have_text("Grünes Band Weststadt")
+    expect(public.locator("#measure-budget")).to_have_text("158.001 €")  # whole euros there
 
     # back in the list: published, with its budget
     page.get_by_role("link", name="Alle Maßnahmen").click()
