@@ -222,3 +222,36 @@ def test_the_pages_fit_320_px_and_errors_take_the_focus(demo_live, chromium):
     assert scroll_overflow(page) == 0
     assert_accessible(page)
     watch.assert_clean(expected_statuses=(400,))
+
+
+def test_a_measure_for_a_whole_quartier_can_be_created_by_keyboard_alone(demo_live, chromium):
+    """Drawing needs a pointer; declaring the scope does not: a keyboard user creates a measure for a
+    whole Quartier with Tab, arrow keys, typing and Enter."""
+    base = demo_live.url
+    watch = Watch()
+    page = sign_in(watch, chromium, base, DESKTOP)
+    page.goto(f"{base}/planung/massnahmen/neu/")
+    page.get_by_label("Titel").focus()
+    page.keyboard.type("Quartiersfonds Oßweil")
+    # to the place: the radio group, then the arrow key chooses "a whole area"
+    page.get_by_label("ein in der Karte gezeichneter Ort (Punkt, Linie oder Fläche)").focus()
+    page.keyboard.press("ArrowDown")
+    expect(
+        page.get_by_label("ein ganzes Gebiet ohne gezeichneten Ort: die Stadt oder ein Quartier")
+    ).to_be_checked()
+    expect(page.locator("#place-geometry")).to_be_hidden()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Gebiet", exact=True)).to_be_focused()
+    page.get_by_label("Gebiet", exact=True).select_option(label="Oßweil")  # a select takes typed letters too
+    submit = page.get_by_role("button", name="Maßnahme anlegen")
+    for _ in range(80):  # on through goals, plan, principles, dimensions, dates, status to the button
+        page.keyboard.press("Tab")
+        if submit.evaluate("b => b === document.activeElement"):
+            break
+    expect(submit).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".mo-messages")).to_contain_text("Die Maßnahme wurde angelegt.")
+    measure = Measure.objects.get(title="Quartiersfonds Oßweil")
+    assert measure.geom is None and measure.scope.name == "Oßweil"
+    expect(page.get_by_label("Gebiet", exact=True)).to_have_value(str(measure.scope_id))
+    watch.assert_clean()
