@@ -60,6 +60,12 @@ def test_a_planner_creates_a_measure_drawn_as_a_polygon_with_three_budget_lines_
     base = demo_live.url
     watch = Watch()
     page = sign_in(watch, chromium, base, screen)
+    # on a phone the filters are folded away until asked for: the list comes first
+    filters = page.locator("#filter-box")
+    if screen == PHONE:
+        expect(filters).not_to_have_attribute("open", "")
+        page.get_by_text("Filtern und sortieren").click()
+    expect(filters.get_by_label("Status")).to_be_visible()
     assert_accessible(page)
     assert scroll_overflow(page) == 0
 
@@ -139,6 +145,9 @@ def test_a_planner_creates_a_measure_drawn_as_a_polygon_with_three_budget_lines_
     page.get_by_role("button", name="Maßnahme speichern").click()
     expect(page.locator(".mo-messages")).to_have_text("Die Maßnahme wurde gespeichert.")
     expect(page.locator("p.note").first).to_contain_text("Version 2 · Status: geplant · veröffentlicht")
+    expect(page.get_by_role("link", name="ihre öffentliche Seite")).to_have_attribute(
+        "href", f"/massnahmen/{measure.pk}/"
+    )
     measure.refresh_from_db()
     assert measure.published and measure.status == "planned" and measure.version == 2
 
