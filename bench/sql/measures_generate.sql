@@ -45,12 +45,14 @@ CROSS JOIN LATERAL (
 ) AS r;
 
 INSERT INTO measures_measure (
-    city_id, title, description, status, responsible_unit, principles, dimensions, master_plan_id,
-    geom, scope_id, published, version, created_at, updated_at
+    city_id, title, description, rationale, tags, status, responsible_unit, principles, dimensions,
+    master_plan_id, geom, scope_id, published, version, created_at, updated_at
 )
 SELECT q.city_id,
        'Bench-Maßnahme ' || r.i,
        '',
+       '',
+       ARRAY[]::varchar[],
        (ARRAY['idea', 'planned', 'decided', 'in_progress', 'done', 'stopped'])[1 + floor(r.a * 6)::int],
        '',
        ARRAY(SELECT p FROM unnest(ARRAY['common_good', 'integrated', 'participation', 'multi_level',

@@ -42,9 +42,9 @@ SELECT c.n, c.quartier_id, 3, 1.0, 'geometry' FROM bench_c AS c
 UNION ALL
 SELECT c.n, c.city_id, 2, 1.0, 'geometry' FROM bench_c AS c;
 
-INSERT INTO measures_measure (title, description, status, responsible_unit, principles, dimensions, geom,
-    published, version, created_at, updated_at, city_id)
-SELECT 'Bench-Maßnahme ' || m.i, '', 'planned', '', ARRAY[]::varchar[],
+INSERT INTO measures_measure (title, description, rationale, tags, status, responsible_unit, principles,
+    dimensions, geom, published, version, created_at, updated_at, city_id)
+SELECT 'Bench-Maßnahme ' || m.i, '', '', ARRAY[]::varchar[], 'planned', '', ARRAY[]::varchar[],
     CASE abs(hashint4(m.i + 3)) %% 5
         WHEN 0 THEN ARRAY['just'] WHEN 1 THEN ARRAY['green'] WHEN 2 THEN ARRAY['productive']
         WHEN 3 THEN ARRAY['green', 'just'] ELSE ARRAY['green', 'productive'] END::varchar[],
