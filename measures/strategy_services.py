@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from geo.errors import Conflict, Forbidden, NotFound, StaleVersion
 from geo.permissions import is_planner
-from geo.records.services import VersionedRecord, audit_user, audited_save, check_fields
+from geo.records.services import VersionedRecord, audit_user, audited_save, check_fields, history_revision
 from measures.models import MASTER_PLAN_HISTORY, ActionField, MasterPlan, MasterPlanStatus, StrategicGoal
 
 ACTION_FIELD_FIELDS = frozenset({"name", "slug", "description", "position"})
@@ -47,8 +47,7 @@ def strategy_check_user(user: Any) -> None:
 
 def strategy_revision(obj: models.Model) -> int:
     """The revision of a strategy record: the id of its latest historical record (0 without one)."""
-    history: Any = obj.history  # type: ignore[attr-defined]
-    return history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+    return history_revision(obj)
 
 
 def _locked(record: VersionedRecord, pk: int, expected_revision: int | None) -> Any:

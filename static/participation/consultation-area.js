@@ -1,0 +1,66 @@
+// The area of a consultation in the planners' back office (/planung/verfahren/…): a polygon drawn
+// with Leaflet-Geoman (vendored) goes as GeoJSON (EPSG:4326) into the hidden field "geom", and the
+// area choice switches to "drawn on the map". The city's Quartiere are shown for orientation (their
+// names as text, never HTML). Without script the page still works with a chosen area.
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("consultation-map-config").textContent);
+  var field = document.getElementById("id_geom");
+  var choice = document.getElementById("id_area");
+  var status = document.getElementById("consultation-map-status");
+  var clear = document.getElementById("consultation-map-clear");
+  var map = L.map("consultation-map");
+  L.tileLayer(config.basemapUrl, { maxZoom: 19, attribution: config.basemapAttribution }).addTo(map);
+  if (config.view) { map.fitBounds(config.view.bounds); } else { map.fitWorld(); }
+
+  var quartiere = L.geoJSON(null, {
+    interactive: false,
+    style: { color: "#5b6775", weight: 1, fillOpacity: 0.03 },
+    onEachFeature: function (feature, layer) {
+      var name = feature.properties && feature.properties.name;
+      if (name) { layer.bindTooltip(String(name), { permanent: false, direction: "center" }); }
+    },
+  }).addTo(map);
+  fetch(config.areasUrl, { headers: { Accept: "application/geo+json, application/json" } })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (data) { if (data) { quartiere.addData(data); } })
+    .catch(function () { /* orientation only: the form works without it */ });
+
+  var drawn = null;
+  var style = { color: "#1f5f8b", weight: 3, fillOpacity: 0.15 };
+  function store(layer) {
+    field.value = layer ? JSON.stringify(layer.toGeoJSON().geometry) : "";
+    clear.hidden = !layer;
+  }
+  function adopt(layer) {
+    if (drawn && drawn !== layer) { map.removeLayer(drawn); }
+    drawn = layer;
+    layer.setStyle(style);
+    layer.on("pm:edit", function () { store(layer); });
+    store(layer);
+  }
+  var initial = config.drawn;
+  try { if (field.value) { initial = JSON.parse(field.value); } } catch (e) { initial = null; }
+  if (initial) {
+    var existing = L.geoJSON(initial, { style: style }).getLayers()[0];
+    if (existing) { existing.addTo(map); adopt(existing); map.fitBounds(existing.getBounds()); }
+  }
+
+  map.pm.setLang(config.lang, config.geoman, config.lang);
+  map.pm.setGlobalOptions({ allowSelfIntersection: false });
+  map.pm.addControls({
+    position: "topleft", drawMarker: false, drawCircleMarker: false, drawPolyline: false, drawRectangle: false,
+    drawCircle: false, drawText: false, drawPolygon: true, editMode: true, dragMode: false, cutPolygon: false,
+    removalMode: false, rotateMode: false,
+  });
+  map.on("pm:create", function (e) {
+    adopt(e.layer);
+    choice.value = config.draw;
+    status.textContent = config.messages.drawn;
+  });
+  clear.addEventListener("click", function () {
+    if (drawn) { map.removeLayer(drawn); drawn = null; }
+    store(null);
+    status.textContent = config.messages.cleared;
+  });
+})();
