@@ -294,6 +294,9 @@ CACHES.setdefault(
 # rejected, answered officially (participation.notifications; sent once the moderation commits).
 # Development prints the mails on the console; a deployment names its SMTP server.
 PARTICIPATION_NOTIFY = envbool("PARTICIPATION_NOTIFY", True)
+# A published contribution still without an official response after this many days is overdue: the
+# planners' start page (/planung/uebersicht/) lists it.
+PARTICIPATION_RESPONSE_DUE_DAYS = envint("PARTICIPATION_RESPONSE_DUE_DAYS", 30)
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
@@ -324,7 +327,7 @@ if TRUSTED_PROXIES < 0:
 HEALTH_SHOW_VERSIONS = envbool("HEALTH_SHOW_VERSIONS", False)
 
 LOGIN_URL = "planning:login"
-LOGIN_REDIRECT_URL = "/"  # planners go to /planung/ (planning.auth.LoginView)
+LOGIN_REDIRECT_URL = "/"  # planners go to /planung/uebersicht/ (planning.auth.LoginView)
 LOGOUT_REDIRECT_URL = "/"
 
 # django-axes: after LOGIN_FAILURE_LIMIT failed sign-ins for one user name, or from one client, that
