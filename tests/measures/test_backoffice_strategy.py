@@ -162,11 +162,11 @@ def test_what_measures_refer_to_is_not_deleted(city, planner):
     measure.strategic_goals.add(goal)
     before = tree_rows()
 
-    with pytest.raises(Conflict, match="1 measure"):
+    with pytest.raises(Conflict, match="1 Maßnahme verweist noch"):
         services.strategic_goal_delete(strategic_goal_id=goal.pk, expected_revision=None, user=planner)
-    with pytest.raises(Conflict, match="1 measure"):
+    with pytest.raises(Conflict, match="1 Maßnahme verweist noch"):
         services.master_plan_delete(master_plan_id=plan.pk, expected_revision=None, user=planner)
-    with pytest.raises(Conflict, match="strategic goal"):
+    with pytest.raises(Conflict, match="noch 1 strategisches Ziel"):
         services.action_field_delete(
             action_field_id=goal.action_field_id, expected_revision=None, user=planner
         )
@@ -280,6 +280,7 @@ def test_a_stale_form_shows_the_conflict_and_keeps_the_input(planner_client):
     response = planner_client.post(
         f"/planung/strategie/handlungsfelder/{field.pk}/",
         {"name": "Meins", "position": 0, "revision": revision},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert response.status_code == 412
@@ -294,7 +295,9 @@ def test_a_refused_delete_says_why(planner_client, city):
     measure_with(city).strategic_goals.add(goal)
 
     response = planner_client.post(
-        f"/planung/strategie/ziele/{goal.pk}/loeschen/", {"revision": services.strategy_revision(goal)}
+        f"/planung/strategie/ziele/{goal.pk}/loeschen/",
+        {"revision": services.strategy_revision(goal)},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert response.status_code == 409

@@ -153,7 +153,7 @@ def test_a_drawn_area_outside_the_city_is_refused(demo, planner):
     with pytest.raises(ValidationError) as caught:
         services.consultation_create(city=demo[CITY], geom=geom, title="Draußen", user=planner, **window())
 
-    assert "inside Ludwigsburg" in caught.value.message_dict["geom"][0]
+    assert "innerhalb von Ludwigsburg" in caught.value.message_dict["geom"][0]
     assert rows() == before
 
 
