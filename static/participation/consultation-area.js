@@ -47,11 +47,17 @@
   }
 
   map.pm.setLang(config.lang, config.geoman, config.lang);
-  map.pm.setGlobalOptions({ allowSelfIntersection: false });
+  // no snapping: the Quartier outlines are shown for orientation, a drawn area need not follow them
+  map.pm.setGlobalOptions({ allowSelfIntersection: false, snappable: false });
   map.pm.addControls({
     position: "topleft", drawMarker: false, drawCircleMarker: false, drawPolyline: false, drawRectangle: false,
     drawCircle: false, drawText: false, drawPolygon: true, editMode: true, dragMode: false, cutPolygon: false,
     removalMode: false, rotateMode: false,
+  });
+  // Geoman names its buttons only in the title of their container: give the buttons themselves the name
+  document.querySelectorAll("#consultation-map .button-container").forEach(function (container) {
+    var button = container.querySelector(".leaflet-buttons-control-button");
+    if (button && container.title) { button.setAttribute("aria-label", container.title); }
   });
   map.on("pm:create", function (e) {
     adopt(e.layer);
