@@ -1,7 +1,7 @@
 // The area of a consultation in the planners' back office (/planung/verfahren/…): a polygon drawn
 // with Leaflet-Geoman (vendored) goes as GeoJSON (EPSG:4326) into the hidden field "geom", and the
-// area choice switches to "drawn on the map". The city's Quartiere are shown for orientation (their
-// names as text, never HTML). Without script the page still works with a chosen area.
+// area choice switches to "drawn on the map". The city's Quartiere are outlined for orientation.
+// Without script the page still works with a chosen area.
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("consultation-map-config").textContent);
@@ -16,10 +16,6 @@
   var quartiere = L.geoJSON(null, {
     interactive: false,
     style: { color: "#5b6775", weight: 1, fillOpacity: 0.03 },
-    onEachFeature: function (feature, layer) {
-      var name = feature.properties && feature.properties.name;
-      if (name) { layer.bindTooltip(String(name), { permanent: false, direction: "center" }); }
-    },
   }).addTo(map);
   fetch(config.areasUrl, { headers: { Accept: "application/geo+json, application/json" } })
     .then(function (r) { return r.ok ? r.json() : null; })

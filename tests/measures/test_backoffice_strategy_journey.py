@@ -74,4 +74,17 @@ def test_a_planner_adds_a_strategic_goal_and_renames_it(live_server, chromium, b
     expect(page.locator(".office-refusal")).to_be_focused()
     check_page(page)
     assert StrategicGoal.objects.filter(action_field=field).exists()
+
+    # a master plan covering the action field
+    page.get_by_role("link", name="Zurück zur Strategie").click()
+    page.get_by_role("link", name="Neuer Masterplan").click()
+    check_page(page)
+    page.get_by_label("Titel").fill("Masterplan Verwaltung 2030")
+    page.get_by_label("Status").select_option("adopted")
+    page.get_by_label(FIELD).check()
+    page.get_by_role("button", name="Anlegen").click()
+    page.wait_for_url(f"{live_server.url}/planung/strategie/?ok=created")
+    row = page.locator("#plans-heading + .table-scroll tbody tr")
+    expect(row).to_contain_text("Masterplan Verwaltung 2030")
+    expect(row).to_contain_text(FIELD)
     watch.assert_clean(expected_statuses=(400, 409), dialogs=1)

@@ -85,6 +85,13 @@ def test_a_planner_creates_a_consultation_with_a_drawn_area(demo_live, chromium,
     expect(row.locator(".tag-list li")).to_have_text(["Spielen", "Familie"])
     check_page(page)
 
+    # its edit page shows the drawn area again
+    row.get_by_role("link", name=title).click()
+    expect(page.locator("#consultation-map .leaflet-overlay-pane path")).to_have_count(13)
+    expect(page.get_by_label("Jugendliche")).to_be_checked()
+    check_page(page)
+    page.go_back()
+
     page.locator(".office-done").get_by_role("link", name="Auf der öffentlichen Karte ansehen").click()
     page.wait_for_url(f"{demo_live.url}/karte/?verfahren={consultation.slug}")
     expect(page.locator("h1")).to_have_text(title)
