@@ -334,3 +334,61 @@ def test_the_pages_speak_english_too(planner_client, demo):
     assert "Target groups" in html and "young people" in html
     html = planner_client.get("/planung/verfahren/neu/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Zielgruppen" in html and "Jugendliche" in html
+
+
+# --- the admin writes through the same services -----------------------------------------------------
+
+
+def admin_form(demo, **changes) -> dict:
+    data = {
+        "title": "Im Admin angelegt",
+        "slug": "im-admin",
+        "description": "",
+        "city": demo[CITY].pk,
+        "area": demo[MITTE].pk,
+        "geom": "",
+        "opens_at_0": "2031-05-01",
+        "opens_at_1": "09:00:00",
+        "closes_at_0": "2031-06-01",
+        "closes_at_1": "09:00:00",
+        "categories": "idea,problem",
+        "moderation": "pre",
+        "allow_anonymous": "on",
+        "generalise_m": "0",
+        "themes": "Klima",
+        "target_groups": "seniors",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_admin_creates_through_the_service(client, demo):
+    from tests.measures.factories import UserFactory
+
+    admin_user = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin_user)
+
+    response = client.post("/admin/participation/consultation/add/", admin_form(demo))
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    consultation = Consultation.objects.get(slug="im-admin")
+    assert consultation.target_groups == ["seniors"] and consultation.themes == ["Klima"]
+    assert consultation.history.get().history_user == admin_user
+
+
+def test_the_admin_shows_the_service_s_reasons(client, demo):
+    from tests.measures.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    before = rows()
+
+    response = client.post(
+        "/admin/participation/consultation/add/",
+        admin_form(demo, area=demo["VRS"].pk),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Must be the consultation&#x27;s city or one of its Quartiere." in html
+    assert rows() == before
