@@ -446,3 +446,6 @@ OGC_STREAM_FROM = envint("OGC_STREAM_FROM", 1_000)
 TILES_MIN_ZOOM = envint("TILES_MIN_ZOOM", 0)
 TILES_MAX_ZOOM = envint("TILES_MAX_ZOOM", 22)
 # --- end map services -------------------------------------------------------------------------------
+
+# Staff invitations (staff.services): how long the one-time link to set a password stays valid, days
+STAFF_INVITATION_DAYS = envint("STAFF_INVITATION_DAYS", 7)

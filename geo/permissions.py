@@ -38,6 +38,19 @@ def is_city_admin(user) -> bool:
     return user.is_superuser or in_group(user, CITY_ADMINS)
 
 
+def is_moderator(user) -> bool:
+    """A member of the moderators' group, or anyone with the permission to moderate contributions
+    (a superuser has every permission). Here, below every app, so that the back office's navigation
+    (staff.backoffice) can ask it; participation.permissions re-exports it."""
+    if user is None or not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or in_group(user, MODERATORS)
+        or user.has_perm("participation.moderate_contribution")
+    )
+
+
 class IsPlannerOrReadOnly(BasePermission):
     message = _("Writing needs an account in the planners' group.")
 

@@ -8,11 +8,17 @@ The roles are declared here, in code, and ``grant_roles`` brings the database in
 app (the last app, so every app's permissions exist by then) connects to ``grant_roles``. It creates
 missing groups and adds missing permissions; permissions an administrator granted on top stay. Apps
 are named by label, so ``geo`` imports no app's models.
+
+City admins (``CITY_ADMINS``) get **no model permissions**: they manage the staff of their city on the
+team pages (``/planung/team/``), whose services (``staff.services``) ask ``geo.permissions.is_city_admin``
+and ``staff.scope`` themselves. Django's ``auth.*_user`` permissions would open the admin's user pages —
+every account, superusers included, with no city scope — so they stay with superusers, as does the
+Django admin as a whole.
 """
 
 from django.contrib.auth.models import Group, Permission
 
-from geo.permissions import MODERATORS, PLANNERS
+from geo.permissions import CITY_ADMINS, MODERATORS, PLANNERS
 
 CRUD = ("add", "change", "delete", "view")
 
@@ -48,6 +54,8 @@ ROLES: dict[str, list[tuple[str, str]]] = {
         ("participation", "view_moderationevent"),
         ("participation", "view_flag"),
     ],
+    # nothing in Django's admin: the team pages go through staff.services (see above)
+    CITY_ADMINS: [],
 }
 
 

@@ -8,6 +8,7 @@ from geo.admin import HistoryAdmin, MapAdmin
 from geo.records.admin import RecordAdmin, RecordAdminForm
 from measures import services
 from measures.models import ActionField, BudgetLine, MasterPlan, Measure, StrategicGoal
+from staff.scope import check_city, in_own_cities
 
 
 @admin.register(ActionField)
@@ -42,6 +43,9 @@ class MeasureAdminForm(RecordAdminForm):
         fields = sorted(services.MEASURE_FIELDS)
 
     def check(self, candidate: Measure, cleaned: dict) -> None:
+        if self.instance.pk:
+            check_city(self.user, self.instance.city_id)
+        check_city(self.user, candidate.city_id, field="city")
         services.measure_check(candidate, old_status=self.instance.status if self.instance.pk else None)
 
 
@@ -63,6 +67,9 @@ class MeasureAdmin(RecordAdmin, HistoryAdmin, MapAdmin):
     filter_horizontal = ["strategic_goals"]
     inlines = [BudgetLineInline]
     readonly_fields = ["version"]
+
+    def get_queryset(self, request):
+        return in_own_cities(super().get_queryset(request), request.user)
 
     def save_formset(self, request, form, formset, change):
         """Budget lines through the services (checks, version, history)."""
@@ -99,3 +106,6 @@ class BudgetLineAdmin(RecordAdmin, HistoryAdmin):
     search_fields = ["measure__title", "note"]
     autocomplete_fields = ["measure"]
     readonly_fields = ["version"]
+
+    def get_queryset(self, request):
+        return in_own_cities(super().get_queryset(request), request.user, city="measure__city_id")

@@ -12,20 +12,21 @@ from geo.permissions import is_planner
 from geo.records.history import Linked, history_trail
 from geo.sql import load
 from measures.models import BudgetLine, Measure, MeasureArea
+from staff.scope import drafts_of, scoped
 
 APPLIES = ("located", "city", "region")
 
 
 def measures_visible(user: Any) -> QuerySet[Measure]:
-    """All measures for planners; published ones for everybody else."""
-    measures = Measure.objects.all()
-    return measures if is_planner(user) else measures.filter(published=True)
+    """All measures for planners (tied to cities: the drafts of their cities only, staff.scope);
+    published ones for everybody else."""
+    return scoped(Measure.objects.all(), user, role=is_planner(user))
 
 
 def budget_lines_visible(user: Any) -> QuerySet[BudgetLine]:
     """Budget lines of the measures ``user`` may see."""
     lines = BudgetLine.objects.select_related("measure")
-    return lines if is_planner(user) else lines.filter(measure__published=True)
+    return scoped(lines, user, role=is_planner(user), city="measure__city_id", published="measure__published")
 
 
 def measure_detail(*, user: Any, measure_id: int, out_srid: int = crs.WGS84) -> Measure | None:
@@ -69,10 +70,12 @@ def measure_feature_page(
     With ``area_id``: the measures located in that area (property ``applies`` = ``located``, with
     ``share``, the part of the measure in it), and with ``inherited`` also those declared for the
     city or region above it (``applies`` = ``city`` / ``region``)."""
+    all_visible, own_cities = drafts_of(user, role=is_planner(user))
     params = {
         "area": area_id,
         "inherited": inherited,
-        "all_visible": is_planner(user),
+        "all_visible": all_visible,
+        "own_cities": own_cities,
         "published": published,
         "city": city,
         "status": status,

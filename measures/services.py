@@ -32,6 +32,7 @@ from measures.models import (
 )
 from quartiere import linking
 from quartiere.models import Area, Level
+from staff.scope import check_city
 
 MEASURE_LINKS = linking.LinkTarget.for_models(Measure, MeasureArea, fk="measure", scope="scope")
 
@@ -183,12 +184,33 @@ def measure_create(
         master_plan=master_plan,
         published=published,
     )
+    check_city(user, measure.city_id, field="city")
     measure_check(measure, old_status=None)
     audited_save(
         MEASURE_RECORD, measure, user=user, created=True, related={"strategic_goals": strategic_goals}
     )
     measure_links_refresh(measure_ids=[measure.pk])
     return measure
+
+
+def _check_measure_update(user: Any):
+    """The check of ``measure_update``: the user acts in the measure's city (the stored one and, when
+    it changes, the new one: ``Forbidden``, 403), then ``measure_check``."""
+
+    def check(measure: Measure, before: Measure, _related: dict) -> None:
+        check_city(user, before.city_id)
+        check_city(user, measure.city_id, field="city")
+        measure_check(measure, old_status=before.status)
+
+    return check
+
+
+def _locked_city(model: Any, pk: int, city_path: str) -> int | None:
+    """The city id of the row ``pk`` of ``model`` (through ``city_path``), the row locked for this
+    transaction; ``DoesNotExist`` when there is none (as the versioned writes raise it)."""
+    rows = model._default_manager.select_for_update(of=("self",)).filter(pk=pk)
+    city_id: int | None = rows.values_list(city_path, flat=True).get()
+    return city_id
 
 
 def _place(measure: Measure) -> tuple:
@@ -209,15 +231,17 @@ def measure_update(
         expected_versions=expected_versions,
         user=user,
         changes=changes,
-        check=lambda measure, before, _related: measure_check(measure, old_status=before.status),
+        check=_check_measure_update(user),
     )
     if _place(measure) != _place(before):
         measure_links_refresh(measure_ids=[measure.pk])
     return measure
 
 
+@transaction.atomic
 def measure_delete(*, measure_id: int, expected_versions: Collection[int] | None, user: Any = None) -> None:
     """Delete a measure with its budget lines and area links (they cascade); checked like an update."""
+    check_city(user, _locked_city(Measure, measure_id, "city_id"))
     versioned_delete(MEASURE_RECORD, pk=measure_id, expected_versions=expected_versions, user=user)
 
 
@@ -248,11 +272,13 @@ def budget_line_create(
         status=status,
         note=note,
     )
+    check_city(user, measure.city_id, field="measure")
     _budget_line_check(line)
     audited_save(BUDGET_LINE_RECORD, line, user=user, created=True)
     return line
 
 
+@transaction.atomic
 def budget_line_update(
     *, budget_line_id: int, expected_versions: Collection[int] | None, user: Any = None, **changes: Any
 ) -> BudgetLine:
@@ -264,12 +290,28 @@ def budget_line_update(
         expected_versions=expected_versions,
         user=user,
         changes=changes,
-        check=lambda line, _before, _related: _budget_line_check(line),
+        check=_check_budget_line_update(user),
     )
     return line
 
 
+def _check_budget_line_update(user: Any):
+    """The check of ``budget_line_update``: the user acts in the city of the line's measure (the
+    stored one and, when the line moves, the new one), then ``_budget_line_check``."""
+
+    def check(line: BudgetLine, before: BudgetLine, _related: dict) -> None:
+        stored = Measure.objects.filter(pk=before.measure_id).values_list("city_id", flat=True).first()
+        check_city(user, stored)
+        if line.measure_id != before.measure_id:
+            check_city(user, line.measure.city_id, field="measure")
+        _budget_line_check(line)
+
+    return check
+
+
+@transaction.atomic
 def budget_line_delete(
     *, budget_line_id: int, expected_versions: Collection[int] | None, user: Any = None
 ) -> None:
+    check_city(user, _locked_city(BudgetLine, budget_line_id, "measure__city_id"))
     versioned_delete(BUDGET_LINE_RECORD, pk=budget_line_id, expected_versions=expected_versions, user=user)

@@ -10,6 +10,7 @@ from participation.models import Action, Consultation, Contribution, ModerationE
 from participation.permissions import can_see_personal_data, is_moderator
 from participation.selectors import Review
 from participation.services import ParticipationError
+from staff.scope import in_own_cities
 
 
 class ConsultationAdminForm(forms.ModelForm):
@@ -153,7 +154,8 @@ class ContributionAdmin(MapAdmin):
     ]
 
     def get_queryset(self, request):
-        return selectors.with_review(super().get_queryset(request))
+        # staff tied to cities see those cities' contributions only (staff.scope)
+        return selectors.with_review(in_own_cities(super().get_queryset(request), request.user))
 
     def get_ordering(self, request):
         # an expression, not the annotation: other admins order their choices of contributions by it

@@ -29,6 +29,7 @@ from participation.models import (
     Status,
 )
 from participation.services import clean_line, clean_text, record
+from staff.scope import check_city
 
 # action → (statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[set[str], str]] = {
@@ -40,12 +41,14 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
 }
 
 
-def _locked(contribution_id: int, expected_versions: Collection[int] | None) -> Contribution:
-    """The contribution, locked for this transaction; ``StaleVersion`` (412) unless its version is
-    in ``expected_versions`` (None: no check)."""
+def _locked(contribution_id: int, expected_versions: Collection[int] | None, actor) -> Contribution:
+    """The contribution, locked for this transaction; ``Forbidden`` (403) unless ``actor`` acts in
+    its city (staff.scope; None: a system write), ``StaleVersion`` (412) unless its version is in
+    ``expected_versions`` (None: no check)."""
     contribution = Contribution.objects.select_for_update().filter(pk=contribution_id).first()
     if contribution is None:
         raise NotFound(_("There is no contribution with this id."))
+    check_city(actor, contribution.city_id)
     check_version(contribution.version, expected_versions)
     return contribution
 
@@ -54,6 +57,22 @@ def _bump(contribution: Contribution, *fields: str) -> None:
     """Save ``fields`` with the next version: the contribution's ETag changes with every write."""
     contribution.version += 1
     contribution.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _same_city(contribution: Contribution, measure_ids: list[int], field: str) -> None:
+    """A contribution is answered by, and linked to, measures of its own city only (400 on
+    ``field`` naming the others)."""
+    foreign = sorted(
+        Measure.objects.filter(pk__in=measure_ids)
+        .exclude(city_id=contribution.city_id)
+        .values_list("pk", flat=True)
+    )
+    if foreign:
+        raise ServiceError(
+            _("The measures %(ids)s belong to another city than the contribution.")
+            % {"ids": ", ".join(map(str, foreign))},
+            field,
+        )
 
 
 @transaction.atomic
@@ -80,7 +99,7 @@ def contribution_moderate(
         )
     if action == Action.REJECT and not reason:
         raise ServiceError(_("A rejection needs a reason."), "reason")
-    contribution = _locked(contribution_id, expected_versions)
+    contribution = _locked(contribution_id, expected_versions, actor)
     sources, target = TRANSITIONS[action]
     if contribution.status not in sources:
         raise Conflict(
@@ -117,7 +136,7 @@ def flags_dismiss(
     note = clean_line(note)
     if len(note) > REASON_MAX:
         raise ServiceError(_("The note may have at most %(max)d characters.") % {"max": REASON_MAX}, "note")
-    contribution = _locked(contribution_id, expected_versions)
+    contribution = _locked(contribution_id, expected_versions, actor)
     if contribution.status != Status.PUBLISHED:
         raise Conflict(
             _("Only the flags of a published contribution can be dismissed; this one is %(status)s.")
@@ -168,7 +187,9 @@ def response_set(
         raise ServiceError(_("Name the measure the contribution was taken into."), "measure")
     if measure_id is not None and not Measure.objects.filter(pk=measure_id).exists():
         raise ServiceError(_("There is no such measure."), "measure")
-    contribution = _locked(contribution_id, expected_versions)
+    contribution = _locked(contribution_id, expected_versions, actor)
+    if measure_id is not None:
+        _same_city(contribution, [measure_id], "measure")
     response, created = Response.objects.update_or_create(
         contribution=contribution,
         defaults={
@@ -207,7 +228,8 @@ def contribution_link_measures(
         raise ServiceError(
             _("There is no measure with id %(ids)s.") % {"ids": ", ".join(map(str, missing))}, "measures"
         )
-    contribution = _locked(contribution_id, expected_versions)
+    contribution = _locked(contribution_id, expected_versions, actor)
+    _same_city(contribution, wanted, "measures")
     contribution.measures.set(wanted)
     _bump(contribution)
     record(contribution, Action.LINK_MEASURES, actor, from_status=contribution.status, note=str(wanted))

@@ -16,8 +16,10 @@ from geo import crs
 from geo.geojson import BBox, FeaturePage, feature_page, precision_for
 from geo.permissions import is_planner
 from geo.sql import load
+from measures.models import Measure
 from participation.models import Category, Consultation, Contribution, Flag, Status, Support
 from quartiere.models import Level
+from staff.scope import cities_of, drafts_of
 
 
 def contribution_feature_page(
@@ -38,9 +40,12 @@ def contribution_feature_page(
     consultation, category, origin, linked area (any level) and bbox (in ``bbox_srid``). Locations
     are generalised as the consultation says. References to measures (``measures``, the response's
     ``measure``) name only measures ``user`` may see: published ones, all for planners (the rule of
-    measures.selectors.measures_visible). One statement; the features are built by PostGIS."""
+    measures.selectors.measures_visible, staff.scope.drafts_of). One statement; the features are
+    built by PostGIS."""
+    all_measures, own_cities = drafts_of(user, role=is_planner(user))
     params = {
-        "all_measures": is_planner(user),
+        "all_measures": all_measures,
+        "own_cities": own_cities,
         "id": contribution_id,
         "consultation": consultation_id,
         "category": category,
@@ -132,12 +137,23 @@ EXPORT_COLUMNS = [
 ]
 
 
+def _export_params(consultation_id: int | None, status: str | None, personal: bool, user: Any) -> dict:
+    cities = cities_of(user) if user is not None else None
+    return {
+        "consultation": consultation_id,
+        "status": status,
+        "personal": personal,
+        "cities": None if cities is None else sorted(cities),
+    }
+
+
 def export_rows(
-    *, consultation_id: int | None, status: str | None, personal: bool
+    *, consultation_id: int | None, status: str | None, personal: bool, user: Any = None
 ) -> tuple[list[str], Iterator[tuple]]:
-    """Contributions for planners (column names, rows); ``email`` only when ``personal``."""
+    """Contributions for planners (column names, rows); ``email`` only when ``personal``. With
+    ``user``: only the contributions of the cities the user works for (staff.scope)."""
     columns = [c for c in EXPORT_COLUMNS if personal or c != "email"]
-    params = {"consultation": consultation_id, "status": status, "personal": personal}
+    params = _export_params(consultation_id, status, personal, user)
     index = [EXPORT_COLUMNS.index(c) for c in columns]
 
     def rows() -> Iterator[tuple]:
@@ -150,7 +166,9 @@ def export_rows(
     return columns, rows()
 
 
-def export_features(*, consultation_id: int | None, status: str | None, personal: bool) -> tuple[int, str]:
+def export_features(
+    *, consultation_id: int | None, status: str | None, personal: bool, user: Any = None
+) -> tuple[int, str]:
     """The same contributions as GeoJSON features (count, comma-separated text), built by PostGIS."""
     drop = "" if personal else " - 'email'"
     query = (
@@ -159,7 +177,7 @@ def export_features(*, consultation_id: int | None, status: str | None, personal
         f"{drop})::text, ',' ORDER BY e.id), '') FROM ({load(__file__, 'export')}) AS e"
     )
     with connection.cursor() as cursor:
-        cursor.execute(query, {"consultation": consultation_id, "status": status, "personal": personal})
+        cursor.execute(query, _export_params(consultation_id, status, personal, user))
         return cursor.fetchone()
 
 
@@ -207,12 +225,17 @@ def with_review(contributions: QuerySet) -> QuerySet:
 
 
 def moderation_queue(
-    *, status: str | None = None, review: str | None = None, consultation_id: int | None = None
+    *,
+    status: str | None = None,
+    review: str | None = None,
+    consultation_id: int | None = None,
+    user: Any = None,
 ) -> QuerySet:
     """Contributions for moderators (``with_review``, the number of supports ``support_total`` and
     the point in EPSG:4326 ``wgs84``). By default the queue: automatically hidden ones first, then
     reported ones still published, then pending ones, each oldest first. ``review`` picks one of
-    these parts; ``status`` lists every contribution of that status instead."""
+    these parts; ``status`` lists every contribution of that status instead. With ``user``: only the
+    contributions of the cities the user works for (staff.scope; all for staff not tied to a city)."""
     supports = Support.objects.filter(contribution=OuterRef("pk")).order_by().values("contribution")
     qs = with_review(Contribution.objects.all()).annotate(
         wgs84=Transform("geom", crs.WGS84),
@@ -226,6 +249,8 @@ def moderation_queue(
         qs = qs.filter(urgency__lt=len(Review.ALL))
     if consultation_id:
         qs = qs.filter(consultation_id=consultation_id)
+    if user is not None and (cities := cities_of(user)) is not None:
+        qs = qs.filter(city_id__in=cities)
     return qs.order_by("urgency", "created_at", "id")
 
 
@@ -238,3 +263,72 @@ def supported_by(*, user=None, browser: str | None = None) -> list[int]:
     else:
         return []
     return sorted(qs.values_list("contribution_id", flat=True))
+
+
+# what the public pages load of a contribution, its consultation and its response: never the email
+# address, the author, the deletion token's hash or the rejection reason
+PUBLIC_FIELDS = (
+    "id",
+    "text",
+    "category",
+    "origin",
+    "pseudonym",
+    "created_at",
+    "consultation__id",
+    "consultation__title",
+    "consultation__slug",
+    "response__id",
+    "response__text",
+    "response__unit",
+    "response__date",
+    "response__outcome",
+    "response__measure_id",
+)
+
+
+def published_with_response() -> QuerySet[Contribution]:
+    """Published contributions with their consultation and official response (if any) selected,
+    only their public fields loaded (``PUBLIC_FIELDS``)."""
+    return (
+        Contribution.objects.filter(status=Status.PUBLISHED)
+        .select_related("consultation", "response")
+        .only(*PUBLIC_FIELDS)
+    )
+
+
+@dataclass(frozen=True)
+class PublicContribution:
+    """A published contribution as its public page shows it: ``response`` (None without one),
+    ``measures`` (the published measures it is linked to or its response names, by title) and the
+    name of the Quartier it lies in (None outside the Quartiere)."""
+
+    contribution: Contribution
+    response: Any
+    measures: list[Measure]
+    quartier: str | None
+
+
+def public_contribution(contribution_id: int) -> PublicContribution | None:
+    """One published contribution for its public page; None if it does not exist or is not
+    published. Only public fields are loaded (no email, no author). Three statements."""
+    contribution = published_with_response().filter(pk=contribution_id).first()
+    if contribution is None:
+        return None
+    response = getattr(contribution, "response", None)
+    measures = (
+        Measure.objects.filter(published=True)
+        .filter(
+            Q(contributions=contribution)
+            | Q(pk=response.measure_id if response and response.measure_id else 0)
+        )
+        .distinct()
+        .only("id", "title", "status")
+        .order_by("title", "id")
+    )
+    quartier = (
+        contribution.area_links.filter(level=Level.QUARTIER)
+        .order_by("-share", "area_id")
+        .values_list("area__name", flat=True)
+        .first()
+    )
+    return PublicContribution(contribution, response, list(measures), quartier)

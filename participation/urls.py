@@ -6,6 +6,7 @@ app_name = "participation"
 
 urlpatterns = [
     path("", views.karte, name="karte"),
+    path("beitraege/<int:pk>/", views.contribution, name="contribution"),
     path("datenschutz/", views.privacy, name="privacy"),
     # the secret link is /karte/loeschen/#<id>.<token>: the token stays in the browser (fragment)
     path("loeschen/", views.delete_own, name="delete"),

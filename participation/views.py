@@ -3,7 +3,7 @@
 import re
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
@@ -59,6 +59,8 @@ def _messages() -> dict[str, str]:
         "from": _("by"),
         "anonymous": _("anonymous"),
         "generalised": _("Location shown approximately (grid of %(m)s m)."),
+        "measures": _("Measures it led to"),
+        "permalink": _("Page of this contribution"),
     }
 
 
@@ -81,6 +83,9 @@ def karte(request):
             "areasUrl": f"{reverse('area-list')}?level=quartier&limit=1000&parent={consultation.city_id}",
             "contributionsUrl": f"{reverse('contribution-list')}?consultation={consultation.pk}&limit=1000",
             "createUrl": reverse("contribution-list"),
+            # the public pages of a contribution and of a measure (0 stands for the id)
+            "contributionPageUrl": reverse("participation:contribution", args=[0]),
+            "measurePageUrl": reverse("transparency:measure", args=[0]),
             "meUrl": reverse("participation-me-list"),
             "basemapUrl": settings.BASEMAP_URL,
             "basemapAttribution": settings.BASEMAP_ATTRIBUTION,
@@ -128,6 +133,33 @@ def rate_in_words(rate: str) -> str:
             units = seconds // size
             return f"{contributions} {one if units == 1 else many(units) % {'n': units}}"
     raise AssertionError("unreachable: every period is a whole number of seconds")
+
+
+@require_safe
+def contribution(request, pk: int):
+    """``/karte/beitraege/<id>/``: one published contribution and what became of it — the official
+    response (unit, date, outcome, text) and the published measures it led to, linked to their pages.
+    A permalink to share; no map needed. Unpublished or unknown: 404. No email, no author."""
+    found = selectors.public_contribution(pk) if pk < 2**62 else None
+    if found is None:
+        raise Http404(_("There is no published contribution with this number."))
+    c, response = found.contribution, found.response
+    return render(
+        request,
+        "participation/contribution.html",
+        {
+            "c": c,
+            "category": Category(c.category).label if c.category in Category.values else "",
+            "origin": Origin(c.origin).label if c.origin in Origin.values else "",
+            "quartier": found.quartier,
+            "response": response,
+            "outcome": Outcome(response.outcome).label
+            if response and response.outcome in Outcome.values
+            else "",
+            "measures": found.measures,
+            "map_url": reverse("participation:karte") + f"?verfahren={c.consultation.slug}",
+        },
+    )
 
 
 @require_safe

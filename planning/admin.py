@@ -7,6 +7,7 @@ from geo.admin import HistoryAdmin, MapAdmin
 from geo.records.admin import RecordAdmin, RecordAdminForm
 from planning import services
 from planning.models import FocusArea
+from staff.scope import check_city, in_own_cities
 
 
 class FocusAreaAdminForm(RecordAdminForm):
@@ -19,6 +20,9 @@ class FocusAreaAdminForm(RecordAdminForm):
         fields = sorted(services.FOCUS_AREA_FIELDS)
 
     def check(self, candidate: FocusArea, cleaned: dict) -> None:
+        if self.instance.pk:
+            check_city(self.user, self.instance.city_id)
+        check_city(self.user, candidate.city_id, field="city")
         services.focus_area_check(candidate, measures=cleaned.get("measures"))
 
 
@@ -33,3 +37,6 @@ class FocusAreaAdmin(RecordAdmin, HistoryAdmin, MapAdmin):
     search_fields = ["name", "rationale"]
     filter_horizontal = ["measures"]
     readonly_fields = ["version"]
+
+    def get_queryset(self, request):
+        return in_own_cities(super().get_queryset(request), request.user)

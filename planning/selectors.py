@@ -13,12 +13,13 @@ from geo.records.history import Linked, history_trail
 from geo.sql import load
 from measures.selectors import measures_visible
 from planning.models import FocusArea, FocusAreaArea
+from staff.scope import drafts_of, scoped
 
 
 def focus_areas_visible(user: Any) -> QuerySet[FocusArea]:
-    """All focus areas for planners; published ones for everybody else."""
-    focus_areas = FocusArea.objects.all()
-    return focus_areas if is_planner(user) else focus_areas.filter(published=True)
+    """All focus areas for planners (tied to cities: the drafts of their cities only, staff.scope);
+    published ones for everybody else."""
+    return scoped(FocusArea.objects.all(), user, role=is_planner(user))
 
 
 def focus_area_detail(*, user: Any, focus_area_id: int, out_srid: int = crs.WGS84) -> FocusArea | None:
@@ -57,9 +58,11 @@ def focus_area_feature_page(
     """Visible focus areas as GeoJSON features in ``out_srid`` (each with its Quartiere and overlap
     shares, m²/m²), built by PostGIS in one statement; filtered by city, linked area (any level),
     priority, dimension, published (planners only see unpublished ones) and bbox (in ``bbox_srid``)."""
+    all_visible, own_cities = drafts_of(user, role=is_planner(user))
     params = {
         "id": focus_area_id,
-        "all_visible": is_planner(user),
+        "all_visible": all_visible,
+        "own_cities": own_cities,
         "published": published,
         "city": city,
         "area": area,

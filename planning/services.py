@@ -22,6 +22,7 @@ from measures.services import city_of
 from planning.models import FOCUS_AREA_HISTORY, FocusArea, FocusAreaArea
 from quartiere import linking
 from quartiere.models import Area
+from staff.scope import check_city
 
 FOCUS_AREA_LINKS = linking.LinkTarget.for_models(FocusArea, FocusAreaArea, fk="focus_area")
 
@@ -104,15 +105,27 @@ def focus_area_create(
         time_horizon=time_horizon,
         published=published,
     )
+    check_city(user, focus_area.city_id, field="city")
     focus_area_check(focus_area, measures=measures)
     audited_save(FOCUS_AREA_RECORD, focus_area, user=user, created=True, related={"measures": measures})
     focus_area_links_refresh(focus_area_ids=[focus_area.pk])
     return focus_area
 
 
-def _check_update(focus_area: FocusArea, _before: FocusArea, related: dict[str, list]) -> None:
-    measures = related.get("measures")
-    focus_area_check(focus_area, measures=list(focus_area.measures.all()) if measures is None else measures)
+def _check_update(user: Any):
+    """The check of ``focus_area_update``: the user acts in the focus area's city (the stored one
+    and, when it changes, the new one: ``Forbidden``, 403), then ``focus_area_check`` (with the stored
+    measures when none are given)."""
+
+    def check(focus_area: FocusArea, before: FocusArea, related: dict[str, list]) -> None:
+        check_city(user, before.city_id)
+        check_city(user, focus_area.city_id, field="city")
+        measures = related.get("measures")
+        focus_area_check(
+            focus_area, measures=list(focus_area.measures.all()) if measures is None else measures
+        )
+
+    return check
 
 
 @transaction.atomic
@@ -131,15 +144,18 @@ def focus_area_update(
         expected_versions=expected_versions,
         user=user,
         changes=changes,
-        check=_check_update,
+        check=_check_update(user),
     )
     if focus_area.geom.ewkb != before.geom.ewkb:
         focus_area_links_refresh(focus_area_ids=[focus_area.pk])
     return focus_area
 
 
+@transaction.atomic
 def focus_area_delete(
     *, focus_area_id: int, expected_versions: Collection[int] | None, user: Any = None
 ) -> None:
     """Delete a focus area with its area links (they cascade); checked like an update, audited."""
+    rows = FocusArea.objects.select_for_update().filter(pk=focus_area_id)
+    check_city(user, rows.values_list("city_id", flat=True).get())
     versioned_delete(FOCUS_AREA_RECORD, pk=focus_area_id, expected_versions=expected_versions, user=user)

@@ -13,6 +13,12 @@ def overview(request):
         "quartiere/overview.html",
         {
             "city": city,
+            # the same profiles without the map: one link per Quartier (/quartiere/<slug>/)
+            "quartiere": list(
+                Area.objects.filter(level=Level.QUARTIER, parent=city).defer("geom").order_by("name")
+            )
+            if city
+            else [],
             "map_config": {
                 "areasUrl": "/api/areas/?level=quartier&limit=1000" + (f"&parent={city.id}" if city else ""),
                 "basemapUrl": settings.BASEMAP_URL,

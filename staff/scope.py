@@ -46,3 +46,33 @@ def check_city(user, city_id: int | None, *, field: str | None = None) -> None:
         return
     if not acts_in(user, city_id):
         raise Forbidden(_("Your account works for other cities than this record's."), field)
+
+
+def drafts_of(user, *, role: bool) -> tuple[bool, list[int]]:
+    """Which unpublished records of a city ``user`` may read, for SQL: ``(all_visible, own_cities)``.
+    ``role``: whether the user's role may read drafts at all (e.g. ``is_planner``). Staff tied to
+    cities read the drafts of those cities only, the published records of every city."""
+    if not role:
+        return False, []
+    cities = cities_of(user)
+    return (True, []) if cities is None else (False, sorted(cities))
+
+
+def scoped(records, user, *, role: bool, city: str = "city_id", published: str = "published"):
+    """The queryset ``records`` as ``user`` may read it: everything for a role that reads drafts and
+    is not tied to a city; published rows plus the drafts of the user's cities for staff tied to cities
+    (``city``, ``published``: the lookups of the record's city and published flag); published rows
+    only for everybody else."""
+    from django.db.models import Q
+
+    all_visible, own = drafts_of(user, role=role)
+    if all_visible:
+        return records
+    return records.filter(Q(**{published: True}) | Q(**{f"{city}__in": own}))
+
+
+def in_own_cities(records, user, *, city: str = "city_id"):
+    """The queryset ``records`` limited to the cities ``user`` works for (``city``: the lookup of the
+    record's city); unchanged for staff not tied to a city and superusers (e.g. the admin's lists)."""
+    cities = cities_of(user)
+    return records if cities is None else records.filter(**{f"{city}__in": cities})

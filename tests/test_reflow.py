@@ -22,6 +22,8 @@ PUBLIC = [
     "/karte/datenschutz/",
     "/quartiere/mitte/",
     "/bericht/",
+    "/massnahmen/",
+    "/strategie/",
     "/planung/anmelden/",
     "/ogc/",
     "/ogc/conformance",
@@ -44,6 +46,17 @@ def ogc_item(client) -> str:
     return f"/ogc/collections/quartiere/items/{feature['id']}"
 
 
+def transparency_items(client) -> list[str]:
+    """A published measure's and a published, answered contribution's public pages."""
+    measure = client.get("/api/measures/?limit=1").json()["features"][0]["id"]
+    answered = [
+        f
+        for f in client.get("/api/contributions/?limit=1000").json()["features"]
+        if f["properties"]["response"]
+    ]
+    return [f"/massnahmen/{measure}/", f"/karte/beitraege/{answered[0]['id']}/"]
+
+
 def visit(page, url: str) -> int:
     page.goto(url)
     page.wait_for_load_state("networkidle")  # maps, charts and Swagger UI have drawn
@@ -60,7 +73,7 @@ def overflowing(watch: Watch, chromium, base: str, paths: list[str], screen: dic
 @pytest.mark.parametrize("screen", [NARROW, PHONE], ids=["320px", "phone"])
 def test_no_public_page_scrolls_sideways_on_a_small_screen(demo_live, chromium, client, screen):
     watch = Watch()
-    paths = [*PUBLIC, ogc_item(client)]
+    paths = [*PUBLIC, ogc_item(client), *transparency_items(client)]
     assert overflowing(watch, chromium, demo_live.url, paths, screen) == {}
     watch.assert_clean()
     assert len(watch.requests) > len(paths)  # the pages did load their assets (all from 127.0.0.1)
@@ -127,7 +140,7 @@ def test_on_a_desktop_the_navigation_shows_without_a_menu_button(demo_live, chro
     page = watch.open(chromium, f"{demo_live.url}/", screen=DESKTOP)
     expect(page.get_by_role("button", name="Menü")).to_be_hidden()
     nav = page.get_by_role("navigation", name="Hauptnavigation")
-    expect(nav.get_by_role("link")).to_have_count(6)
+    expect(nav.get_by_role("link")).to_have_count(8)
     for link in nav.get_by_role("link").all():
         expect(link).to_be_visible()
     # all on the header's one row

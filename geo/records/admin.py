@@ -27,6 +27,8 @@ class RecordAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["version_read"].initial = self.instance.version if self.instance.pk else None
 
+    user: Any = None  # the signed-in user who saves (set by RecordAdmin.get_form)
+
     def check(self, candidate: Any, cleaned: dict) -> None:
         """The service's rules on ``candidate``; a ``ValidationError`` naming the fields at fault."""
         raise NotImplementedError
@@ -69,6 +71,11 @@ class RecordAdmin:
     record: ClassVar[VersionedRecord]
     create_record: ClassVar[Callable[..., Any]]
     update_record: ClassVar[Callable[..., Any]]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user  # who saves: the app's check may ask (e.g. the city scope, staff.scope)
+        return form
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in self.record.fields if name in form.cleaned_data}

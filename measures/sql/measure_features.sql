@@ -37,7 +37,7 @@ matched AS (
     FROM measures_measure AS m
     LEFT JOIN hits AS h ON h.measure_id = m.id
     WHERE (%(area)s::bigint IS NULL OR h.measure_id IS NOT NULL)
-      AND (%(all_visible)s OR m.published)
+      AND (%(all_visible)s OR m.published OR m.city_id = ANY(%(own_cities)s::bigint[]))
       AND (%(published)s::boolean IS NULL OR m.published = %(published)s::boolean)
       AND (%(city)s::bigint IS NULL OR m.city_id = %(city)s::bigint)
       AND (%(status)s::text IS NULL OR m.status = %(status)s::text)

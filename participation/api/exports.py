@@ -57,7 +57,11 @@ class ExportViewSet(ParticipationViewMixin, viewsets.ViewSet):
         status = params.choice(q, "status", Status.values)
         personal = can_see_personal_data(request.user)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        filter_args = {"consultation_id": consultation.pk if consultation else None, "status": status}
+        filter_args = {
+            "consultation_id": consultation.pk if consultation else None,
+            "status": status,
+            "user": request.user,  # staff tied to cities export those cities' contributions only
+        }
         if output == "geojson":
             count, features = selectors.export_features(personal=personal, **filter_args)
             head = json.dumps({"type": "FeatureCollection", "numberMatched": count, "numberReturned": count})

@@ -14,6 +14,7 @@ from participation.api.consultations import consultation_param
 from participation.models import ModerationEvent, Status
 from participation.permissions import IsModerator, can_see_personal_data
 from participation.serializers import ModerationEventSerializer, ModerationItemSerializer
+from staff.scope import cities_of
 
 
 class ModerationQueueViewSet(ParticipationViewMixin, viewsets.ViewSet):
@@ -56,6 +57,7 @@ class ModerationQueueViewSet(ParticipationViewMixin, viewsets.ViewSet):
             status=params.choice(q, "status", Status.values),
             review=params.choice(q, "review", list(selectors.Review.ALL)),
             consultation_id=consultation.pk if consultation else None,
+            user=request.user,  # moderators tied to cities see those cities' contributions only
         )
         items = ModerationItemSerializer(
             qs[offset : offset + limit], many=True, context={"personal": can_see_personal_data(request.user)}
@@ -85,6 +87,8 @@ class ModerationEventViewSet(ParticipationViewMixin, viewsets.ViewSet):
         )
         contribution = params.integer(q, "contribution", lo=1, hi=2**62)
         qs = ModerationEvent.objects.all()
+        if (cities := cities_of(request.user)) is not None:
+            qs = qs.filter(consultation__city_id__in=cities)
         if contribution:
             qs = qs.filter(contribution_id=contribution)
         return Response(ModerationEventSerializer(qs[:limit], many=True).data)

@@ -46,10 +46,22 @@ FROM (
                     SELECT json_agg(m.measure_id ORDER BY m.measure_id)
                     FROM participation_contribution_measures AS m
                     JOIN measures_measure AS lm ON lm.id = m.measure_id
-                    WHERE m.contribution_id = c.id AND (%(all_measures)s OR lm.published)), '[]'::json),
+                    WHERE m.contribution_id = c.id
+                      AND (%(all_measures)s OR lm.published OR lm.city_id = ANY(%(own_cities)s::bigint[]))),
+                    '[]'::json),
+                -- the measures it led to, with their titles (for links to /massnahmen/<id>/): the linked
+                -- ones and the response's, under the same visibility rule as the ids above
+                'measure_links', coalesce((
+                    SELECT json_agg(json_build_object('id', lm.id, 'title', lm.title) ORDER BY lm.title, lm.id)
+                    FROM measures_measure AS lm
+                    WHERE (%(all_measures)s OR lm.published OR lm.city_id = ANY(%(own_cities)s::bigint[]))
+                      AND (lm.id = r.measure_id OR lm.id IN (
+                            SELECT m.measure_id FROM participation_contribution_measures AS m
+                            WHERE m.contribution_id = c.id))), '[]'::json),
                 'response', CASE WHEN r.id IS NULL THEN NULL ELSE json_build_object(
                     'text', r.text, 'unit', r.unit, 'date', r.date, 'outcome', r.outcome,
-                    'measure', CASE WHEN %(all_measures)s OR rm.published THEN r.measure_id END) END
+                    'measure', CASE WHEN %(all_measures)s OR rm.published OR rm.city_id = ANY(%(own_cities)s::bigint[])
+                                   THEN r.measure_id END) END
             )
         )::text AS feature
     FROM page AS p

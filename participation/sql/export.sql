@@ -19,4 +19,5 @@ FROM participation_contribution AS c
 LEFT JOIN participation_response AS r ON r.contribution_id = c.id
 WHERE (%(consultation)s::bigint IS NULL OR c.consultation_id = %(consultation)s::bigint)
   AND (%(status)s::text IS NULL OR c.status = %(status)s::text)
+  AND (%(cities)s::bigint[] IS NULL OR c.city_id = ANY(%(cities)s::bigint[]))
 ORDER BY c.id

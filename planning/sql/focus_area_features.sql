@@ -6,7 +6,7 @@ WITH matched AS (
     SELECT f.*
     FROM planning_focusarea AS f
     WHERE (%(id)s::bigint IS NULL OR f.id = %(id)s::bigint)
-      AND (%(all_visible)s OR f.published)
+      AND (%(all_visible)s OR f.published OR f.city_id = ANY(%(own_cities)s::bigint[]))
       AND (%(published)s::boolean IS NULL OR f.published = %(published)s::boolean)
       AND (%(city)s::bigint IS NULL OR f.city_id = %(city)s::bigint)
       AND (%(priority)s::text IS NULL OR f.priority = %(priority)s::text)
@@ -37,7 +37,9 @@ FROM (
                 'measures', ARRAY(
                     SELECT fm.measure_id FROM planning_focusarea_measures AS fm
                     JOIN measures_measure AS m ON m.id = fm.measure_id
-                    WHERE fm.focusarea_id = p.id AND (%(all_visible)s OR m.published) ORDER BY 1),
+                    WHERE fm.focusarea_id = p.id
+                      AND (%(all_visible)s OR m.published OR m.city_id = ANY(%(own_cities)s::bigint[]))
+                    ORDER BY 1),
                 'quartiere', (
                     SELECT coalesce(json_agg(json_build_object(
                         'area', a.id, 'name', a.name, 'slug', a.slug, 'share', round(l.share::numeric, 4)

@@ -211,6 +211,22 @@
       answer.appendChild(el("p", { class: "contribution-text" }, p.response.text));
       box.appendChild(answer);
     }
+    // what became of it: the measures it led to, each linked to its public page, and this
+    // contribution's own page (a link to share); titles are data, set as text
+    if (p.measure_links && p.measure_links.length) {
+      var led = el("section", { class: "led-to" });
+      led.appendChild(el("h4", {}, msg.measures));
+      var list = el("ul", { class: "measure-links" });
+      p.measure_links.forEach(function (measure) {
+        var item = el("li");
+        item.appendChild(el("a", { href: config.measurePageUrl.replace("/0/", "/" + Number(measure.id) + "/") }, measure.title));
+        list.appendChild(item);
+      });
+      led.appendChild(list);
+      box.appendChild(led);
+    }
+    box.appendChild(el("p", { class: "permalink" })).appendChild(
+      el("a", { href: config.contributionPageUrl.replace("/0/", "/" + Number(feature.id) + "/") }, msg.permalink));
     box.appendChild(reportForm(feature));
     return box;
   }

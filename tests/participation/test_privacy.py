@@ -66,6 +66,7 @@ def test_only_published_contributions_are_public_and_never_with_email(api, mixed
         "supports",
         "generalised_m",
         "measures",
+        "measure_links",
         "response",
     }
     for status in ("pending", "rejected", "hidden"):
