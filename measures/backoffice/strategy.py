@@ -12,7 +12,7 @@ from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,27 +21,12 @@ from django.views.decorators.cache import never_cache
 
 from geo.errors import StaleVersion
 from geo.forms import add_service_errors, mark_errors
-from geo.permissions import MODERATORS, in_group, is_city_admin, is_planner
+from geo.permissions import is_planner
 from measures import strategy_services as services
 from measures.models import ActionField, MasterPlan, MasterPlanStatus, StrategicGoal
+from staff.backoffice import office_context
 
 TEMPLATES = "measures/backoffice/"
-
-
-def office_context(request: HttpRequest, section: str = "strategy") -> dict:
-    """The back office's navigation (templates/backoffice/base.html) for a page of this app, which
-    may not import ``participation.backoffice.office_context`` (import layers): the moderators' link
-    shows to whom participation.permissions.is_moderator grants it."""
-    user: Any = request.user
-    moderator = (
-        user.is_superuser
-        or user.has_perm("participation.moderate_contribution")
-        or in_group(user, MODERATORS)
-    )
-    return {
-        "office_nav": {"planner": is_planner(user), "moderator": moderator, "admin": is_city_admin(user)},
-        "office_section": section,
-    }
 
 
 def planner_page(view: Callable) -> Callable:
@@ -120,7 +105,7 @@ def tree(request):
         request,
         TEMPLATES + "strategy.html",
         {
-            **office_context(request),
+            **office_context(request, "strategy"),
             "action_fields": fields,
             "master_plans": plans,
             "done": request.GET.get("ok", ""),
@@ -196,7 +181,7 @@ def _page(
         request,
         TEMPLATES + "strategy_form.html",
         {
-            **office_context(request),
+            **office_context(request, "strategy"),
             "form": form,
             "heading": heading,
             "object": obj,
