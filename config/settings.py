@@ -294,8 +294,8 @@ CACHES.setdefault(
 # rejected, answered officially (participation.notifications; sent once the moderation commits).
 # Development prints the mails on the console; a deployment names its SMTP server.
 PARTICIPATION_NOTIFY = envbool("PARTICIPATION_NOTIFY", True)
-# A published contribution still without an official response after this many days is overdue: the
-# planners' start page (/planung/uebersicht/) lists it.
+# A published contribution without an official response is overdue after this many days: the
+# moderators' back office counts and lists them, and so does the planners' start page /planung/uebersicht/.
 PARTICIPATION_RESPONSE_DUE_DAYS = envint("PARTICIPATION_RESPONSE_DUE_DAYS", 30)
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

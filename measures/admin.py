@@ -63,7 +63,7 @@ class MeasureAdmin(RecordAdmin, HistoryAdmin, MapAdmin):
     update_record = services.measure_update
     list_display = ["title", "city", "status", "published", "updated_at"]
     list_filter = ["status", "published", "city", "master_plan"]
-    search_fields = ["title", "description", "responsible_unit"]
+    search_fields = ["title", "description", "rationale", "responsible_unit"]
     filter_horizontal = ["strategic_goals"]
     inlines = [BudgetLineInline]
     readonly_fields = ["version"]

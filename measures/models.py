@@ -11,6 +11,9 @@ from geo.crs import STORAGE_SRID
 
 FISCAL_YEAR_MIN = 2000
 FISCAL_YEAR_MAX = 2100
+# a measure's tags: short free words to find it by (measures.services.measure_check normalises them)
+TAG_MAX_LENGTH = 40
+TAGS_MAX = 20
 
 
 class Dimension(models.TextChoices):
@@ -141,6 +144,16 @@ class Measure(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True, max_length=20_000)
+    rationale = models.TextField(
+        _("rationale"), blank=True, max_length=20_000, help_text=_("why the measure is needed")
+    )
+    tags = ArrayField(
+        models.CharField(max_length=TAG_MAX_LENGTH),
+        verbose_name=_("tags"),
+        size=TAGS_MAX,
+        default=list,
+        blank=True,
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.IDEA
     )

@@ -6,6 +6,8 @@ from rest_framework import serializers
 
 from geo.fields import GeometryField
 from measures.models import (
+    TAG_MAX_LENGTH,
+    TAGS_MAX,
     ActionField,
     BudgetLine,
     Dimension,
@@ -80,6 +82,12 @@ class MeasureSerializer(serializers.ModelSerializer):
     dimensions = serializers.ListField(
         child=serializers.ChoiceField(Dimension.choices), required=False, max_length=len(Dimension.choices)
     )
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=TAG_MAX_LENGTH),
+        required=False,
+        max_length=TAGS_MAX,
+        help_text="short words to find the measure by; blanks trimmed, repeats dropped",
+    )
     strategic_goals = serializers.PrimaryKeyRelatedField(
         queryset=StrategicGoal.objects.all(), many=True, required=False
     )
@@ -91,6 +99,8 @@ class MeasureSerializer(serializers.ModelSerializer):
             "id",
             "title",
             "description",
+            "rationale",
+            "tags",
             "status",
             "responsible_unit",
             "start_date",

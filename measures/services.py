@@ -21,6 +21,8 @@ from geo.records.services import (
 )
 from measures.models import (
     MEASURE_HISTORY,
+    TAG_MAX_LENGTH,
+    TAGS_MAX,
     BudgetLine,
     BudgetStatus,
     FundingSource,
@@ -54,6 +56,8 @@ MEASURE_FIELDS = frozenset(
         "city",
         "title",
         "description",
+        "rationale",
+        "tags",
         "status",
         "responsible_unit",
         "start_date",
@@ -145,7 +149,32 @@ def measure_check(measure: Measure, *, old_status: str | None) -> None:
             errors.update(error.message_dict)
     measure.principles = sorted(set(measure.principles or []))
     measure.dimensions = sorted(set(measure.dimensions or []))
-    check_fields(measure, errors, exclude=["city", "scope", "master_plan", "geom"])
+    measure.tags = tags_normalised(measure.tags, errors)
+    check_fields(measure, errors, exclude=["city", "scope", "master_plan", "geom", "tags"])
+
+
+def tags_normalised(tags: Iterable[str] | None, errors: dict[str, list[str]]) -> list[str]:
+    """``tags`` without surrounding blanks, empty entries and repeats (the first spelling of a tag
+    that differs only in case is kept), in their order; at most ``TAGS_MAX`` of at most
+    ``TAG_MAX_LENGTH`` characters each, else the reason in ``errors["tags"]``."""
+    kept: dict[str, str] = {}
+    for tag in tags or []:
+        text = " ".join(str(tag).split())
+        if text:
+            kept.setdefault(text.casefold(), text)
+    found = list(kept.values())
+    reasons = []
+    if len(found) > TAGS_MAX:
+        reasons.append(_("at most %(max)d tags; these are %(n)d.") % {"max": TAGS_MAX, "n": len(found)})
+    long = [tag for tag in found if len(tag) > TAG_MAX_LENGTH]
+    if long:
+        reasons.append(
+            _("a tag has at most %(max)d characters: %(tag)s")
+            % {"max": TAG_MAX_LENGTH, "tag": long[0][:TAG_MAX_LENGTH] + "…"}
+        )
+    if reasons:
+        errors["tags"] = reasons
+    return found
 
 
 @transaction.atomic
@@ -157,6 +186,8 @@ def measure_create(
     scope: Area | None = None,
     status: str = MeasureStatus.IDEA,
     description: str = "",
+    rationale: str = "",
+    tags: Iterable[str] = (),
     responsible_unit: str = "",
     start_date: date | None = None,
     end_date: date | None = None,
@@ -176,6 +207,8 @@ def measure_create(
         scope=scope,
         status=status,
         description=description,
+        rationale=rationale,
+        tags=list(tags),
         responsible_unit=responsible_unit,
         start_date=start_date,
         end_date=end_date,

@@ -36,6 +36,9 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
     Action.PUBLISH: ({Status.PENDING, Status.REJECTED, Status.HIDDEN}, Status.PUBLISHED),
     Action.REJECT: ({Status.PENDING, Status.PUBLISHED, Status.HIDDEN}, Status.REJECTED),
     Action.HIDE: ({Status.PUBLISHED}, Status.HIDDEN),
+    # a hidden one back to published (publish does the same; restore says so in the log, and refuses
+    # anything that is not hidden)
+    Action.RESTORE: ({Status.HIDDEN}, Status.PUBLISHED),
     # after review: the reports were right, the automatically hidden contribution stays hidden
     Action.CONFIRM_HIDE: ({Status.HIDDEN}, Status.HIDDEN),
 }
@@ -84,10 +87,10 @@ def contribution_moderate(
     reason: str = "",
     expected_versions: Collection[int] | None = None,
 ) -> Contribution:
-    """Publish, reject (a reason is required) or hide a contribution, or confirm that an
-    automatically hidden one stays hidden (``confirm_hide``: only while it has open flags). Each is a
-    moderator's review: it closes the open flags — restoring (publishing) as well as confirming the
-    hide take an automatically hidden contribution out of the queue."""
+    """Publish, reject (a reason is required), hide or restore (a hidden one) a contribution, or
+    confirm that an automatically hidden one stays hidden (``confirm_hide``: only while it has open
+    flags). Each is a moderator's review: it closes the open flags — restoring (publishing) as well
+    as confirming the hide take an automatically hidden contribution out of the queue."""
     if action not in TRANSITIONS:
         raise ServiceError(
             _("Unknown action; use one of: %(actions)s.") % {"actions": ", ".join(TRANSITIONS)}, "action"

@@ -83,8 +83,9 @@ class ResponseInputSerializer(serializers.Serializer):
 
 class ModerateSerializer(serializers.Serializer):
     action = serializers.ChoiceField(
-        [Action.PUBLISH, Action.REJECT, Action.HIDE, Action.CONFIRM_HIDE],
-        help_text="confirm_hide: an automatically hidden contribution stays hidden (closes its flags)",
+        [Action.PUBLISH, Action.REJECT, Action.HIDE, Action.RESTORE, Action.CONFIRM_HIDE],
+        help_text="confirm_hide: an automatically hidden contribution stays hidden (closes its flags); "
+        "restore: a hidden one is published again (publish does the same from any status it allows)",
     )
     reason = serializers.CharField(max_length=REASON_MAX, required=False, allow_blank=True)
 

@@ -21,8 +21,9 @@ from django.views.decorators.cache import never_cache
 from geo.permissions import is_planner
 from measures.models import Measure
 from participation.backoffice import office_context
+from participation.backoffice.selectors import response_due_before
 from participation.models import Consultation, Contribution, Status
-from participation.permissions import is_moderator
+from participation.permissions import can_respond, is_moderator
 from staff.scope import cities_of
 
 LIST_LENGTH = 8  # each list shows this many; the count says how many there are
@@ -63,10 +64,11 @@ def waiting_work(user: Any) -> list[Waiting]:
     cities = cities_of(user)
     now = timezone.now()
     moderator = is_moderator(user)
+    responder = can_respond(user)  # a planner opens a contribution's page to answer it
     due_days = settings.PARTICIPATION_RESPONSE_DUE_DAYS
 
     def contribution_item(c: Contribution, note: str) -> Item:
-        return Item(_excerpt(c.text), f"/moderation/{c.pk}/" if moderator else "", note)
+        return Item(_excerpt(c.text), f"/moderation/{c.pk}/" if responder else "", note)
 
     pending = _in_cities(Contribution.objects.filter(status=Status.PENDING), cities).order_by("created_at")
     closing = _in_cities(
@@ -79,8 +81,9 @@ def waiting_work(user: Any) -> list[Waiting]:
         "-updated_at", "id"
     )
     overdue = _in_cities(
+        # the moderators' rule of what is overdue (participation.backoffice.selectors)
         Contribution.objects.filter(
-            status=Status.PUBLISHED, response__isnull=True, created_at__lt=now - timedelta(days=due_days)
+            status=Status.PUBLISHED, response__isnull=True, created_at__lt=response_due_before(now)
         ),
         cities,
     ).order_by("created_at", "id")
@@ -138,7 +141,7 @@ def waiting_work(user: Any) -> list[Waiting]:
                 contribution_item(c, _("published %(date)s") % {"date": date(c.created_at)})
                 for c in overdue[:LIST_LENGTH]
             ],
-            "/moderation/" if moderator else "",
+            "/moderation/?state=overdue" if moderator else "",
             _("Open the moderation queue"),
             _("No response is overdue."),
         ),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from geo.drawing import drawing_config
 from geo.permissions import is_planner
 from measures.models import ActionField, Dimension, MeasureStatus
 from measures.selectors import measure_feature_page
@@ -119,30 +120,6 @@ def _workspace_messages() -> dict[str, Any]:
     }
 
 
-def _geoman_strings() -> dict[str, dict[str, str]]:
-    """Leaflet-Geoman's texts for the tools the workspace offers (its own German uses other words:
-    "Marker", "Vertex"); Geoman's catalogue of the page's language fills in the rest."""
-    return {
-        "tooltips": {
-            "placeMarker": _("Click to place the point"),
-            "firstVertex": _("Click to place the first vertex"),
-            "continueLine": _("Click to continue drawing"),
-            "finishLine": _("Click an existing vertex to finish the line"),
-            "finishPoly": _("Click the first vertex to close the area"),
-        },
-        "actions": {
-            "finish": _("Finish"),
-            "cancel": _("Cancel"),
-            "removeLastVertex": _("Remove the last vertex"),
-        },
-        "buttonTitles": {
-            "drawMarkerButton": _("Draw a point"),
-            "drawPolyButton": _("Draw an area"),
-            "drawLineButton": _("Draw a line"),
-        },
-    }
-
-
 @never_cache
 @login_required(login_url="planning:login")
 def workspace(request):
@@ -151,6 +128,7 @@ def workspace(request):
         raise PermissionDenied(_("The workspace is for the planners' group."))
     city = reports.default_city(request.GET.get("stadt"))
     config = {
+        **drawing_config(),  # basemap, vertex limit, snapping, Geoman's texts
         "city": city.pk if city else None,
         "areasUrl": reverse("area-list") + f"?level=quartier&limit=1000&parent={city.pk if city else 0}",
         "measuresUrl": reverse("measure-list") + f"?limit=1000&city={city.pk if city else 0}",
@@ -161,8 +139,6 @@ def workspace(request):
         "statusLabels": {value: str(label) for value, label in MeasureStatus.choices},
         "contributionsUrl": reverse("contribution-list") + "?limit=1000",
         "prioritiesUrl": reverse("priorities") + f"?city={city.pk if city else 0}",
-        "basemapUrl": settings.BASEMAP_URL,
-        "basemapAttribution": settings.BASEMAP_ATTRIBUTION,
         # where the map starts until the Quartiere have loaded (None: no city, the whole world)
         "view": area_extent(area_id=city.pk) if city else None,
         # colours from their one source each: the profile's and report's maps use the same
@@ -172,11 +148,7 @@ def workspace(request):
         "noCategoryColour": NO_CATEGORY_COLOUR,
         "scoreClasses": score_classes_config(),
         "csrfToken": get_token(request),
-        "maxVertices": settings.PLANNING_MAX_DRAW_VERTICES,
-        "snapDistance": settings.PLANNING_SNAP_DISTANCE_PX,
         "messages": _workspace_messages(),
-        "geoman": _geoman_strings(),
-        "lang": request.LANGUAGE_CODE,
     }
     return render(
         request,

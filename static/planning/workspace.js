@@ -15,9 +15,8 @@
   var msg = config.messages;
   var $ = function (id) { return document.getElementById(id); };
   var map = L.map("map", { preferCanvas: false });
-  L.tileLayer(config.basemapUrl, { maxZoom: 19, attribution: config.basemapAttribution }).addTo(map);
   // the city's extent (from the page's configuration) until its Quartiere have loaded; no city: the world
-  if (config.view) { map.fitBounds(config.view.bounds); } else { map.fitWorld(); }
+  QADrawing.basemap(map, config);
 
   var layers = {
     quartiere: L.featureGroup().addTo(map),
@@ -48,11 +47,12 @@
     // nothing being edited, the polygon tool draws a new focus area and says so
     var strings = JSON.parse(JSON.stringify(config.geoman));
     if (set === "idle") { strings.buttonTitles.drawPolyButton = msg.newFocusAreaTool; }
-    map.pm.setLang(config.lang, strings, config.lang);
+    QADrawing.language(map, config, strings);
     map.pm.addControls(Object.assign({
       position: "topleft", drawCircle: false, drawCircleMarker: false, drawRectangle: false, drawText: false,
       cutPolygon: false, rotateMode: false, dragMode: false, editMode: false, removalMode: false,
     }, TOOLS[set]));
+    QADrawing.labelTools(map);
   }
   tools("idle");
 
@@ -72,11 +72,7 @@
     return fetch(url, { headers: { Accept: "application/geo+json, application/json" }, credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
   }
-  function vertices(geometry) {
-    var count = 0;
-    (function walk(c) { if (typeof c[0] === "number") { count += 1; } else { c.forEach(walk); } })(geometry.coordinates);
-    return count;
-  }
+  var vertices = QADrawing.vertices;
   function textTooltip(layer, text) {
     var span = document.createElement("span");
     span.textContent = text;
@@ -90,11 +86,7 @@
     if (s) { q += "&status=" + encodeURIComponent(s); }
     return q;
   }
-  // point, line, polygon or collection: what "a different type" means when a geometry is saved
-  function family(geometry) {
-    var base = geometry ? geometry.type.replace(/^Multi/, "") : "";
-    return { Point: "point", LineString: "line", Polygon: "polygon" }[base] || "collection";
-  }
+  var family = QADrawing.family; // point, line, polygon or collection
   function label(layer) {
     if (layer.qaKind === "measure") { return { kind: msg.kindMeasure, name: layer.feature.properties.title }; }
     if (!layer.feature.id) { return { kind: msg.kindNewFocusArea, name: "" }; }

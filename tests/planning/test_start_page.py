@@ -93,14 +93,17 @@ def test_the_due_period_is_a_setting(work, planner, settings):
     assert by_key(planner)["overdue"].count == 0
 
 
-def test_moderators_get_links_to_the_moderation_pages(work, planner):
-    assert by_key(planner)["pending"].items[0].url == ""  # planners only see the count and text
+def test_contributions_link_to_their_page_and_moderators_to_the_queue(work, planner):
+    waiting = by_key(planner)
+    # planners open a contribution's page to answer it; the queue is the moderators'
+    assert waiting["overdue"].items[0].url == f"/moderation/{work['overdue'].pk}/"
+    assert waiting["pending"].more_url == "" and waiting["overdue"].more_url == ""
     both = user_in("both", PLANNERS)
     both.groups.add(*user_in("m", MODERATORS).groups.all())
     waiting = by_key(both)
     assert waiting["pending"].items[0].url == f"/moderation/{work['pending'].pk}/"
     assert waiting["pending"].more_url == "/moderation/"
-    assert waiting["overdue"].items[0].url == f"/moderation/{work['overdue'].pk}/"
+    assert waiting["overdue"].more_url == "/moderation/?state=overdue"
 
 
 def test_a_planner_sees_only_the_work_of_their_cities(work):
@@ -131,4 +134,4 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_others_refused(client, db):
 def test_the_page_speaks_german_and_english(client, db, planner):
     client.force_login(planner)
     assert "What waits" in client.get("/planung/uebersicht/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Was ansteht" in client.get("/planung/uebersicht/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Was wartet" in client.get("/planung/uebersicht/", HTTP_ACCEPT_LANGUAGE="de").content.decode()

@@ -27,7 +27,7 @@ def test_a_planner_lands_on_the_start_page_and_finds_a_measure_without_budget(
     sign_in(page, "planerin")
 
     page.wait_for_url(f"{live_server.url}/planung/uebersicht/")
-    expect(page.get_by_role("heading", name="Was ansteht", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Was wartet", level=1)).to_be_visible()
     box = page.locator("#waits-unbudgeted")
     expect(box.get_by_role("heading")).to_have_text("Maßnahmen ohne Haushaltsansatz")
     expect(box.locator(".count")).to_have_text("1")

@@ -1,0 +1,8 @@
+// The measures' back office pages: after a refused save, the focus goes to what says why — the conflict
+// box, else the error summary — so that a screen reader reads it first (WCAG 3.3.1).
+(function () {
+  "use strict";
+  var target = document.getElementById("conflict") || document.querySelector(".mo-row-conflict [role=alert]") ||
+    document.querySelector(".mo-error-summary");
+  if (target) { target.focus(); }
+})();
