@@ -1,5 +1,5 @@
 """A planner's start page in Chromium, on a desktop and a phone: signing in without ``next`` lands on
-/planung/uebersicht/, which lists a measure without budget lines with a link to its page."""
+/planung/uebersicht/, which lists a measure without budget lines; its link opens the measure's page."""
 
 import pytest
 from playwright.sync_api import expect
@@ -38,4 +38,9 @@ def test_a_planner_lands_on_the_start_page_and_finds_a_measure_without_budget(
     expect(page.locator("#waits-pending .count")).to_have_text("0")
     expect(page.locator(".office-nav a[aria-current=page]")).to_have_text("Übersicht")
     check_page(page)
+
+    # the link leads to the measure's page in the back office
+    link.click()
+    page.wait_for_url(f"{live_server.url}/planung/massnahmen/{measure.pk}/")
+    expect(page.locator("h1")).to_contain_text("Radweg <Nord>")
     watch.assert_clean()
