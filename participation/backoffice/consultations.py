@@ -77,6 +77,16 @@ class CityField(forms.ModelChoiceField):
         return obj.name
 
 
+class AreaField(forms.ChoiceField):
+    """The offered areas are the planner's cities and their Quartiere (or "draw"); any area id is
+    accepted here, and whether it may be used is the service's rule (the city's area or one of its
+    Quartiere; a city the planner works for: 403 otherwise)."""
+
+    def valid_value(self, value) -> bool:
+        value = str(value)
+        return value == DRAW or (value.isdigit() and len(value) < 18)
+
+
 class ConsultationForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
     description = forms.CharField(
@@ -86,7 +96,7 @@ class ConsultationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     city = CityField(label=gettext_lazy("City"), queryset=Area.objects.none(), empty_label=None)
-    area = forms.ChoiceField(
+    area = AreaField(
         label=gettext_lazy("Area"),
         help_text=gettext_lazy(
             "The city or one of its Quartiere, or an area of its own: draw it on the map below (polygon "
@@ -134,8 +144,11 @@ class ConsultationForm(forms.Form):
 
     def __init__(self, *args, cities: list[Area], **kwargs):
         super().__init__(*args, **kwargs)
+        # any city passes the form, the service decides (staff.scope.check_city: 403); the planner's
+        # cities are the ones offered
         city: Any = self.fields["city"]
-        city.queryset = Area.objects.filter(pk__in=[c.pk for c in cities]).order_by("name")
+        city.queryset = Area.objects.filter(level=Level.CITY)
+        city.widget.choices = [(c.pk, c.name) for c in cities]
         area: Any = self.fields["area"]
         area.choices = _area_choices(cities)
 
@@ -169,6 +182,8 @@ class ConsultationForm(forms.Form):
         else:
             data["geom"] = None
             data["area"] = Area.objects.filter(pk=int(choice)).first()
+            if data["area"] is None:
+                raise ValidationError({"area": [_("There is no such area.")]})
         return data
 
 
@@ -326,7 +341,9 @@ def consultation_new(request):
 @planner_page
 def consultation_edit(request, pk: int):
     cities = cities_for(request.user)
-    consultation = get_object_or_404(Consultation.objects.filter(city__in=cities), pk=pk)
+    consultation = get_object_or_404(Consultation.objects.select_related("city"), pk=pk)
+    if consultation.city not in cities:
+        raise PermissionDenied(_("Your account works for other cities than this consultation's."))
     heading = _("Consultation “%(title)s”") % {"title": consultation.title}
     page: dict[str, Any] = {"heading": heading, "cities": cities, "consultation": consultation}
     if request.method == "POST":

@@ -314,7 +314,10 @@ def test_a_planner_sees_only_the_consultations_of_their_cities(client, demo):
     consultation = Consultation.objects.get()
 
     assert "Ludwigsburg gestaltet Zukunft" not in client.get("/planung/verfahren/").content.decode()
-    assert client.get(f"/planung/verfahren/{consultation.pk}/").status_code == 404
+    assert client.get(f"/planung/verfahren/{consultation.pk}/").status_code == 403
+    before = rows()
+    response = client.post("/planung/verfahren/neu/", post_data(demo))  # a city not theirs
+    assert response.status_code == 403 and rows() == before
 
 
 def test_text_is_shown_as_text(planner_client, demo):
