@@ -89,3 +89,16 @@ def _key_or_404(model, value: str) -> None:
         model._meta.pk.to_python(value)
     except ValidationError:
         raise Http404 from None
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin that lists and shows, never adds, changes or deletes (logs and audits)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from geo.admin import HistoryAdmin, MapAdmin
+from geo.admin import HistoryAdmin, MapAdmin, ReadOnlyAdmin
 from participation import consultations, moderation, selectors
 from participation.models import Action, Consultation, Contribution, ModerationEvent, Response
 from participation.permissions import can_see_personal_data, is_moderator
@@ -207,15 +207,6 @@ class ContributionAdmin(MapAdmin):
 
 
 @admin.register(ModerationEvent)
-class ModerationEventAdmin(admin.ModelAdmin):
+class ModerationEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_name", "action", "contribution_id", "from_status", "to_status", "note"]
     list_filter = ["action"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -3,6 +3,7 @@ and, read-only, invitations and the team's audit. City admins use the team page 
 
 from django.contrib import admin
 
+from geo.admin import ReadOnlyAdmin
 from staff.models import Invitation, Membership, StaffEvent
 
 
@@ -12,17 +13,6 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["city"]
     search_fields = ["user__username", "user__email"]
     raw_id_fields = ["user"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Invitation)

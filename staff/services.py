@@ -54,7 +54,7 @@ def roles_of(user: Any) -> list[str]:
 
 
 def city_by_code(code: str) -> Area:
-    """The city (area of level 1) with the area code ``code``; ``ServiceError`` on ``city`` naming it."""
+    """The city-level area with the area code ``code``; ``ServiceError`` on ``city`` naming it."""
     city = Area.objects.filter(level=Level.CITY, code=code).first()
     if city is None:
         raise ServiceError(_("There is no city with the area code %(code)s.") % {"code": code}, "city")

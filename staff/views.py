@@ -60,6 +60,13 @@ def team(request: HttpRequest) -> HttpResponse:
     return _admin(request) or _team_page(request)
 
 
+def accept_url(request: HttpRequest) -> str:
+    """The absolute address of the invitation page for the email: under ``PUBLIC_URL`` when it is set
+    (not trusting the request's Host for a link mailed to someone else), else the request's own."""
+    path = reverse("staff:invitation")
+    return settings.PUBLIC_URL + path if settings.PUBLIC_URL else request.build_absolute_uri(path)
+
+
 def _done(request: HttpRequest, message: str) -> HttpResponse:
     messages.success(request, message)
     return HttpResponseRedirect(reverse("staff:team"), status=303)
@@ -94,7 +101,7 @@ def team_invite(request: HttpRequest) -> HttpResponse:
             role=values["role"],
             city=city,
             actor=request.user,
-            accept_url=request.build_absolute_uri(reverse("staff:invitation")),
+            accept_url=accept_url(request),
         )
     except Forbidden as error:
         raise PermissionDenied(error.message) from None

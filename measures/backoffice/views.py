@@ -33,17 +33,16 @@ from measures.backoffice.forms import (
 )
 from measures.models import ActionField, BudgetLine, Dimension, MasterPlan, Measure, MeasureStatus
 from measures.selectors import measure_detail
-from participation import backoffice
 from quartiere.models import Area
 from quartiere.selectors import area_extent
+from staff import backoffice
 from staff.scope import acts_in
 
 PAGE_SIZE = 25
 
 
 def office_context(request: HttpRequest) -> dict:
-    """The back office's navigation: the one of every back-office page (participation.backoffice,
-    a layer above this app: the one import allowed upwards, see pyproject.toml's import contract)."""
+    """The back office's navigation, the one of every back-office page (staff.backoffice)."""
     return backoffice.office_context(request, "measures")
 
 

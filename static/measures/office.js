@@ -5,4 +5,9 @@
   var target = document.getElementById("conflict") || document.querySelector(".mo-row-conflict [role=alert]") ||
     document.querySelector(".mo-error-summary");
   if (target) { target.focus(); }
+  // the list's filters fold away on a phone while none is set: the measures come first
+  var filters = document.getElementById("filter-box");
+  if (filters && filters.getAttribute("data-active") === "0" && window.matchMedia("(max-width: 40em)").matches) {
+    filters.open = false;
+  }
 })();

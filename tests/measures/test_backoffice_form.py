@@ -410,3 +410,36 @@ class TestApi:
         response = planner_api.post("/api/measures/", payload, format="json")
         assert response.status_code == 400 and "tags" in body(response)
         assert counts() == before
+
+
+JUNK = ["", "-1", "99999999999999999999999", "1e400", "{}", "<script>" * 700]
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "version",
+        "city",
+        "status",
+        "start_date",
+        "strategic_goals",
+        "master_plan",
+        "place",
+        "geom",
+        "scope",
+        "principles",
+        "published",
+    ],
+)
+def test_crafted_values_are_refused_or_ignored_never_a_500(signed_in, grid, field):
+    measure = measure_create(city=grid["C"], title="Bank", geom=point(10, 10))
+    for junk in JUNK:
+        for url, data in ((NEW, form_data(grid)), (page(measure.pk), edit_data(measure, grid))):
+            response = signed_in.post(url, {**data, field: junk})
+            assert response.status_code in (302, 400, 412), (field, junk, response.status_code)
+        line = {"fiscal_year": junk, "amount": junk, "kind": junk, "version": junk, "note": junk}
+        assert signed_in.post(page(measure.pk) + "haushalt/", line).status_code == 400
+        assert signed_in.post(page(measure.pk) + "loeschen/", {"version": junk}).status_code in (302, 412)
+        measure = Measure.objects.filter(pk=measure.pk).first() or measure_create(
+            city=grid["C"], title="Bank", geom=point(10, 10)
+        )

@@ -60,6 +60,12 @@ def test_a_planner_creates_a_measure_drawn_as_a_polygon_with_three_budget_lines_
     base = demo_live.url
     watch = Watch()
     page = sign_in(watch, chromium, base, screen)
+    # on a phone the filters are folded away until asked for: the list comes first
+    filters = page.locator("#filter-box")
+    if screen == PHONE:
+        expect(filters).not_to_have_attribute("open", "")
+        page.get_by_text("Filtern und sortieren").click()
+    expect(filters.get_by_label("Status")).to_be_visible()
     assert_accessible(page)
     assert scroll_overflow(page) == 0
 
@@ -139,6 +145,9 @@ def test_a_planner_creates_a_measure_drawn_as_a_polygon_with_three_budget_lines_
     page.get_by_role("button", name="Maßnahme speichern").click()
     expect(page.locator(".mo-messages")).to_have_text("Die Maßnahme wurde gespeichert.")
     expect(page.locator("p.note").first).to_contain_text("Version 2 · Status: geplant · veröffentlicht")
+    expect(page.get_by_role("link", name="ihre öffentliche Seite")).to_have_attribute(
+        "href", f"/massnahmen/{measure.pk}/"
+    )
     measure.refresh_from_db()
     assert measure.published and measure.status == "planned" and measure.version == 2
 
@@ -222,3 +231,36 @@ def test_the_pages_fit_320_px_and_errors_take_the_focus(demo_live, chromium):
     assert scroll_overflow(page) == 0
     assert_accessible(page)
     watch.assert_clean(expected_statuses=(400,))
+
+
+def test_a_measure_for_a_whole_quartier_can_be_created_by_keyboard_alone(demo_live, chromium):
+    """Drawing needs a pointer; declaring the scope does not: a keyboard user creates a measure for a
+    whole Quartier with Tab, arrow keys, typing and Enter."""
+    base = demo_live.url
+    watch = Watch()
+    page = sign_in(watch, chromium, base, DESKTOP)
+    page.goto(f"{base}/planung/massnahmen/neu/")
+    page.get_by_label("Titel").focus()
+    page.keyboard.type("Quartiersfonds Oßweil")
+    # to the place: the radio group, then the arrow key chooses "a whole area"
+    page.get_by_label("ein in der Karte gezeichneter Ort (Punkt, Linie oder Fläche)").focus()
+    page.keyboard.press("ArrowDown")
+    expect(
+        page.get_by_label("ein ganzes Gebiet ohne gezeichneten Ort: die Stadt oder ein Quartier")
+    ).to_be_checked()
+    expect(page.locator("#place-geometry")).to_be_hidden()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Gebiet", exact=True)).to_be_focused()
+    page.get_by_label("Gebiet", exact=True).select_option(label="Oßweil")  # a select takes typed letters too
+    submit = page.get_by_role("button", name="Maßnahme anlegen")
+    for _ in range(80):  # on through goals, plan, principles, dimensions, dates, status to the button
+        page.keyboard.press("Tab")
+        if submit.evaluate("b => b === document.activeElement"):
+            break
+    expect(submit).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".mo-messages")).to_contain_text("Die Maßnahme wurde angelegt.")
+    measure = Measure.objects.get(title="Quartiersfonds Oßweil")
+    assert measure.geom is None and measure.scope.name == "Oßweil"
+    expect(page.get_by_label("Gebiet", exact=True)).to_have_value(str(measure.scope_id))
+    watch.assert_clean()

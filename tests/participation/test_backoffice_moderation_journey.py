@@ -130,6 +130,12 @@ def test_a_moderator_clears_a_queue_of_five_and_answers_one_with_a_measure(
     assert public["response"]["text"] == "Wir stellen zehn neue Bänke auf."
     assert public["response"]["measure"] == benches.pk
     assert public["measures"] == sorted([benches.pk, squares.pk])
+    # and on the contribution's public page, linked from the back office
+    page.go_back()
+    page.get_by_role("link", name="Die öffentliche Seite des Beitrags").click()
+    expect(page.get_by_text("Wir stellen zehn neue Bänke auf.")).to_be_visible()
+    expect(page.get_by_role("link", name=benches.title).first).to_be_visible()
+    expect(page.get_by_text("Grünflächenamt")).to_be_visible()
     watch.assert_clean()
 
 

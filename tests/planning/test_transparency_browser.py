@@ -151,7 +151,11 @@ def test_every_new_page_is_accessible_and_fits_the_screen(live_server, chromium,
         "/strategie/",
         f"/karte/beitraege/{story.contribution.pk}/",
         "/massnahmen/?status=bogus",
+        # the pages that link to them now
         "/",
+        "/quartiere/mitte/",
+        "/bericht/",
+        "/karte/",
     ]
     for path in pages:
         page.goto(live_server.url + path)

@@ -159,3 +159,16 @@ def test_the_invitation_page_speaks_english_too(city_admin, grid):
     assert used.status_code == 303
     again = accept(Client(HTTP_ACCEPT_LANGUAGE="de"), token).content.decode()
     assert "Diese Einladung wurde schon eingelöst." in again
+
+
+def test_the_mailed_link_uses_public_url_when_it_is_set(
+    city_admin, grid, settings, django_capture_on_commit_callbacks
+):
+    settings.PUBLIC_URL = "https://atlas.example.org"
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(city_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/planung/team/einladen/", {"email": "neu@example.org", "role": "planner", "city": grid["C"].pk}
+        )
+    assert "https://atlas.example.org/planung/einladung/#" in mail.outbox[0].body

@@ -1,7 +1,7 @@
 """``manage.py create_staff --role planner --username anna``: a staff account in a role's group, in one
-step (``createsuperuser`` is for the first admin only; a superuser has every right)."""
+step (``createsuperuser`` is for the first admin only; a superuser has every right). The older name of
+``manage.py staff add`` (staff), which adds accounts by email address, with a city, and invites."""
 
-import getpass
 import os
 
 from django.contrib.auth import get_user_model
@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from geo.permissions import MODERATORS, PLANNERS
+from staff.passwords import ask_password
 
 ROLES = {"planner": PLANNERS, "moderator": MODERATORS}
 PASSWORD_ENV = "DJANGO_STAFF_PASSWORD"  # noqa: S105 (the variable's name, not a password)
@@ -72,17 +73,7 @@ class Command(BaseCommand):
             if password:
                 self._validate(password, user)
             return password
-        while True:
-            password = getpass.getpass("Password: ")
-            if password != getpass.getpass("Password (again): "):
-                self.stderr.write("The passwords do not match.")
-                continue
-            try:
-                self._validate(password, user)
-            except CommandError as error:
-                self.stderr.write(str(error))
-                continue
-            return password
+        return ask_password(user, self.stderr)
 
     @staticmethod
     def _validate(password: str, user) -> None:

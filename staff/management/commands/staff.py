@@ -11,17 +11,16 @@
 
 ``create_staff`` (planning) is the older command for planners and moderators by user name; it stays."""
 
-import getpass
 import os
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from staff import services
 from staff.models import Membership, Role
+from staff.passwords import ask_password
 
 PASSWORD_ENV = "DJANGO_STAFF_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 
@@ -89,18 +88,7 @@ class Command(BaseCommand):
         accept it; with --noinput from $DJANGO_STAFF_PASSWORD (checked by the service)."""
         if not interactive:
             return os.environ.get(PASSWORD_ENV) or None
-        candidate = get_user_model()(username=email, email=email)
-        while True:
-            password = getpass.getpass("Password: ")
-            if password != getpass.getpass("Password (again): "):
-                self.stderr.write("The passwords do not match.")
-                continue
-            try:
-                validate_password(password, candidate)
-            except ValidationError as error:
-                self.stderr.write(" ".join(error.messages))
-                continue
-            return password
+        return ask_password(get_user_model()(username=email, email=email), self.stderr)
 
     def _list(self, *, city: str | None, **_):
         area = self._city(city)
