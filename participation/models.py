@@ -146,6 +146,10 @@ class Consultation(models.Model):
         at = at or timezone.now()
         return self.opens_at <= at < self.closes_at
 
+    def target_group_labels(self) -> list[str]:
+        """The target groups' names in the active language, in the list's order."""
+        return [str(TargetGroup(group).label) for group in self.target_groups if group in TargetGroup.values]
+
 
 class Contribution(models.Model):
     """A Beitrag: a point (EPSG:25832) with plain text. ``email`` is private (notifications only);

@@ -95,6 +95,9 @@ def test_a_planner_creates_a_consultation_with_a_drawn_area(demo_live, chromium,
     page.locator(".office-done").get_by_role("link", name="Auf der öffentlichen Karte ansehen").click()
     page.wait_for_url(f"{demo_live.url}/karte/?verfahren={consultation.slug}")
     expect(page.locator("h1")).to_have_text(title)
+    expect(page.locator("#consultation-orientation")).to_have_text(
+        "Themen: Spielen, Familie · Zielgruppen: Jugendliche, Familien"
+    )
     # the consultation's outline (the drawn square) and the 12 Quartiere
     expect(page.locator(".leaflet-overlay-pane path")).to_have_count(13)
     watch.assert_clean(expected_statuses=(400,))
