@@ -10,7 +10,6 @@ from functools import wraps
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from geo import crs
+from geo.drawing import drawing_config
 from geo.errors import StaleVersion
 from geo.forms import add_service_errors, mark_errors
 from geo.permissions import is_planner
@@ -196,34 +196,21 @@ def _form_errors(form: ConsultationForm) -> None:
 
 
 def _map_config(request, city: Area | None, consultation: Consultation | None) -> dict:
+    """The drawing map's configuration: the planners' drawing kit (geo.drawing, static/js/drawing.js)
+    plus where it starts, the Quartiere to outline and the area drawn so far (GeoJSON, EPSG:4326)."""
     drawn = None
     if consultation is not None and consultation.geom is not None:
         drawn = json.loads(consultation.geom.transform(crs.WGS84, clone=True).json)
     return {
-        "basemapUrl": settings.BASEMAP_URL,
-        "basemapAttribution": settings.BASEMAP_ATTRIBUTION,
+        **drawing_config(),
         "view": area_extent(area_id=city.pk) if city else None,
         "areasUrl": reverse("area-list") + f"?level=quartier&limit=1000&parent={city.pk if city else 0}",
-        "cityUrl": reverse("area-list") + f"?level=city&limit=10&id={city.pk if city else 0}",
         "drawn": drawn,
-        "lang": request.LANGUAGE_CODE,
         "draw": DRAW,
-        "geoman": {
-            "tooltips": {
-                "firstVertex": _("Click to place the first vertex"),
-                "continueLine": _("Click to continue drawing"),
-                "finishPoly": _("Click the first vertex to close the area"),
-            },
-            "actions": {
-                "finish": _("Finish"),
-                "cancel": _("Cancel"),
-                "removeLastVertex": _("Remove the last vertex"),
-            },
-            "buttonTitles": {"drawPolyButton": _("Draw an area"), "editButton": _("Move the vertices")},
-        },
         "messages": {
             "drawn": _("Area drawn: it is used when you save."),
             "cleared": _("The drawn area was removed."),
+            "tooManyVertices": _("The drawing has %(n)s vertices; at most %(max)s are allowed. Simplify it."),
         },
     }
 

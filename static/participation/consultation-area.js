@@ -1,6 +1,6 @@
 // The area of a consultation in the planners' back office (/planung/verfahren/…): a polygon drawn
-// with Leaflet-Geoman (vendored) goes as GeoJSON (EPSG:4326) into the hidden field "geom", and the
-// area choice switches to "drawn on the map". The city's Quartiere are outlined for orientation.
+// with Leaflet-Geoman (vendored; the planners' drawing kit static/js/drawing.js, QADrawing) goes as
+// GeoJSON (EPSG:4326) into the hidden field "geom", and the area choice switches to "drawn on the map". The city's Quartiere are outlined for orientation.
 // Without script the page still works with a chosen area.
 (function () {
   "use strict";
@@ -10,8 +10,7 @@
   var status = document.getElementById("consultation-map-status");
   var clear = document.getElementById("consultation-map-clear");
   var map = L.map("consultation-map");
-  L.tileLayer(config.basemapUrl, { maxZoom: 19, attribution: config.basemapAttribution }).addTo(map);
-  if (config.view) { map.fitBounds(config.view.bounds); } else { map.fitWorld(); }
+  QADrawing.basemap(map, config);
 
   var quartiere = L.geoJSON(null, {
     interactive: false,
@@ -25,8 +24,13 @@
   var drawn = null;
   var style = { color: "#1f5f8b", weight: 3, fillOpacity: 0.15 };
   function store(layer) {
-    field.value = layer ? JSON.stringify(layer.toGeoJSON().geometry) : "";
+    var geometry = layer ? layer.toGeoJSON().geometry : null;
+    field.value = geometry ? JSON.stringify(geometry) : "";
     clear.hidden = !layer;
+    if (geometry && QADrawing.vertices(geometry) > config.maxVertices) {
+      status.textContent = config.messages.tooManyVertices
+        .replace("%(n)s", String(QADrawing.vertices(geometry))).replace("%(max)s", String(config.maxVertices));
+    }
   }
   function adopt(layer) {
     if (drawn && drawn !== layer) { map.removeLayer(drawn); }
@@ -42,7 +46,7 @@
     if (existing) { existing.addTo(map); adopt(existing); map.fitBounds(existing.getBounds()); }
   }
 
-  map.pm.setLang(config.lang, config.geoman, config.lang);
+  QADrawing.language(map, config);
   // no snapping: the Quartier outlines are shown for orientation, a drawn area need not follow them
   map.pm.setGlobalOptions({ allowSelfIntersection: false, snappable: false });
   map.pm.addControls({
@@ -50,15 +54,11 @@
     drawCircle: false, drawText: false, drawPolygon: true, editMode: true, dragMode: false, cutPolygon: false,
     removalMode: false, rotateMode: false,
   });
-  // Geoman names its buttons only in the title of their container: give the buttons themselves the name
-  document.querySelectorAll("#consultation-map .button-container").forEach(function (container) {
-    var button = container.querySelector(".leaflet-buttons-control-button");
-    if (button && container.title) { button.setAttribute("aria-label", container.title); }
-  });
+  QADrawing.labelTools(map);
   map.on("pm:create", function (e) {
-    adopt(e.layer);
-    choice.value = config.draw;
     status.textContent = config.messages.drawn;
+    choice.value = config.draw;
+    adopt(e.layer);  // says so when the drawing has too many vertices
   });
   clear.addEventListener("click", function () {
     if (drawn) { map.removeLayer(drawn); drawn = null; }
