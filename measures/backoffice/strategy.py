@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from geo.errors import StaleVersion
-from geo.forms import add_service_errors, mark_errors
 from geo.permissions import is_planner
 from measures import strategy_services as services
+from measures.backoffice.forms import OfficeForm
 from measures.models import ActionField, MasterPlan, MasterPlanStatus, StrategicGoal
 from staff.backoffice import office_context
 
@@ -43,7 +43,7 @@ def planner_page(view: Callable) -> Callable:
     return never_cache(wrapper)
 
 
-class ActionFieldForm(forms.Form):
+class ActionFieldForm(OfficeForm):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     description = forms.CharField(
         label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -58,7 +58,7 @@ class ActionFieldForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class StrategicGoalForm(forms.Form):
+class StrategicGoalForm(OfficeForm):
     action_field = forms.ModelChoiceField(
         label=gettext_lazy("Action field"), queryset=ActionField.objects.all(), empty_label=None
     )
@@ -78,7 +78,7 @@ class StrategicGoalForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class MasterPlanForm(forms.Form):
+class MasterPlanForm(OfficeForm):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
     version = forms.CharField(label=gettext_lazy("Version"), max_length=50, required=False)
     year_adopted = forms.IntegerField(
@@ -120,7 +120,7 @@ class Node:
 
     key: str  # the services' name: action_field, strategic_goal, master_plan
     model: type
-    form: type[forms.Form]
+    form: type[OfficeForm]
     initial: Callable[[Any], dict]
     heading: Callable[[Any], str]
     url: str  # the edit page's URL name
@@ -168,7 +168,7 @@ STALE = gettext_lazy(
 def _page(
     request,
     node: Node,
-    form: forms.Form,
+    form: OfficeForm,
     *,
     heading: str,
     obj: Any = None,
@@ -196,29 +196,30 @@ def _page(
     )
 
 
-def _data(form: forms.Form) -> dict:
+def _data(form: OfficeForm) -> dict:
     data = dict(form.cleaned_data)
     data.pop("revision", None)
     return data
 
 
 def _save(
-    request, node: Node, form: forms.Form, write: Callable[[dict], Any], *, heading: str, obj: Any = None
+    request, node: Node, form: OfficeForm, write: Callable[[dict], Any], *, heading: str, obj: Any = None
 ) -> HttpResponse:
     """Validate ``form`` and ``write`` its data through the service; back to the tree when saved,
     else the form again with the reasons beside the fields (400), the conflict (412) or the refusal
     (403). The person's input stays in the form."""
     if not form.is_valid():
-        mark_errors(form)
+        form.mark()
         return _page(request, node, form, heading=heading, obj=obj, status=400)
     try:
         write(_data(form))
     except StaleVersion:
         form.add_error(None, str(STALE))
-        mark_errors(form)
+        form.mark()
         return _page(request, node, form, heading=heading, obj=obj, status=412, conflict=True)
     except ValidationError as error:
-        add_service_errors(form, error)
+        form.add_service_errors(error)
+        form.mark()
         return _page(request, node, form, heading=heading, obj=obj, status=getattr(error, "status", 400))
     return redirect(reverse("office-strategy:tree") + ("?ok=saved" if obj is not None else "?ok=created"))
 

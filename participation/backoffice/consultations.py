@@ -24,9 +24,9 @@ from django.views.decorators.cache import never_cache
 from geo import crs
 from geo.drawing import drawing_config
 from geo.errors import StaleVersion
-from geo.forms import add_service_errors, mark_errors
 from geo.permissions import is_planner
 from geo.validation import GeometryRejected, geometry_from_geojson
+from measures.backoffice.forms import OfficeForm
 from participation import consultations as services
 from participation.backoffice import office_context
 from participation.models import Category, Consultation, Moderation, Status, TargetGroup
@@ -87,7 +87,7 @@ class AreaField(forms.ChoiceField):
         return value == DRAW or (value.isdigit() and len(value) < 18)
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(OfficeForm):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
     description = forms.CharField(
         label=gettext_lazy("Description"),
@@ -187,12 +187,19 @@ class ConsultationForm(forms.Form):
         return data
 
 
-def _form_errors(form: ConsultationForm) -> None:
-    # the hidden polygon has no place of its own on the page: its reasons stand beside the area
+def _form_errors(form: ConsultationForm, error: ValidationError | None = None) -> None:
+    """The reasons beside the fields; the hidden polygon has no place of its own on the page, so its
+    reasons (the form's or the service's) stand beside the area."""
+    if error is not None:
+        if hasattr(error, "error_dict"):
+            found = error.message_dict
+            found.setdefault("area", []).extend(found.pop("geom", []))
+            error = ValidationError({name: messages for name, messages in found.items() if messages})
+        form.add_service_errors(error)
     if "geom" in form.errors:
         for message in form.errors.pop("geom"):
             form.add_error("area", message)
-    mark_errors(form)
+    form.mark()
 
 
 def _map_config(request, city: Area | None, consultation: Consultation | None) -> dict:
@@ -254,10 +261,10 @@ def _save(
         consultation = write(form.service_values())
     except StaleVersion:
         form.add_error(None, str(STALE))
-        mark_errors(form)
+        form.mark()
         return _page(request, form, status=412, **page)
     except ValidationError as error:
-        add_service_errors(form, error, fields={"geom": "area"})
+        _form_errors(form, error)
         return _page(request, form, status=getattr(error, "status", 400), **page)
     return redirect(reverse("office-consultations:list") + f"?ok={consultation.pk}")
 

@@ -266,8 +266,8 @@ def test_errors_stand_beside_their_fields(planner_client):
     html = response.content.decode()
     assert response.status_code == 400
     assert 'id="error-summary"' in html and 'href="#id_number"' in html
-    assert 'aria-invalid="true" aria-describedby="id_number_error id_number_helptext"' in html
-    assert 'id="id_number_error"' in html
+    assert 'aria-describedby="id_number-help id_number-error"' in html and 'aria-invalid="true"' in html
+    assert 'id="id_number-error"' in html
     assert 'value="Doppelt"' in html  # the input is kept
     assert tree_rows() == before
 

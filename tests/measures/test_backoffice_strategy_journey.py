@@ -52,7 +52,7 @@ def test_a_planner_adds_a_strategic_goal_and_renames_it(live_server, chromium, b
     page.get_by_role("button", name="Sichern").click()
     expect(page.locator("#error-summary")).to_be_focused()
     expect(title).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#id_title_error")).to_be_visible()
+    expect(page.locator("#id_title-error")).to_be_visible()
     check_page(page)
 
     title.fill("Haushalt mit Generationengerechtigkeit")

@@ -254,9 +254,9 @@ def test_errors_stand_beside_their_fields(planner_client, demo):
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert 'href="#id_closes_at"' in html and 'id="id_closes_at_error"' in html
-    assert 'id="id_categories_error"' in html
-    assert 'id="id_area_error"' in html and "Ludwigsburg" in html
+    assert 'href="#id_closes_at"' in html and 'id="id_closes_at-error"' in html
+    assert 'id="id_categories-error"' in html
+    assert 'id="id_area-error"' in html and "Ludwigsburg" in html
     assert 'value="Spielplätze in Mitte"' in html  # the input is kept
     assert rows() == before
 
@@ -267,7 +267,7 @@ def test_a_drawn_area_must_be_valid(planner_client, demo):
         "/planung/verfahren/neu/", post_data(demo, area="draw", geom=json.dumps(BOWTIE))
     )
     assert response.status_code == 400
-    assert 'id="id_area_error"' in response.content.decode()
+    assert 'id="id_area-error"' in response.content.decode()
     response = planner_client.post("/planung/verfahren/neu/", post_data(demo, area="draw", geom=""))
     assert response.status_code == 400
     response = planner_client.post("/planung/verfahren/neu/", post_data(demo, area="draw", geom="{nonsense"))

@@ -58,7 +58,7 @@ def test_a_planner_creates_a_consultation_with_a_drawn_area(demo_live, chromium,
     page.get_by_role("button", name="Anlegen").click()
     expect(page.locator("#error-summary")).to_be_focused()
     expect(page.get_by_label("Titel")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#id_title_error")).to_be_visible()
+    expect(page.locator("#id_title-error")).to_be_visible()
     check_page(page)
 
     page.get_by_label("Titel").fill(title)
