@@ -294,8 +294,8 @@ CACHES.setdefault(
 # rejected, answered officially (participation.notifications; sent once the moderation commits).
 # Development prints the mails on the console; a deployment names its SMTP server.
 PARTICIPATION_NOTIFY = envbool("PARTICIPATION_NOTIFY", True)
-# A published contribution without an official response is overdue after this many days (the
-# moderators' back office counts and lists them).
+# A published contribution without an official response is overdue after this many days: the
+# moderators' back office counts and lists them, and so does the planners' start page /planung/uebersicht/.
 PARTICIPATION_RESPONSE_DUE_DAYS = envint("PARTICIPATION_RESPONSE_DUE_DAYS", 30)
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
@@ -327,7 +327,7 @@ if TRUSTED_PROXIES < 0:
 HEALTH_SHOW_VERSIONS = envbool("HEALTH_SHOW_VERSIONS", False)
 
 LOGIN_URL = "planning:login"
-LOGIN_REDIRECT_URL = "/"  # planners go to /planung/ (planning.auth.LoginView)
+LOGIN_REDIRECT_URL = "/"  # planners go to /planung/uebersicht/ (planning.auth.LoginView)
 LOGOUT_REDIRECT_URL = "/"
 
 # django-axes: after LOGIN_FAILURE_LIMIT failed sign-ins for one user name, or from one client, that

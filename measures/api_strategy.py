@@ -1,11 +1,12 @@
 """REST API of the strategy tree: action fields, strategic goals, master plans (plain CRUD; writes
-by planners, audited by simple-history)."""
+by planners through measures.strategy_services, audited by simple-history)."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from geo.permissions import IsPlannerOrReadOnly
 from geo.schema import ERROR, ERRORS, ID_REGEX
+from measures import strategy_services as services
 from measures.models import ActionField, MasterPlan, StrategicGoal
 from measures.serializers import ActionFieldSerializer, MasterPlanSerializer, StrategicGoalSerializer
 
@@ -28,8 +29,29 @@ def _schema(serializer):
 
 
 class StrategyViewSet(viewsets.ModelViewSet):
+    """The serializer parses; the writes go through the services named by ``record``
+    (``<record>_create``, ``<record>_update``, ``<record>_delete``), as the back office's do."""
+
     permission_classes = [IsPlannerOrReadOnly]
     lookup_value_regex = ID_REGEX
+    record = ""
+
+    def perform_create(self, serializer):
+        create = getattr(services, f"{self.record}_create")
+        serializer.instance = create(user=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        update = getattr(services, f"{self.record}_update")
+        serializer.instance = update(
+            **{f"{self.record}_id": serializer.instance.pk},
+            expected_revision=None,
+            user=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, instance):
+        delete = getattr(services, f"{self.record}_delete")
+        delete(**{f"{self.record}_id": instance.pk}, expected_revision=None, user=self.request.user)
 
 
 @_schema(ActionFieldSerializer)
@@ -39,6 +61,7 @@ class ActionFieldViewSet(StrategyViewSet):
     queryset = ActionField.objects.all()
     serializer_class = ActionFieldSerializer
     filterset_fields = ["slug"]
+    record = "action_field"
 
 
 @_schema(StrategicGoalSerializer)
@@ -48,6 +71,7 @@ class StrategicGoalViewSet(StrategyViewSet):
     queryset = StrategicGoal.objects.select_related("action_field")
     serializer_class = StrategicGoalSerializer
     filterset_fields = ["action_field"]
+    record = "strategic_goal"
 
 
 @_schema(MasterPlanSerializer)
@@ -57,3 +81,4 @@ class MasterPlanViewSet(StrategyViewSet):
     queryset = MasterPlan.objects.prefetch_related("action_fields")
     serializer_class = MasterPlanSerializer
     filterset_fields = ["status", "action_fields"]
+    record = "master_plan"

@@ -75,6 +75,11 @@ class StrategicGoal(models.Model):
         return f"{self.action_field.name} {self.number}. {self.title}"
 
 
+# Kept by name so that services can write one historical record with the action fields
+# (measures.strategy_services: a create with fields is one "+" record, not "+" then "~").
+MASTER_PLAN_HISTORY = HistoricalRecords(m2m_fields=["action_fields"])
+
+
 class MasterPlanStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     ADOPTED = "adopted", _("adopted")
@@ -99,7 +104,7 @@ class MasterPlan(models.Model):
     action_fields = models.ManyToManyField(
         ActionField, verbose_name=_("action fields"), blank=True, related_name="master_plans"
     )
-    history = HistoricalRecords(m2m_fields=[action_fields])
+    history = MASTER_PLAN_HISTORY
 
     class Meta:
         verbose_name = _("master plan")

@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from geo.admin import HistoryAdmin, MapAdmin, ReadOnlyAdmin
-from participation import moderation, selectors
+from participation import consultations, moderation, selectors
 from participation.models import Action, Consultation, Contribution, ModerationEvent, Response
 from participation.permissions import can_see_personal_data, is_moderator
 from participation.selectors import Review
@@ -11,11 +13,41 @@ from participation.services import ParticipationError
 from staff.scope import in_own_cities
 
 
+class ConsultationAdminForm(forms.ModelForm):
+    """Checks a consultation with ``participation.consultations.consultation_check``, the rules the
+    back office's writes obey, and shows their reasons beside the fields."""
+
+    class Meta:
+        model = Consultation
+        exclude: list[str] = []  # every field the admin shows (ModelAdmin narrows it)
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            consultations.consultation_check(self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
 @admin.register(Consultation)
 class ConsultationAdmin(HistoryAdmin, MapAdmin):
+    """Writes through ``consultation_create`` / ``consultation_update`` (audited, scoped)."""
+
+    form = ConsultationAdminForm
     list_display = ["title", "city", "opens_at", "closes_at", "moderation", "allow_anonymous"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["measures"]
+
+    def save_model(self, request, obj, form, change):
+        values = {name: getattr(obj, name) for name in consultations.CONSULTATION_FIELDS}
+        if change:
+            consultations.consultation_update(
+                consultation_id=obj.pk, expected_revision=None, user=request.user, **values
+            )
+        else:
+            obj.pk = consultations.consultation_create(user=request.user, **values).pk
 
 
 class ResponseInline(admin.StackedInline):

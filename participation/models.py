@@ -42,6 +42,22 @@ class Moderation(models.TextChoices):
     POST = "post", _("post-moderation: published at once, reviewed later")
 
 
+class TargetGroup(models.TextChoices):
+    """Whom a consultation addresses in particular (the participation concept's orientation to target
+    groups); "everyone" for a consultation open to all alike."""
+
+    EVERYONE = "everyone", _("everyone")
+    YOUNG_PEOPLE = "young_people", _("young people")
+    FAMILIES = "families", _("families")
+    SENIORS = "seniors", _("seniors")
+    BUSINESSES = "businesses", _("businesses")
+    CIVIL_SOCIETY = "civil_society", _("associations and initiatives")
+    COUNCIL = "council", _("council")
+
+
+THEME_MAX = 40  # a theme is a short tag, e.g. "Klima" or "Radverkehr"
+
+
 class Status(models.TextChoices):
     PENDING = "pending", _("pending")
     PUBLISHED = "published", _("published")
@@ -89,6 +105,19 @@ class Consultation(models.Model):
         default=0,
         help_text=_("0 publishes the exact location"),
     )
+    themes = ArrayField(
+        models.CharField(max_length=THEME_MAX),
+        verbose_name=_("themes"),
+        default=list,
+        blank=True,
+        help_text=_("short tags, e.g. climate, cycling"),
+    )
+    target_groups = ArrayField(
+        models.CharField(max_length=20, choices=TargetGroup.choices),
+        verbose_name=_("target groups"),
+        default=list,
+        blank=True,
+    )
     measures = models.ManyToManyField(
         "measures.Measure", verbose_name=_("linked measures"), blank=True, related_name="consultations"
     )
@@ -116,6 +145,10 @@ class Consultation(models.Model):
     def is_open(self, at=None) -> bool:
         at = at or timezone.now()
         return self.opens_at <= at < self.closes_at
+
+    def target_group_labels(self) -> list[str]:
+        """The target groups' names in the active language, in the list's order."""
+        return [str(TargetGroup(group).label) for group in self.target_groups if group in TargetGroup.values]
 
 
 class Contribution(models.Model):

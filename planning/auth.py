@@ -21,14 +21,15 @@ from geo.permissions import is_planner
 
 
 class LoginView(auth_views.LoginView):
-    """``/planung/anmelden/``: without ``next``, planners land in their workspace, everyone else on
-    ``LOGIN_REDIRECT_URL`` (the overview) — not on a page they may not open."""
+    """``/planung/anmelden/``: without ``next``, planners land on their start page (what waits,
+    planning.backoffice), everyone else on ``LOGIN_REDIRECT_URL`` (the overview) — not on a page
+    they may not open."""
 
     template_name = "planning/login.html"
 
     def get_default_redirect_url(self) -> str:
         if is_planner(self.request.user):
-            return reverse("planning:workspace")
+            return reverse("planning:start")
         return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 

@@ -1,12 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from planning import auth, views
+from planning import auth, backoffice, views
 
 app_name = "planning"
 
 urlpatterns = [
     path("planung/", views.workspace, name="workspace"),
+    path("planung/uebersicht/", backoffice.start, name="start"),
     path("planung/anmelden/", auth.LoginView.as_view(), name="login"),
     path("planung/abmelden/", auth_views.LogoutView.as_view(), name="logout"),  # to LOGOUT_REDIRECT_URL
     path("quartiere/<slug:slug>/", views.profile, name="profile"),

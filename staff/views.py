@@ -163,9 +163,10 @@ def parse_token(value: str) -> str:
 
 
 def start_page(user) -> str:
-    """Where a staff member lands after signing in through an invitation: the start page of their role."""
+    """Where a staff member lands after signing in through an invitation: the start page of their role
+    (planners: what waits, /planung/uebersicht/, as after signing in without ``next``)."""
     if is_planner(user):
-        return reverse("planning:workspace")
+        return reverse("planning:start")
     if is_moderator(user):
         return "/moderation/"
     if is_city_admin(user):

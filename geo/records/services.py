@@ -138,3 +138,11 @@ def versioned_delete(
     check_version(obj.version, expected_versions)
     obj._history_user = audit_user(user)
     obj.delete()
+
+
+def history_revision(obj: Any) -> int:
+    """For an audited record without a version number (the strategy tree, consultations): the id of
+    its latest historical record, 0 without one. A form carries it like a version; a write refuses
+    (``StaleVersion``) when it changed."""
+    history: Any = obj.history
+    return history.order_by("-history_id").values_list("history_id", flat=True).first() or 0

@@ -1,5 +1,14 @@
 """Consultations in the planners' back office, under /planung/verfahren/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import re_path
 
-urlpatterns: list = []
+from participation.backoffice import consultations
+
+app_name = "office-consultations"
+
+urlpatterns = [
+    re_path(r"^$", consultations.consultation_list, name="list"),
+    re_path(r"^neu/$", consultations.consultation_new, name="new"),
+    # an id has 1 to 18 digits: a longer number is no id (404, not an overflow)
+    re_path(r"^(?P<pk>[0-9]{1,18})/$", consultations.consultation_edit, name="edit"),
+]

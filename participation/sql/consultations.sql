@@ -9,7 +9,8 @@ SELECT coalesce(string_agg(json_build_object(
         'opens_at', c.opens_at, 'closes_at', c.closes_at,
         'is_open', now() >= c.opens_at AND now() < c.closes_at,
         'categories', to_json(c.categories), 'moderation', c.moderation,
-        'allow_anonymous', c.allow_anonymous, 'generalise_m', c.generalise_m
+        'allow_anonymous', c.allow_anonymous, 'generalise_m', c.generalise_m,
+        'themes', to_json(c.themes), 'target_groups', to_json(c.target_groups)
     )
 )::text, ',' ORDER BY c.opens_at DESC, c.id), '')
 FROM participation_consultation AS c

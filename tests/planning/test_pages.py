@@ -382,12 +382,12 @@ def test_the_login_page_follows_a_safe_next(client, db, planner):
 
 def test_the_login_page_never_follows_next_off_the_site(client, db, planner):
     response = sign_in(client, "planner", next="https://evil.example/")
-    assert response.status_code == 302 and response["Location"] == "/planung/"
+    assert response.status_code == 302 and response["Location"] == "/planung/uebersicht/"
 
 
-def test_without_next_a_planner_lands_in_the_workspace(client, db, planner):
+def test_without_next_a_planner_lands_on_the_start_page(client, db, planner):
     response = sign_in(client, "planner")
-    assert response.status_code == 302 and response["Location"] == "/planung/"
+    assert response.status_code == 302 and response["Location"] == "/planung/uebersicht/"
 
 
 def test_without_next_anyone_else_lands_on_the_overview(client, demo):

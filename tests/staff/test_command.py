@@ -38,7 +38,7 @@ def test_add_makes_a_planner_of_a_city_who_signs_in(grid, monkeypatch):
     assert list(Membership.objects.filter(user=anna).values_list("city__code", flat=True)) == ["C"]
     assert "Created staff account anna@example.org as planner for Stadt." in out
     signed_in = Client().post("/planung/anmelden/", {"username": "anna@example.org", "password": PASSWORD})
-    assert signed_in.status_code == 302 and signed_in["Location"] == "/planung/"
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/planung/uebersicht/"
 
 
 def test_add_admin_makes_a_city_admin_without_the_django_admin(grid, monkeypatch):

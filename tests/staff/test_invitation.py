@@ -67,7 +67,7 @@ def test_accepting_sets_the_password_activates_and_signs_in_once(city_admin, gri
 
     answer = accept(client, token)
 
-    assert answer.status_code == 303 and answer["Location"] == "/planung/"
+    assert answer.status_code == 303 and answer["Location"] == "/planung/uebersicht/"
     account = User.objects.get(username="neu@example.org")
     assert account.is_active and account.check_password(PASSWORD)
     assert Invitation.objects.get().used_at is not None

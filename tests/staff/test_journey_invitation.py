@@ -90,8 +90,8 @@ def test_a_city_admin_invites_a_planner_who_sets_a_password_and_lands_in_the_bac
     invitee.get_by_label("Neues Passwort wiederholen").fill(PASSWORD)
     invitee.get_by_role("button", name="Passwort festlegen und anmelden").click()
 
-    expect(invitee).to_have_url(f"{live_server.url}/planung/")
-    expect(invitee.get_by_role("heading", name=re.compile("Arbeitsbereich der Planung"))).to_be_visible()
+    expect(invitee).to_have_url(f"{live_server.url}/planung/uebersicht/")  # the planners' start page
+    expect(invitee.get_by_role("heading", name="Was wartet", level=1)).to_be_visible()
     open_menu_if_folded(invitee)
     expect(invitee.get_by_role("link", name="Planung", exact=True)).to_have_attribute("aria-current", "page")
     ben = User.objects.get(username="ben@example.org")
