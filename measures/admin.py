@@ -96,8 +96,26 @@ class MeasureAdmin(RecordAdmin, HistoryAdmin, MapAdmin):
                 formset.new_objects.append(line)
 
 
+class BudgetLineAdminForm(RecordAdminForm):
+    """A budget line's city scope as in measures.services (the measure's city, the stored one and the
+    one chosen), as a form error: the measure field's choices are every measure, so a hand-made POST
+    may name another city's."""
+
+    stale_message = _("Someone changed this budget line since you opened it; reload the page.")
+
+    class Meta:
+        model = BudgetLine
+        fields = sorted(services.BUDGET_LINE_FIELDS)
+
+    def check(self, candidate: BudgetLine, cleaned: dict) -> None:
+        if self.instance.pk:
+            check_city(self.user, self.instance.measure.city_id)
+        check_city(self.user, candidate.measure.city_id, field="measure")
+
+
 @admin.register(BudgetLine)
 class BudgetLineAdmin(RecordAdmin, HistoryAdmin):
+    form = BudgetLineAdminForm
     record = services.BUDGET_LINE_RECORD
     create_record = services.budget_line_create
     update_record = services.budget_line_update

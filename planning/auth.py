@@ -9,28 +9,24 @@ from datetime import datetime, timedelta
 
 from axes.handlers.cache import AxesCacheHandler
 from axes.helpers import get_cool_off
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
-from django.shortcuts import render, resolve_url
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from geo.permissions import is_planner
+from staff.views import start_page
 
 
 class LoginView(auth_views.LoginView):
-    """``/planung/anmelden/``: without ``next``, planners land on their start page (what waits,
-    planning.backoffice), everyone else on ``LOGIN_REDIRECT_URL`` (the overview) — not on a page
+    """``/planung/anmelden/``: without ``next``, staff land on the start page of their role
+    (staff.views.start_page), everyone else on ``LOGIN_REDIRECT_URL`` (the overview) — not on a page
     they may not open."""
 
     template_name = "planning/login.html"
 
     def get_default_redirect_url(self) -> str:
-        if is_planner(self.request.user):
-            return reverse("planning:start")
-        return resolve_url(settings.LOGIN_REDIRECT_URL)
+        return start_page(self.request.user)
 
 
 class LoginAttemptHandler(AxesCacheHandler):

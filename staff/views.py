@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -163,15 +163,15 @@ def parse_token(value: str) -> str:
 
 
 def start_page(user) -> str:
-    """Where a staff member lands after signing in through an invitation: the start page of their role
-    (planners: what waits, /planung/uebersicht/, as after signing in without ``next``)."""
+    """Where a staff member lands after signing in (an invitation, or /planung/anmelden/ without
+    ``next``): the start page of their role; anyone else on ``LOGIN_REDIRECT_URL`` (the overview)."""
     if is_planner(user):
         return reverse("planning:start")
     if is_moderator(user):
         return "/moderation/"
     if is_city_admin(user):
         return reverse("staff:team")
-    return "/"
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @never_cache

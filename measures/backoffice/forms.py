@@ -23,6 +23,7 @@ from measures.models import (
     StrategicGoal,
 )
 from measures.services import STATUS_TRANSITIONS
+from quartiere.models import Area, Level
 
 PLACE_GEOMETRY = "geometry"
 PLACE_SCOPE = "scope"
@@ -146,6 +147,20 @@ class GoalChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.action_field.name} {obj.number}. {obj.title}"
 
 
+class CityField(forms.TypedChoiceField):
+    """The measure's city: the form offers the planner's cities (staff.scope); another city passes on
+    to measures.services, whose city scope refuses it with a 403 as in the API. A value that is no
+    city is the form's error (400)."""
+
+    def valid_value(self, value: Any) -> bool:
+        if super().valid_value(value):
+            return True
+        text = str(value)
+        if not (text.isascii() and text.isdigit() and len(text) < 10):
+            return False
+        return Area.objects.filter(level=Level.CITY, pk=int(text)).exists()
+
+
 class MeasureForm(OfficeForm):
     """A measure as the planner edits it. ``version``: the version the planner read (hidden); the
     place is a geometry drawn on the map (GeoJSON in EPSG:4326, hidden) or a declared scope."""
@@ -170,7 +185,7 @@ class MeasureForm(OfficeForm):
             "Short words to find the measure by, separated by commas (at most 20, 40 characters each)."
         ),
     )
-    city = forms.TypedChoiceField(label=_("City"), coerce=int)
+    city = CityField(label=_("City"), coerce=int)
     status = forms.ChoiceField(label=_("Status"))
     published = forms.BooleanField(
         label=_("Published"),

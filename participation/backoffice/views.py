@@ -329,7 +329,8 @@ def _apply(request: HttpRequest, form: dict, pk: int) -> None:
 @require_http_methods(["GET", "HEAD", "POST"])
 def queue(request: HttpRequest) -> HttpResponse:
     """``/moderation/``: what waits for the moderators, filtered and paginated; POST applies one
-    action to the chosen contributions, each in its own transaction, then shows the summary."""
+    action to the chosen contributions, each in its own transaction, then shows the summary (what
+    was done, what was refused and why); 403 when every one was refused as another city's."""
     if request.method != "POST":
         return _queue_page(request, query=request.GET)
     back = QueryDict(request.POST.get("back", ""))
@@ -353,7 +354,10 @@ def queue(request: HttpRequest) -> HttpResponse:
                     form=form,
                     form_errors={"reason" if field == "note" else field: _message(error)},
                 )
-            refused.append({"id": pk, "message": _message(error)})
+            refused.append({"id": pk, "message": _message(error), "forbidden": isinstance(error, Forbidden)})
+    if refused and not done and all(r["forbidden"] for r in refused):
+        # every chosen contribution is of a city the moderator does not work for: refused, as the API's 403
+        raise PermissionDenied(refused[0]["message"])
     request.session[SESSION_RESULT] = {
         "done": _done_text(form["action"], done) if done else "",
         "refused": refused,

@@ -1,10 +1,12 @@
-"""Who may do what: each role × each write of the API and the team pages → allowed, or refused (403; 401/403
-or the redirect to sign in for anonymous) with nothing changed.
+"""Who may do what: each role × each write of the API and the back-office pages (team, moderation,
+measures) → allowed, or refused (403; 401/403 or the redirect to sign in for anonymous) with nothing
+changed.
 
 The table ``ACTIONS`` holds (name, request builder); ``ALLOWED`` names for each action the roles that may do
-it. Every record is of the city C; "planner of O" is a planner tied to the other city, O (staff.scope), and
-"admin of O" a city admin there. To add a page: one builder (it gets the client and the ``world``) and one
-line in ``ALLOWED``."""
+it. Every record is of the city C; "planner of O" is a planner tied to the other city, O (staff.scope),
+"moderator of O" and "admin of O" a moderator and a city admin there. To add a page: one builder (it gets
+the client and the ``world``; a page's POST carries the form data the page sends, with the version it
+showed) and one line in ``ALLOWED``; pages' names start with one of ``PAGES``."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -36,6 +38,7 @@ ROLES = (
     "city admin",
     "superuser",
     "planner of O",
+    "moderator of O",
     "admin of O",
 )
 
@@ -51,9 +54,22 @@ def _user(role: str, grid) -> User | None:
         "moderator": (MODERATORS, "C"),
         "city admin": (CITY_ADMINS, "C"),
         "planner of O": (PLANNERS, "O"),
+        "moderator of O": (MODERATORS, "O"),
         "admin of O": (CITY_ADMINS, "O"),
     }[role]
     return staff_of(role.replace(" ", "-"), group, grid[city] if city else None)
+
+
+def open_consultation(city, slug: str) -> Consultation:
+    now = timezone.now()
+    return Consultation.objects.create(
+        title=slug.title(),
+        slug=slug,
+        city=city,
+        area=city,
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=30),
+    )
 
 
 def build_world(grid) -> dict[str, Any]:
@@ -64,15 +80,7 @@ def build_world(grid) -> dict[str, Any]:
     line = budget_line_create(measure=measure, fiscal_year=2026, amount=Decimal(1000), kind="investment")
     focus = focus_area_create(city=city, name="Bahnhof", geom=square(100, 100, 500, 500)[0], published=True)
     field = ActionField.objects.create(name="Wohnen", slug="wohnen")
-    now = timezone.now()
-    consultation = Consultation.objects.create(
-        title="Test",
-        slug="test",
-        city=city,
-        area=city,
-        opens_at=now - dt.timedelta(days=1),
-        closes_at=now + dt.timedelta(days=30),
-    )
+    consultation = open_consultation(city, "test")
 
     def contribution(status: str) -> Contribution:
         return Contribution.objects.create(
@@ -84,12 +92,14 @@ def build_world(grid) -> dict[str, Any]:
             status=status,
         )
 
-    pending, published, flagged = (
+    pending, published, flagged, hidden = (
         contribution("pending"),
         contribution("published"),
         contribution("published"),
+        contribution("hidden"),
     )
     Flag.objects.create(contribution=flagged, reason="spam", browser="b" * 20)
+    Flag.objects.create(contribution=hidden, reason="offensive", browser="c" * 20)  # hidden after reports
     colleague = staff_of("colleague", PLANNERS, city)
     invitation, _token = invitation_create(
         email="neu@example.org", role="planner", city=city, accept_url=ACCEPT_URL
@@ -105,6 +115,7 @@ def build_world(grid) -> dict[str, Any]:
         "pending": pending,
         "published": published,
         "flagged": flagged,
+        "hidden": hidden,
         "colleague": colleague,
         "invitation": invitation,
     }
@@ -153,6 +164,60 @@ def if_match(kind: str, record) -> dict:
 
 
 Builder = Callable[[APIClient, dict], Any]
+
+
+def bulk(action: str, record: str, reason: str = "") -> Builder:
+    """The queue's bulk form (/moderation/) applying ``action`` to the world's ``record``, with the
+    version the queue showed."""
+
+    def post(c: APIClient, w: dict) -> Any:
+        pk = w[record].pk
+        data = {"action": action, "ids": [pk], f"v-{pk}": w[record].version, "reason": reason, "back": ""}
+        return c.post("/moderation/", data)
+
+    return post
+
+
+def measure_form(w: dict, **changes: Any) -> dict:
+    """The measure form (/planung/massnahmen/…) as the page sends it: the place drawn on the map as
+    GeoJSON in EPSG:4326 (hidden field), the version read (hidden; empty for a new measure)."""
+    measure = w["measure"]
+    return {
+        "version": measure.version,
+        "title": measure.title,
+        "description": "",
+        "rationale": "",
+        "tags": "",
+        "city": w["city"].pk,
+        "status": measure.status,
+        "published": "on",
+        "responsible_unit": "",
+        "start_date": "",
+        "end_date": "",
+        "master_plan": "",
+        "place": "geometry",
+        "geom": measure.geom.transform(4326, clone=True).json,
+        "scope": "",
+        **changes,
+    }
+
+
+def line_form(w: dict, **changes: Any) -> dict:
+    """One row of the budget table (version read: hidden; empty for a new line)."""
+    line = w["line"]
+    return {
+        "version": line.version,
+        "fiscal_year": line.fiscal_year,
+        "amount": str(line.amount),
+        "kind": line.kind,
+        "funding": line.funding,
+        "status": line.status,
+        "note": line.note,
+        **changes,
+    }
+
+
+OFFICE = "/planung/massnahmen"
 
 ACTIONS: dict[str, Builder] = {
     "measure create": lambda c, w: c.post(
@@ -248,7 +313,51 @@ ACTIONS: dict[str, Builder] = {
     "team withdraw invitation": lambda c, w: c.post(
         f"/planung/team/einladungen/{w['invitation'].pk}/zurueckziehen/"
     ),
+    "moderation: bulk publish": bulk("publish", "pending"),
+    "moderation: bulk reject": bulk("reject", "pending", reason="Kein Bezug zum Verfahren"),
+    "moderation: bulk hide": bulk("hide", "published"),
+    "moderation: bulk restore": bulk("restore", "hidden"),
+    "moderation: bulk confirm hide": bulk("confirm_hide", "hidden"),
+    "moderation: bulk dismiss reports": bulk("dismiss_flags", "flagged"),
+    "moderation: moderate": lambda c, w: c.post(
+        f"/moderation/{w['pending'].pk}/moderieren/",
+        {"action": "reject", "reason": "Doppelt", "version": w["pending"].version},
+    ),
+    "moderation: response": lambda c, w: c.post(
+        f"/moderation/{w['published'].pk}/stellungnahme/",
+        {
+            "unit": "Stadtplanung",
+            "outcome": "measure",
+            "measure": w["measure"].pk,
+            "text": "Übernommen.",
+            "date": "",
+            "version": w["published"].version,
+        },
+    ),
+    "moderation: link measures": lambda c, w: c.post(
+        f"/moderation/{w['published'].pk}/massnahmen/",
+        {"measures": [w["other"].pk], "version": w["published"].version},
+    ),
+    "office: measure create": lambda c, w: c.post(
+        f"{OFFICE}/neu/", measure_form(w, version="", title="Neu", status="idea")
+    ),
+    "office: measure edit": lambda c, w: c.post(
+        f"{OFFICE}/{w['measure'].pk}/", measure_form(w, title="Anders")
+    ),
+    "office: measure delete": lambda c, w: c.post(
+        f"{OFFICE}/{w['measure'].pk}/loeschen/", {"version": w["measure"].version}
+    ),
+    "office: budget line add": lambda c, w: c.post(
+        f"{OFFICE}/{w['measure'].pk}/haushalt/", line_form(w, version="", fiscal_year=2027, amount="10")
+    ),
+    "office: budget line change": lambda c, w: c.post(
+        f"{OFFICE}/{w['measure'].pk}/haushalt/{w['line'].pk}/", line_form(w, amount="20")
+    ),
+    "office: budget line delete": lambda c, w: c.post(
+        f"{OFFICE}/{w['measure'].pk}/haushalt/{w['line'].pk}/loeschen/", {"version": w["line"].version}
+    ),
 }
+PAGES = ("team", "moderation:", "office:")  # names of the pages' actions: anonymous → the sign-in page
 
 PLANNING = {"planner", "superuser"}
 MODERATING = {"moderator", "superuser"}
@@ -276,12 +385,30 @@ ALLOWED: dict[str, set[str]] = {
     "contribution link measures": RESPONDING,
     "contribution dismiss flags": MODERATING,
     # a read: staff tied to another city get their own city's contributions only (tested below)
-    "export": RESPONDING | {"planner of O"},
+    "export": RESPONDING | {"planner of O", "moderator of O"},
     "team page": TEAM | {"admin of O"},  # an admin of O sees O's team, not C's (tested below)
     "team invite": TEAM,
     "team change role": TEAM,
     "team deactivate": TEAM,
     "team withdraw invitation": TEAM,
+    # a page answers a signed-in user without the right with 403, as the API: also a moderator of O
+    # whose bulk action names only C's contributions (each refused by the service's city scope), and
+    # a planner of O whose hand-made measure form names C, a city the form does not offer
+    "moderation: bulk publish": MODERATING,
+    "moderation: bulk reject": MODERATING,
+    "moderation: bulk hide": MODERATING,
+    "moderation: bulk restore": MODERATING,
+    "moderation: bulk confirm hide": MODERATING,
+    "moderation: bulk dismiss reports": MODERATING,
+    "moderation: moderate": MODERATING,
+    "moderation: response": RESPONDING,
+    "moderation: link measures": RESPONDING,
+    "office: measure create": PLANNING,
+    "office: measure edit": PLANNING,
+    "office: measure delete": PLANNING,
+    "office: budget line add": PLANNING,
+    "office: budget line change": PLANNING,
+    "office: budget line delete": PLANNING,
 }
 READS = {"export", "team page"}
 
@@ -303,14 +430,17 @@ def test_each_role_may_do_what_its_role_allows_and_nothing_else(grid, role, acti
     response = ACTIONS[action](client, world)
 
     if role in ALLOWED[action]:
-        assert response.status_code in (200, 201, 204, 303) or (
-            action.endswith("(page)") and response.status_code == 302  # saved: back to the list
-        ), (response.status_code, response.content[:300])
+        assert response.status_code in (200, 201, 204, 302, 303), (
+            response.status_code,
+            response.content[:300],
+        )
+        if response.status_code == 302:
+            assert not response["Location"].startswith("/planung/anmelden/")
         if action not in READS:
             assert state() != before, "an allowed write changed nothing"
         return
     if role == "anonymous":
-        if action.startswith("team") or action.endswith("(page)"):
+        if action.startswith(PAGES) or action.endswith("(page)"):
             assert response.status_code == 302 and response["Location"].startswith("/planung/anmelden/?next=")
         else:
             assert response.status_code in (401, 403), response.status_code
@@ -360,3 +490,35 @@ def test_a_response_or_link_names_only_measures_of_the_contributions_city(grid):
     )
     assert link.status_code == 400 and "measures" in link.json()
     assert state() == before
+
+
+def test_a_bulk_action_on_own_and_other_cities_contributions_does_the_own_and_names_the_refused(grid):
+    """The matrix's bulk actions choose only C's contributions: a moderator of O gets 403. Chosen
+    together with one of O's, that one is done and C's is listed as refused in the summary."""
+    world = build_world(grid)
+    own = Contribution.objects.create(
+        consultation=open_consultation(grid["O"], "anderswo"),
+        city=grid["O"],
+        geom=geom("POINT(3500 500)"),
+        text="Dort",
+        category="idea",
+    )
+    foreign = world["pending"]
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(_user("moderator of O", grid))
+
+    response = client.post(
+        "/moderation/",
+        {
+            "action": "publish",
+            "ids": [foreign.pk, own.pk],
+            f"v-{foreign.pk}": foreign.version,
+            f"v-{own.pk}": own.version,
+        },
+    )
+
+    assert response.status_code == 302
+    assert Contribution.objects.get(pk=own.pk).status == "published"
+    assert Contribution.objects.get(pk=foreign.pk).status == "pending"
+    summary = client.get("/moderation/").content.decode()
+    assert f"#{foreign.pk}</a>: Your account works for other cities" in summary
