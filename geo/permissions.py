@@ -4,8 +4,14 @@ The staff roles are groups (``PLANNERS``, ``MODERATORS``; their model permission
 ``in_group`` and ``is_planner`` are the one test of membership every app uses
 (participation.permissions builds the moderators' and responders' rules on them)."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from geo.errors import Forbidden
 
 PLANNERS = "planners"
 MODERATORS = "moderators"
@@ -51,8 +57,25 @@ def is_moderator(user) -> bool:
     )
 
 
+def require(user, allowed: Callable[[Any], bool], message: "str | Promise") -> None:
+    """The services' role check: ``geo.errors.Forbidden`` (403) with ``message`` unless ``allowed(user)``.
+    ``user`` None is a system write (the demo loader, a management command) and passes. The API's
+    permission classes and the pages ask the same tests first, to answer before reading a body; the
+    services ask again, so no way in (admin, page, API, a later caller) can skip a role."""
+    if user is not None and not allowed(user):
+        raise Forbidden(str(message))  # a lazy message, translated now: the request's language is active
+
+
+PLANNERS_ONLY = _("Writing needs an account in the planners' group.")
+
+
+def require_planner(user) -> None:
+    """``require`` a planner (or a system write)."""
+    require(user, is_planner, PLANNERS_ONLY)
+
+
 class IsPlannerOrReadOnly(BasePermission):
-    message = _("Writing needs an account in the planners' group.")
+    message = PLANNERS_ONLY
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or is_planner(request.user)

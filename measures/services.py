@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from geo.crs import STORAGE_SRID
+from geo.permissions import require_planner
 from geo.records.services import (
     VersionedRecord,
     audited_save,
@@ -217,6 +218,7 @@ def measure_create(
         master_plan=master_plan,
         published=published,
     )
+    require_planner(user)
     check_city(user, measure.city_id, field="city")
     measure_check(measure, old_status=None)
     audited_save(
@@ -231,6 +233,7 @@ def _check_measure_update(user: Any):
     it changes, the new one: ``Forbidden``, 403), then ``measure_check``."""
 
     def check(measure: Measure, before: Measure, _related: dict) -> None:
+        require_planner(user)
         check_city(user, before.city_id)
         check_city(user, measure.city_id, field="city")
         measure_check(measure, old_status=before.status)
@@ -274,6 +277,7 @@ def measure_update(
 @transaction.atomic
 def measure_delete(*, measure_id: int, expected_versions: Collection[int] | None, user: Any = None) -> None:
     """Delete a measure with its budget lines and area links (they cascade); checked like an update."""
+    require_planner(user)
     check_city(user, _locked_city(Measure, measure_id, "city_id"))
     versioned_delete(MEASURE_RECORD, pk=measure_id, expected_versions=expected_versions, user=user)
 
@@ -305,6 +309,7 @@ def budget_line_create(
         status=status,
         note=note,
     )
+    require_planner(user)
     check_city(user, measure.city_id, field="measure")
     _budget_line_check(line)
     audited_save(BUDGET_LINE_RECORD, line, user=user, created=True)
@@ -333,6 +338,7 @@ def _check_budget_line_update(user: Any):
     stored one and, when the line moves, the new one), then ``_budget_line_check``."""
 
     def check(line: BudgetLine, before: BudgetLine, _related: dict) -> None:
+        require_planner(user)
         stored = Measure.objects.filter(pk=before.measure_id).values_list("city_id", flat=True).first()
         check_city(user, stored)
         if line.measure_id != before.measure_id:
@@ -346,5 +352,6 @@ def _check_budget_line_update(user: Any):
 def budget_line_delete(
     *, budget_line_id: int, expected_versions: Collection[int] | None, user: Any = None
 ) -> None:
+    require_planner(user)
     check_city(user, _locked_city(BudgetLine, budget_line_id, "measure__city_id"))
     versioned_delete(BUDGET_LINE_RECORD, pk=budget_line_id, expected_versions=expected_versions, user=user)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from geo.errors import Conflict, NotFound, ServiceError
 from geo.etag import check_version
+from geo.permissions import require
 from measures.models import Measure
 from participation import notifications
 from participation.models import (
@@ -28,6 +29,7 @@ from participation.models import (
     Response,
     Status,
 )
+from participation.permissions import CanRespond, IsModerator, can_respond, is_moderator
 from participation.services import clean_line, clean_text, record
 from staff.scope import check_city
 
@@ -91,6 +93,7 @@ def contribution_moderate(
     confirm that an automatically hidden one stays hidden (``confirm_hide``: only while it has open
     flags). Each is a moderator's review: it closes the open flags — restoring (publishing) as well
     as confirming the hide take an automatically hidden contribution out of the queue."""
+    require(actor, is_moderator, IsModerator.message)
     if action not in TRANSITIONS:
         raise ServiceError(
             _("Unknown action; use one of: %(actions)s.") % {"actions": ", ".join(TRANSITIONS)}, "action"
@@ -136,6 +139,7 @@ def flags_dismiss(
     """Close the review of a still published contribution's open flags: the reports were unfounded.
     They no longer count towards hiding it (new reports by others do). Returns how many were dismissed.
     A hidden one is restored by publishing it, which closes its flags too."""
+    require(actor, is_moderator, IsModerator.message)
     note = clean_line(note)
     if len(note) > REASON_MAX:
         raise ServiceError(_("The note may have at most %(max)d characters.") % {"max": REASON_MAX}, "note")
@@ -177,6 +181,7 @@ def response_set(
     """Create or replace the official response to a contribution. "Taken into a measure" names the
     measure; the response is shown publicly once the contribution is published. The response is
     part of the contribution as a record: checked against and bumping its version."""
+    require(actor, can_respond, CanRespond.message)
     text, unit = clean_text(text), clean_line(unit)
     if not text:
         raise ServiceError(_("Please write a text."), "text")
@@ -224,6 +229,7 @@ def contribution_link_measures(
 ) -> list[int]:
     """Set the measures a contribution is linked to (replaces the previous links); checked against
     and bumping the contribution's version."""
+    require(actor, can_respond, CanRespond.message)
     wanted = sorted(set(measure_ids))
     found = set(Measure.objects.filter(pk__in=wanted).values_list("pk", flat=True))
     missing = [m for m in wanted if m not in found]

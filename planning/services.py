@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from geo.crs import STORAGE_SRID
+from geo.permissions import require_planner
 from geo.records.services import (
     VersionedRecord,
     audited_save,
@@ -105,6 +106,7 @@ def focus_area_create(
         time_horizon=time_horizon,
         published=published,
     )
+    require_planner(user)
     check_city(user, focus_area.city_id, field="city")
     focus_area_check(focus_area, measures=measures)
     audited_save(FOCUS_AREA_RECORD, focus_area, user=user, created=True, related={"measures": measures})
@@ -118,6 +120,7 @@ def _check_update(user: Any):
     measures when none are given)."""
 
     def check(focus_area: FocusArea, before: FocusArea, related: dict[str, list]) -> None:
+        require_planner(user)
         check_city(user, before.city_id)
         check_city(user, focus_area.city_id, field="city")
         measures = related.get("measures")
@@ -157,5 +160,6 @@ def focus_area_delete(
 ) -> None:
     """Delete a focus area with its area links (they cascade); checked like an update, audited."""
     rows = FocusArea.objects.select_for_update().filter(pk=focus_area_id)
+    require_planner(user)
     check_city(user, rows.values_list("city_id", flat=True).get())
     versioned_delete(FOCUS_AREA_RECORD, pk=focus_area_id, expected_versions=expected_versions, user=user)
