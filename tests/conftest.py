@@ -18,6 +18,19 @@ from tests.fixtures import kept_for_the_module, user_in
 pytest_plugins = ["tests.browser"]  # chromium, basemap: the browser kit of the journey tests
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing(django_test_environment) -> None:
+    """Passwords hashed with MD5 in tests, as Django's testing docs advise: PBKDF2's ≈1 M rounds cost
+    ≈0.3 s per account, and the permission matrix alone makes hundreds. Production keeps Django's
+    default hashers; nothing here tests their strength."""
+    from django.conf import settings
+    from django.contrib.auth import hashers
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
+
+
 @pytest.fixture(scope="module")
 def demo_module(django_db_setup, django_db_blocker) -> Iterator[None]:
     """The whole demo (``load_demo``: areas and whatever later apps add) loaded once per test module,

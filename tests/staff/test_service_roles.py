@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import translation
 
 from geo.errors import Forbidden
 from geo.permissions import CITY_ADMINS, MODERATORS, PLANNERS
@@ -105,7 +106,7 @@ def test_a_system_write_needs_no_role(grid, write):
 def test_the_refusal_says_which_role_it_needs_in_german(grid):
     world = build_world(grid)
 
-    with pytest.raises(Forbidden) as refused:
+    with translation.override("de"), pytest.raises(Forbidden) as refused:
         PLANNER_WRITES["measure update"](world, who("moderator", grid))
 
     assert (
