@@ -9,14 +9,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext_lazy
 
 from geo.permissions import is_planner
 from measures.models import Measure
@@ -24,6 +22,7 @@ from participation.backoffice import office_context
 from participation.backoffice.selectors import response_due_before
 from participation.models import Consultation, Contribution, Status
 from participation.permissions import can_respond, is_moderator
+from staff.backoffice import staff_page
 from staff.scope import cities_of
 
 LIST_LENGTH = 8  # each list shows this many; the count says how many there are
@@ -160,13 +159,9 @@ def waiting_work(user: Any) -> list[Waiting]:
     ]
 
 
-@never_cache
+@staff_page(is_planner, gettext_lazy("The overview is for the planners' group."))
 def start(request):
     """``/planung/uebersicht/``: anonymous → the sign-in page; signed in without the planners' role → 403."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), reverse("planning:login"))
-    if not is_planner(request.user):
-        raise PermissionDenied(_("The overview is for the planners' group."))
     return render(
         request,
         "planning/start.html",

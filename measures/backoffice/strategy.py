@@ -5,42 +5,28 @@ showed (``strategy_revision``): a save after someone else's shows the conflict a
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django import forms
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 
 from geo.errors import StaleVersion
 from geo.permissions import is_planner
 from measures import strategy_services as services
 from measures.backoffice.forms import OfficeForm
 from measures.models import ActionField, MasterPlan, MasterPlanStatus, StrategicGoal
-from staff.backoffice import office_context
+from staff.backoffice import office_context, staff_page
 
 TEMPLATES = "measures/backoffice/"
 
 
-def planner_page(view: Callable) -> Callable:
-    """A planners' page: anonymous → the sign-in page (back here after it), others → 403. Never cached."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("planning:login"))
-        if not is_planner(request.user):
-            raise PermissionDenied(_("The strategy tree is edited by the planners' group."))
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapper)
+planner_page = staff_page(is_planner, gettext_lazy("The strategy tree is edited by the planners' group."))
 
 
 class ActionFieldForm(OfficeForm):

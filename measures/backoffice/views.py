@@ -8,14 +8,13 @@ the conflict with the planner's input kept in the form, and nothing is written."
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from geo.drawing import drawing_config
@@ -36,6 +35,7 @@ from measures.selectors import measure_detail
 from quartiere.models import Area
 from quartiere.selectors import area_extent
 from staff import backoffice
+from staff.backoffice import staff_page
 from staff.scope import acts_in
 
 PAGE_SIZE = 25
@@ -46,17 +46,7 @@ def office_context(request: HttpRequest) -> dict:
     return backoffice.office_context(request, "measures")
 
 
-def planner_page(view):
-    """Planners only: anonymous → the login page (then back here), anybody else → 403. No cache."""
-
-    def check(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_planner(request.user):
-            raise PermissionDenied(_("The measures' back office is for the planners' group."))
-        return view(request, *args, **kwargs)
-
-    check.__name__ = view.__name__
-    check.__doc__ = view.__doc__
-    return never_cache(login_required(login_url="planning:login")(check))
+planner_page = staff_page(is_planner, gettext_lazy("The measures' back office is for the planners' group."))
 
 
 def _measure_or_404(request: HttpRequest, measure_id: int) -> Measure:

@@ -6,11 +6,9 @@ participation.consultations; the city scope comes from staff.scope."""
 
 import json
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -19,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 
 from geo import crs
 from geo.drawing import drawing_config
@@ -32,24 +29,14 @@ from participation.backoffice import office_context
 from participation.models import Category, Consultation, Moderation, Status, TargetGroup
 from quartiere.models import Area, Level
 from quartiere.selectors import area_extent
+from staff.backoffice import staff_page
 from staff.scope import cities_of
 
 DRAW = "draw"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-def planner_page(view: Callable) -> Callable:
-    """A planners' page: anonymous → the sign-in page (back here after it), others → 403. Never cached."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("planning:login"))
-        if not is_planner(request.user):
-            raise PermissionDenied(_("Consultations are set up by the planners' group."))
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapper)
+planner_page = staff_page(is_planner, gettext_lazy("Consultations are set up by the planners' group."))
 
 
 def cities_for(user) -> list[Area]:

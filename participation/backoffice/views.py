@@ -12,20 +12,17 @@ signed in without the role → 403. Staff tied to cities see and act in those ci
 
 import datetime as dt
 from collections.abc import Callable
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from geo.errors import Conflict, Forbidden, NotFound, StaleVersion
@@ -36,6 +33,7 @@ from participation.backoffice.selectors import State
 from participation.models import REASON_MAX, RESPONSE_MAX, Action, Category, Outcome, Status
 from participation.permissions import can_respond, is_moderator
 from participation.selectors import Review
+from staff.backoffice import staff_page
 from staff.scope import acts_in
 
 PAGE_SIZE = 20
@@ -136,25 +134,12 @@ def _stale_text() -> str:
 # --- access -------------------------------------------------------------------------------------
 
 
-def _role(check: Callable[[object], bool], message: Callable[[], str]):
-    """A page for signed-in users who pass ``check``: anonymous → the sign-in page, others → 403."""
-
-    def decorate(view):
-        @login_required(login_url="planning:login")
-        @never_cache
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not check(request.user):
-                raise PermissionDenied(message())
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorate
-
-
-moderators_only = _role(is_moderator, lambda: _("The moderation back office is for the moderators' group."))
-responders_only = _role(can_respond, lambda: _("Only planners and moderators may open contributions here."))
+moderators_only = staff_page(
+    is_moderator, gettext_lazy("The moderation back office is for the moderators' group.")
+)
+responders_only = staff_page(
+    can_respond, gettext_lazy("Only planners and moderators may open contributions here.")
+)
 
 
 def _refused(error: ValidationError) -> None:
