@@ -44,6 +44,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("karte/", include("participation.urls")),
+    # /beteiligung/: the formats' own pages first, then the portal (its <slug>/ would take them)
+    path("beteiligung/", include("events.urls")),  # veranstaltungen/…, kalender.ics
+    path("beteiligung/<slug:consultation>/umfrage/", include("surveys.urls")),
+    path("beteiligung/<slug:consultation>/buergerhaushalt/", include("budgeting.urls")),
+    path("beteiligung/", include("participation.portal.urls")),
+    path("diskussion/", include("discussion.urls")),
+    path("konto/", include("accounts.urls")),
     path("ows", include("geo.wms.urls")),
     path("ogc/", include("geo.ogc.urls")),
     # the back office (login): moderators under /moderation/, planners under /planung/
@@ -51,6 +58,9 @@ urlpatterns = [
     path("planung/massnahmen/", include("measures.backoffice.urls")),
     path("planung/strategie/", include("measures.backoffice.strategy_urls")),
     path("planung/verfahren/", include("participation.backoffice.consultation_urls")),
+    path("planung/umfragen/", include("surveys.backoffice.urls")),
+    path("planung/buergerhaushalt/", include("budgeting.backoffice.urls")),
+    path("planung/veranstaltungen/", include("events.backoffice.urls")),
     path("", include("staff.urls")),  # /planung/team/, the invitation
     path("", include("planning.transparency.urls")),  # /massnahmen/, /strategie/, feeds
     path("", include("planning.urls")),  # /planung/, /quartiere/<slug>/, /bericht/

@@ -23,3 +23,25 @@ class ParticipationConfig(AppConfig):
         linking.register(contribution_links())
         # WMS, OGC API Features and vector tiles serve the published contributions from this declaration
         register_layers()
+        register_pins()
+
+
+def register_pins() -> None:
+    """Map pins, the first format: a consultation takes pins on /karte/ when ``pins`` is set."""
+    from django.db.models import Count, Q
+
+    from participation import formats
+    from participation.models import Consultation, Status
+
+    def received(consultation):
+        counts = Consultation.objects.filter(pk=consultation.pk).aggregate(
+            published=Count("contributions", filter=Q(contributions__status=Status.PUBLISHED)),
+            supports=Count("contributions__supports", filter=Q(contributions__status=Status.PUBLISHED)),
+        )
+        return [(_("published contributions"), counts["published"]), (_("supports"), counts["supports"])]
+
+    formats.register(
+        formats.Format(
+            key="pins", label=_("map pins"), uses=lambda: Q(pins=True), received=received, order=10
+        )
+    )

@@ -82,6 +82,28 @@ def _points(city: Area, per_quartier: int, seed: int) -> list[tuple[str, float, 
         return cursor.fetchall()
 
 
+PROCESS_SLUG = "ludwigsburg-geht-weiter"
+
+
+def demo_process(city: Area):
+    """The illustrative process "Ludwigsburg geht weiter" that groups the demo's consultations; every
+    format app's demo puts its consultation into it (idempotent)."""
+    from participation.models import Process
+
+    process, _created = Process.objects.get_or_create(
+        slug=PROCESS_SLUG,
+        defaults={
+            "title": "Ludwigsburg geht weiter",
+            "description": (
+                "Illustrative Demo-Daten: ein erfundener Beteiligungsprozess in mehreren Schritten – "
+                "Hinweise auf der Karte, Umfrage, Bürgerhaushalt, Quartiersspaziergänge und Auswertung."
+            ),
+            "city": city,
+        },
+    )
+    return process
+
+
 @transaction.atomic
 def load_demo(demo_dir: Path) -> str:
     """Written in bulk (a few statements, so that every test loading the demo stays fast); the

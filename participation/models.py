@@ -65,6 +65,31 @@ class Status(models.TextChoices):
     HIDDEN = "hidden", _("hidden")
 
 
+class Process(models.Model):
+    """A participation process (e.g. "Ludwigsburg geht weiter"): related consultations shown together,
+    each one a step of it."""
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True, max_length=10_000)
+    city = models.ForeignKey(
+        "quartiere.Area",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="processes",
+        limit_choices_to={"level": 2},
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("process")
+        verbose_name_plural = _("processes")
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Consultation(models.Model):
     """A Beteiligungsverfahren: contributions may be pinned inside its area during its time window.
     The area is either an existing area of the hierarchy or a polygon of its own (EPSG:25832)."""
@@ -121,6 +146,16 @@ class Consultation(models.Model):
     measures = models.ManyToManyField(
         "measures.Measure", verbose_name=_("linked measures"), blank=True, related_name="consultations"
     )
+    process = models.ForeignKey(
+        Process,
+        verbose_name=_("process"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultations",
+    )
+    # the map-pin format (participation.formats): whether /karte/ takes contributions in it
+    pins = models.BooleanField(_("map pins"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[measures])
 

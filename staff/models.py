@@ -117,3 +117,45 @@ class StaffEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.subject_name}"
+
+
+class TrialogRole(models.Model):
+    """A verified Trialog role outside the administration: a council member or a member of the strategy
+    board (Strategiebeirat) of ``city``, verified by staff. Their input is marked as such
+    (``staff.trialog.role_of``)."""
+
+    class Kind(models.TextChoices):
+        COUNCIL = "council", _("council member")
+        ADVISORY_BOARD = "advisory_board", _("advisory-board member")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="trialog_roles",
+        verbose_name=_("user"),
+    )
+    city = models.ForeignKey(
+        "quartiere.Area",
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"level": 2},
+        verbose_name=_("city"),
+    )
+    kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Trialog role")
+        verbose_name_plural = _("Trialog roles")
+        constraints = [models.UniqueConstraint(fields=["user", "city"], name="staff_trialog_role_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.city}"

@@ -1,0 +1,1 @@
+"""Accounts: models (EPSG:25832 where spatial)."""

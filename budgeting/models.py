@@ -1,0 +1,1 @@
+"""Participatory budget: models (EPSG:25832 where spatial)."""

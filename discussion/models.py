@@ -1,0 +1,1 @@
+"""Discussion: models (EPSG:25832 where spatial)."""

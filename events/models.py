@@ -1,0 +1,1 @@
+"""Events: models (EPSG:25832 where spatial)."""

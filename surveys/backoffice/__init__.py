@@ -1,0 +1,1 @@
+"""The back office of the format (planners; moderators where it moderates)."""

@@ -1,0 +1,1 @@
+"""Surveys: models (EPSG:25832 where spatial)."""
