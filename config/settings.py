@@ -463,6 +463,8 @@ STAFF_INVITATION_DAYS = envint("STAFF_INVITATION_DAYS", 7)
 # --- end portal ---------------------------------------------------------------------------------------
 
 # --- surveys ------------------------------------------------------------------------------------------
+# Anonymous survey responses per client (keyed hash of its address, participation.privacy): "20/h".
+SURVEYS_ANON_RATE = env("SURVEYS_ANON_RATE", "10/h")
 # --- end surveys --------------------------------------------------------------------------------------
 
 # --- discussion ---------------------------------------------------------------------------------------
