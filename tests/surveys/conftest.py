@@ -71,6 +71,14 @@ def form_data(survey: Survey, **kwargs) -> dict:
     return data
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle(settings):
+    """Each test starts with no responses counted against its client (the throttle's cache)."""
+    from django.core.cache import caches
+
+    caches[settings.PARTICIPATION_THROTTLE_CACHE].clear()
+
+
 @pytest.fixture
 def city(demo) -> Area:
     return demo[CITY]
