@@ -53,24 +53,26 @@ def results(survey: Survey) -> Results:
     """Counts per question and per choice or scale value; percentages of those who answered the question."""
     questions = list(survey.questions.order_by("position", "id"))
     total = 0
-    answered: dict[int, tuple[int, float | None]] = {}
+    answered: dict[int, int] = {}
+    sums: dict[int, int] = {}  # of scale values, for the mean
     counts: dict[tuple[int, int], int] = {}
-    for question_id, value, n, mean in results_rows(survey.pk):
+    for question_id, value, n, first in results_rows(survey.pk):
         if question_id is None:
             total = n
-        elif value is None:
-            answered[question_id] = (n, mean)
-        else:
+            continue
+        answered[question_id] = answered.get(question_id, 0) + first
+        if value is not None:
             counts[(question_id, value)] = n
+            sums[question_id] = sums.get(question_id, 0) + value * n
     out = []
     for number, question in enumerate(questions, start=1):
-        n, mean = answered.get(question.pk, (0, None))
+        n = answered.get(question.pk, 0)
         result = QuestionResult(question=question, number=number, answered=n)
         if question.kind in (Kind.SINGLE, Kind.MULTIPLE):
             labels = list(enumerate(question.choices))
         elif question.kind == Kind.SCALE:
             labels = [(v, str(v)) for v in range(1, 6)]
-            result.mean = mean
+            result.mean = sums.get(question.pk, 0) / n if n else None
         else:
             labels = []
         for value, label in labels:
@@ -84,7 +86,7 @@ def published_texts(survey: Survey, limit: int = PUBLISHED_TEXTS_SHOWN) -> dict[
     """Published free-text answers per question id: [(text, Trialog role)], newest first."""
     rows = (
         Answer.objects.filter(question__survey=survey, status=AnswerStatus.PUBLISHED)
-        .order_by("-response__created_at", "-id")
+        .order_by("-id")
         .values_list("question_id", "text", "response__trialog_role")[:limit]
     )
     found: dict[int, list[tuple[str, str]]] = {}
