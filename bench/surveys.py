@@ -108,7 +108,9 @@ def results(ctx: Context, n: int) -> list[Row]:
 
     ensure_surveys(n)
     survey = Survey.objects.get(consultation__slug=SLUG)
-    counted = {(q, v): c for q, v, c, _f in selectors.results_rows(survey.pk) if q is not None and v is not None}
+    counted = {
+        (q, v): c for q, v, c, _f in selectors.results_rows(survey.pk) if q is not None and v is not None
+    }
     if counted != bare_counts(survey.pk):
         raise AssertionError("results.sql differs from the bare GROUP BY")
     with override_settings(STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}):

@@ -15,18 +15,40 @@ from geo import crs
 from participation.demo import demo_process
 from participation.models import Consultation
 from quartiere.models import Area, Level
-from surveys.models import Action, Answer, AnswerModeration, AnswerStatus, Kind, Question, Survey, SurveyResponse
+from surveys.models import (
+    Action,
+    Answer,
+    AnswerModeration,
+    AnswerStatus,
+    Kind,
+    Question,
+    Survey,
+    SurveyResponse,
+)
 
 SLUG = "mobilitaet-im-quartier"
 RESPONSES = 200
 SEED = 12
 
 QUESTIONS = [
-    (Kind.SINGLE, "Wie sind Sie im Quartier meistens unterwegs?", True,
-     ["zu Fuß", "mit dem Fahrrad", "mit Bus und Bahn", "mit dem Auto"]),
-    (Kind.MULTIPLE, "Was würde Ihnen den Weg ohne Auto erleichtern?", False,
-     ["sichere Radwege", "mehr Busverbindungen", "breitere Gehwege", "Carsharing", "Fahrradstellplätze"]),
-    (Kind.SCALE, "Wie sicher fühlen Sie sich als Radfahrerin oder Radfahrer? (1 = gar nicht, 5 = sehr)", True, []),
+    (
+        Kind.SINGLE,
+        "Wie sind Sie im Quartier meistens unterwegs?",
+        True,
+        ["zu Fuß", "mit dem Fahrrad", "mit Bus und Bahn", "mit dem Auto"],
+    ),
+    (
+        Kind.MULTIPLE,
+        "Was würde Ihnen den Weg ohne Auto erleichtern?",
+        False,
+        ["sichere Radwege", "mehr Busverbindungen", "breitere Gehwege", "Carsharing", "Fahrradstellplätze"],
+    ),
+    (
+        Kind.SCALE,
+        "Wie sicher fühlen Sie sich als Radfahrerin oder Radfahrer? (1 = gar nicht, 5 = sehr)",
+        True,
+        [],
+    ),
     (Kind.SCALE, "Wie zufrieden sind Sie mit dem Busangebot? (1 = gar nicht, 5 = sehr)", False, []),
     (Kind.PLACE, "Wo ist es für Sie im Verkehr besonders gefährlich?", False, []),
     (Kind.TEXT, "Was sollte sich an dieser Stelle ändern?", False, []),
@@ -47,7 +69,8 @@ def _points(city: Area, n: int) -> list[tuple[float, float]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT ST_X(p.geom), ST_Y(p.geom) FROM quartiere_area AS a, "
-            "LATERAL (SELECT (ST_Dump(ST_GeneratePoints(ST_Buffer(a.geom, -100), %(n)s, %(seed)s))).geom) AS p "
+            "LATERAL (SELECT (ST_Dump(ST_GeneratePoints(ST_Buffer(a.geom, -100), %(n)s, %(seed)s))).geom)"
+            " AS p "
             "WHERE a.id = %(id)s ORDER BY ST_X(p.geom), ST_Y(p.geom)",
             {"id": city.pk, "n": n, "seed": SEED},
         )
@@ -81,7 +104,9 @@ def load_demo(demo_dir: Path) -> str:
         consultation=consultation,
         defaults={
             "city": city,
-            "intro": "Illustrative Demo-Umfrage: Sieben Fragen zu Ihren Wegen im Quartier, etwa fünf Minuten.",
+            "intro": (
+                "Illustrative Demo-Umfrage: Sieben Fragen zu Ihren Wegen im Quartier, etwa fünf Minuten."
+            ),
             "results_public": True,
         },
     )
@@ -111,7 +136,9 @@ def load_demo(demo_dir: Path) -> str:
                 continue
             answer = Answer(response=response, question=question)
             if question.kind == Kind.SINGLE:
-                answer.choices = [min(int(rng.triangular(0, len(question.choices), 0.5)), len(question.choices) - 1)]
+                answer.choices = [
+                    min(int(rng.triangular(0, len(question.choices), 0.5)), len(question.choices) - 1)
+                ]
             elif question.kind == Kind.MULTIPLE:
                 answer.choices = sorted(rng.sample(range(len(question.choices)), rng.randint(1, 3)))
             elif question.kind == Kind.SCALE:

@@ -55,7 +55,9 @@ class Survey(models.Model):
         related_name="survey",
     )
     # direct reference to the city (sharding key of the scaling plan)
-    city = models.ForeignKey("quartiere.Area", verbose_name=_("city"), on_delete=models.PROTECT, related_name="+")
+    city = models.ForeignKey(
+        "quartiere.Area", verbose_name=_("city"), on_delete=models.PROTECT, related_name="+"
+    )
     intro = models.TextField(_("introduction"), blank=True, max_length=INTRO_MAX)
     allow_anonymous = models.BooleanField(_("responses without an account allowed"), default=True)
     results_public = models.BooleanField(
@@ -82,7 +84,9 @@ class Survey(models.Model):
 
 
 class Question(models.Model):
-    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions")
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions"
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     text = models.CharField(_("question"), max_length=QUESTION_MAX)
@@ -102,7 +106,8 @@ class Question(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="survey_question_text_not_empty"),
             models.CheckConstraint(
-                condition=Q(kind__in=CHOICE_KINDS) | Q(choices=[]), name="survey_question_choices_only_for_choice"
+                condition=Q(kind__in=CHOICE_KINDS) | Q(choices=[]),
+                name="survey_question_choices_only_for_choice",
             ),
         ]
 
@@ -116,7 +121,11 @@ class SurveyResponse(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     city = models.ForeignKey("quartiere.Area", on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="survey_responses"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
     )
     browser = models.CharField(max_length=64, null=True, blank=True)
     trialog_role = models.CharField(_("Trialog role"), max_length=20, blank=True)
@@ -127,11 +136,14 @@ class SurveyResponse(models.Model):
         verbose_name_plural = _("survey responses")
         constraints = [
             models.CheckConstraint(
-                condition=Q(user__isnull=True, browser__isnull=False) | Q(user__isnull=False, browser__isnull=True),
+                condition=Q(user__isnull=True, browser__isnull=False)
+                | Q(user__isnull=False, browser__isnull=True),
                 name="survey_response_user_xor_browser",
             ),
             models.UniqueConstraint(
-                fields=["survey", "user"], condition=Q(user__isnull=False), name="survey_response_once_per_user"
+                fields=["survey", "user"],
+                condition=Q(user__isnull=False),
+                name="survey_response_once_per_user",
             ),
             models.UniqueConstraint(
                 fields=["survey", "browser"],

@@ -106,7 +106,9 @@ def response_rows(survey_id: int) -> list[tuple]:
     """Every response for the downloads: (id, created_at, trialog_role, {question id: value})."""
     with connection.cursor() as cursor:
         cursor.execute(load(__file__, "responses"), {"survey": survey_id})
-        return [(i, at, role, json.loads(v) if isinstance(v, str) else v) for i, at, role, v in cursor.fetchall()]
+        return [
+            (i, at, role, json.loads(v) if isinstance(v, str) else v) for i, at, role, v in cursor.fetchall()
+        ]
 
 
 def pending_answers(user) -> QuerySet[Answer]:

@@ -38,6 +38,7 @@ from surveys.models import (
     SurveyResponse,
 )
 
+
 def _frozen() -> str:
     return _("The survey has responses: only the texts of its questions can change now.")
 
@@ -75,7 +76,9 @@ def survey_save(
     consultation = _consultation(consultation_id, user)
     intro = clean_text(intro)
     if len(intro) > INTRO_MAX:
-        raise ServiceError(_("The introduction may have at most %(max)d characters.") % {"max": INTRO_MAX}, "intro")
+        raise ServiceError(
+            _("The introduction may have at most %(max)d characters.") % {"max": INTRO_MAX}, "intro"
+        )
     survey, _created = Survey.objects.update_or_create(
         consultation=consultation,
         defaults={
@@ -95,7 +98,9 @@ def _question_values(kind: str, text: str, help_text: str, choices: list[str]) -
     if not text:
         raise ServiceError(_("Please write the question."), "text")
     if len(text) > QUESTION_MAX:
-        raise ServiceError(_("The question may have at most %(max)d characters.") % {"max": QUESTION_MAX}, "text")
+        raise ServiceError(
+            _("The question may have at most %(max)d characters.") % {"max": QUESTION_MAX}, "text"
+        )
     if len(help_text) > QUESTION_MAX:
         raise ServiceError(
             _("The explanation may have at most %(max)d characters.") % {"max": QUESTION_MAX}, "help_text"
@@ -105,11 +110,14 @@ def _question_values(kind: str, text: str, help_text: str, choices: list[str]) -
     if kind in CHOICE_KINDS:
         if not 2 <= len(choices) <= CHOICES_MAX:
             raise ServiceError(
-                _("A choice question needs between 2 and %(max)d choices, one per line.") % {"max": CHOICES_MAX},
+                _("A choice question needs between 2 and %(max)d choices, one per line.")
+                % {"max": CHOICES_MAX},
                 "choices",
             )
         if any(len(c) > CHOICE_MAX for c in choices):
-            raise ServiceError(_("A choice may have at most %(max)d characters.") % {"max": CHOICE_MAX}, "choices")
+            raise ServiceError(
+                _("A choice may have at most %(max)d characters.") % {"max": CHOICE_MAX}, "choices"
+            )
         if len(set(choices)) != len(choices):
             raise ServiceError(_("Each choice may appear only once."), "choices")
     elif choices:
@@ -213,7 +221,9 @@ def _answer(question: Question, values: list[str], consultation: Consultation) -
         indexes = []
         for value in values:
             text = str(value).strip()
-            if not (text.isascii() and text.isdigit() and len(text) < 4) or int(text) >= len(question.choices):
+            if not (text.isascii() and text.isdigit() and len(text) < 4) or int(text) >= len(
+                question.choices
+            ):
                 return _("Choose one of the offered answers.")
             indexes.append(int(text))
         if len(set(indexes)) != len(indexes):
@@ -233,7 +243,10 @@ def _answer(question: Question, values: list[str], consultation: Consultation) -
         if not text:
             return None
         if len(text) > TEXT_MAX:
-            return _("The text may have at most %(max)d characters; it has %(n)d.") % {"max": TEXT_MAX, "n": len(text)}
+            return _("The text may have at most %(max)d characters; it has %(n)d.") % {
+                "max": TEXT_MAX,
+                "n": len(text),
+            }
         return Answer(question=question, text=text, status=AnswerStatus.PENDING)
     # a place: [lon, lat] in EPSG:4326
     if len(values) != 2:
@@ -257,7 +270,12 @@ def question_field(question: Question) -> str:
 
 @transaction.atomic
 def response_submit(
-    *, survey_id: int, answers: dict[int, list[str]], user=None, browser: str | None = None, honeypot: str = ""
+    *,
+    survey_id: int,
+    answers: dict[int, list[str]],
+    user=None,
+    browser: str | None = None,
+    honeypot: str = "",
 ) -> SurveyResponse:
     """Store one person's response to an open survey: ``answers`` maps question ids to the submitted
     values (choice indexes; a scale value; a text; ``[lon, lat]`` in EPSG:4326 for a place). Every
@@ -366,6 +384,7 @@ def responses_export(user) -> list[dict[str, Any]]:
                 value = answer.scale
             elif answer.geom is not None:
                 point = answer.geom.transform(crs.WGS84, clone=True)
+                assert isinstance(point, Point)
                 value = {"lon": round(point.x, 6), "lat": round(point.y, 6)}
             else:
                 value = answer.text
@@ -387,7 +406,9 @@ def responses_erase(user) -> int:
     responses = SurveyResponse.objects.filter(user=user)
     texts = Answer.objects.filter(response__in=responses).exclude(status="")
     AnswerModeration.objects.bulk_create(
-        AnswerModeration(answer_id=a.pk, survey_id=a.question.survey_id, action=Action.ERASE, from_status=a.status)
+        AnswerModeration(
+            answer_id=a.pk, survey_id=a.question.survey_id, action=Action.ERASE, from_status=a.status
+        )
         for a in texts.select_related("question")
     )
     count = responses.count()

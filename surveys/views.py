@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from geo.errors import Conflict, ServiceError, TooManyRequests
+from geo.errors import Conflict, ServiceError
 from participation.privacy import browser_id, new_browser_id, set_browser_cookie
 from participation.throttling import AnonymousWriteThrottle
 from quartiere.selectors import area_extent
@@ -83,7 +83,7 @@ def survey_form(request, consultation: str):
     status = 200
     if request.method == "POST":
         throttle = SurveyThrottle()
-        if not throttle.allow_request(request, None):
+        if not throttle.allow_request(request, None):  # type: ignore[arg-type]  # no DRF view here
             wait = int(throttle.wait() or 60)
             response = _message(
                 request, survey, _("Too many responses from your connection; please try again later."), 429
@@ -100,11 +100,11 @@ def survey_form(request, consultation: str):
                 honeypot=request.POST.get("website", ""),
             )
         except Conflict as error:
-            return _message(request, survey, error.message, 409)
+            return _message(request, survey, str(error.message), 409)
         except ServiceError as error:
             if error.status != 400:
-                return _message(request, survey, error.message, error.status)
-            errors = {"": [error.message]}
+                return _message(request, survey, str(error.message), error.status)
+            errors = {"": [str(error.message)]}
             status = 400
         except ValidationError as error:
             errors = error.message_dict

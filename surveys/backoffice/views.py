@@ -31,14 +31,21 @@ from surveys.models import CHOICE_KINDS, INTRO_MAX, QUESTION_MAX, Kind, Question
 from surveys.views import results_context
 
 planner_page = staff_page(is_planner, gettext_lazy("Surveys are built by the planners' group."))
-moderator_page = staff_page(is_moderator, gettext_lazy("Free-text answers are moderated by the moderators' group."))
+moderator_page = staff_page(
+    is_moderator, gettext_lazy("Free-text answers are moderated by the moderators' group.")
+)
 
 
 class SurveyForm(OfficeForm):
     intro = forms.CharField(
-        label=gettext_lazy("Introduction"), required=False, max_length=INTRO_MAX, widget=forms.Textarea(attrs={"rows": 4})
+        label=gettext_lazy("Introduction"),
+        required=False,
+        max_length=INTRO_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
-    allow_anonymous = forms.BooleanField(label=gettext_lazy("Responses without an account allowed"), required=False)
+    allow_anonymous = forms.BooleanField(
+        label=gettext_lazy("Responses without an account allowed"), required=False
+    )
     results_public = forms.BooleanField(
         label=gettext_lazy("Results public while the survey is open"),
         required=False,
@@ -49,7 +56,9 @@ class SurveyForm(OfficeForm):
 class QuestionForm(OfficeForm):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Kind.choices)
     text = forms.CharField(label=gettext_lazy("Question"), max_length=QUESTION_MAX)
-    help_text = forms.CharField(label=gettext_lazy("Explanation (optional)"), required=False, max_length=QUESTION_MAX)
+    help_text = forms.CharField(
+        label=gettext_lazy("Explanation (optional)"), required=False, max_length=QUESTION_MAX
+    )
     required = forms.BooleanField(label=gettext_lazy("Required"), required=False)
     choices = forms.CharField(
         label=gettext_lazy("Choices"),
@@ -83,7 +92,11 @@ def _survey(request, consultation_id: int) -> Survey:
 @planner_page
 def survey_list(request):
     """Every consultation of the planner's cities, with its survey (or a link to create one)."""
-    responses = SurveyResponse.objects.filter(survey__consultation=OuterRef("pk")).values("survey").annotate(n=Count("id"))
+    responses = (
+        SurveyResponse.objects.filter(survey__consultation=OuterRef("pk"))
+        .values("survey")
+        .annotate(n=Count("id"))
+    )
     consultations = (
         in_own_cities(Consultation.objects.all(), request.user)
         .select_related("survey")
@@ -101,7 +114,11 @@ def _edit_page(request, consultation: Consultation, *, form=None, question_form=
     survey = Survey.objects.filter(consultation=consultation).first()
     if form is None:
         initial = (
-            {"intro": survey.intro, "allow_anonymous": survey.allow_anonymous, "results_public": survey.results_public}
+            {
+                "intro": survey.intro,
+                "allow_anonymous": survey.allow_anonymous,
+                "results_public": survey.results_public,
+            }
             if survey
             else {"allow_anonymous": True}
         )
@@ -248,7 +265,9 @@ def results(request, consultation_id: int):
     survey = _survey(request, consultation_id)
     context = results_context(survey, public=False)
     context["places_config"]["placesUrl"] = reverse("surveys_office:places", args=[consultation_id])
-    return render(request, "surveys/backoffice/results.html", {**office_context(request, "surveys"), **context})
+    return render(
+        request, "surveys/backoffice/results.html", {**office_context(request, "surveys"), **context}
+    )
 
 
 @planner_page
@@ -350,7 +369,10 @@ def moderation(request):
         else:
             try:
                 services.answer_moderate(
-                    answer_id=int(pk), user=request.user, publish=decision == "publish", note=request.POST.get("note", "")
+                    answer_id=int(pk),
+                    user=request.user,
+                    publish=decision == "publish",
+                    note=request.POST.get("note", ""),
                 )
             except ValidationError as found:
                 status, error = getattr(found, "status", 400), " ".join(found.messages)
@@ -360,6 +382,11 @@ def moderation(request):
     return render(
         request,
         "surveys/backoffice/moderation.html",
-        {**office_context(request, "moderation"), "answers": answers, "error": error, "done": request.GET.get("ok") == "1"},
+        {
+            **office_context(request, "moderation"),
+            "answers": answers,
+            "error": error,
+            "done": request.GET.get("ok") == "1",
+        },
         status=status,
     )

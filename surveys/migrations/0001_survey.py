@@ -10,187 +10,475 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('participation', '0007_process_pins'),
-        ('quartiere', '0002_parent_level_fk'),
+        ("participation", "0007_process_pins"),
+        ("quartiere", "0002_parent_level_fk"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalSurvey',
+            name="HistoricalSurvey",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('intro', models.TextField(blank=True, max_length=5000, verbose_name='introduction')),
-                ('allow_anonymous', models.BooleanField(default=True, verbose_name='responses without an account allowed')),
-                ('results_public', models.BooleanField(default=False, help_text='Results are always public once the consultation has closed.', verbose_name='results public while open')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('city', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='quartiere.area', verbose_name='city')),
-                ('consultation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='participation.consultation', verbose_name='consultation')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("intro", models.TextField(blank=True, max_length=5000, verbose_name="introduction")),
+                (
+                    "allow_anonymous",
+                    models.BooleanField(default=True, verbose_name="responses without an account allowed"),
+                ),
+                (
+                    "results_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Results are always public once the consultation has closed.",
+                        verbose_name="results public while open",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="created at")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="quartiere.area",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="participation.consultation",
+                        verbose_name="consultation",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical survey',
-                'verbose_name_plural': 'historical surveys',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical survey",
+                "verbose_name_plural": "historical surveys",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('intro', models.TextField(blank=True, max_length=5000, verbose_name='introduction')),
-                ('allow_anonymous', models.BooleanField(default=True, verbose_name='responses without an account allowed')),
-                ('results_public', models.BooleanField(default=False, help_text='Results are always public once the consultation has closed.', verbose_name='results public while open')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='quartiere.area', verbose_name='city')),
-                ('consultation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='survey', to='participation.consultation', verbose_name='consultation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("intro", models.TextField(blank=True, max_length=5000, verbose_name="introduction")),
+                (
+                    "allow_anonymous",
+                    models.BooleanField(default=True, verbose_name="responses without an account allowed"),
+                ),
+                (
+                    "results_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Results are always public once the consultation has closed.",
+                        verbose_name="results public while open",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="quartiere.area",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey",
+                        to="participation.consultation",
+                        verbose_name="consultation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survey',
-                'verbose_name_plural': 'surveys',
+                "verbose_name": "survey",
+                "verbose_name_plural": "surveys",
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('kind', models.CharField(choices=[('single', 'single choice'), ('multiple', 'multiple choice'), ('scale', 'scale 1–5'), ('text', 'free text'), ('place', 'a place on the map')], max_length=10, verbose_name='kind')),
-                ('text', models.CharField(max_length=500, verbose_name='question')),
-                ('help_text', models.CharField(blank=True, max_length=500, verbose_name='explanation')),
-                ('required', models.BooleanField(default=False, verbose_name='required')),
-                ('choices', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=200), blank=True, default=list, size=None, verbose_name='choices')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='surveys.survey', verbose_name='survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("single", "single choice"),
+                            ("multiple", "multiple choice"),
+                            ("scale", "scale 1–5"),
+                            ("text", "free text"),
+                            ("place", "a place on the map"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("text", models.CharField(max_length=500, verbose_name="question")),
+                ("help_text", models.CharField(blank=True, max_length=500, verbose_name="explanation")),
+                ("required", models.BooleanField(default=False, verbose_name="required")),
+                (
+                    "choices",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=200),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="choices",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="surveys.survey",
+                        verbose_name="survey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'question',
-                'verbose_name_plural': 'questions',
-                'ordering': ['survey', 'position', 'id'],
+                "verbose_name": "question",
+                "verbose_name_plural": "questions",
+                "ordering": ["survey", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalQuestion',
+            name="HistoricalQuestion",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('kind', models.CharField(choices=[('single', 'single choice'), ('multiple', 'multiple choice'), ('scale', 'scale 1–5'), ('text', 'free text'), ('place', 'a place on the map')], max_length=10, verbose_name='kind')),
-                ('text', models.CharField(max_length=500, verbose_name='question')),
-                ('help_text', models.CharField(blank=True, max_length=500, verbose_name='explanation')),
-                ('required', models.BooleanField(default=False, verbose_name='required')),
-                ('choices', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=200), blank=True, default=list, size=None, verbose_name='choices')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('survey', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.survey', verbose_name='survey')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("single", "single choice"),
+                            ("multiple", "multiple choice"),
+                            ("scale", "scale 1–5"),
+                            ("text", "free text"),
+                            ("place", "a place on the map"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("text", models.CharField(max_length=500, verbose_name="question")),
+                ("help_text", models.CharField(blank=True, max_length=500, verbose_name="explanation")),
+                ("required", models.BooleanField(default=False, verbose_name="required")),
+                (
+                    "choices",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=200),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="choices",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="surveys.survey",
+                        verbose_name="survey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical question',
-                'verbose_name_plural': 'historical questions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical question",
+                "verbose_name_plural": "historical questions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='AnswerModeration',
+            name="AnswerModeration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answer_id', models.BigIntegerField(db_index=True)),
-                ('actor_name', models.CharField(blank=True, max_length=150)),
-                ('action', models.CharField(choices=[('publish', 'published'), ('reject', 'rejected'), ('erase', 'erased on request')], max_length=20)),
-                ('from_status', models.CharField(blank=True, max_length=10)),
-                ('to_status', models.CharField(blank=True, max_length=10)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('survey', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='surveys.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("answer_id", models.BigIntegerField(db_index=True)),
+                ("actor_name", models.CharField(blank=True, max_length=150)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("publish", "published"),
+                            ("reject", "rejected"),
+                            ("erase", "erased on request"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=10)),
+                ("to_status", models.CharField(blank=True, max_length=10)),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="surveys.survey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'moderation of a survey answer',
-                'verbose_name_plural': 'moderation of survey answers',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "moderation of a survey answer",
+                "verbose_name_plural": "moderation of survey answers",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SurveyResponse',
+            name="SurveyResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('browser', models.CharField(blank=True, max_length=64, null=True)),
-                ('trialog_role', models.CharField(blank=True, max_length=20, verbose_name='Trialog role')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='quartiere.area')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='surveys.survey')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='survey_responses', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("browser", models.CharField(blank=True, max_length=64, null=True)),
+                ("trialog_role", models.CharField(blank=True, max_length=20, verbose_name="Trialog role")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at"),
+                ),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="quartiere.area"
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="surveys.survey",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_responses",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survey response',
-                'verbose_name_plural': 'survey responses',
+                "verbose_name": "survey response",
+                "verbose_name_plural": "survey responses",
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('choices', django.contrib.postgres.fields.ArrayField(base_field=models.PositiveSmallIntegerField(), blank=True, null=True, size=None)),
-                ('scale', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('text', models.TextField(blank=True, max_length=2000)),
-                ('geom', django.contrib.gis.db.models.fields.PointField(blank=True, null=True, srid=25832)),
-                ('status', models.CharField(blank=True, choices=[('pending', 'pending'), ('published', 'published'), ('rejected', 'rejected')], max_length=10)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='surveys.question')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='surveys.surveyresponse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "choices",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.PositiveSmallIntegerField(), blank=True, null=True, size=None
+                    ),
+                ),
+                ("scale", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("text", models.TextField(blank=True, max_length=2000)),
+                ("geom", django.contrib.gis.db.models.fields.PointField(blank=True, null=True, srid=25832)),
+                (
+                    "status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pending", "pending"),
+                            ("published", "published"),
+                            ("rejected", "rejected"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="surveys.question",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="surveys.surveyresponse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'answer',
-                'verbose_name_plural': 'answers',
+                "verbose_name": "answer",
+                "verbose_name_plural": "answers",
             },
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='survey_question_text_not_empty'),
+            model_name="question",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("text", ""), _negated=True), name="survey_question_text_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ('single', 'multiple')), ('choices', []), _connector='OR'), name='survey_question_choices_only_for_choice'),
+            model_name="question",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ("single", "multiple")), ("choices", []), _connector="OR"),
+                name="survey_question_choices_only_for_choice",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='surveyresponse',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('browser__isnull', False), ('user__isnull', True)), models.Q(('browser__isnull', True), ('user__isnull', False)), _connector='OR'), name='survey_response_user_xor_browser'),
+            model_name="surveyresponse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("browser__isnull", False), ("user__isnull", True)),
+                    models.Q(("browser__isnull", True), ("user__isnull", False)),
+                    _connector="OR",
+                ),
+                name="survey_response_user_xor_browser",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='surveyresponse',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('survey', 'user'), name='survey_response_once_per_user'),
+            model_name="surveyresponse",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("user__isnull", False)),
+                fields=("survey", "user"),
+                name="survey_response_once_per_user",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='surveyresponse',
-            constraint=models.UniqueConstraint(condition=models.Q(('browser__isnull', False)), fields=('survey', 'browser'), name='survey_response_once_per_browser'),
+            model_name="surveyresponse",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("browser__isnull", False)),
+                fields=("survey", "browser"),
+                name="survey_response_once_per_browser",
+            ),
         ),
         migrations.AddIndex(
-            model_name='answer',
-            index=models.Index(fields=['question', 'status'], name='survey_answer_question_status'),
+            model_name="answer",
+            index=models.Index(fields=["question", "status"], name="survey_answer_question_status"),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(fields=('response', 'question'), name='survey_answer_once_per_question'),
+            model_name="answer",
+            constraint=models.UniqueConstraint(
+                fields=("response", "question"), name="survey_answer_once_per_question"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.CheckConstraint(condition=models.Q(('scale__isnull', True), models.Q(('scale__gte', 1), ('scale__lte', 5)), _connector='OR'), name='survey_answer_scale_range'),
+            model_name="answer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("scale__isnull", True), models.Q(("scale__gte", 1), ("scale__lte", 5)), _connector="OR"
+                ),
+                name="survey_answer_scale_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), models.Q(('status', ''), _negated=True), _connector='OR'), name='survey_answer_text_moderated'),
+            model_name="answer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("text", ""), models.Q(("status", ""), _negated=True), _connector="OR"),
+                name="survey_answer_text_moderated",
+            ),
         ),
     ]

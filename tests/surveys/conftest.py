@@ -34,11 +34,21 @@ def make_survey(city: Area, *, slug: str = "umfrage-test", open_now: bool = True
     if not open_now:
         window = (now - dt.timedelta(days=10), now - dt.timedelta(days=1))
     consultation = Consultation.objects.create(
-        title=f"Test {slug}", slug=slug, city=city, area=city, opens_at=window[0], closes_at=window[1], pins=False
+        title=f"Test {slug}",
+        slug=slug,
+        city=city,
+        area=city,
+        opens_at=window[0],
+        closes_at=window[1],
+        pins=False,
     )
-    survey = services.survey_save(consultation_id=consultation.pk, user=None, intro="Bitte antworten.", **settings)
+    survey = services.survey_save(
+        consultation_id=consultation.pk, user=None, intro="Bitte antworten.", **settings
+    )
     for kind, text, required, choices in KINDS:
-        services.question_add(survey_id=survey.pk, user=None, kind=kind, text=text, required=required, choices=choices)
+        services.question_add(
+            survey_id=survey.pk, user=None, kind=kind, text=text, required=required, choices=choices
+        )
     return survey
 
 
@@ -46,7 +56,9 @@ def questions(survey: Survey) -> list[Question]:
     return list(survey.questions.order_by("position"))
 
 
-def full_answers(survey: Survey, *, single="1", multiple=("0", "2"), scale="4", text="Mehr Bäume", place=SCHLOSS):
+def full_answers(
+    survey: Survey, *, single="1", multiple=("0", "2"), scale="4", text="Mehr Bäume", place=SCHLOSS
+):
     """Answers to every question of a KINDS survey, keyed by question id (as the service takes them)."""
     q = questions(survey)
     return {

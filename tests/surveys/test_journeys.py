@@ -5,6 +5,7 @@ second visit says the survey is answered. A planner builds a survey in the back 
 its responses as CSV."""
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.cache import caches
@@ -83,14 +84,17 @@ def answer_by_tapping(page, q) -> None:
 
 
 @pytest.mark.parametrize(
-    ("screen", "how"), [pytest.param(DESKTOP, "keyboard", id="desktop-keyboard"), pytest.param(PHONE, "tap", id="phone")]
+    ("screen", "how"),
+    [pytest.param(DESKTOP, "keyboard", id="desktop-keyboard"), pytest.param(PHONE, "tap", id="phone")],
 )
 def test_a_citizen_answers_every_kind_of_question_and_sees_the_results(live, chromium, screen, how):
     city = Area.objects.get(level=Level.CITY, code=CITY)
     survey = make_survey(city, slug="journey", results_public=True)
     q = questions(survey)
     watch = Watch()
-    page = watch.open(chromium, f"{live.url}/beteiligung/journey/umfrage/", screen=screen, has_touch=how == "tap")
+    page = watch.open(
+        chromium, f"{live.url}/beteiligung/journey/umfrage/", screen=screen, has_touch=how == "tap"
+    )
     expect(page.get_by_role("heading", name="Umfrage: Test journey", level=1)).to_be_visible()
     expect(page.locator(f"#q{q[0].pk} legend")).to_contain_text("(Pflichtfrage)")
     expect(page.locator(f"#q{q[1].pk} legend")).to_contain_text("(optional)")
@@ -123,7 +127,9 @@ def test_a_citizen_answers_every_kind_of_question_and_sees_the_results(live, chr
     check_page(page)
 
     page.goto(f"{live.url}/beteiligung/journey/umfrage/")
-    expect(page.locator("#survey-state")).to_have_text("Sie haben diese Umfrage bereits beantwortet – vielen Dank.")
+    expect(page.locator("#survey-state")).to_have_text(
+        "Sie haben diese Umfrage bereits beantwortet – vielen Dank."
+    )
     watch.assert_clean(expected_statuses=(400,))
 
 
@@ -161,14 +167,16 @@ def test_a_planner_builds_a_survey_and_downloads_the_responses(live, chromium):
     first, second = questions(survey)
     from surveys import services
 
-    services.response_submit(survey_id=survey.pk, answers={second.pk: ["1"], first.pk: ["Mehr Grün"]}, browser="b")
+    services.response_submit(
+        survey_id=survey.pk, answers={second.pk: ["1"], first.pk: ["Mehr Grün"]}, browser="b"
+    )
     page.reload()
     expect(page.locator("#survey-frozen")).to_be_visible()
     page.get_by_role("link", name="Ergebnisse und Downloads").click()
     expect(page.locator("#survey-total")).to_have_text("1 Antwort")
     with page.expect_download() as download:
         page.get_by_role("link", name="Alle Antworten herunterladen (CSV)").click()
-    text = open(download.value.path(), encoding="utf-8-sig").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "1. Was noch?" in text and "Mehr Grün" in text and "blau" in text
     assert "planerin" not in text
     watch.assert_clean(expected_statuses=(400,))

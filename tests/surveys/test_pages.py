@@ -16,9 +16,9 @@ from geo.permissions import MODERATORS, PLANNERS
 from staff.models import Membership
 from surveys import services
 from surveys.models import Answer, AnswerStatus, Question, SurveyResponse
+from tests.fixtures import user_in
 from tests.surveys.conftest import STUTTGART, form_data, full_answers, make_survey, questions
 from tests.surveys.test_services import make_other_city
-from tests.fixtures import user_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +31,8 @@ def url(survey, name="form") -> str:
 
 def test_the_form_in_german_and_english_marks_required_and_optional(client, survey):
     page = client.get(url(survey)).content.decode()
-    assert "1. Wie kommen Sie zur Arbeit? <span class=\"req\">(Pflichtfrage)</span>" in page
-    assert "2. Was fehlt? <span class=\"opt\">(optional)</span>" in page
+    assert '1. Wie kommen Sie zur Arbeit? <span class="req">(Pflichtfrage)</span>' in page
+    assert '2. Was fehlt? <span class="opt">(optional)</span>' in page
     assert 'name="website"' in page and "Ort unter dem Kreuz übernehmen" in page
     assert "survey-map-config" in page
     client.cookies.load({"django_language": "en"})
@@ -119,7 +119,9 @@ def test_unknown_survey_and_methods(client, survey):
 
 def _answered(survey, n: int = 3, text: str = "Mehr Bäume") -> list[Answer]:
     for i in range(n):
-        services.response_submit(survey_id=survey.pk, answers=full_answers(survey, text=f"{text} {i}"), browser=f"x{i}")
+        services.response_submit(
+            survey_id=survey.pk, answers=full_answers(survey, text=f"{text} {i}"), browser=f"x{i}"
+        )
     return list(Answer.objects.filter(response__survey=survey).exclude(status="").order_by("id"))
 
 
@@ -207,7 +209,8 @@ def test_a_planner_builds_a_survey_with_the_back_office(planner_client, city):
     assert client.post(reverse("surveys_office:question-delete", args=[first.pk])).status_code == 409
     assert Question.objects.filter(pk=first.pk).exists()
     changed = client.post(
-        reverse("surveys_office:question-edit", args=[first.pk]), {"kind": "single", "text": "Lieblingsfarbe?", "choices": "Rot\nGrün"}
+        reverse("surveys_office:question-edit", args=[first.pk]),
+        {"kind": "single", "text": "Lieblingsfarbe?", "choices": "Rot\nGrün"},
     )
     assert changed.status_code == 302
     assert Question.objects.get(pk=first.pk).choices == ["Rot", "Grün"]

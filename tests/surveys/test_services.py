@@ -125,7 +125,9 @@ def test_closed_survey_honeypot_and_anonymity_rules(city):
         services.response_submit(survey_id=signed.pk, answers=full_answers(signed), browser="b1")
     services.response_submit(survey_id=signed.pk, answers=full_answers(signed), user=user_in("bea"))
     with pytest.raises(ServiceError):
-        services.response_submit(survey_id=signed.pk, answers=full_answers(signed), browser="b1", honeypot="x")
+        services.response_submit(
+            survey_id=signed.pk, answers=full_answers(signed), browser="b1", honeypot="x"
+        )
     assert SurveyResponse.objects.filter(survey__in=[closed, signed]).count() == 1
 
 
@@ -181,12 +183,19 @@ def test_questions_freeze_after_the_first_response_but_texts_may_change(survey):
         lambda: services.question_update(
             question_id=q[0].pk, user=None, kind="single", text="x", required=True, choices=["a", "b"]
         ),
-        lambda: services.question_update(question_id=q[3].pk, user=None, kind="text", text="x", required=True),
+        lambda: services.question_update(
+            question_id=q[3].pk, user=None, kind="text", text="x", required=True
+        ),
     ):
         with pytest.raises(Conflict):
             write()
     services.question_update(
-        question_id=q[0].pk, user=None, kind="single", text="Wie reisen Sie?", required=True, choices=["a", "b", "c"]
+        question_id=q[0].pk,
+        user=None,
+        kind="single",
+        text="Wie reisen Sie?",
+        required=True,
+        choices=["a", "b", "c"],
     )
     assert questions(survey)[0].text == "Wie reisen Sie?"
 
@@ -219,13 +228,19 @@ def test_only_planners_of_the_city_build_surveys(survey):
 
 def test_counting_on_a_hand_made_case(survey):
     q = questions(survey)
-    for n, (single, multiple, scale) in enumerate([("0", ["0", "1"], "5"), ("0", ["1"], "3"), ("2", [], "4")]):
+    for n, (single, multiple, scale) in enumerate(
+        [("0", ["0", "1"], "5"), ("0", ["1"], "3"), ("2", [], "4")]
+    ):
         answers = {q[0].pk: [single], q[1].pk: multiple, q[2].pk: [scale]}
         services.response_submit(survey_id=survey.pk, answers=answers, browser=f"b{n}")
     found = selectors.results(survey)
     assert found.responses == 3
     single, multiple, scale, text, place = found.questions
-    assert [(b.label, b.n, b.percent) for b in single.bars] == [("zu Fuß", 2, 66.7), ("Rad", 0, 0.0), ("Bus", 1, 33.3)]
+    assert [(b.label, b.n, b.percent) for b in single.bars] == [
+        ("zu Fuß", 2, 66.7),
+        ("Rad", 0, 0.0),
+        ("Bus", 1, 33.3),
+    ]
     assert multiple.answered == 2
     assert [(b.n, b.percent) for b in multiple.bars] == [(1, 50.0), (2, 100.0), (0, 0.0)]
     assert [b.n for b in scale.bars] == [0, 0, 1, 1, 1] and scale.mean == pytest.approx(4.0)
