@@ -4,17 +4,17 @@ it, reads the thanks page and the results (bars with their numbers, the places d
 second visit says the survey is answered. A planner builds a survey in the back office and downloads
 its responses as CSV."""
 
-from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from geo.permissions import PLANNERS
 from participation.models import Consultation
 from quartiere.models import Area, Level
+from quartiere.services import area_import_file
 from surveys.models import AnswerStatus, SurveyResponse
 from tests.backoffice_kit import check_page, sign_in
 from tests.browser import DESKTOP, PHONE, Watch
@@ -23,10 +23,16 @@ from tests.surveys.conftest import CITY, make_survey, questions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+DEMO = Path(settings.BASE_DIR) / "fixtures" / "ludwigsburg"
+
 
 @pytest.fixture
 def live(live_server, basemap, db, settings):
-    call_command("load_demo", stdout=StringIO())
+    # the region and the city of the demo are enough here (the whole demo would cost seconds per test)
+    for level, name in ((Level.REGION, "region"), (Level.CITY, "city")):
+        area_import_file(
+            DEMO / f"{name}.geojson", level=level, code_field="code", name_field="name", progress=False
+        )
     caches[settings.PARTICIPATION_THROTTLE_CACHE].clear()
     return live_server
 
