@@ -19,6 +19,7 @@ from surveys.models import AnswerStatus, SurveyResponse
 from tests.backoffice_kit import check_page, sign_in
 from tests.browser import DESKTOP, PHONE, Watch
 from tests.fixtures import user_in
+from tests.participation.test_journey_citizen import tab_to
 from tests.surveys.conftest import CITY, make_survey, questions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,18 +36,6 @@ def live(live_server, basemap, db, settings):
         )
     caches[settings.PARTICIPATION_THROTTLE_CACHE].clear()
     return live_server
-
-
-def focused(page, selector: str) -> bool:
-    return page.locator(selector).evaluate("e => e === document.activeElement")
-
-
-def tab_to(page, selector: str, *, limit: int = 80) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if focused(page, selector):
-            return
-    raise AssertionError(f"{selector} never got the focus by Tab")
 
 
 def answer_by_keyboard(page, q) -> None:
