@@ -93,7 +93,9 @@ def load_demo(demo_dir: Path) -> str:
             ),
             "city": city,
             "area": city,
-            "opens_at": now - dt.timedelta(days=30),
+            # earlier than the pins consultation of the demo, which /karte/ shows by default (the open
+            # one that opened last)
+            "opens_at": now - dt.timedelta(days=90),
             "closes_at": now + dt.timedelta(days=2 * 365),
             "pins": False,
             "themes": ["Mobilität"],
@@ -125,7 +127,7 @@ def load_demo(demo_dir: Path) -> str:
             survey=survey,
             city=city,
             browser=f"demo-survey-{n}",
-            created_at=now - dt.timedelta(days=rng.uniform(0, 29)),
+            created_at=now - dt.timedelta(days=rng.uniform(0, 89)),
         )
         for n in range(RESPONSES)
     )
