@@ -472,6 +472,8 @@ STAFF_INVITATION_DAYS = envint("STAFF_INVITATION_DAYS", 7)
 # --- end budgeting ------------------------------------------------------------------------------------
 
 # --- events -------------------------------------------------------------------------------------------
+# Anonymous registrations for events per client (events.throttling), "N/<k><s|m|h|d>".
+EVENTS_REGISTRATION_RATE = env("EVENTS_REGISTRATION_RATE", "10/10m")
 # --- end events ---------------------------------------------------------------------------------------
 
 # --- accounts (django-allauth) ------------------------------------------------------------------------
