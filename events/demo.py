@@ -25,7 +25,9 @@ def _at(days: int, hour: int) -> dt.datetime:
 
 
 def _point(lon: float, lat: float) -> Point:
-    return Point(lon, lat, srid=crs.WGS84).transform(crs.STORAGE_SRID, clone=True)
+    point = Point(lon, lat, srid=crs.WGS84)
+    point.transform(crs.STORAGE_SRID)  # in place: stays a Point
+    return point
 
 
 @transaction.atomic
@@ -58,7 +60,9 @@ def load_demo(demo_dir: Path) -> str:
         **common,
         kind=Kind.WALK,
         title="Spaziergang durch die Innenstadt (illustrativ)",
-        description="Vom Residenzschloss über den Marktplatz: Wo ist es gut, wo fehlt etwas? Dauer etwa zwei Stunden.",
+        description=(
+            "Vom Residenzschloss über den Marktplatz: Wo ist es gut, wo fehlt etwas? Dauer etwa zwei Stunden."
+        ),
         starts_at=_at(7, 17),
         ends_at=_at(7, 19),
         place_name="Residenzschloss, Haupteingang",

@@ -22,7 +22,7 @@ from icalendar import Calendar, vGeo
 from icalendar import Event as VEvent
 
 from events.models import Event
-from geo import crs
+from events.selectors import lonlat
 from participation.models import Consultation
 
 TZID = "Europe/Berlin"
@@ -72,9 +72,8 @@ def event_component(event: Event, *, host: str, base_url: str) -> VEvent:
     location = ", ".join(part for part in (event.place_name, event.address) if part) or event.online_url
     if location:
         vevent.add("location", location)
-    if event.geom is not None:
-        point = event.geom.transform(crs.WGS84, clone=True)
-        vevent.add("geo", vGeo((round(point.y, 6), round(point.x, 6))))
+    if (point := lonlat(event)) is not None:
+        vevent.add("geo", vGeo((point[1], point[0])))
     vevent.add("categories", [str(event.get_kind_display())])
     return vevent
 
@@ -86,7 +85,9 @@ def _consultation_days(consultation: Consultation) -> tuple:
     return first, max(first, last)
 
 
-def consultation_components(consultation: Consultation, *, host: str, base_url: str, history: dict) -> list[VEvent]:
+def consultation_components(
+    consultation: Consultation, *, host: str, base_url: str, history: dict
+) -> list[VEvent]:
     sequence, modified = history.get(consultation.pk, (0, consultation.created_at))
     url = base_url + reverse("participation:karte") + f"?verfahren={consultation.slug}"
     first, last = _consultation_days(consultation)
@@ -115,8 +116,12 @@ def consultation_components(consultation: Consultation, *, host: str, base_url: 
 def consultation_history(ids: list[int]) -> dict[int, tuple[int, datetime]]:
     """{consultation id: (SEQUENCE, LAST-MODIFIED)} from the audit history, in one query: the number of
     changes after its creation and the time of the latest."""
-    history = Consultation.history.model  # type: ignore[attr-defined]
-    rows = history.objects.filter(id__in=ids).values("id").annotate(n=Count("history_id"), last=Max("history_date"))
+    history = Consultation.history.model
+    rows = (
+        history.objects.filter(id__in=ids)
+        .values("id")
+        .annotate(n=Count("history_id"), last=Max("history_date"))
+    )
     return {row["id"]: (max(0, row["n"] - 1), row["last"]) for row in rows}
 
 

@@ -16,7 +16,11 @@ logger = logging.getLogger(__name__)
 def _when(event) -> str:
     start, end = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
     same_day = start.date() == end.date()
-    return f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}" if same_day else f"{start:%d.%m.%Y %H:%M} – {end:%d.%m.%Y %H:%M}"
+    return (
+        f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}"
+        if same_day
+        else f"{start:%d.%m.%Y %H:%M} – {end:%d.%m.%Y %H:%M}"
+    )
 
 
 def _where(event) -> str:
@@ -44,25 +48,30 @@ def on_commit_confirmation(event, registration, token: str, *, base_url: str) ->
         [
             "Guten Tag,",
             "",
-            f"Ihre Anmeldung für „{event.title}“ ({people} Person{'en' if people != 1 else ''}) ist eingegangen.",
+            f"Ihre Anmeldung für „{event.title}“ ({people} Person{'en' if people != 1 else ''}) "
+            "ist eingegangen.",
             f"Wann: {_when(event)} (Ortszeit Berlin)",
             f"Wo: {_where(event)}",
             f"Veranstaltung: {page}",
             "",
-            f"Wenn Sie nicht kommen können, melden Sie sich bitte ab, damit andere Ihren Platz bekommen: {link}",
+            "Wenn Sie nicht kommen können, melden Sie sich bitte ab, damit andere Ihren Platz bekommen:",
+            link,
             "",
-            "Ihre E-Mail-Adresse wird nur für Nachrichten zu dieser Anmeldung verwendet und nie veröffentlicht.",
+            "Ihre E-Mail-Adresse wird nur für Nachrichten zu dieser Anmeldung verwendet "
+            "und nie veröffentlicht.",
             "",
             "---",
             "",
             "Hello,",
             "",
-            f"your registration for “{event.title}” ({people} {'people' if people != 1 else 'person'}) has been received.",
+            f"your registration for “{event.title}” ({people} {'people' if people != 1 else 'person'}) "
+            "has been received.",
             f"When: {_when(event)} (Berlin time)",
             f"Where: {_where(event)}",
             f"Event: {page}",
             "",
-            f"If you cannot come, please cancel so that someone else gets your place: {link}",
+            "If you cannot come, please cancel so that someone else gets your place:",
+            link,
             "",
             "Your email address is used only for messages about this registration and never published.",
         ]
@@ -79,7 +88,8 @@ def on_commit_cancelled(event, recipients: list[str], *, base_url: str) -> None:
         [
             "Guten Tag,",
             "",
-            f"die Veranstaltung „{event.title}“ am {_when(event)} fällt leider aus. Ihre Anmeldung ist damit hinfällig.",
+            f"die Veranstaltung „{event.title}“ am {_when(event)} fällt leider aus. "
+            "Ihre Anmeldung ist damit hinfällig.",
             *note_de,
             f"Veranstaltung: {page}",
             "",
@@ -87,7 +97,8 @@ def on_commit_cancelled(event, recipients: list[str], *, base_url: str) -> None:
             "",
             "Hello,",
             "",
-            f"we are sorry: the event “{event.title}” on {_when(event)} has been cancelled, and with it your registration.",
+            f"we are sorry: the event “{event.title}” on {_when(event)} has been cancelled, "
+            "and with it your registration.",
             *note_en,
             f"Event: {page}",
         ]

@@ -38,7 +38,9 @@ class Event(models.Model):
         related_name="events",
     )
     # direct reference to the city (sharding key of the scaling plan)
-    city = models.ForeignKey("quartiere.Area", verbose_name=_("city"), on_delete=models.PROTECT, related_name="+")
+    city = models.ForeignKey(
+        "quartiere.Area", verbose_name=_("city"), on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX)
@@ -52,7 +54,9 @@ class Event(models.Model):
     hearing_loop = models.BooleanField(_("hearing loop"), default=False)
     sign_language = models.BooleanField(_("sign language interpreting"), default=False)
     childcare = models.BooleanField(_("childcare"), default=False)
-    accessibility_note = models.CharField(_("accessibility, further information"), max_length=1000, blank=True)
+    accessibility_note = models.CharField(
+        _("accessibility, further information"), max_length=1000, blank=True
+    )
     capacity = models.PositiveIntegerField(
         _("places"),
         null=True,
@@ -74,7 +78,9 @@ class Event(models.Model):
         ordering = ["starts_at", "id"]
         indexes = [models.Index(fields=["city", "starts_at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"
+            ),
             models.CheckConstraint(condition=~Q(title=""), name="event_title_not_empty"),
         ]
 
@@ -108,7 +114,9 @@ class Registration(models.Model):
     email for the confirmation and the cancellation link (only the SHA-256 of its token is stored),
     1–5 people. Optionally the account that registered (GDPR export/erasure)."""
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
+    )
     name = models.CharField(_("name or pseudonym"), max_length=NAME_MAX)
     email = models.EmailField(_("email (private)"))
     people = models.PositiveSmallIntegerField(
@@ -125,7 +133,9 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(people__gte=1, people__lte=PEOPLE_MAX), name="registration_people_range"),
+            models.CheckConstraint(
+                condition=Q(people__gte=1, people__lte=PEOPLE_MAX), name="registration_people_range"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,15 @@ from participation.models import Consultation
 from quartiere.models import Area, Level
 
 
+def lonlat(event: Event) -> tuple[float, float] | None:
+    """The event's point as (lon, lat) in EPSG:4326 (None without one), rounded to 6 decimals (≈0.1 m)."""
+    if event.geom is None:
+        return None
+    point = event.geom.clone()
+    point.transform(4326)  # in place: stays a Point
+    return round(point.x, 6), round(point.y, 6)
+
+
 def with_seats(events: QuerySet[Event]) -> QuerySet[Event]:
     """``taken``: the people registered, summed in SQL."""
     return events.annotate(taken=Coalesce(Sum("registrations__people"), Value(0)))
@@ -45,14 +54,18 @@ def consultation_in_quartier(slug: str, prefix: str = "") -> Q:
     )
 
 
-def filter_events(events: QuerySet[Event], *, kind: str = "", quartier: str = "", theme: str = "") -> QuerySet[Event]:
+def filter_events(
+    events: QuerySet[Event], *, kind: str = "", quartier: str = "", theme: str = ""
+) -> QuerySet[Event]:
     """Events of ``kind``, in the Quartier ``quartier`` (slug: its point inside the Quartier; an event
     without a point by its consultation), of consultations with the theme ``theme`` (exact tag)."""
     if kind in Kind.values:
         events = events.filter(kind=kind)
     if quartier:
         inside = Exists(_quartier_areas(quartier).filter(geom__covers=OuterRef("geom")))
-        events = events.filter(inside | Q(geom__isnull=True) & consultation_in_quartier(quartier, "consultation__"))
+        events = events.filter(
+            inside | Q(geom__isnull=True) & consultation_in_quartier(quartier, "consultation__")
+        )
     if theme:
         events = events.filter(consultation__themes__contains=[theme])
     return events

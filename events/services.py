@@ -16,9 +16,9 @@ transaction; a refused write stores nothing.
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.gis.geos import Point
-from django.core.validators import validate_email
+from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from events import mail
 from events.models import NAME_MAX, PEOPLE_MAX, Event, Kind, Registration
+from geo import crs
 from geo.errors import Conflict, Forbidden, NotFound, ServiceError, StaleVersion
 from geo.permissions import is_planner
 from geo.records.services import VersionedRecord, audited_save, check_fields, history_revision
@@ -99,12 +100,11 @@ def event_check(event: Event) -> None:
     check_fields(event, errors, exclude=["consultation", "city", "geom", *errors])
 
 
-def _point(geom: Point | None) -> Point | None:
-    if geom is None:
-        return None
-    if geom.srid != Event._meta.get_field("geom").srid:  # type: ignore[union-attr]
-        geom = geom.transform(Event._meta.get_field("geom").srid, clone=True)  # type: ignore[union-attr]
-    return geom
+def _point(geom: GEOSGeometry | None) -> GEOSGeometry | None:
+    """A point in EPSG:25832 (the storage SRID), from any SRID."""
+    if geom is None or geom.srid == crs.STORAGE_SRID:
+        return geom
+    return geom.transform(crs.STORAGE_SRID, clone=True)
 
 
 @transaction.atomic
@@ -210,7 +210,9 @@ def registration_create(
     try:
         validate_email(email)
     except ValidationError:
-        errors["email"] = [_("Please give a valid email address: the confirmation and the cancellation link go there.")]
+        errors["email"] = [
+            _("Please give a valid email address: the confirmation and the cancellation link go there.")
+        ]
     if not isinstance(people, int) or not 1 <= people <= PEOPLE_MAX:
         errors["people"] = [_("Between 1 and %(max)d people.") % {"max": PEOPLE_MAX}]
     if errors:
@@ -247,9 +249,12 @@ def registration_create(
 @transaction.atomic
 def registration_cancel(*, registration_id: int, token: str) -> Event:
     """Cancel a registration through the secret link of its confirmation mail; frees its seats."""
-    registration = Registration.objects.select_related("event").select_for_update(of=("self",)).filter(
-        pk=registration_id
-    ).first()
+    registration = (
+        Registration.objects.select_related("event")
+        .select_for_update(of=("self",))
+        .filter(pk=registration_id)
+        .first()
+    )
     if registration is None or not token_matches(token, registration.token_hash):
         # the same answer for a wrong token and a missing registration: nothing to probe
         raise NotFound(_("This cancellation link is not valid (any more)."))

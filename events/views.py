@@ -76,12 +76,14 @@ class RegistrationForm(OfficeForm):
     website = forms.CharField(required=False, max_length=200)
 
 
-def _detail(request, event: Event, form: RegistrationForm, *, status: int = 200, refusal: str = "") -> HttpResponse:
-    point = event.geom.transform(4326, clone=True) if event.geom is not None else None
+def _detail(
+    request, event: Event, form: RegistrationForm, *, status: int = 200, refusal: Any = ""
+) -> HttpResponse:
+    point = selectors.lonlat(event)
     map_config = (
         {
-            "lat": point.y,
-            "lon": point.x,
+            "lat": point[1],
+            "lon": point[0],
             "label": event.place_name or event.title,
             "basemapUrl": settings.BASEMAP_URL,
             "basemapAttribution": settings.BASEMAP_ATTRIBUTION,
@@ -125,14 +127,15 @@ def event_detail(request, pk: str):
         return _detail(request, event, RegistrationForm())
     form = RegistrationForm(request.POST)
     throttle = RegistrationThrottle()
-    if not throttle.allow_request(request, None):
+    if not throttle.allow_request(request, None):  # type: ignore[arg-type]  # no DRF view here
         wait = max(1, int(throttle.wait() or 1))
         response = _detail(
             request,
             event,
             form,
             status=429,
-            refusal=_("Too many registrations from your connection; please try again in %(s)d seconds.") % {"s": wait},
+            refusal=_("Too many registrations from your connection; please try again in %(s)d seconds.")
+            % {"s": wait},
         )
         response["Retry-After"] = str(wait)
         return response
@@ -181,7 +184,9 @@ def event_ics(request, pk: str):
     """``/beteiligung/veranstaltungen/<id>.ics``: the event as one VEVENT."""
     event = _event_or_404(pk)
     body = ical.event_calendar(event, host=_host(request), base_url=base_url(request))
-    return _calendar_response(request, body, filename=f"veranstaltung-{event.pk}.ics", modified=event.updated_at)
+    return _calendar_response(
+        request, body, filename=f"veranstaltung-{event.pk}.ics", modified=event.updated_at
+    )
 
 
 @require_safe
@@ -191,7 +196,11 @@ def feed(request):
     chosen = _filters(request)
     consultations, events = selectors.feed_items(quartier=chosen["quartier"], theme=chosen["theme"])
     body = ical.feed_calendar(
-        consultations, events, host=_host(request), base_url=base_url(request), name="Quartiersatlas – Beteiligung"
+        consultations,
+        events,
+        host=_host(request),
+        base_url=base_url(request),
+        name="Quartiersatlas – Beteiligung",
     )
     return _calendar_response(
         request, body, filename="kalender.ics", modified=ical.last_modified(consultations, events)

@@ -65,7 +65,10 @@ class EventForm(OfficeForm):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Kind.choices)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     description = forms.CharField(
-        label=gettext_lazy("Description"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+        label=gettext_lazy("Description"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     starts_at = _moment(gettext_lazy("Starts at"))
     ends_at = _moment(gettext_lazy("Ends at"))
@@ -125,7 +128,9 @@ class EventForm(OfficeForm):
 
 
 def _map_config(event: Event | None, user) -> dict:
-    city = event.city_id if event else next(iter(_consultations(user).values_list("city_id", flat=True)), None)
+    city = (
+        event.city_id if event else next(iter(_consultations(user).values_list("city_id", flat=True)), None)
+    )
     return {
         **drawing_config(),
         "view": area_extent(area_id=city) if city else None,
@@ -223,7 +228,7 @@ def event_edit(request, pk: int):
             )
 
         return _save(request, form, write, heading=heading, event=event)
-    point = event.geom.transform(crs.WGS84, clone=True) if event.geom is not None else None
+    point = selectors.lonlat(event)
     initial = {
         **{name: getattr(event, name) for name in services.EVENT_FIELDS if name != "geom"},
         "starts_at": timezone.localtime(event.starts_at),
@@ -232,8 +237,8 @@ def event_edit(request, pk: int):
         if event.registration_closes_at
         else None,
         "consultation": event.consultation_id,
-        "lon": round(point.x, 6) if point else None,
-        "lat": round(point.y, 6) if point else None,
+        "lon": point[0] if point else None,
+        "lat": point[1] if point else None,
         "revision": services.event_revision(event),
     }
     return _page(request, EventForm(initial=initial, user=request.user), heading=heading, event=event)
@@ -246,7 +251,10 @@ def event_cancel(request, pk: int):
     event = _own(request, pk)
     try:
         services.event_cancel(
-            event_id=event.pk, note=request.POST.get("note", "")[:1000], user=request.user, base_url=base_url(request)
+            event_id=event.pk,
+            note=request.POST.get("note", "")[:1000],
+            user=request.user,
+            base_url=base_url(request),
         )
     except ServiceError as error:
         return HttpResponse(error.message, status=error.status, content_type="text/plain; charset=utf-8")

@@ -10,122 +10,311 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('participation', '0007_process_pins'),
-        ('quartiere', '0002_parent_level_fk'),
+        ("participation", "0007_process_pins"),
+        ("quartiere", "0002_parent_level_fk"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('meeting', 'meeting'), ('walk', 'walk'), ('workshop', 'workshop'), ('information', 'information evening'), ('other', 'other')], default='meeting', max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, max_length=5000, verbose_name='description')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('place_name', models.CharField(blank=True, max_length=200, verbose_name='place')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('geom', django.contrib.gis.db.models.fields.PointField(blank=True, null=True, srid=25832, verbose_name='location')),
-                ('online_url', models.URLField(blank=True, max_length=500, verbose_name='online link')),
-                ('step_free', models.BooleanField(default=False, verbose_name='step-free access')),
-                ('hearing_loop', models.BooleanField(default=False, verbose_name='hearing loop')),
-                ('sign_language', models.BooleanField(default=False, verbose_name='sign language interpreting')),
-                ('childcare', models.BooleanField(default=False, verbose_name='childcare')),
-                ('accessibility_note', models.CharField(blank=True, max_length=1000, verbose_name='accessibility, further information')),
-                ('capacity', models.PositiveIntegerField(blank=True, help_text='empty: no registration needed', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10000)], verbose_name='places')),
-                ('registration_closes_at', models.DateTimeField(blank=True, null=True, verbose_name='registration closes at')),
-                ('cancelled', models.BooleanField(default=False, verbose_name='cancelled')),
-                ('cancel_note', models.CharField(blank=True, max_length=1000, verbose_name='note on the cancellation')),
-                ('sequence', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='quartiere.area', verbose_name='city')),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='participation.consultation', verbose_name='consultation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("meeting", "meeting"),
+                            ("walk", "walk"),
+                            ("workshop", "workshop"),
+                            ("information", "information evening"),
+                            ("other", "other"),
+                        ],
+                        default="meeting",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, max_length=5000, verbose_name="description")),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                ("place_name", models.CharField(blank=True, max_length=200, verbose_name="place")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                (
+                    "geom",
+                    django.contrib.gis.db.models.fields.PointField(
+                        blank=True, null=True, srid=25832, verbose_name="location"
+                    ),
+                ),
+                ("online_url", models.URLField(blank=True, max_length=500, verbose_name="online link")),
+                ("step_free", models.BooleanField(default=False, verbose_name="step-free access")),
+                ("hearing_loop", models.BooleanField(default=False, verbose_name="hearing loop")),
+                (
+                    "sign_language",
+                    models.BooleanField(default=False, verbose_name="sign language interpreting"),
+                ),
+                ("childcare", models.BooleanField(default=False, verbose_name="childcare")),
+                (
+                    "accessibility_note",
+                    models.CharField(
+                        blank=True, max_length=1000, verbose_name="accessibility, further information"
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="empty: no registration needed",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(10000),
+                        ],
+                        verbose_name="places",
+                    ),
+                ),
+                (
+                    "registration_closes_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="registration closes at"),
+                ),
+                ("cancelled", models.BooleanField(default=False, verbose_name="cancelled")),
+                (
+                    "cancel_note",
+                    models.CharField(blank=True, max_length=1000, verbose_name="note on the cancellation"),
+                ),
+                ("sequence", models.PositiveIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="quartiere.area",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="participation.consultation",
+                        verbose_name="consultation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'event',
-                'verbose_name_plural': 'events',
-                'ordering': ['starts_at', 'id'],
+                "verbose_name": "event",
+                "verbose_name_plural": "events",
+                "ordering": ["starts_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalEvent',
+            name="HistoricalEvent",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('meeting', 'meeting'), ('walk', 'walk'), ('workshop', 'workshop'), ('information', 'information evening'), ('other', 'other')], default='meeting', max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, max_length=5000, verbose_name='description')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('place_name', models.CharField(blank=True, max_length=200, verbose_name='place')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('geom', django.contrib.gis.db.models.fields.PointField(blank=True, null=True, srid=25832, verbose_name='location')),
-                ('online_url', models.URLField(blank=True, max_length=500, verbose_name='online link')),
-                ('step_free', models.BooleanField(default=False, verbose_name='step-free access')),
-                ('hearing_loop', models.BooleanField(default=False, verbose_name='hearing loop')),
-                ('sign_language', models.BooleanField(default=False, verbose_name='sign language interpreting')),
-                ('childcare', models.BooleanField(default=False, verbose_name='childcare')),
-                ('accessibility_note', models.CharField(blank=True, max_length=1000, verbose_name='accessibility, further information')),
-                ('capacity', models.PositiveIntegerField(blank=True, help_text='empty: no registration needed', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10000)], verbose_name='places')),
-                ('registration_closes_at', models.DateTimeField(blank=True, null=True, verbose_name='registration closes at')),
-                ('cancelled', models.BooleanField(default=False, verbose_name='cancelled')),
-                ('cancel_note', models.CharField(blank=True, max_length=1000, verbose_name='note on the cancellation')),
-                ('sequence', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('city', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='quartiere.area', verbose_name='city')),
-                ('consultation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='participation.consultation', verbose_name='consultation')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("meeting", "meeting"),
+                            ("walk", "walk"),
+                            ("workshop", "workshop"),
+                            ("information", "information evening"),
+                            ("other", "other"),
+                        ],
+                        default="meeting",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, max_length=5000, verbose_name="description")),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                ("place_name", models.CharField(blank=True, max_length=200, verbose_name="place")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                (
+                    "geom",
+                    django.contrib.gis.db.models.fields.PointField(
+                        blank=True, null=True, srid=25832, verbose_name="location"
+                    ),
+                ),
+                ("online_url", models.URLField(blank=True, max_length=500, verbose_name="online link")),
+                ("step_free", models.BooleanField(default=False, verbose_name="step-free access")),
+                ("hearing_loop", models.BooleanField(default=False, verbose_name="hearing loop")),
+                (
+                    "sign_language",
+                    models.BooleanField(default=False, verbose_name="sign language interpreting"),
+                ),
+                ("childcare", models.BooleanField(default=False, verbose_name="childcare")),
+                (
+                    "accessibility_note",
+                    models.CharField(
+                        blank=True, max_length=1000, verbose_name="accessibility, further information"
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="empty: no registration needed",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(10000),
+                        ],
+                        verbose_name="places",
+                    ),
+                ),
+                (
+                    "registration_closes_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="registration closes at"),
+                ),
+                ("cancelled", models.BooleanField(default=False, verbose_name="cancelled")),
+                (
+                    "cancel_note",
+                    models.CharField(blank=True, max_length=1000, verbose_name="note on the cancellation"),
+                ),
+                ("sequence", models.PositiveIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="created at")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="quartiere.area",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="participation.consultation",
+                        verbose_name="consultation",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical event',
-                'verbose_name_plural': 'historical events',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical event",
+                "verbose_name_plural": "historical events",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name or pseudonym')),
-                ('email', models.EmailField(max_length=254, verbose_name='email (private)')),
-                ('people', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='number of people')),
-                ('token_hash', models.CharField(editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='registered at')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='events.event', verbose_name='event')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name or pseudonym")),
+                ("email", models.EmailField(max_length=254, verbose_name="email (private)")),
+                (
+                    "people",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="number of people",
+                    ),
+                ),
+                ("token_hash", models.CharField(editable=False, max_length=64)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="registered at"),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registrations",
+                        to="events.event",
+                        verbose_name="event",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'registration',
-                'verbose_name_plural': 'registrations',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "registration",
+                "verbose_name_plural": "registrations",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['city', 'starts_at'], name='events_even_city_id_199402_idx'),
+            model_name="event",
+            index=models.Index(fields=["city", "starts_at"], name="events_even_city_id_199402_idx"),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='event_ends_after_start'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="event_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='event_title_not_empty'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True), name="event_title_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.CheckConstraint(condition=models.Q(('people__gte', 1), ('people__lte', 5)), name='registration_people_range'),
+            model_name="registration",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("people__gte", 1), ("people__lte", 5)), name="registration_people_range"
+            ),
         ),
     ]

@@ -66,5 +66,10 @@ def other_city(parent: Area) -> Area:
     square = Polygon.from_bbox((520_000, 5_380_000, 521_000, 5_381_000))
     square.srid = 25832
     return Area.objects.create(
-        level=Level.CITY, parent=parent, code="08118001", name="Asperg", slug="asperg", geom=MultiPolygon(square)
+        level=Level.CITY,
+        parent=parent,
+        code="08118001",
+        name="Asperg",
+        slug="asperg",
+        geom=MultiPolygon(square),
     )

@@ -85,7 +85,9 @@ def test_the_feed_filters_by_quartier_and_theme(client, consultation, demo):
     eglosheim = make_event(consultation, title="In Eglosheim", geom=None, place_name="Saal")
     from django.contrib.gis.geos import Point
 
-    services.event_update(event_id=eglosheim.pk, expected_revision=None, geom=Point(9.1686, 48.9083, srid=4326))
+    services.event_update(
+        event_id=eglosheim.pk, expected_revision=None, geom=Point(9.1686, 48.9083, srid=4326)
+    )
     in_mitte = vevents(parse(client.get("/beteiligung/kalender.ics?quartier=mitte")))
     assert f"event-{mitte.pk}@testserver" in in_mitte
     assert f"event-{eglosheim.pk}@testserver" not in in_mitte
@@ -119,5 +121,7 @@ def test_a_closing_at_midnight_ends_the_day_before(client, consultation):
     midnight = dt.datetime.combine(later(20).date(), dt.time(0), tzinfo=BERLIN)
     consultation.closes_at = midnight
     consultation.save()
-    closes = vevents(parse(client.get("/beteiligung/kalender.ics")))[f"consultation-{consultation.pk}-closes@testserver"]
+    closes = vevents(parse(client.get("/beteiligung/kalender.ics")))[
+        f"consultation-{consultation.pk}-closes@testserver"
+    ]
     assert closes.decoded("DTSTART") == midnight.date() - dt.timedelta(days=1)

@@ -93,7 +93,9 @@ def test_the_honeypot_refuses(event):
     assert not Registration.objects.filter(event__consultation__slug="spielplaetze").exists()
 
 
-def test_it_mails_a_confirmation_whose_link_cancels_and_frees_the_seats(event, django_capture_on_commit_callbacks):
+def test_it_mails_a_confirmation_whose_link_cancels_and_frees_the_seats(
+    event, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         done = register(event, people=3)
     assert register_refused(event)
@@ -101,7 +103,9 @@ def test_it_mails_a_confirmation_whose_link_cancels_and_frees_the_seats(event, d
     assert message.to == ["a@example.org"]
     link = f"https://q.example/beteiligung/veranstaltungen/abmelden/#{done.registration.pk}.{done.token}"
     assert link in message.body
-    assert done.token not in Registration.objects.get(pk=done.registration.pk).token_hash  # only the hash is stored
+    assert (
+        done.token not in Registration.objects.get(pk=done.registration.pk).token_hash
+    )  # only the hash is stored
     with pytest.raises(NotFound):
         services.registration_cancel(registration_id=done.registration.pk, token="wrong")
     assert services.registration_cancel(registration_id=done.registration.pk, token=done.token) == event
