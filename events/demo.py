@@ -49,7 +49,9 @@ def load_demo(demo_dir: Path) -> str:
             "process": demo_process(city),
             "pins": False,
             "themes": ["Quartiere", "Mobilität"],
-            "opens_at": now - dt.timedelta(days=30),
+            # opened before the pins consultation of participation's demo, which stays the one /karte/
+            # shows by default (participation.selectors.consultation_current: the open one opened last)
+            "opens_at": now - dt.timedelta(days=90),
             "closes_at": now + dt.timedelta(days=90),
         },
     )
