@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from events.models import Registration
 from tests.backoffice_kit import check_page
 from tests.browser import DESKTOP, PHONE, Watch
+from tests.participation.test_journey_citizen import tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,23 +29,13 @@ def demo_loaded(transactional_db):
     caches["participation"].clear()  # the throttle's counters: a transactional test does not empty them
 
 
-def focused(page, selector: str) -> bool:
-    return page.locator(selector).evaluate("e => e === document.activeElement")
-
-
-def tab_to(page, selector: str, *, limit: int = 60) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if focused(page, selector):
-            return
-    raise AssertionError(f"{selector} never got the focus by Tab")
-
-
 @pytest.mark.parametrize("screen", [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")])
 def test_find_register_and_cancel_by_keyboard(demo_loaded, live_server, basemap, chromium, screen):
     watch = Watch()
     page = watch.open(chromium, f"{live_server.url}/beteiligung/veranstaltungen/", screen=screen)
     expect(page.get_by_role("heading", name="Veranstaltungen", exact=True)).to_be_visible()
+    if screen is DESKTOP:
+        check_page(page)
 
     # filter by kind: walks only
     tab_to(page, "#f-kind")
