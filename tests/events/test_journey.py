@@ -69,7 +69,7 @@ def test_find_register_and_cancel_by_keyboard(demo_loaded, live_server, basemap,
     expect(page.get_by_role("button", name="Anmelden", exact=True)).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("status").filter(has_text="Sie sind angemeldet")).to_be_visible()
-    expect(page.locator("#seats")).to_have_text("0 Plätze frei")
+    expect(page.locator("#seats")).to_have_text("ausgebucht")
     expect(page.get_by_text("Ausgebucht.")).to_be_visible()
     assert Registration.objects.filter(name="Nachbarin", people=2).count() == 1
     assert "nachbarin@example.org" not in page.content()
