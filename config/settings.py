@@ -474,6 +474,8 @@ SURVEYS_ANON_RATE = env("SURVEYS_ANON_RATE", "10/h")
 # --- end budgeting ------------------------------------------------------------------------------------
 
 # --- events -------------------------------------------------------------------------------------------
+# Anonymous registrations for events per client (events.throttling), "N/<k><s|m|h|d>".
+EVENTS_REGISTRATION_RATE = env("EVENTS_REGISTRATION_RATE", "10/10m")
 # --- end events ---------------------------------------------------------------------------------------
 
 # --- accounts (django-allauth) ------------------------------------------------------------------------
