@@ -4,10 +4,14 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from quartiere.addresses import AddressFields, address_import_file
 from quartiere.models import Level
 from quartiere.services import area_import_file
 
 DEMO = Path(settings.BASE_DIR) / "fixtures" / "ludwigsburg"
+DEMO_ADDRESS_FIELDS = AddressFields(
+    street="street", number="number", postcode="postcode", place="place", ref="id", x="lon", y="lat"
+)
 
 
 class Command(BaseCommand):
@@ -24,6 +28,15 @@ class Command(BaseCommand):
                 progress=False,
             )
             self.stdout.write(f"{name}: {summary}")
+        # illustrative addresses for the place search (fixtures/ludwigsburg/build_addresses.py)
+        addresses = address_import_file(
+            DEMO / "addresses.csv",
+            fields=DEMO_ADDRESS_FIELDS,
+            source="demo",
+            srid=4326,
+            progress=False,
+        )
+        self.stdout.write(f"addresses: {addresses}")
         # later apps add their part of the demo (measures, participation, planning)
         for config in apps.get_app_configs():
             loader = getattr(config, "load_demo", None)
