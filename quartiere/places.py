@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from geopy.adapters import URLLibAdapter
 from geopy.exc import GeopyError
 from geopy.geocoders import Nominatim, Photon
 
@@ -95,6 +96,8 @@ def _geocoder(name: str):
         "scheme": url.scheme,
         "user_agent": settings.GEOCODER_USER_AGENT,
         "timeout": settings.GEOCODER_TIMEOUT_S,
+        # one try within the timeout: requests' adapter would retry a timed-out search twice more
+        "adapter_factory": URLLibAdapter,
     }
     return Nominatim(**options) if name == "nominatim" else Photon(**options)
 
