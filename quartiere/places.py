@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.utils.translation import gettext as _
 from geopy.adapters import URLLibAdapter
 from geopy.exc import GeopyError
 from geopy.geocoders import Nominatim, Photon
@@ -29,6 +30,15 @@ QUERY_MIN = 3  # characters: fewer match too much to be useful (and defeat the t
 QUERY_MAX = 200
 LIMIT_MAX = 20
 GEOCODERS = ("nominatim", "photon")
+
+
+def query_problem(q: str) -> str | None:
+    """What is wrong with the search text ``q`` (too short or too long), translated; None if nothing."""
+    if len(q) < QUERY_MIN:
+        return _("Enter at least %(n)s characters.") % {"n": QUERY_MIN}
+    if len(q) > QUERY_MAX:
+        return _("Enter at most %(n)s characters.") % {"n": QUERY_MAX}
+    return None
 
 
 @dataclass(frozen=True)

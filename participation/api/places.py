@@ -5,7 +5,6 @@ client's address, as for anonymous contributions)."""
 import json
 
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
@@ -65,10 +64,9 @@ class PlaceSearchView(APIView):
     )
     def get(self, request):
         q = " ".join(request.GET.get("q", "").split())
-        if len(q) < places.QUERY_MIN:
-            raise params.invalid("q", _("Enter at least %(n)d characters.") % {"n": places.QUERY_MIN})
-        if len(q) > places.QUERY_MAX:
-            raise params.invalid("q", _("Enter at most %(n)d characters.") % {"n": places.QUERY_MAX})
+        problem = places.query_problem(q)
+        if problem:
+            raise params.invalid("q", problem)
         limit = params.integer(request.GET, "limit", default=8, lo=1, hi=places.LIMIT_MAX)
         found = places.place_search(q=q, limit=limit)
         response = HttpResponse(
