@@ -110,7 +110,19 @@ def _row(feature: Feature, fields: AddressFields) -> tuple[tuple, str | None]:
         problem = problem or f"no id in {fields.ref!r}"
     postcode = _text(feature, fields.postcode)[:10]
     place = _text(feature, fields.place)[:200]
-    return (feature.fid, row_id, ref[:300], street[:200], number[:20], postcode, place, wkb, x, y, problem), problem
+    return (
+        feature.fid,
+        row_id,
+        ref[:300],
+        street[:200],
+        number[:20],
+        postcode,
+        place,
+        wkb,
+        x,
+        y,
+        problem,
+    ), problem
 
 
 def read_addresses(
@@ -126,7 +138,9 @@ def read_addresses(
     lyr = _open_layer(path, layer)
     for option, name in fields.options():
         if name is not None and name not in lyr.fields:
-            raise ImportRejected(f"{option} {name!r} is not a field of layer {lyr.name!r}: {', '.join(lyr.fields)}")
+            raise ImportRejected(
+                f"{option} {name!r} is not a field of layer {lyr.name!r}: {', '.join(lyr.fields)}"
+            )
     if (fields.x is None) != (fields.y is None):
         raise ImportRejected("--x-field and --y-field go together")
     if srid is None:
@@ -160,13 +174,18 @@ def address_import(
         _stage(cursor, rows)
         cursor.execute(
             load(__file__, "address_prepare"),
-            {"source_srid": source_srid, "storage_srid": crs.STORAGE_SRID, "geographic": crs.is_geographic(source_srid)},
+            {
+                "source_srid": source_srid,
+                "storage_srid": crs.STORAGE_SRID,
+                "geographic": crs.is_geographic(source_srid),
+            },
         )
         cursor.execute("SELECT label, problem FROM address_stage WHERE problem IS NOT NULL ORDER BY ord")
         summary.problems = [(label, problem) for label, problem in cursor.fetchall()]
         if summary.problems and not skip_invalid:
             raise ImportRejected(
-                f"{len(summary.problems)} address(es) rejected; nothing imported (--skip-invalid imports the others)",
+                f"{len(summary.problems)} address(es) rejected; nothing imported "
+                "(--skip-invalid imports the others)",
                 summary.problems,
             )
         summary.skipped = len(summary.problems)

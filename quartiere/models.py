@@ -86,9 +86,7 @@ class Address(models.Model):
     imported by ``manage.py import_addresses``. ``ref`` identifies it within its ``source``: the
     file's stable id column, or the address itself; the point is in EPSG:25832."""
 
-    city = models.ForeignKey(
-        Area, verbose_name=_("city"), on_delete=models.CASCADE, related_name="addresses"
-    )
+    city = models.ForeignKey(Area, verbose_name=_("city"), on_delete=models.CASCADE, related_name="addresses")
     street = models.CharField(_("street"), max_length=200)
     number = models.CharField(_("house number"), max_length=20)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)

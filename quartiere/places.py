@@ -17,9 +17,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.utils.translation import gettext as _
-from geopy.adapters import URLLibAdapter
-from geopy.exc import GeopyError
-from geopy.geocoders import Nominatim, Photon
+from geopy.adapters import URLLibAdapter  # type: ignore[import-untyped]
+from geopy.exc import GeopyError  # type: ignore[import-untyped]
+from geopy.geocoders import Nominatim, Photon  # type: ignore[import-untyped]
 
 from geo import crs
 from geo.sql import load
@@ -119,7 +119,10 @@ def online_search(*, q: str, limit: int = 10) -> list[Place]:
     if name not in GEOCODERS:
         raise ValueError(f"GEOCODER must be one of {GEOCODERS} or empty")
     cache = caches[settings.GEOCODER_CACHE]
-    key = "places:" + hashlib.sha256(f"{name}\x1f{settings.GEOCODER_URL}\x1f{limit}\x1f{q}".encode()).hexdigest()
+    key = (
+        "places:"
+        + hashlib.sha256(f"{name}\x1f{settings.GEOCODER_URL}\x1f{limit}\x1f{q}".encode()).hexdigest()
+    )
     cached = cache.get(key)
     if cached is not None:
         return [Place(**{**p, "bbox": tuple(p["bbox"]) if p["bbox"] else None}) for p in cached]

@@ -51,10 +51,14 @@ class PlaceSearchView(APIView):
         summary="Find an address or a place (GeoJSON points, EPSG:4326)",
         parameters=[
             OpenApiParameter(
-                "q", OpenApiTypes.STR, required=True,
-                description=f"the text, {places.QUERY_MIN}–{places.QUERY_MAX} characters, e.g. 'Marktplatz 1'",
+                "q",
+                OpenApiTypes.STR,
+                required=True,
+                description=f"the text, {places.QUERY_MIN}–{places.QUERY_MAX} characters, e.g. Marktplatz 1",
             ),
-            OpenApiParameter("limit", OpenApiTypes.INT, description=f"at most (default 8, max {places.LIMIT_MAX})"),
+            OpenApiParameter(
+                "limit", OpenApiTypes.INT, description=f"at most (default 8, max {places.LIMIT_MAX})"
+            ),
         ],
         responses={
             200: geojson_schema("PlaceFeatureCollection", collection=True),

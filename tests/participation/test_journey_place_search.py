@@ -34,7 +34,9 @@ def zooms(watch: Watch) -> set[int]:
 @pytest.fixture
 def addresses(areas):
     caches["participation"].clear()  # the throttles' counters survive a transactional test
-    fields = AddressFields(street="street", number="number", postcode="postcode", place="place", ref="id", x="lon", y="lat")
+    fields = AddressFields(
+        street="street", number="number", postcode="postcode", place="place", ref="id", x="lon", y="lat"
+    )
     address_import_file(DEMO / "addresses.csv", fields=fields, source="demo", srid=4326, progress=False)
 
 
@@ -60,7 +62,8 @@ def test_a_citizen_finds_an_address_by_keyboard_and_pins_there(
     expect(options.first).to_contain_text("Schloßstraße 3, 71634 Ludwigsburg")
     expect(options.first).to_contain_text("Adresse")
     expect(page.locator(".place-search-status")).to_have_text(
-        f"{options.count()} Treffer; mit den Pfeiltasten und Enter wählen.")
+        f"{options.count()} Treffer; mit den Pfeiltasten und Enter wählen."
+    )
     # the arrow keys move through them (the input keeps the focus); Escape closes the list
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
@@ -76,10 +79,13 @@ def test_a_citizen_finds_an_address_by_keyboard_and_pins_there(
     expect(listbox).to_be_hidden()
     expect(search).to_have_value("Schloßstraße 3, 71634 Ludwigsburg")
     expect(page.locator("#map")).to_be_focused()
-    expect(page.locator("#place-where")).to_have_text("Das Kreuz markiert einen Ort in Mitte, im Beteiligungsgebiet.")
+    expect(page.locator("#place-where")).to_have_text(
+        "Das Kreuz markiert einen Ort in Mitte, im Beteiligungsgebiet."
+    )
     page.keyboard.press("Enter")  # on the map: the pin at the cross
     expect(page.locator("#status")).to_have_text(
-        "Ort gewählt in Mitte, im Beteiligungsgebiet. Füllen Sie nun das Formular aus.")
+        "Ort gewählt in Mitte, im Beteiligungsgebiet. Füllen Sie nun das Formular aus."
+    )
     expect(page.locator("#f-category")).to_be_focused()
     page.keyboard.press("Tab")
     page.keyboard.type(TEXT)
@@ -98,7 +104,9 @@ def test_a_citizen_finds_an_address_by_keyboard_and_pins_there(
         page.set_viewport_size({"width": 320, "height": 640})
         box, area = page.locator(".place-search").bounding_box(), page.locator("#map").bounding_box()
         assert box["x"] >= area["x"] and box["x"] + box["width"] <= area["x"] + area["width"]
-        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
+        assert (
+            page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
+        )
     watch.assert_clean()
 
 

@@ -23,8 +23,20 @@ ROWS = [
     "DEBWL002;Schloßstraße;3;a;71634;Ludwigsburg;9.1933770;48.8986617",
     "DEBWL003;Aldinger Straße;7;;71640;Ludwigsburg-Oßweil;9.2310000;48.8920000",
 ]
-OFFICIAL = ["--street-field", "STN", "--number-field", "HNR", "--suffix-field", "ADZ",
-            "--postcode-field", "PLZ", "--place-field", "ORT", "--id-field", "OI"]
+OFFICIAL = [
+    "--street-field",
+    "STN",
+    "--number-field",
+    "HNR",
+    "--suffix-field",
+    "ADZ",
+    "--postcode-field",
+    "PLZ",
+    "--place-field",
+    "ORT",
+    "--id-field",
+    "OI",
+]
 CSV_COORDINATES = ["--x-field", "lon", "--y-field", "lat", "--srid", "4326"]
 
 
@@ -32,7 +44,9 @@ CSV_COORDINATES = ["--x-field", "lon", "--y-field", "lat", "--srid", "4326"]
 def demo_areas(django_db_setup, django_db_blocker):
     def build():
         for level, name in ((Level.REGION, "region"), (Level.CITY, "city"), (Level.QUARTIER, "quartiere")):
-            area_import_file(DEMO / f"{name}.geojson", level=level, code_field="code", name_field="name", progress=False)
+            area_import_file(
+                DEMO / f"{name}.geojson", level=level, code_field="code", name_field="name", progress=False
+            )
 
     with kept_for_the_module(django_db_blocker, build):
         yield
@@ -48,9 +62,26 @@ def geopackage(tmp_path: Path, rows: list[str]) -> Path:
     """The rows as a GeoPackage of points in EPSG:25832, written by ogr2ogr."""
     dest = tmp_path / "hauskoordinaten.gpkg"
     subprocess.run(
-        ["ogr2ogr", "-f", "GPKG", str(dest), str(csv_file(tmp_path, rows)), "-oo", "X_POSSIBLE_NAMES=lon",
-         "-oo", "Y_POSSIBLE_NAMES=lat", "-s_srs", "EPSG:4326", "-t_srs", "EPSG:25832", "-nln", "adressen"],
-        check=True, capture_output=True, timeout=60,
+        [
+            "ogr2ogr",
+            "-f",
+            "GPKG",
+            str(dest),
+            str(csv_file(tmp_path, rows)),
+            "-oo",
+            "X_POSSIBLE_NAMES=lon",
+            "-oo",
+            "Y_POSSIBLE_NAMES=lat",
+            "-s_srs",
+            "EPSG:4326",
+            "-t_srs",
+            "EPSG:25832",
+            "-nln",
+            "adressen",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     return dest
 
@@ -63,7 +94,10 @@ def run(*args: str) -> tuple[str, str]:
 
 def utm(lon: float, lat: float) -> tuple[float, float]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT ST_X(p), ST_Y(p) FROM ST_Transform(ST_SetSRID(ST_MakePoint(%s, %s), 4326), 25832) AS p", [lon, lat])
+        cursor.execute(
+            "SELECT ST_X(p), ST_Y(p) FROM ST_Transform(ST_SetSRID(ST_MakePoint(%s, %s), 4326), 25832) AS p",
+            [lon, lat],
+        )
         return cursor.fetchone()
 
 
@@ -73,7 +107,12 @@ def test_it_imports_a_geopackage_with_the_official_columns(tmp_path):
     assert "created 3, updated 0, unchanged 0, skipped 0" in out
     address = Address.objects.get(ref="DEBWL002")
     assert (address.street, address.number, address.postcode, address.place, address.source) == (
-        "Schloßstraße", "3a", "71634", "Ludwigsburg", "HK-BW")
+        "Schloßstraße",
+        "3a",
+        "71634",
+        "Ludwigsburg",
+        "HK-BW",
+    )
     assert address.point.srid == 25832
     x, y = utm(9.1933770, 48.8986617)
     assert address.point.distance(type(address.point)(x, y, srid=25832)) < 0.01
@@ -91,7 +130,9 @@ def test_it_imports_a_csv_and_a_second_import_changes_nothing(tmp_path):
     assert Address.objects.get(ref="DEBWL001").source == "hauskoordinaten"  # named after the file
     out, _ = run(str(path), *OFFICIAL, *CSV_COORDINATES)
     assert "created 0, updated 0, unchanged 3, skipped 0" in out
-    assert list(Address.objects.order_by("ref").values_list("id", "ref", "street", "number", "point")) == before
+    assert (
+        list(Address.objects.order_by("ref").values_list("id", "ref", "street", "number", "point")) == before
+    )
     # a moved house is updated in place, by its id
     moved = [ROWS[0].replace("48.8962808", "48.8963808"), *ROWS[1:]]
     out, _ = run(str(csv_file(tmp_path, moved)), *OFFICIAL, *CSV_COORDINATES)
@@ -159,7 +200,9 @@ def test_a_progress_bar_on_request(tmp_path, capsys):
 
 @pytest.mark.django_db
 def test_the_demo_addresses_lie_in_their_quartiere():
-    fields = AddressFields(street="street", number="number", postcode="postcode", place="place", ref="id", x="lon", y="lat")
+    fields = AddressFields(
+        street="street", number="number", postcode="postcode", place="place", ref="id", x="lon", y="lat"
+    )
     summary = address_import_file(DEMO / "addresses.csv", fields=fields, source="demo", srid=4326)
     assert summary.created == Address.objects.count() >= 100
     mitte = Area.objects.get(level=Level.QUARTIER, name="Mitte")

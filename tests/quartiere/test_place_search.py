@@ -19,19 +19,24 @@ from quartiere.services import area_import_file
 from tests.fixtures import body, kept_for_the_module
 
 DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "ludwigsburg"
-FIELDS = AddressFields(street="street", number="number", postcode="postcode", place="place", ref="id", x="lon", y="lat")
+FIELDS = AddressFields(
+    street="street", number="number", postcode="postcode", place="place", ref="id", x="lon", y="lat"
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup, django_db_blocker):
     def build():
         for level, name in ((Level.REGION, "region"), (Level.CITY, "city"), (Level.QUARTIER, "quartiere")):
-            area_import_file(DEMO / f"{name}.geojson", level=level, code_field="code", name_field="name", progress=False)
+            area_import_file(
+                DEMO / f"{name}.geojson", level=level, code_field="code", name_field="name", progress=False
+            )
         address_import_file(DEMO / "addresses.csv", fields=FIELDS, source="demo", srid=4326, progress=False)
         # text is data: a street name that looks like code
         address_import(
             rows=[(1, "row 1", "", "<script>{{ 6*7 }}{#", "9", "71634", "", None, 9.1925, 48.8965, None)],
-            source_srid=4326, source="test",
+            source_srid=4326,
+            source="test",
         )
 
     with kept_for_the_module(django_db_blocker, build):
@@ -58,11 +63,22 @@ def test_an_address_with_its_number_comes_first_then_the_longer_numbers():
     ]
     # a street alone: its houses in numeric order (2 before 10)
     assert labels("Marktplatz", 3)[:3] == [
-        "Marktplatz 1, 71634 Ludwigsburg", "Marktplatz 2, 71634 Ludwigsburg", "Marktplatz 3, 71634 Ludwigsburg"]
+        "Marktplatz 1, 71634 Ludwigsburg",
+        "Marktplatz 2, 71634 Ludwigsburg",
+        "Marktplatz 3, 71634 Ludwigsburg",
+    ]
 
 
 @pytest.mark.parametrize(
-    "q", ["Schloßstraße 3", "Schloßstr. 3", "Schlossstrasse 3", "schlossstr 3", "SCHLOSSSTRASSE 3", "Schloss-Str. 3"]
+    "q",
+    [
+        "Schloßstraße 3",
+        "Schloßstr. 3",
+        "Schlossstrasse 3",
+        "schlossstr 3",
+        "SCHLOSSSTRASSE 3",
+        "Schloss-Str. 3",
+    ],
 )
 @pytest.mark.django_db
 def test_spellings_of_a_street_find_the_same_house(q):
@@ -79,9 +95,11 @@ def test_areas_by_name_with_umlauts_written_out_and_before_addresses():
         assert (found[0].kind, found[0].label) == ("quartier", "Oßweil, Ludwigsburg"), q
         assert found[0].bbox is not None and found[0].bbox[0] < found[0].lon < found[0].bbox[2]
     assert [(p.kind, p.label) for p in places.offline_search(q="Grünbühl", limit=1)] == [
-        ("quartier", "Grünbühl-Sonnenberg, Ludwigsburg")]
+        ("quartier", "Grünbühl-Sonnenberg, Ludwigsburg")
+    ]
     assert [(p.kind, p.name) for p in places.offline_search(q="gruenbuehl sonnenberg", limit=1)] == [
-        ("quartier", "Grünbühl-Sonnenberg")]
+        ("quartier", "Grünbühl-Sonnenberg")
+    ]
     city = places.offline_search(q="Ludwigsburg", limit=2)
     assert (city[0].kind, city[0].label) == ("city", "Ludwigsburg")
     assert city[1].kind == "address"
@@ -104,7 +122,11 @@ def test_the_api_answers_geojson_in_4326_at_the_address():
     assert data["type"] == "FeatureCollection" and data["source"] == "offline"
     assert len(data["features"]) == 2
     first = data["features"][0]
-    assert first["properties"] == {"name": "Schloßstraße 3", "kind": "address", "label": "Schloßstraße 3, 71634 Ludwigsburg"}
+    assert first["properties"] == {
+        "name": "Schloßstraße 3",
+        "kind": "address",
+        "label": "Schloßstraße 3, 71634 Ludwigsburg",
+    }
     point = Address.objects.get(street="Schloßstraße", number="3").point.transform(4326, clone=True)
     assert first["geometry"]["coordinates"] == pytest.approx([point.x, point.y], abs=1e-6)
     mitte = body(Client().get("/api/places/", {"q": "Mitte"}))["features"][0]
@@ -147,6 +169,7 @@ def test_too_many_searches_are_throttled(settings):
 
 # --- the online geocoder, served here -----------------------------------------------------------------
 
+
 class FakeGeocoder(BaseHTTPRequestHandler):
     """Answers Nominatim's /search (jsonv2 list) and Photon's /api (GeoJSON) like the real ones;
     records every request; ``delay`` seconds before answering, ``status`` other than 200 to fail."""
@@ -157,7 +180,9 @@ class FakeGeocoder(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 (http.server's name)
         url = urlsplit(self.path)
-        type(self).requests.append({"path": url.path, "query": parse_qs(url.query), "headers": dict(self.headers)})
+        type(self).requests.append(
+            {"path": url.path, "query": parse_qs(url.query), "headers": dict(self.headers)}
+        )
         time.sleep(self.delay)
         if self.status != 200:
             self.send_response(self.status)
@@ -165,14 +190,29 @@ class FakeGeocoder(BaseHTTPRequestHandler):
             return
         if url.path.endswith("/search"):
             answer = [
-                {"lat": "48.8997", "lon": "9.1956", "display_name": "Residenzschloss, Schlossstraße, Ludwigsburg"},
+                {
+                    "lat": "48.8997",
+                    "lon": "9.1956",
+                    "display_name": "Residenzschloss, Schlossstraße, Ludwigsburg",
+                },
                 # outside the service's extent: dropped even if a geocoder sends it
                 {"lat": "52.5163", "lon": "13.3777", "display_name": "Brandenburger Tor, Berlin"},
             ]
         else:
-            answer = {"type": "FeatureCollection", "features": [{
-                "type": "Feature", "geometry": {"type": "Point", "coordinates": [9.1956, 48.8997]},
-                "properties": {"name": "Residenzschloss", "city": "Ludwigsburg", "country": "Deutschland"}}]}
+            answer = {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [9.1956, 48.8997]},
+                        "properties": {
+                            "name": "Residenzschloss",
+                            "city": "Ludwigsburg",
+                            "country": "Deutschland",
+                        },
+                    }
+                ],
+            }
         data = json.dumps(answer).encode()
         try:
             self.send_response(200)
@@ -205,11 +245,18 @@ def geocoder(settings):
 @pytest.mark.django_db
 def test_nominatim_through_geopy_gets_the_query_and_the_extent_only_and_is_cached(geocoder):
     client = Client()
-    data = body(client.get("/api/places/", {"q": "Residenzschloss"}, HTTP_COOKIE="sessionid=secret",
-                           HTTP_X_FORWARDED_FOR="203.0.113.9"))
+    data = body(
+        client.get(
+            "/api/places/",
+            {"q": "Residenzschloss"},
+            HTTP_COOKIE="sessionid=secret",
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        )
+    )
     assert data["source"] == "nominatim"
     assert [f["properties"] for f in data["features"]] == [
-        {"name": "Residenzschloss", "kind": "place", "label": "Residenzschloss, Schlossstraße, Ludwigsburg"}]
+        {"name": "Residenzschloss", "kind": "place", "label": "Residenzschloss, Schlossstraße, Ludwigsburg"}
+    ]
     assert data["features"][0]["geometry"]["coordinates"] == [9.1956, 48.8997]
     (sent,) = geocoder.requests
     assert sent["path"] == "/nominatim/search"

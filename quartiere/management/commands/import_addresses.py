@@ -31,13 +31,19 @@ class Command(BaseCommand):
         parser.add_argument("--x-field", metavar="F", help="x/longitude column (CSV without geometry)")
         parser.add_argument("--y-field", metavar="F", help="y/latitude column")
         parser.add_argument(
-            "--srid", type=allowed_srid, metavar="N",
+            "--srid",
+            type=allowed_srid,
+            metavar="N",
             help=f"EPSG code when the file names none, one of {sorted(crs.ALLOWED_SRIDS)}",
         )
         parser.add_argument("--layer", metavar="NAME")
         parser.add_argument("--source", metavar="NAME", help="name of the source (default: the file's name)")
-        parser.add_argument("--skip-invalid", action="store_true", help="import the valid rows, list the others")
-        parser.add_argument("--progress", action="store_true", help="a progress bar even when not on a terminal")
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="import the valid rows, list the others"
+        )
+        parser.add_argument(
+            "--progress", action="store_true", help="a progress bar even when not on a terminal"
+        )
 
     def handle(self, *args, **options) -> None:
         fields = AddressFields(
