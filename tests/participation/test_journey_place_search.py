@@ -8,7 +8,8 @@ from django.core.cache import caches
 from playwright.sync_api import expect
 
 from participation.models import Contribution
-from quartiere.addresses import AddressFields, address_import_file
+from quartiere.addresses import address_import_file
+from quartiere.management.commands.load_demo import DEMO_ADDRESS_FIELDS
 from quartiere.models import Address
 from tests.backoffice_kit import check_page, sign_in
 from tests.browser import DESKTOP, PHONE, Watch
@@ -34,10 +35,7 @@ def zooms(watch: Watch) -> set[int]:
 @pytest.fixture
 def addresses(areas):
     caches["participation"].clear()  # the throttles' counters survive a transactional test
-    fields = AddressFields(
-        street="street", number="number", postcode="postcode", place="place", ref="id", x="lon", y="lat"
-    )
-    address_import_file(DEMO / "addresses.csv", fields=fields, source="demo", srid=4326, progress=False)
+    address_import_file(DEMO / "addresses.csv", fields=DEMO_ADDRESS_FIELDS, source="demo", srid=4326)
 
 
 @pytest.mark.parametrize("screen", SCREENS)

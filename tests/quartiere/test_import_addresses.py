@@ -10,11 +10,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from quartiere.addresses import AddressFields, address_import_file
+from quartiere.management.commands.load_demo import DEMO, DEMO_ADDRESS_FIELDS, load_demo_places
 from quartiere.models import Address, Area, Level
-from quartiere.services import ImportRejected, area_import_file
+from quartiere.services import ImportRejected
 from tests.fixtures import kept_for_the_module
 
-DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "ludwigsburg"
 # the official house coordinates' column names (Hauskoordinaten: OI object id, STN street, HNR number,
 # ADZ addition, PLZ postcode, ORT place), semicolon-separated as they are delivered
 HEADER = "OI;STN;HNR;ADZ;PLZ;ORT;lon;lat"
@@ -42,13 +42,7 @@ CSV_COORDINATES = ["--x-field", "lon", "--y-field", "lat", "--srid", "4326"]
 
 @pytest.fixture(scope="module", autouse=True)
 def demo_areas(django_db_setup, django_db_blocker):
-    def build():
-        for level, name in ((Level.REGION, "region"), (Level.CITY, "city"), (Level.QUARTIER, "quartiere")):
-            area_import_file(
-                DEMO / f"{name}.geojson", level=level, code_field="code", name_field="name", progress=False
-            )
-
-    with kept_for_the_module(django_db_blocker, build):
+    with kept_for_the_module(django_db_blocker, lambda: load_demo_places(addresses=False)):
         yield
 
 
@@ -200,9 +194,7 @@ def test_a_progress_bar_on_request(tmp_path, capsys):
 
 @pytest.mark.django_db
 def test_the_demo_addresses_lie_in_their_quartiere():
-    fields = AddressFields(
-        street="street", number="number", postcode="postcode", place="place", ref="id", x="lon", y="lat"
-    )
+    fields = DEMO_ADDRESS_FIELDS
     summary = address_import_file(DEMO / "addresses.csv", fields=fields, source="demo", srid=4326)
     assert summary.created == Address.objects.count() >= 100
     mitte = Area.objects.get(level=Level.QUARTIER, name="Mitte")

@@ -5,7 +5,6 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,25 +12,16 @@ from django.core.cache import caches
 from django.test import Client
 
 from quartiere import places
-from quartiere.addresses import AddressFields, address_import, address_import_file
-from quartiere.models import Address, Level
-from quartiere.services import area_import_file
+from quartiere.addresses import address_import
+from quartiere.management.commands.load_demo import load_demo_places
+from quartiere.models import Address
 from tests.fixtures import body, kept_for_the_module
-
-DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "ludwigsburg"
-FIELDS = AddressFields(
-    street="street", number="number", postcode="postcode", place="place", ref="id", x="lon", y="lat"
-)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup, django_db_blocker):
     def build():
-        for level, name in ((Level.REGION, "region"), (Level.CITY, "city"), (Level.QUARTIER, "quartiere")):
-            area_import_file(
-                DEMO / f"{name}.geojson", level=level, code_field="code", name_field="name", progress=False
-            )
-        address_import_file(DEMO / "addresses.csv", fields=FIELDS, source="demo", srid=4326, progress=False)
+        load_demo_places()
         # text is data: a street name that looks like code
         address_import(
             rows=[(1, "row 1", "", "<script>{{ 6*7 }}{#", "9", "71634", "", None, 9.1925, 48.8965, None)],
