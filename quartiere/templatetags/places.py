@@ -19,6 +19,7 @@ def place_search() -> dict:
             "maxLength": places.QUERY_MAX,
             "messages": {
                 "label": _("Search an address or place"),
+                "toggle": _("Search"),
                 "placeholder": _("e.g. Marktplatz 1"),
                 "listLabel": _("Places found"),
                 "one": _("1 result; choose it with the arrow keys and Enter."),

@@ -2,7 +2,8 @@
 // input keeps the focus, the results are a listbox, aria-activedescendant names the active one).
 // Type → results (debounced fetch of /api/places/) → arrow keys → Enter (or a click) chooses: the map
 // moves there (its centre is the place) and options.onChoose(latlng, feature) is called.
-// Escape closes the list (a second Escape empties the input). Results are set with textContent only.
+// Escape closes the list (a second Escape empties the input). On a narrow map the field is folded
+// into a button "Search" until asked for. Results are set with textContent only.
 //
 //   {% load places %}{% place_search %}          (the page: texts, stylesheet and this script)
 //   QuartiersatlasPlaceSearch.attach(map, { onChoose: function (latlng, feature) { … } });
@@ -14,6 +15,7 @@ window.QuartiersatlasPlaceSearch = (function () {
   var url = config.url || "/api/places/";
   var minLength = config.minLength || 3;
   var count = 0;
+  var NARROW_PX = 520; // maps narrower than this show the search folded into a button
   var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function text(key, fallback, values) {
@@ -39,11 +41,34 @@ window.QuartiersatlasPlaceSearch = (function () {
     });
     var list = el("ul", { id: id + "-list", role: "listbox", class: "place-search-list", "aria-label": text("listLabel", "Places found") });
     var status = el("p", { id: id + "-status", class: "place-search-status", "aria-live": "polite", role: "status" });
+    // on a narrow map (a phone) the field folds into a button, so that it does not cover the map
+    var toggle = el("button", { type: "button", class: "place-search-toggle", "aria-expanded": "false", "aria-controls": id + "-panel" },
+      text("toggle", "Search"));
+    var panel = el("div", { id: id + "-panel", class: "place-search-panel" });
     list.hidden = true;
-    box.appendChild(label);
-    box.appendChild(input);
-    box.appendChild(list);
+    panel.appendChild(label);
+    panel.appendChild(input);
+    panel.appendChild(list);
+    box.appendChild(toggle);
+    box.appendChild(panel);
     box.appendChild(status);
+    function narrow() { return map.getSize().x < NARROW_PX; }
+    function unfold(on) {
+      panel.hidden = !on;
+      toggle.setAttribute("aria-expanded", on ? "true" : "false");
+      box.classList.toggle("place-search-folded", !on);
+    }
+    function fit() {
+      toggle.hidden = !narrow();
+      if (!narrow()) { unfold(true); }
+    }
+    toggle.addEventListener("click", function () {
+      unfold(panel.hidden);
+      if (!panel.hidden) { input.focus(); }
+    });
+    map.on("resize", fit);
+    if (narrow()) { unfold(false); }
+    fit();
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.disableScrollPropagation(box);
 
@@ -119,10 +144,15 @@ window.QuartiersatlasPlaceSearch = (function () {
       }
       input.value = p.label || p.name || "";
       open(false);
+      var fold = narrow();
+      if (fold) { unfold(false); }
       // the chosen place itself in the centre (not the middle of its box): the crosshair is there
       map.setView(latlng, zoom, { animate: !reducedMotion });
       status.textContent = text("moved", "The map shows %(place)s.", { place: input.value });
       if (options.onChoose) { options.onChoose(latlng, feature); }
+      // the input was folded away with the focus in it: the focus goes back to the button
+      if (fold && document.activeElement === input) { toggle.focus(); }
+      else if (fold && !box.contains(document.activeElement) && document.activeElement === document.body) { toggle.focus(); }
     }
 
     input.addEventListener("input", function () {
@@ -145,6 +175,7 @@ window.QuartiersatlasPlaceSearch = (function () {
       } else if (event.key === "Escape") {
         if (!list.hidden) { event.preventDefault(); open(false); }
         else if (input.value) { event.preventDefault(); input.value = ""; status.textContent = ""; features = []; }
+        else if (narrow()) { event.preventDefault(); unfold(false); toggle.focus(); }
       }
       event.stopPropagation(); // the map's own keyboard handling stays out of the input
     });
