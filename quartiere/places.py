@@ -60,11 +60,13 @@ class Found:
     source: str  # "offline" or the geocoder's name
 
 
-def place_search(*, q: str, limit: int = 10) -> Found:
+def place_search(*, q: str, limit: int = 10, as_you_type: bool = False) -> Found:
     """Places matching the text ``q`` (``QUERY_MIN``–``QUERY_MAX`` characters), best first, at most
-    ``limit``: from the online geocoder when one is configured and answers, else offline."""
+    ``limit``: from the online geocoder when one is configured and answers, else offline. A search
+    ``as_you_type`` (the field's suggestions while typing) is not sent to Nominatim, whose usage
+    policy forbids it; Photon is made for it."""
     geocoder = settings.GEOCODER
-    if geocoder:
+    if geocoder and not (as_you_type and geocoder == "nominatim"):
         try:
             return Found(online_search(q=q, limit=limit), geocoder)
         except (GeopyError, OSError, ValueError, KeyError, TypeError) as error:

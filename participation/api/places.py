@@ -57,6 +57,12 @@ class PlaceSearchView(APIView):
                 description=f"the text, {places.QUERY_MIN}–{places.QUERY_MAX} characters, e.g. Marktplatz 1",
             ),
             OpenApiParameter(
+                "typing",
+                OpenApiTypes.STR,
+                enum=["0", "1"],
+                description="1: a suggestion while typing (never sent to Nominatim, which forbids it)",
+            ),
+            OpenApiParameter(
                 "limit", OpenApiTypes.INT, description=f"at most (default 8, max {places.LIMIT_MAX})"
             ),
         ],
@@ -72,7 +78,8 @@ class PlaceSearchView(APIView):
         if problem:
             raise params.invalid("q", problem)
         limit = params.integer(request.GET, "limit", default=8, lo=1, hi=places.LIMIT_MAX)
-        found = places.place_search(q=q, limit=limit)
+        as_you_type = params.choice(request.GET, "typing", ["0", "1"]) == "1"
+        found = places.place_search(q=q, limit=limit, as_you_type=as_you_type)
         response = HttpResponse(
             json.dumps(feature_collection(found), ensure_ascii=False), content_type="application/geo+json"
         )

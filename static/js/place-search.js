@@ -109,7 +109,8 @@ window.QuartiersatlasPlaceSearch = (function () {
         : found.length === 1 ? text("one", "1 result; choose it with the arrow keys and Enter.")
         : text("many", "%(n)s results; choose with the arrow keys and Enter.", { n: found.length });
     }
-    function search() {
+    // typing: suggestions as one types (an online Nominatim is asked only on Enter, see the API)
+    function search(typing) {
       clearTimeout(timer);
       var q = input.value.trim();
       if (q.length < minLength) {
@@ -120,7 +121,7 @@ window.QuartiersatlasPlaceSearch = (function () {
         return;
       }
       var mine = ++asked;
-      fetch(url + "?limit=8&q=" + encodeURIComponent(q), { headers: { Accept: "application/geo+json, application/json" } })
+      fetch(url + "?limit=8" + (typing ? "&typing=1" : "") + "&q=" + encodeURIComponent(q), { headers: { Accept: "application/geo+json, application/json" } })
         .then(function (response) {
           if (mine !== asked) { return; }
           if (response.status === 429) {
@@ -157,7 +158,7 @@ window.QuartiersatlasPlaceSearch = (function () {
 
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(search, config.delayMs || 250);
+      timer = setTimeout(function () { search(true); }, config.delayMs || 250);
     });
     input.addEventListener("keydown", function (event) {
       var n = features.length;
@@ -171,7 +172,7 @@ window.QuartiersatlasPlaceSearch = (function () {
         if (n) { activate(active > 0 ? active - 1 : n - 1); }
       } else if (event.key === "Enter") {
         event.preventDefault(); // never submits a surrounding form
-        if (!list.hidden && active >= 0) { choose(active); } else { search(); }
+        if (!list.hidden && active >= 0) { choose(active); } else { search(false); }
       } else if (event.key === "Escape") {
         if (!list.hidden) { event.preventDefault(); open(false); }
         else if (input.value) { event.preventDefault(); input.value = ""; status.textContent = ""; features = []; }

@@ -286,3 +286,14 @@ def test_a_geocoder_that_times_out_or_fails_leaves_the_offline_search(geocoder):
     assert data["source"] == "offline"
     assert data["features"][0]["properties"]["label"] == "Marktplatz 1, 71634 Ludwigsburg"
     assert len(geocoder.requests) >= 2  # asked both times: failures are not cached
+
+
+@pytest.mark.django_db
+def test_suggestions_while_typing_never_go_to_nominatim_but_to_photon(geocoder, settings):
+    client = Client()
+    typing = body(client.get("/api/places/", {"q": "Marktplatz 1", "typing": "1"}))
+    assert typing["source"] == "offline" and geocoder.requests == []
+    assert body(client.get("/api/places/", {"q": "Marktplatz 1", "typing": "0"}))["source"] == "nominatim"
+    settings.GEOCODER = "photon"
+    assert body(client.get("/api/places/", {"q": "Marktplatz 2", "typing": "1"}))["source"] == "photon"
+    assert client.get("/api/places/", {"q": "Marktplatz", "typing": "yes"}).status_code == 400
