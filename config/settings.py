@@ -457,6 +457,20 @@ TILES_MAX_ZOOM = envint("TILES_MAX_ZOOM", 22)
 STAFF_INVITATION_DAYS = envint("STAFF_INVITATION_DAYS", 7)
 
 # --- places (address and place search, quartiere.places) ---------------------------------------------
+# The place search of the maps answers offline (areas' names and the address table filled by
+# ``manage.py import_addresses``) unless GEOCODER names an online geocoder: "nominatim" or "photon" at
+# GEOCODER_URL (preferably your own instance; the public nominatim.openstreetmap.org forbids search
+# as you type). Only the query text is sent; answers are cached; on error or timeout: offline.
+GEOCODER = env("GEOCODER", "")
+if GEOCODER not in ("", "nominatim", "photon"):
+    raise ImproperlyConfigured(f"GEOCODER must be nominatim, photon or empty, not {GEOCODER!r}")
+GEOCODER_URL = env("GEOCODER_URL", "")
+GEOCODER_USER_AGENT = env("GEOCODER_USER_AGENT", "Quartiersatlas place search")
+GEOCODER_TIMEOUT_S = float(env("GEOCODER_TIMEOUT_S", "3"))
+GEOCODER_CACHE = env("GEOCODER_CACHE", "default")
+GEOCODER_CACHE_S = envint("GEOCODER_CACHE_S", 86_400)
+# /api/places/ per client (a keyed hash of its address, as participation's throttles): "N/<k><s|m|h|d>"
+PLACES_SEARCH_RATE = env("PLACES_SEARCH_RATE", "60/m")
 # --- end places ---------------------------------------------------------------------------------------
 
 # --- portal (/beteiligung/, subscriptions) ------------------------------------------------------------

@@ -10,6 +10,7 @@ from geo.health import health
 from measures import api as measures_api
 from measures import budget
 from participation import api as participation_api
+from participation.api import places as places_api
 from planning import api as planning_api
 from quartiere import api as quartiere_api
 
@@ -38,6 +39,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/locate/", quartiere_api.locate, name="locate"),
+    path("api/places/", places_api.search, name="places"),
     path("api/budget/", budget.budget, name="budget"),
     path("api/priorities/", planning_api.priorities, name="priorities"),
     path("api/", include(router.urls)),

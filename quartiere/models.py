@@ -1,4 +1,5 @@
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GinIndex
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -69,3 +70,49 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_level_display()})"
+
+
+class PlaceKey(models.Func):
+    """``qa_place_key(text)``: the search form of a name or an address (quartiere/sql/place_key.sql):
+    lower case, ä→ae, ö→oe, ü→ue, ß→ss, "str." → "strasse", punctuation → one space. The one
+    normalisation, in the database: stored addresses and queries go through the same function."""
+
+    function = "qa_place_key"
+    output_field = models.TextField()
+
+
+class Address(models.Model):
+    """One address with its point (e.g. from the official house coordinates, *Hauskoordinaten*),
+    imported by ``manage.py import_addresses``. ``ref`` identifies it within its ``source``: the
+    file's stable id column, or the address itself; the point is in EPSG:25832."""
+
+    city = models.ForeignKey(Area, verbose_name=_("city"), on_delete=models.CASCADE, related_name="addresses")
+    street = models.CharField(_("street"), max_length=200)
+    number = models.CharField(_("house number"), max_length=20)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    point = models.PointField(_("point"), srid=STORAGE_SRID)
+    source = models.CharField(_("source"), max_length=100)
+    ref = models.CharField(_("reference in the source"), max_length=300)
+    # what the search compares with (trigram index below)
+    key = models.GeneratedField(
+        expression=PlaceKey(
+            models.F("street"),
+            models.F("number"),
+            models.F("postcode"),
+            models.F("place"),
+            arg_joiner=" || ' ' || ",
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["street", "number"]
+        constraints = [models.UniqueConstraint(fields=["source", "ref"], name="address_source_ref_unique")]
+        indexes = [GinIndex(fields=["key"], opclasses=["gin_trgm_ops"], name="address_key_trgm")]
+
+    def __str__(self) -> str:
+        return f"{self.street} {self.number}, {self.postcode} {self.place}".strip(", ")

@@ -14,10 +14,12 @@ window.QADrawing = (function () {
     var base = geometry ? geometry.type.replace(/^Multi/, "") : "";
     return { Point: "point", LineString: "line", Polygon: "polygon" }[base] || "collection";
   }
-  // the basemap and the start view (the city's extent, else the world)
+  // the basemap, the start view (the city's extent, else the world) and the address and place search
+  // (static/js/place-search.js, when the page has it: {% place_search %})
   function basemap(map, config) {
     L.tileLayer(config.basemapUrl, { maxZoom: 19, attribution: config.basemapAttribution }).addTo(map);
     if (config.view) { map.fitBounds(config.view.bounds); } else { map.fitWorld(); }
+    if (window.QuartiersatlasPlaceSearch) { window.QuartiersatlasPlaceSearch.attach(map); }
   }
   // Geoman in the page's language: our catalogue's texts for the tools offered, Geoman's own for the rest
   function language(map, config, strings) {

@@ -59,6 +59,14 @@
   // the consultation's city (from the page's configuration) until the consultation's area has loaded
   if (config.view) map.fitBounds(config.view.bounds);
   else map.fitWorld();
+  // the address and place search (static/js/place-search.js): the map moves to the chosen place, so
+  // the cross in its centre marks it; while pins may be placed, onPlaceChosen (below) takes it further
+  var onPlaceChosen = null;
+  if (window.QuartiersatlasPlaceSearch) {
+    window.QuartiersatlasPlaceSearch.attach(map, {
+      onChoose: function (latlng) { if (onPlaceChosen) onPlaceChosen(latlng); },
+    });
+  }
 
   // --- where a point lies: the Quartiere and the consultation's area, tested in the browser ------
   // (GeoJSON rings in lon/lat; even-odd ray casting, so holes count as outside)
@@ -357,6 +365,12 @@
     else place(map.getCenter());
   }
   map.on("click", function (event) { place(event.latlng); });
+  // a place chosen in the search: a pin being placed moves there; otherwise the map takes the focus,
+  // its cross on the place, and Enter (or "Place the pin here") places the pin
+  onPlaceChosen = function (latlng) {
+    if (draft) place(latlng);
+    else mapElement.focus();
+  };
   useCentre.addEventListener("click", placeAtCross);
   // Enter on the focused map itself (not on a pin or control inside it) places the pin at the cross
   mapElement.addEventListener("keydown", function (event) {
