@@ -40,8 +40,9 @@ from staff.trialog import role_of
 
 
 def euros(amount: Decimal) -> str:
-    """An amount in the active language's format, e.g. "12.500 €" / "€12,500"."""
-    return _("%(amount)s €") % {"amount": number_format(amount, 0, force_grouping=True)}
+    """An amount in the active language's format, e.g. "12.500 €", "150,50 €" (cents only when there are)."""
+    places = 0 if amount == amount.to_integral_value() else 2
+    return _("%(amount)s €") % {"amount": number_format(amount, places, force_grouping=True)}
 
 
 def parse_amount(value: Any, field: str) -> Decimal:

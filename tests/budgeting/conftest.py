@@ -71,7 +71,9 @@ def make_budget(city):
     return make
 
 
-def proposal(budget: Budget, cost: str | None, *, title: str = "P", estimate: str = "1000", **fields) -> Proposal:
+def proposal(
+    budget: Budget, cost: str | None, *, title: str = "P", text: str = "Text", estimate: str = "1000", **fields
+) -> Proposal:
     """A published proposal at the Schloss; feasible at ``cost`` EUR, or unchecked when None."""
     values: dict[str, Any] = {
         "status": Status.PUBLISHED,
@@ -81,7 +83,7 @@ def proposal(budget: Budget, cost: str | None, *, title: str = "P", estimate: st
     values.update(fields)
     point = Point(*SCHLOSS, srid=4326).transform(STORAGE_SRID, clone=True)
     return Proposal.objects.create(
-        budget=budget, city=budget.city, title=title, text="Text", geom=point, cost_estimate=Decimal(estimate), **values
+        budget=budget, city=budget.city, title=title, text=text, geom=point, cost_estimate=Decimal(estimate), **values
     )
 
 
