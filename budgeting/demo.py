@@ -77,9 +77,9 @@ def load_demo(demo_dir: Path) -> str:
     rng.shuffle(points)
     rows = []
     for index, (quartier, x, y) in enumerate(sorted(points[:30])):
-        title, cost = IDEAS[index % len(IDEAS)]
-        estimate = Decimal(cost)
-        feasible = index % 10 != 7
+        title, euros = IDEAS[index % len(IDEAS)]
+        estimate = Decimal(euros)
+        checked = index % 10 != 7
         rows.append(
             Proposal(
                 budget=budget,
@@ -89,10 +89,12 @@ def load_demo(demo_dir: Path) -> str:
                 geom=Point(x, y, srid=crs.STORAGE_SRID),
                 cost_estimate=estimate,
                 status=Status.PUBLISHED,
-                feasibility=Feasibility.FEASIBLE if feasible else Feasibility.NOT_FEASIBLE,
-                feasibility_reason="" if feasible else "Die Fläche gehört nicht der Stadt. (illustrativ)",
-                revised_cost=(estimate * Decimal(rng.choice(["0.9", "1", "1.1", "1.25"]))).quantize(Decimal("1"))
-                if feasible
+                feasibility=Feasibility.FEASIBLE if checked else Feasibility.NOT_FEASIBLE,
+                feasibility_reason="" if checked else "Die Fläche gehört nicht der Stadt. (illustrativ)",
+                revised_cost=(estimate * Decimal(rng.choice(["0.9", "1", "1.1", "1.25"]))).quantize(
+                    Decimal("1")
+                )
+                if checked
                 else None,
                 created_at=now - dt.timedelta(days=80 - index),
             )
@@ -107,9 +109,10 @@ def load_demo(demo_dir: Path) -> str:
     for ballot in ballots:
         left, picked = TOTAL, set()
         for proposal in rng.choices(feasible, weights=weights, k=8):
-            if proposal.pk not in picked and proposal.revised_cost <= left:
+            cost = proposal.revised_cost or TOTAL
+            if proposal.pk not in picked and cost <= left:
                 picked.add(proposal.pk)
-                left -= proposal.revised_cost
+                left -= cost
         choices += [BallotChoice(ballot=ballot, proposal_id=pk, budget=budget) for pk in sorted(picked)]
     BallotChoice.objects.bulk_create(choices)
     return (

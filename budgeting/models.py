@@ -51,7 +51,9 @@ class Budget(models.Model):
         on_delete=models.PROTECT,
         related_name="budget",
     )
-    city = models.ForeignKey("quartiere.Area", verbose_name=_("city"), on_delete=models.PROTECT, related_name="+")
+    city = models.ForeignKey(
+        "quartiere.Area", verbose_name=_("city"), on_delete=models.PROTECT, related_name="+"
+    )
     total = models.DecimalField(_("total budget (EUR)"), max_digits=14, decimal_places=2)
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year of the funded projects"))
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.PROPOSALS)
@@ -77,8 +79,12 @@ class Proposal(models.Model):
     proposer's cost estimate (EUR); staff check feasibility and may revise the cost. Only published
     proposals are public; the author and the browser id never are."""
 
-    budget = models.ForeignKey(Budget, verbose_name=_("budget"), on_delete=models.PROTECT, related_name="proposals")
-    city = models.ForeignKey("quartiere.Area", verbose_name=_("city"), on_delete=models.PROTECT, related_name="+")
+    budget = models.ForeignKey(
+        Budget, verbose_name=_("budget"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    city = models.ForeignKey(
+        "quartiere.Area", verbose_name=_("city"), on_delete=models.PROTECT, related_name="+"
+    )
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     text = models.TextField(_("description"), max_length=TEXT_MAX)
     geom = models.PointField(_("place"), srid=STORAGE_SRID)
@@ -140,8 +146,12 @@ class Proposal(models.Model):
 class Ballot(models.Model):
     """One voter's ballot in one budget: an account or a signed browser id, never both."""
 
-    budget = models.ForeignKey(Budget, verbose_name=_("budget"), on_delete=models.CASCADE, related_name="ballots")
-    city = models.ForeignKey("quartiere.Area", verbose_name=_("city"), on_delete=models.PROTECT, related_name="+")
+    budget = models.ForeignKey(
+        Budget, verbose_name=_("budget"), on_delete=models.CASCADE, related_name="ballots"
+    )
+    city = models.ForeignKey(
+        "quartiere.Area", verbose_name=_("city"), on_delete=models.PROTECT, related_name="+"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
@@ -162,7 +172,8 @@ class Ballot(models.Model):
             models.UniqueConstraint(fields=["budget", "user"], name="ballot_one_per_account"),
             models.UniqueConstraint(fields=["budget", "browser"], name="ballot_one_per_browser"),
             models.CheckConstraint(
-                condition=Q(user__isnull=True, browser__isnull=False) | Q(user__isnull=False, browser__isnull=True),
+                condition=Q(user__isnull=True, browser__isnull=False)
+                | Q(user__isnull=False, browser__isnull=True),
                 name="ballot_account_xor_browser",
             ),
         ]

@@ -95,7 +95,9 @@ def register_all() -> None:
     )
     formats.register_queue(
         formats.ModerationQueue(
-            key="budget", label=_("proposals for the participatory budget"), url_name="budgeting_office:list",
+            key="budget",
+            label=_("proposals for the participatory budget"),
+            url_name="budgeting_office:list",
             pending=_pending,
         )
     )

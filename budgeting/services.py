@@ -55,7 +55,12 @@ def parse_amount(value: Any, field: str) -> Decimal:
         amount = Decimal(text)
     except InvalidOperation:
         raise ServiceError(_("Please give an amount in euros, e.g. 12500."), field) from None
-    if not amount.is_finite() or amount < 0 or amount >= COST_MAX or amount != amount.quantize(Decimal("0.01")):
+    if (
+        not amount.is_finite()
+        or amount < 0
+        or amount >= COST_MAX
+        or amount != amount.quantize(Decimal("0.01"))
+    ):
         raise ServiceError(_("Please give an amount in euros, e.g. 12500."), field)
     return amount.quantize(Decimal("0.01"))
 
@@ -84,7 +89,8 @@ def _check_budget_values(total: Decimal, fiscal_year: int, dates: Iterable[dt.da
         raise ServiceError(_("The total must be more than 0 €."), "total")
     if not FISCAL_YEAR_MIN <= fiscal_year <= FISCAL_YEAR_MAX:
         raise ServiceError(
-            _("The fiscal year lies between %(min)d and %(max)d.") % {"min": FISCAL_YEAR_MIN, "max": FISCAL_YEAR_MAX},
+            _("The fiscal year lies between %(min)d and %(max)d.")
+            % {"min": FISCAL_YEAR_MIN, "max": FISCAL_YEAR_MAX},
             "fiscal_year",
         )
     given = [d for d in dates if d]
@@ -146,7 +152,11 @@ def budget_update(
     if total != budget.total:
         _check_phase(budget, Phase.PROPOSALS, Phase.REVIEW)
     budget.total, budget.fiscal_year = total, fiscal_year
-    budget.proposals_until, budget.review_until, budget.voting_until = proposals_until, review_until, voting_until
+    budget.proposals_until, budget.review_until, budget.voting_until = (
+        proposals_until,
+        review_until,
+        voting_until,
+    )
     budget._history_user = user  # type: ignore[attr-defined]
     budget.save()
     return budget
@@ -235,7 +245,10 @@ def proposal_create(
 
 def _proposal(proposal_id: int) -> Proposal:
     proposal = (
-        Proposal.objects.select_for_update(of=("self",)).select_related("budget").filter(pk=proposal_id).first()
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("budget")
+        .filter(pk=proposal_id)
+        .first()
     )
     if proposal is None:
         raise NotFound(_("There is no such proposal."))
@@ -279,7 +292,8 @@ def proposal_review(
         cost = parse_amount(revised_cost, "revised_cost") if given else proposal.cost_estimate
         if cost > proposal.budget.total:
             raise ServiceError(
-                _("The cost is above the whole budget of %(total)s.") % {"total": euros(proposal.budget.total)},
+                _("The cost is above the whole budget of %(total)s.")
+                % {"total": euros(proposal.budget.total)},
                 "revised_cost",
             )
         proposal.feasibility, proposal.revised_cost = Feasibility.FEASIBLE, cost
@@ -327,16 +341,20 @@ def ballot_cast(
             raise ServiceError(_("Unknown proposal in the selection."), "proposals")
         ids.add(int(text))
     chosen = list(
-        budget.proposals.filter(pk__in=ids, status=Status.PUBLISHED, feasibility=Feasibility.FEASIBLE).values_list(
-            "pk", "revised_cost"
-        )
+        budget.proposals.filter(
+            pk__in=ids, status=Status.PUBLISHED, feasibility=Feasibility.FEASIBLE
+        ).values_list("pk", "revised_cost")
     )
     if len(chosen) != len(ids):
         raise ServiceError(_("Unknown proposal in the selection."), "proposals")
-    spent = sum((cost for _pk, cost in chosen), Decimal(0))
+    # every chosen proposal is feasible, so it has a revised cost (a database constraint)
+    spent = sum((cost or Decimal(0) for _pk, cost in chosen), Decimal(0))
     if spent > budget.total:
         raise ServiceError(
-            _("Your selection costs %(spent)s, %(over)s more than the budget of %(total)s; nothing was stored.")
+            _(
+                "Your selection costs %(spent)s, %(over)s more than the budget of %(total)s; "
+                "nothing was stored."
+            )
             % {"spent": euros(spent), "over": euros(spent - budget.total), "total": euros(budget.total)},
             "proposals",
         )
@@ -389,7 +407,7 @@ def budget_convert_winners(*, budget_id: int, user: Any = None) -> list[Proposal
         measures.budget_line_create(
             measure=measure,
             fiscal_year=budget.fiscal_year,
-            amount=proposal.revised_cost,
+            amount=proposal.revised_cost or Decimal(0),
             kind=BudgetKind.INVESTMENT,
             note=_("Participatory budget: %(consultation)s") % {"consultation": budget.consultation.title},
             user=user,
@@ -400,4 +418,3 @@ def budget_convert_winners(*, budget_id: int, user: Any = None) -> list[Proposal
         proposal.save(update_fields=["measure"])
         converted.append(proposal)
     return converted
-

@@ -25,7 +25,9 @@ from quartiere.selectors import area_extent
 
 
 def _budget(consultation: str) -> Budget:
-    budget = Budget.objects.select_related("consultation", "city").filter(consultation__slug=consultation).first()
+    budget = (
+        Budget.objects.select_related("consultation", "city").filter(consultation__slug=consultation).first()
+    )
     if budget is None:
         raise Http404(_("This consultation has no participatory budget."))
     return budget
@@ -80,7 +82,11 @@ def _tiles() -> dict:
 
 def _row(proposal: Proposal) -> dict:
     cost = proposal.revised_cost if proposal.revised_cost is not None else proposal.cost_estimate
-    return {"proposal": proposal, "cost": services.euros(cost), "feasibility": Feasibility(proposal.feasibility).label}
+    return {
+        "proposal": proposal,
+        "cost": services.euros(cost),
+        "feasibility": Feasibility(proposal.feasibility).label,
+    }
 
 
 def geojson(request, consultation: str):
@@ -93,7 +99,7 @@ def geojson(request, consultation: str):
 def detail(request, consultation: str, pk: int):
     budget = _budget(consultation)
     proposal = get_object_or_404(Proposal, pk=pk, budget=budget, status=Status.PUBLISHED)
-    lonlat = proposal.geom.transform(crs.WGS84, clone=True)
+    lonlat: Any = proposal.geom.transform(crs.WGS84, clone=True)
     config = {"point": [lonlat.x, lonlat.y], "title": proposal.title, **_tiles()}
     return render(
         request,
@@ -165,7 +171,9 @@ def propose(request, consultation: str):
 
 def _errors(error: ValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
-        return {field if field != "__all__" else "": messages for field, messages in error.message_dict.items()}
+        return {
+            field if field != "__all__" else "": messages for field, messages in error.message_dict.items()
+        }
     return {"": list(error.messages)}
 
 
@@ -191,7 +199,9 @@ def ballot(request, consultation: str):
             status = 429
         else:
             try:
-                services.ballot_cast(budget_id=budget.pk, proposal_ids=wanted, user=request.user, browser=browser)
+                services.ballot_cast(
+                    budget_id=budget.pk, proposal_ids=wanted, user=request.user, browser=browser
+                )
                 saved = True
             except ValidationError as error:
                 errors = _errors(error)
@@ -258,7 +268,4 @@ def panel(request, consultation) -> str:
     if budget is None:
         return ""
     published = budget.proposals.filter(status=Status.PUBLISHED).count()
-    return render_to_string(
-        "budgeting/_panel.html", _context(budget, published=published), request=request
-    )
-
+    return render_to_string("budgeting/_panel.html", _context(budget, published=published), request=request)

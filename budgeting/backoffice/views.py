@@ -24,7 +24,9 @@ from participation.models import Consultation
 from staff.backoffice import office_context, staff_page
 from staff.scope import cities_of
 
-planner_page = staff_page(is_planner, gettext_lazy("Participatory budgets are set up by the planners' group."))
+planner_page = staff_page(
+    is_planner, gettext_lazy("Participatory budgets are set up by the planners' group.")
+)
 staff_only = staff_page(
     lambda user: is_planner(user) or is_moderator(user),
     gettext_lazy("Participatory budgets are run by the planners and moderators."),
@@ -47,7 +49,9 @@ class BudgetForm(OfficeForm):
         label=gettext_lazy("Proposals until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     review_until = forms.DateField(
-        label=gettext_lazy("Feasibility review until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Feasibility review until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     voting_until = forms.DateField(
         label=gettext_lazy("Voting until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -119,7 +123,9 @@ def budget_new(request):
         form = BudgetForm(request.POST, consultations=choices)
 
         def write(values: dict) -> Budget:
-            return services.budget_create(consultation_id=values.pop("consultation"), user=request.user, **values)
+            return services.budget_create(
+                consultation_id=values.pop("consultation"), user=request.user, **values
+            )
 
         return _save_form(request, form, write, None)
     return _form_page(request, BudgetForm(consultations=choices), None)
@@ -194,7 +200,9 @@ def _act(request, pk: int, write, done: str, proposal_id: int | None = None) -> 
         write(budget)
     except ValidationError as error:
         message = " ".join(error.messages)
-        return _detail(request, budget, error=message, error_for=proposal_id, status=getattr(error, "status", 400))
+        return _detail(
+            request, budget, error=message, error_for=proposal_id, status=getattr(error, "status", 400)
+        )
     return redirect(reverse("budgeting_office:detail", kwargs={"pk": pk}) + f"?ok={done}")
 
 
@@ -205,7 +213,9 @@ def budget_advance(request, pk: int):
     return _act(
         request,
         pk,
-        lambda budget: services.budget_phase_advance(budget_id=budget.pk, expected=expected, user=request.user),
+        lambda budget: services.budget_phase_advance(
+            budget_id=budget.pk, expected=expected, user=request.user
+        ),
         "phase",
     )
 

@@ -9,193 +9,554 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('measures', '0003_measure_rationale_tags'),
-        ('participation', '0007_process_pins'),
-        ('quartiere', '0002_parent_level_fk'),
+        ("measures", "0003_measure_rationale_tags"),
+        ("participation", "0007_process_pins"),
+        ("quartiere", "0002_parent_level_fk"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Budget',
+            name="Budget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('total', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='total budget (EUR)')),
-                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='fiscal year of the funded projects')),
-                ('phase', models.CharField(choices=[('proposals', 'proposals'), ('review', 'feasibility review'), ('voting', 'voting'), ('results', 'results')], default='proposals', max_length=20, verbose_name='phase')),
-                ('proposals_until', models.DateField(blank=True, null=True, verbose_name='proposals until')),
-                ('review_until', models.DateField(blank=True, null=True, verbose_name='feasibility review until')),
-                ('voting_until', models.DateField(blank=True, null=True, verbose_name='voting until')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='quartiere.area', verbose_name='city')),
-                ('consultation', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='budget', to='participation.consultation', verbose_name='consultation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "total",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="total budget (EUR)"),
+                ),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(verbose_name="fiscal year of the funded projects"),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("proposals", "proposals"),
+                            ("review", "feasibility review"),
+                            ("voting", "voting"),
+                            ("results", "results"),
+                        ],
+                        default="proposals",
+                        max_length=20,
+                        verbose_name="phase",
+                    ),
+                ),
+                ("proposals_until", models.DateField(blank=True, null=True, verbose_name="proposals until")),
+                (
+                    "review_until",
+                    models.DateField(blank=True, null=True, verbose_name="feasibility review until"),
+                ),
+                ("voting_until", models.DateField(blank=True, null=True, verbose_name="voting until")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="quartiere.area",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="budget",
+                        to="participation.consultation",
+                        verbose_name="consultation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'participatory budget',
-                'verbose_name_plural': 'participatory budgets',
+                "verbose_name": "participatory budget",
+                "verbose_name_plural": "participatory budgets",
             },
         ),
         migrations.CreateModel(
-            name='Ballot',
+            name="Ballot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('browser', models.CharField(blank=True, max_length=64, null=True)),
-                ('trialog_role', models.CharField(blank=True, max_length=20, verbose_name='Trialog role')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='quartiere.area', verbose_name='city')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='budget_ballots', to=settings.AUTH_USER_MODEL, verbose_name='account')),
-                ('budget', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='budgeting.budget', verbose_name='budget')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("browser", models.CharField(blank=True, max_length=64, null=True)),
+                ("trialog_role", models.CharField(blank=True, max_length=20, verbose_name="Trialog role")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="quartiere.area",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="budget_ballots",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
+                (
+                    "budget",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ballots",
+                        to="budgeting.budget",
+                        verbose_name="budget",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ballot',
-                'verbose_name_plural': 'ballots',
+                "verbose_name": "ballot",
+                "verbose_name_plural": "ballots",
             },
         ),
         migrations.CreateModel(
-            name='HistoricalBudget',
+            name="HistoricalBudget",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('total', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='total budget (EUR)')),
-                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='fiscal year of the funded projects')),
-                ('phase', models.CharField(choices=[('proposals', 'proposals'), ('review', 'feasibility review'), ('voting', 'voting'), ('results', 'results')], default='proposals', max_length=20, verbose_name='phase')),
-                ('proposals_until', models.DateField(blank=True, null=True, verbose_name='proposals until')),
-                ('review_until', models.DateField(blank=True, null=True, verbose_name='feasibility review until')),
-                ('voting_until', models.DateField(blank=True, null=True, verbose_name='voting until')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('city', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='quartiere.area', verbose_name='city')),
-                ('consultation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='participation.consultation', verbose_name='consultation')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "total",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="total budget (EUR)"),
+                ),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(verbose_name="fiscal year of the funded projects"),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("proposals", "proposals"),
+                            ("review", "feasibility review"),
+                            ("voting", "voting"),
+                            ("results", "results"),
+                        ],
+                        default="proposals",
+                        max_length=20,
+                        verbose_name="phase",
+                    ),
+                ),
+                ("proposals_until", models.DateField(blank=True, null=True, verbose_name="proposals until")),
+                (
+                    "review_until",
+                    models.DateField(blank=True, null=True, verbose_name="feasibility review until"),
+                ),
+                ("voting_until", models.DateField(blank=True, null=True, verbose_name="voting until")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="created at")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="quartiere.area",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="participation.consultation",
+                        verbose_name="consultation",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical participatory budget',
-                'verbose_name_plural': 'historical participatory budgets',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical participatory budget",
+                "verbose_name_plural": "historical participatory budgets",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalProposal',
+            name="HistoricalProposal",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('text', models.TextField(max_length=3000, verbose_name='description')),
-                ('geom', django.contrib.gis.db.models.fields.PointField(srid=25832, verbose_name='place')),
-                ('cost_estimate', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='cost estimate (EUR)')),
-                ('status', models.CharField(choices=[('pending', 'pending moderation'), ('published', 'published'), ('rejected', 'rejected')], default='pending', max_length=10, verbose_name='status')),
-                ('reject_reason', models.CharField(blank=True, max_length=1000, verbose_name='reason for rejection')),
-                ('feasibility', models.CharField(choices=[('unchecked', 'not yet checked'), ('feasible', 'feasible'), ('not_feasible', 'not feasible')], default='unchecked', max_length=20, verbose_name='feasibility')),
-                ('feasibility_reason', models.CharField(blank=True, max_length=1000, verbose_name='reason')),
-                ('revised_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='revised cost (EUR)')),
-                ('trialog_role', models.CharField(blank=True, max_length=20, verbose_name='Trialog role')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('budget', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='budgeting.budget', verbose_name='budget')),
-                ('city', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='quartiere.area', verbose_name='city')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('measure', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='measures.measure', verbose_name='measure')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("text", models.TextField(max_length=3000, verbose_name="description")),
+                ("geom", django.contrib.gis.db.models.fields.PointField(srid=25832, verbose_name="place")),
+                (
+                    "cost_estimate",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="cost estimate (EUR)"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending moderation"),
+                            ("published", "published"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "reject_reason",
+                    models.CharField(blank=True, max_length=1000, verbose_name="reason for rejection"),
+                ),
+                (
+                    "feasibility",
+                    models.CharField(
+                        choices=[
+                            ("unchecked", "not yet checked"),
+                            ("feasible", "feasible"),
+                            ("not_feasible", "not feasible"),
+                        ],
+                        default="unchecked",
+                        max_length=20,
+                        verbose_name="feasibility",
+                    ),
+                ),
+                ("feasibility_reason", models.CharField(blank=True, max_length=1000, verbose_name="reason")),
+                (
+                    "revised_cost",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="revised cost (EUR)",
+                    ),
+                ),
+                ("trialog_role", models.CharField(blank=True, max_length=20, verbose_name="Trialog role")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "budget",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="budgeting.budget",
+                        verbose_name="budget",
+                    ),
+                ),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="quartiere.area",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="measures.measure",
+                        verbose_name="measure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical proposal',
-                'verbose_name_plural': 'historical proposals',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical proposal",
+                "verbose_name_plural": "historical proposals",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('text', models.TextField(max_length=3000, verbose_name='description')),
-                ('geom', django.contrib.gis.db.models.fields.PointField(srid=25832, verbose_name='place')),
-                ('cost_estimate', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='cost estimate (EUR)')),
-                ('status', models.CharField(choices=[('pending', 'pending moderation'), ('published', 'published'), ('rejected', 'rejected')], default='pending', max_length=10, verbose_name='status')),
-                ('reject_reason', models.CharField(blank=True, max_length=1000, verbose_name='reason for rejection')),
-                ('feasibility', models.CharField(choices=[('unchecked', 'not yet checked'), ('feasible', 'feasible'), ('not_feasible', 'not feasible')], default='unchecked', max_length=20, verbose_name='feasibility')),
-                ('feasibility_reason', models.CharField(blank=True, max_length=1000, verbose_name='reason')),
-                ('revised_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='revised cost (EUR)')),
-                ('trialog_role', models.CharField(blank=True, max_length=20, verbose_name='Trialog role')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='budget_proposals', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('budget', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='budgeting.budget', verbose_name='budget')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='quartiere.area', verbose_name='city')),
-                ('measure', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='budget_proposals', to='measures.measure', verbose_name='measure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("text", models.TextField(max_length=3000, verbose_name="description")),
+                ("geom", django.contrib.gis.db.models.fields.PointField(srid=25832, verbose_name="place")),
+                (
+                    "cost_estimate",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="cost estimate (EUR)"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending moderation"),
+                            ("published", "published"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "reject_reason",
+                    models.CharField(blank=True, max_length=1000, verbose_name="reason for rejection"),
+                ),
+                (
+                    "feasibility",
+                    models.CharField(
+                        choices=[
+                            ("unchecked", "not yet checked"),
+                            ("feasible", "feasible"),
+                            ("not_feasible", "not feasible"),
+                        ],
+                        default="unchecked",
+                        max_length=20,
+                        verbose_name="feasibility",
+                    ),
+                ),
+                ("feasibility_reason", models.CharField(blank=True, max_length=1000, verbose_name="reason")),
+                (
+                    "revised_cost",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="revised cost (EUR)",
+                    ),
+                ),
+                ("trialog_role", models.CharField(blank=True, max_length=20, verbose_name="Trialog role")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at"),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="budget_proposals",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "budget",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="budgeting.budget",
+                        verbose_name="budget",
+                    ),
+                ),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="quartiere.area",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="budget_proposals",
+                        to="measures.measure",
+                        verbose_name="measure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proposal',
-                'verbose_name_plural': 'proposals',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "proposal",
+                "verbose_name_plural": "proposals",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='BallotChoice',
+            name="BallotChoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ballot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='budgeting.ballot')),
-                ('budget', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='budgeting.budget')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='budgeting.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="choices",
+                        to="budgeting.ballot",
+                    ),
+                ),
+                (
+                    "budget",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="budgeting.budget"
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="choices",
+                        to="budgeting.proposal",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='ballot',
-            name='proposals',
-            field=models.ManyToManyField(related_name='ballots', through='budgeting.BallotChoice', to='budgeting.proposal'),
+            model_name="ballot",
+            name="proposals",
+            field=models.ManyToManyField(
+                related_name="ballots", through="budgeting.BallotChoice", to="budgeting.proposal"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budget',
-            constraint=models.CheckConstraint(condition=models.Q(('total__gt', 0)), name='budget_total_positive'),
+            model_name="budget",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total__gt", 0)), name="budget_total_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['budget', 'status'], name='budgeting_p_budget__688ff7_idx'),
+            model_name="proposal",
+            index=models.Index(fields=["budget", "status"], name="budgeting_p_budget__688ff7_idx"),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('cost_estimate__gte', 0)), name='proposal_cost_not_negative'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cost_estimate__gte", 0)), name="proposal_cost_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('revised_cost__isnull', True), ('revised_cost__gte', 0), _connector='OR'), name='proposal_revised_cost_not_negative'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("revised_cost__isnull", True), ("revised_cost__gte", 0), _connector="OR"),
+                name="proposal_revised_cost_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('feasibility', 'feasible'), _negated=True), ('revised_cost__isnull', False), _connector='OR'), name='proposal_feasible_has_cost'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("feasibility", "feasible"), _negated=True),
+                    ("revised_cost__isnull", False),
+                    _connector="OR",
+                ),
+                name="proposal_feasible_has_cost",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('feasibility', 'not_feasible'), _negated=True), models.Q(('feasibility_reason', ''), _negated=True), _connector='OR'), name='proposal_not_feasible_has_reason'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("feasibility", "not_feasible"), _negated=True),
+                    models.Q(("feasibility_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="proposal_not_feasible_has_reason",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ballotchoice',
-            index=models.Index(fields=['budget', 'proposal'], name='budgeting_b_budget__1dea9a_idx'),
+            model_name="ballotchoice",
+            index=models.Index(fields=["budget", "proposal"], name="budgeting_b_budget__1dea9a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='ballotchoice',
-            constraint=models.UniqueConstraint(fields=('ballot', 'proposal'), name='ballot_choice_once'),
+            model_name="ballotchoice",
+            constraint=models.UniqueConstraint(fields=("ballot", "proposal"), name="ballot_choice_once"),
         ),
         migrations.AddConstraint(
-            model_name='ballot',
-            constraint=models.UniqueConstraint(fields=('budget', 'user'), name='ballot_one_per_account'),
+            model_name="ballot",
+            constraint=models.UniqueConstraint(fields=("budget", "user"), name="ballot_one_per_account"),
         ),
         migrations.AddConstraint(
-            model_name='ballot',
-            constraint=models.UniqueConstraint(fields=('budget', 'browser'), name='ballot_one_per_browser'),
+            model_name="ballot",
+            constraint=models.UniqueConstraint(fields=("budget", "browser"), name="ballot_one_per_browser"),
         ),
         migrations.AddConstraint(
-            model_name='ballot',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('browser__isnull', False), ('user__isnull', True)), models.Q(('browser__isnull', True), ('user__isnull', False)), _connector='OR'), name='ballot_account_xor_browser'),
+            model_name="ballot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("browser__isnull", False), ("user__isnull", True)),
+                    models.Q(("browser__isnull", True), ("user__isnull", False)),
+                    _connector="OR",
+                ),
+                name="ballot_account_xor_browser",
+            ),
         ),
     ]

@@ -65,14 +65,25 @@ def make_budget(city):
             pins=False,
         )
         return Budget.objects.create(
-            consultation=consultation, city=city, total=Decimal(total), fiscal_year=2027, phase=phase, **fields
+            consultation=consultation,
+            city=city,
+            total=Decimal(total),
+            fiscal_year=2027,
+            phase=phase,
+            **fields,
         )
 
     return make
 
 
 def proposal(
-    budget: Budget, cost: str | None, *, title: str = "P", text: str = "Text", estimate: str = "1000", **fields
+    budget: Budget,
+    cost: str | None,
+    *,
+    title: str = "P",
+    text: str = "Text",
+    estimate: str = "1000",
+    **fields,
 ) -> Proposal:
     """A published proposal at the Schloss; feasible at ``cost`` EUR, or unchecked when None."""
     values: dict[str, Any] = {
@@ -83,7 +94,13 @@ def proposal(
     values.update(fields)
     point = Point(*SCHLOSS, srid=4326).transform(STORAGE_SRID, clone=True)
     return Proposal.objects.create(
-        budget=budget, city=budget.city, title=title, text=text, geom=point, cost_estimate=Decimal(estimate), **values
+        budget=budget,
+        city=budget.city,
+        title=title,
+        text=text,
+        geom=point,
+        cost_estimate=Decimal(estimate),
+        **values,
     )
 
 

@@ -45,7 +45,9 @@ def budget(live_server, basemap, db) -> Budget:
         closes_at=now + dt.timedelta(days=30),
         pins=False,
     )
-    budget = Budget.objects.create(consultation=consultation, city=city, total=Decimal("100000"), fiscal_year=2027)
+    budget = Budget.objects.create(
+        consultation=consultation, city=city, total=Decimal("100000"), fiscal_year=2027
+    )
     proposal(budget, "80000", title="Skatepark am See")
     return budget
 
@@ -125,7 +127,9 @@ def test_propose_review_vote_close_and_convert(budget, live_server, chromium, sc
     # staff close the vote and turn the winner into a measure with its budget line
     staff.reload()
     staff.get_by_role("button", name="Abstimmung schließen und Ergebnis veröffentlichen").click()
-    staff.get_by_role("button", name="Geförderte Vorschläge in Maßnahmen mit Haushaltsansätzen umwandeln").click()
+    staff.get_by_role(
+        "button", name="Geförderte Vorschläge in Maßnahmen mit Haushaltsansätzen umwandeln"
+    ).click()
     expect(staff.get_by_role("status")).to_contain_text("Die erfolgreichen Vorschläge sind jetzt Maßnahmen")
     created.refresh_from_db()
     line = BudgetLine.objects.get(measure=created.measure)

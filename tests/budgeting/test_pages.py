@@ -58,21 +58,40 @@ def test_text_is_text_and_the_council_is_marked(client, make_budget):
     for page in (url(budget), url(budget, f"{p.pk}/"), url(budget, "abstimmen/")):
         html = client.get(page).content.decode()
         assert "{{ 6*7 }}" in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-        assert "<script>alert(1)" not in html and "42" not in html.split("<main", 1)[1][:20000].replace("2027", "")
+        assert "<script>alert(1)" not in html and "42" not in html.split("<main", 1)[1][:20000].replace(
+            "2027", ""
+        )
     assert "Gemeinderat" in client.get(url(budget, f"{p.pk}/")).content.decode()
     assert client.get(url(budget, f"{proposal(budget, '1', status=Status.PENDING).pk}/")).status_code == 404
 
 
-FIELDS = {"title": "Bank", "text": "Eine Bank", "cost_estimate": "1200", "lon": str(SCHLOSS[0]), "lat": str(SCHLOSS[1])}
+FIELDS = {
+    "title": "Bank",
+    "text": "Eine Bank",
+    "cost_estimate": "1200",
+    "lon": str(SCHLOSS[0]),
+    "lat": str(SCHLOSS[1]),
+}
 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("title", ""), ("text", " "), ("cost_estimate", "zwölf"), ("cost_estimate", "-1"), ("lon", ""), ("lat", "1e999"), ("lon", "9.1770")],
+    [
+        ("title", ""),
+        ("text", " "),
+        ("cost_estimate", "zwölf"),
+        ("cost_estimate", "-1"),
+        ("lon", ""),
+        ("lat", "1e999"),
+        ("lon", "9.1770"),
+    ],
 )
 def test_the_proposal_form_answers_bad_input_with_400_beside_the_field(client, make_budget, field, value):
     budget = make_budget(phase=Phase.PROPOSALS)
-    answer = client.post(url(budget, "vorschlagen/"), {**FIELDS, field: value} | ({"lat": "48.7760"} if value == "9.1770" else {}))
+    answer = client.post(
+        url(budget, "vorschlagen/"),
+        {**FIELDS, field: value} | ({"lat": "48.7760"} if value == "9.1770" else {}),
+    )
     assert answer.status_code == 400
     html = answer.content.decode()
     assert f'id="f-{field}-error"' in html and f'href="#f-{field}"' in html
@@ -106,7 +125,10 @@ def test_the_ballot_without_script_refuses_over_the_budget_and_says_by_how_much(
     assert Ballot.objects.filter(budget=budget).count() == 1
     assert list(Ballot.objects.get(budget=budget).proposals.all()) == [b]
     assert client.post(url(budget, "abstimmen/"), {"proposals": ["x"]}).status_code == 400
-    assert client.post(url(make_budget(phase=Phase.RESULTS), "abstimmen/"), {"proposals": [a.pk]}).status_code == 409
+    assert (
+        client.post(url(make_budget(phase=Phase.RESULTS), "abstimmen/"), {"proposals": [a.pk]}).status_code
+        == 409
+    )
 
 
 def test_the_results_show_the_ranking_and_what_remains(client, make_budget):
@@ -126,7 +148,9 @@ def test_the_format_is_registered(demo, rf, make_budget, planner, moderator):
     assert fmt is not None
     from participation.models import Consultation
 
-    assert list(Consultation.objects.filter(fmt.uses()).values_list("slug", flat=True)) == ["buergerhaushalt-2027"]
+    assert list(Consultation.objects.filter(fmt.uses()).values_list("slug", flat=True)) == [
+        "buergerhaushalt-2027"
+    ]
     request = rf.get("/")
     assert "Bürgerhaushalt" in str(fmt.panel(request, budget.consultation)) or "budget" in str(
         fmt.panel(request, budget.consultation)
@@ -164,18 +188,34 @@ def test_the_back_office(make_budget, planner, moderator, elsewhere):
     office.force_login(planner)
     html = office.get(f"/planung/buergerhaushalt/{budget.pk}/").content.decode()
     assert "&lt;script&gt;" in html and "Machbarkeit" in html
-    answer = office.post(f"/planung/buergerhaushalt/{budget.pk}/vorschlaege/{p.pk}/pruefen/", {"feasibility": "feasible", "revised_cost": "-3"})
+    answer = office.post(
+        f"/planung/buergerhaushalt/{budget.pk}/vorschlaege/{p.pk}/pruefen/",
+        {"feasibility": "feasible", "revised_cost": "-3"},
+    )
     assert answer.status_code == 400
-    answer = office.post(f"/planung/buergerhaushalt/{budget.pk}/vorschlaege/{p.pk}/pruefen/", {"feasibility": "feasible", "revised_cost": "300"})
+    answer = office.post(
+        f"/planung/buergerhaushalt/{budget.pk}/vorschlaege/{p.pk}/pruefen/",
+        {"feasibility": "feasible", "revised_cost": "300"},
+    )
     assert answer.status_code == 302
     p.refresh_from_db()
     assert p.revised_cost == Decimal("300")
-    answer = office.post("/planung/buergerhaushalt/neu/", {"total": "abc", "fiscal_year": "2027", "consultation": "0"})
+    answer = office.post(
+        "/planung/buergerhaushalt/neu/", {"total": "abc", "fiscal_year": "2027", "consultation": "0"}
+    )
     assert answer.status_code == 400
     moderation = Client()
     moderation.force_login(moderator)
-    assert moderation.post(f"/planung/buergerhaushalt/{budget.pk}/vorschlaege/{p.pk}/moderieren/", {"decision": "publish"}).status_code == 302
-    assert moderation.post(f"/planung/buergerhaushalt/{budget.pk}/phase/", {"phase": "review"}).status_code == 403
+    assert (
+        moderation.post(
+            f"/planung/buergerhaushalt/{budget.pk}/vorschlaege/{p.pk}/moderieren/", {"decision": "publish"}
+        ).status_code
+        == 302
+    )
+    assert (
+        moderation.post(f"/planung/buergerhaushalt/{budget.pk}/phase/", {"phase": "review"}).status_code
+        == 403
+    )
     other = Client()
     other.force_login(elsewhere)
     assert other.get(f"/planung/buergerhaushalt/{budget.pk}/").status_code == 404

@@ -19,7 +19,13 @@ pytestmark = pytest.mark.django_db
 
 
 def propose(budget, **changes):
-    values = {"title": "Bank", "text": "Eine Bank.", "lon": SCHLOSS[0], "lat": SCHLOSS[1], "cost_estimate": "1.500,50"}
+    values = {
+        "title": "Bank",
+        "text": "Eine Bank.",
+        "lon": SCHLOSS[0],
+        "lat": SCHLOSS[1],
+        "cost_estimate": "1.500,50",
+    }
     values.update(changes)
     return services.proposal_create(budget_id=budget.pk, **values)
 
@@ -69,7 +75,13 @@ def test_proposals_only_in_the_proposal_phase_and_never_from_bots(make_budget):
     budget = make_budget(phase=Phase.PROPOSALS)
     with pytest.raises(ServiceError):
         services.proposal_create(
-            budget_id=budget.pk, title="a", text="b", lon=9.19, lat=48.9, cost_estimate="1", honeypot="http://spam"
+            budget_id=budget.pk,
+            title="a",
+            text="b",
+            lon=9.19,
+            lat=48.9,
+            cost_estimate="1",
+            honeypot="http://spam",
         )
     assert not Proposal.objects.filter(budget=budget).exists()
 
@@ -97,7 +109,9 @@ def test_feasibility_review(make_budget, planner, moderator, elsewhere):
     services.proposal_review(proposal_id=p.pk, feasible=True, user=planner)
     p.refresh_from_db()
     assert (p.feasibility, p.revised_cost) == (Feasibility.FEASIBLE, Decimal("5000"))  # the estimate
-    services.proposal_review(proposal_id=p.pk, feasible=True, revised_cost="7250", reason="mit Fundament", user=planner)
+    services.proposal_review(
+        proposal_id=p.pk, feasible=True, revised_cost="7250", reason="mit Fundament", user=planner
+    )
     p.refresh_from_db()
     assert p.revised_cost == Decimal("7250") and p.feasibility_reason == "mit Fundament"
     with pytest.raises(ServiceError) as refused:
@@ -122,7 +136,9 @@ def test_phases_advance_one_step_at_a_time(make_budget, planner, elsewhere):
     with pytest.raises(Forbidden):
         services.budget_phase_advance(budget_id=budget.pk, expected=Phase.PROPOSALS, user=elsewhere)
     for before, after in zip(Phase.values, Phase.values[1:], strict=False):
-        assert services.budget_phase_advance(budget_id=budget.pk, expected=before, user=planner).phase == after
+        assert (
+            services.budget_phase_advance(budget_id=budget.pk, expected=before, user=planner).phase == after
+        )
     with pytest.raises(Conflict):
         services.budget_phase_advance(budget_id=budget.pk, expected=Phase.RESULTS, user=planner)
     with pytest.raises(Conflict):  # what the planner saw is not the phase any more
@@ -162,7 +178,11 @@ def test_winners_become_measures_with_budget_lines_once(make_budget, planner, el
     budget = make_budget(total="100000", phase=Phase.VOTING)
     budget.fiscal_year = 2028
     budget.save()
-    big, skipped, small = proposal(budget, "70000", title="Big"), proposal(budget, "40000"), proposal(budget, "25000.50", title="Small")
+    big, skipped, small = (
+        proposal(budget, "70000", title="Big"),
+        proposal(budget, "40000"),
+        proposal(budget, "25000.50", title="Small"),
+    )
     votes(budget, 3, big)
     votes(budget, 2, skipped)
     votes(budget, 1, small)
@@ -175,7 +195,9 @@ def test_winners_become_measures_with_budget_lines_once(make_budget, planner, el
     assert [p.pk for p in converted] == [big.pk, small.pk]
     measures = Measure.objects.filter(budget_proposals__budget=budget).order_by("id")
     assert [m.title for m in measures] == ["Big", "Small"]
-    assert all(m.status == MeasureStatus.DECIDED and m.published and m.city_id == budget.city_id for m in measures)
+    assert all(
+        m.status == MeasureStatus.DECIDED and m.published and m.city_id == budget.city_id for m in measures
+    )
     assert measures[0].geom.equals(big.geom)
     lines = BudgetLine.objects.filter(measure__in=measures).order_by("measure_id")
     assert [(line.fiscal_year, line.amount, line.kind) for line in lines] == [

@@ -30,7 +30,10 @@ def test_a_ballot_over_the_budget_is_refused_saying_by_how_much(make_budget):
     # exactly the total is allowed
     c = proposal(budget, "40000", title="C")
     services.ballot_cast(budget_id=budget.pk, proposal_ids=[a.pk, c.pk], browser="x")
-    assert set(BallotChoice.objects.filter(budget=budget).values_list("proposal_id", flat=True)) == {a.pk, c.pk}
+    assert set(BallotChoice.objects.filter(budget=budget).values_list("proposal_id", flat=True)) == {
+        a.pk,
+        c.pk,
+    }
 
 
 def test_only_published_feasible_proposals_of_this_budget_can_be_chosen(make_budget):
