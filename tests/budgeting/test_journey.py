@@ -141,5 +141,10 @@ def test_propose_review_vote_close_and_convert(budget, live_server, chromium, sc
     expect(rows.first).to_contain_text("ja")
     expect(rows.nth(1)).to_contain_text("nein")  # no votes, not funded
     expect(citizen.locator("main")).to_contain_text("70.000 € bleiben")
+    if screen is DESKTOP:
+        check_page(citizen)
+        citizen.goto(base)  # the list and map of the proposals
+        expect(citizen.locator("#bh-map .leaflet-interactive")).to_have_count(2)
+        check_page(citizen)
     assert Budget.objects.get(pk=budget.pk).phase == Phase.RESULTS
     watch.assert_clean(expected_statuses=(400,))
