@@ -100,7 +100,9 @@ def event_public(pk: int) -> Event | None:
 def consultation_events(consultation: Consultation) -> list[Event]:
     """A consultation's events that have not ended, soonest first (the panel on its page)."""
     return list(
-        with_seats(consultation.events.filter(ends_at__gt=timezone.now())).order_by("starts_at", "id")
+        with_seats(Event.objects.filter(consultation=consultation, ends_at__gt=timezone.now())).order_by(
+            "starts_at", "id"
+        )
     )
 
 
