@@ -88,7 +88,7 @@ def budget_list(request):
         request,
         "budgeting/backoffice/list.html",
         {
-            **office_context(request, "consultations"),
+            **office_context(request, "budgets"),
             "budgets": [(b, Phase(b.phase).label, services.euros(b.total)) for b in budgets.order_by("-id")],
             "planner": is_planner(request.user),
         },
@@ -100,7 +100,7 @@ def _form_page(request, form: BudgetForm, budget: Budget | None, status: int = 2
     return render(
         request,
         "budgeting/backoffice/form.html",
-        {**office_context(request, "consultations"), "form": form, "budget": budget},
+        {**office_context(request, "budgets"), "form": form, "budget": budget},
         status=status,
     )
 
@@ -162,7 +162,7 @@ def _detail(request, budget: Budget, *, error: str = "", error_for: int | None =
         request,
         "budgeting/backoffice/detail.html",
         {
-            **office_context(request, "consultations"),
+            **office_context(request, "budgets"),
             "budget": budget,
             "phase_label": Phase(budget.phase).label,
             "next_phase": Phase(PHASES[index + 1]).label if index + 1 < len(PHASES) else None,

@@ -145,7 +145,7 @@ def _page(request, form: EventForm, *, heading: str, event: Event | None = None,
         request,
         "events/backoffice/event_form.html",
         {
-            **office_context(request, "consultations"),
+            **office_context(request, "events"),
             "form": form,
             "heading": heading,
             "event": event,
@@ -185,7 +185,7 @@ def event_list(request):
         request,
         "events/backoffice/event_list.html",
         {
-            **office_context(request, "consultations"),
+            **office_context(request, "events"),
             "upcoming": events.filter(ends_at__gt=now).order_by("starts_at", "id"),
             "past": events.filter(ends_at__lte=now).order_by("-starts_at", "id")[:50],
             "done": Event.objects.filter(pk=int(ok)).first() if ok.isdigit() and len(ok) < 18 else None,
