@@ -9,11 +9,11 @@
 TRUNCATE participation_consultation RESTART IDENTITY CASCADE;
 
 INSERT INTO participation_consultation (title, slug, description, city_id, area_id, geom, opens_at, closes_at,
-    categories, moderation, allow_anonymous, generalise_m, created_at, themes, target_groups)
+    categories, moderation, allow_anonymous, generalise_m, created_at, themes, target_groups, pins)
 SELECT 'Bench-Beteiligung ' || c.name, 'bench-participation-' || c.id, '', c.id, c.id, NULL,
     now() - interval '120 days', now() + interval '300 days', ARRAY['idea', 'problem', 'praise', 'question'],
     'pre', true, (ARRAY[0, 50, 100])[1 + (row_number() OVER (ORDER BY c.id))::int %% 3], now(),
-    ARRAY[]::varchar[], ARRAY[]::varchar[]
+    ARRAY[]::varchar[], ARRAY[]::varchar[], true
 FROM quartiere_area AS c
 WHERE c.level = 2
 ORDER BY c.id;

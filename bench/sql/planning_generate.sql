@@ -14,10 +14,10 @@ FROM quartiere_area AS a WHERE a.level = 3;
 CREATE INDEX ON bench_q (k);
 
 INSERT INTO participation_consultation (title, slug, description, city_id, area_id, opens_at, closes_at,
-    categories, moderation, allow_anonymous, generalise_m, created_at, themes, target_groups)
+    categories, moderation, allow_anonymous, generalise_m, created_at, themes, target_groups, pins)
 SELECT 'Bench ' || c.name, 'bench-' || c.slug, '', c.id, c.id, now() - interval '30 days',
     now() + interval '300 days', ARRAY['idea', 'problem', 'praise', 'question'], 'pre', true, 0, now(),
-    ARRAY[]::varchar[], ARRAY[]::varchar[]
+    ARRAY[]::varchar[], ARRAY[]::varchar[], true
 FROM quartiere_area AS c WHERE c.level = 2;
 
 DROP TABLE IF EXISTS pg_temp.bench_c;
