@@ -58,6 +58,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "state": state,
             "states": _state_labels(),
             "events": events,
+            "notes": messages.get_messages(request),
         },
     )
 

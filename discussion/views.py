@@ -180,7 +180,7 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, error.message, extra_tags=TAG)
             return _back(request, back, "discussion")
         return _refused(request, error, back)
-    said = _("Thank you; a moderator will look at it.")
+    said = _("Thank you for the report; a moderator will look at the comment.")
     if hidden:
         said += " " + _("The comment is hidden until then.")
     messages.success(request, said, extra_tags=TAG)

@@ -39,7 +39,12 @@ def consultation(contribution) -> Consultation:
 @pytest.fixture
 def other_city(city) -> Area:
     return Area.objects.create(
-        level=Level.CITY, parent=city.parent, code="08118999", name="Andere Stadt", slug="andere", geom=city.geom
+        level=Level.CITY,
+        parent=city.parent,
+        code="08118999",
+        name="Andere Stadt",
+        slug="andere",
+        geom=city.geom,
     )
 
 

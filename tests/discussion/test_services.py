@@ -18,7 +18,9 @@ from tests.discussion.conftest import counts, write
 pytestmark = pytest.mark.django_db
 
 
-def test_it_holds_a_comment_on_a_pre_moderated_consultation_until_a_moderator_publishes_it(contribution, moderator):
+def test_it_holds_a_comment_on_a_pre_moderated_consultation_until_a_moderator_publishes_it(
+    contribution, moderator
+):
     comment = write(contribution, text="Bitte prüfen")
     assert comment.status == Status.PENDING and comment.city_id == contribution.city_id
     assert selectors.thread("contribution", contribution.pk) == []
@@ -119,7 +121,11 @@ def test_official_answers_only_by_planners_and_moderators_of_the_city(
     contribution, planner, moderator, citizen, foreign_planner
 ):
     answer = write(contribution, official=True, unit="Fachbereich Stadtplanung", user=planner)
-    assert (answer.official, answer.unit, answer.status) == (True, "Fachbereich Stadtplanung", Status.PUBLISHED)
+    assert (answer.official, answer.unit, answer.status) == (
+        True,
+        "Fachbereich Stadtplanung",
+        Status.PUBLISHED,
+    )
     assert write(contribution, official=True, unit="Moderation", user=moderator).official
     before = counts()
     for user in (citizen, foreign_planner, None):
@@ -153,7 +159,9 @@ def test_moderation_rules_reason_city_and_role(contribution, moderator, planner,
         services.comment_moderate(comment_id=comment.pk, action=Action.PUBLISH, actor=foreign_mod)
     with pytest.raises(Conflict):
         services.comment_moderate(comment_id=comment.pk, action=Action.RESTORE, actor=moderator)
-    rejected = services.comment_moderate(comment_id=comment.pk, action=Action.REJECT, actor=moderator, reason="Off")
+    rejected = services.comment_moderate(
+        comment_id=comment.pk, action=Action.REJECT, actor=moderator, reason="Off"
+    )
     assert (rejected.status, rejected.reject_reason) == (Status.REJECTED, "Off")
     assert selectors.pending_count(moderator) == 0
     assert selectors.pending_count(foreign_mod) == 0
@@ -165,7 +173,9 @@ def test_reports_count_once_per_person_and_hide_at_the_threshold(contribution, c
     assert not services.flag_add(comment_id=comment.pk, reason="spam", user=citizen)
     with pytest.raises(Conflict):
         services.flag_add(comment_id=comment.pk, reason="spam", user=citizen)
-    assert not services.flag_add(comment_id=comment.pk, reason="offensive", browser="b1", client_address="10.0.0.1")
+    assert not services.flag_add(
+        comment_id=comment.pk, reason="offensive", browser="b1", client_address="10.0.0.1"
+    )
     with pytest.raises(Conflict):  # the same browser
         services.flag_add(comment_id=comment.pk, reason="spam", browser="b1", client_address="10.0.0.2")
     with pytest.raises(Conflict):  # the same client without its cookie
@@ -188,7 +198,9 @@ def test_reports_count_once_per_person_and_hide_at_the_threshold(contribution, c
 
 
 def test_the_author_deletes_with_the_link_and_replies_keep_a_placeholder(contribution):
-    created = services.comment_create(target="contribution", target_id=contribution.pk, text="Weg damit", email="a@b.de")
+    created = services.comment_create(
+        target="contribution", target_id=contribution.pk, text="Weg damit", email="a@b.de"
+    )
     top = created.comment
     Comment.objects.filter(pk=top.pk).update(status=Status.PUBLISHED)
     reply = write(contribution, parent_id=top.pk, publish=True)
