@@ -50,8 +50,8 @@ def signed_in(watch: Watch, chromium, url: str, screen: dict, username: str):
 def test_a_comment_is_published_answered_officially_and_seen_by_the_citizen(
     live_server,
     chromium,
-    consultation,
-    screen,  # noqa: F811
+    consultation,  # noqa: F811 - participation's fixture, imported above
+    screen,
 ):
     contribution = create(consultation, publish=True, text="Der Übergang ist gefährlich.")
     other = Comment.objects.create(
