@@ -35,7 +35,9 @@ class CommentCreateSerializer(serializers.Serializer):
     contribution = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     measure = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     consultation = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
-    parent = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="reply to")
+    reply_to = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="a comment's id"
+    )
     text = serializers.CharField(max_length=TEXT_MAX, trim_whitespace=False, help_text="plain text")
     pseudonym = serializers.CharField(max_length=PSEUDONYM_MAX, required=False, allow_blank=True)
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True, help_text="private")
@@ -113,7 +115,7 @@ class CommentViewSet(ParticipationViewMixin, viewsets.ViewSet):
             target=target,
             target_id=target_id,
             text=v["text"],
-            parent_id=v.get("parent"),
+            parent_id=v.get("reply_to"),
             pseudonym=v.get("pseudonym", ""),
             email=v.get("email", ""),
             official=v.get("official", False),

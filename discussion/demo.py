@@ -101,6 +101,7 @@ def load_demo(demo_dir: Path) -> str:
             )
     Comment.objects.bulk_create(tops)
     for reply in replies:
-        reply.parent_id = reply.parent.pk  # the parents got their ids from bulk_create
+        # the parents got their ids from bulk_create after the replies were made
+        reply.parent_id = reply.parent.pk if reply.parent else None
     Comment.objects.bulk_create(replies)
     return f"comments: {len(tops) + len(replies)} illustrative comments"

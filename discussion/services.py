@@ -174,9 +174,9 @@ def comment_create(
     if parent_id is not None:
         parent = Comment.objects.filter(pk=parent_id, **{f"{target}_id": target_id}).first()
         if parent is None or parent.status != Status.PUBLISHED:
-            raise ServiceError(_("There is no published comment with this id here to reply to."), "parent")
+            raise ServiceError(_("There is no published comment with this id here to reply to."), "reply_to")
         if parent.parent_id is not None:
-            raise ServiceError(_("Replies can only be made to a comment, not to a reply."), "parent")
+            raise ServiceError(_("Replies can only be made to a comment, not to a reply."), "reply_to")
     token, token_hash = new_delete_token()
     published = official or resolved.moderation == Moderation.POST
     signed_in = bool(user and user.is_authenticated)

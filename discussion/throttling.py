@@ -21,7 +21,7 @@ class CommentFlagThrottle(AnonymousReactionThrottle):
 
 def check(throttle: AnonymousWriteThrottle, request) -> None:
     """For the plain form views (the API uses the classes as DRF throttles): 429 when over the rate."""
-    if not throttle.allow_request(request, None):
+    if not throttle.allow_request(request, None):  # type: ignore[arg-type]  # no view: the rate is per client
         wait = throttle.wait() or 1
         raise TooManyRequests(
             _("Too many requests from your connection; please try again in %(s)d seconds.")

@@ -23,7 +23,11 @@ from participation.models import FlagReason, Moderation, Status
 from participation.privacy import browser_id, new_browser_id, set_browser_cookie
 
 # the URL's word for each target: /diskussion/beitraege/<id>/, /diskussion/massnahmen/<id>/, …
-SEGMENTS = {"beitraege": Target.CONTRIBUTION, "massnahmen": Target.MEASURE, "verfahren": Target.CONSULTATION}
+SEGMENTS: dict[str, str] = {
+    "beitraege": Target.CONTRIBUTION,
+    "massnahmen": Target.MEASURE,
+    "verfahren": Target.CONSULTATION,
+}
 SEGMENT_OF = {target: segment for segment, target in SEGMENTS.items()}
 TAG = "discussion"  # the messages this app adds carry it; the panel shows only those
 
@@ -92,8 +96,9 @@ def _refused(request: HttpRequest, error: ServiceError, back: str) -> HttpRespon
         {"error": error.message, "field": error.field, "back": back, "post": request.POST},
         status=error.status,
     )
-    if getattr(error, "retry_after", None):
-        response["Retry-After"] = str(error.retry_after)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -111,7 +116,7 @@ def _int(value: str | None) -> int | None:
 @never_cache
 @require_POST
 def comment(request: HttpRequest, segment: str, target_id: int) -> HttpResponse:
-    """``POST /diskussion/<beitraege|massnahmen|verfahren>/<id>/``: a comment or (``parent``) a reply,
+    """``POST /diskussion/<beitraege|massnahmen|verfahren>/<id>/``: a comment or (``reply_to``) a reply,
     from the panel's form."""
     target = SEGMENTS.get(segment)
     if target is None:
@@ -120,10 +125,10 @@ def comment(request: HttpRequest, segment: str, target_id: int) -> HttpResponse:
     try:
         if not request.user.is_authenticated:
             throttling.check(throttling.CommentThrottle(), request)
-        parent = request.POST.get("parent") or None
+        parent = request.POST.get("reply_to") or None
         parent_id = _int(parent)
         if parent is not None and parent_id is None:
-            raise ServiceError(_("There is no published comment with this id here to reply to."), "parent")
+            raise ServiceError(_("There is no published comment with this id here to reply to."), "reply_to")
         created = services.comment_create(
             target=target,
             target_id=target_id,

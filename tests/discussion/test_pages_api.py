@@ -107,7 +107,7 @@ def test_an_open_redirect_is_not_followed(contribution):
         ({"text": ""}, "de", "Bitte schreiben Sie einen Text."),
         ({"text": ""}, "en", "Please write a text."),
         ({"text": "x", "email": "kaputt"}, "de", "keine gültige E-Mail-Adresse"),
-        ({"text": "x", "parent": "abc"}, "en", "no published comment with this id"),
+        ({"text": "x", "reply_to": "abc"}, "en", "no published comment with this id"),
         ({"text": "x", "official": "1", "unit": "Amt"}, "en", "Only planners and moderators"),
         ({"text": "x", "website": "spam"}, "de", "konnte nicht angenommen werden"),
     ],
@@ -189,13 +189,13 @@ def test_the_api_creates_with_the_forms_rules_and_names_the_field(api, contribut
     Comment.objects.filter(pk=created["id"]).update(status=Status.PUBLISHED)
     reply = api.post(
         "/api/comments/",
-        {"contribution": contribution.pk, "parent": created["id"], "text": "Re"},
+        {"contribution": contribution.pk, "reply_to": created["id"], "text": "Re"},
         format="json",
     )
     Comment.objects.filter(pk=body(reply)["id"]).update(status=Status.PUBLISHED)
     before = counts()
     for data, field in [
-        ({"contribution": contribution.pk, "parent": body(reply)["id"], "text": "Re: Re"}, "parent"),
+        ({"contribution": contribution.pk, "reply_to": body(reply)["id"], "text": "Re: Re"}, "reply_to"),
         ({"contribution": contribution.pk, "measure": measure.pk, "text": "zwei"}, "target"),
         ({"text": "keins"}, "target"),
         ({"contribution": contribution.pk, "text": ""}, "text"),

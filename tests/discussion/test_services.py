@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from discussion import selectors, services
 from discussion.models import Action, Comment, CommentEvent, CommentFlag
@@ -76,7 +77,7 @@ def test_a_closed_consultation_takes_no_comments_from_citizens_but_official_answ
         ({"text": "x" * 2001}, "text"),
         ({"email": "kein-at"}, "email"),
         ({"pseudonym": "p" * 61}, "pseudonym"),
-        ({"parent_id": 2**40}, "parent"),
+        ({"parent_id": 2**40}, "reply_to"),
     ],
 )
 def test_bad_input_is_refused_naming_the_field_and_stores_nothing(contribution, fields, field):
@@ -105,9 +106,9 @@ def test_one_level_of_replies_and_only_to_a_published_comment_of_the_same_target
     top = write(contribution, publish=True)
     reply = write(contribution, parent_id=top.pk, publish=True)
     assert reply.parent_id == top.pk
-    with pytest.raises(ServiceError, match="not to a reply") as refused:
+    with translation.override("en"), pytest.raises(ServiceError, match="not to a reply") as refused:
         write(contribution, parent_id=reply.pk)
-    assert refused.value.field == "parent"
+    assert refused.value.field == "reply_to"
     with pytest.raises(ServiceError):  # a comment of another target
         write(measure, parent_id=top.pk)
     pending = write(contribution)
