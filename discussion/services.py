@@ -28,6 +28,7 @@ from participation.models import (
     Moderation,
     Status,
 )
+from participation.moderation import TRANSITIONS as CONTRIBUTION_TRANSITIONS
 from participation.permissions import can_respond
 from participation.privacy import ip_hash, new_delete_token, token_matches
 from participation.services import clean_line, clean_text
@@ -200,12 +201,11 @@ def comment_create(
     return Created(comment=comment, delete_token=token)
 
 
-# action → (statuses it may start from, status it leads to)
+# action → (statuses it may start from, status it leads to): the contributions' moderation, without
+# confirming an automatic hide (a comment's review is publish/restore or reject/hide)
 TRANSITIONS: dict[str, tuple[set[str], str]] = {
-    Action.PUBLISH: ({Status.PENDING, Status.REJECTED, Status.HIDDEN}, Status.PUBLISHED),
-    Action.REJECT: ({Status.PENDING, Status.PUBLISHED, Status.HIDDEN}, Status.REJECTED),
-    Action.HIDE: ({Status.PUBLISHED}, Status.HIDDEN),
-    Action.RESTORE: ({Status.HIDDEN}, Status.PUBLISHED),
+    action: CONTRIBUTION_TRANSITIONS[action]
+    for action in (Action.PUBLISH, Action.REJECT, Action.HIDE, Action.RESTORE)
 }
 
 

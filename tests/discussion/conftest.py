@@ -12,7 +12,7 @@ from measures.models import Measure
 from participation.models import Consultation, Contribution, Status
 from quartiere.models import Area, Level
 from staff.models import Membership
-from tests.participation.conftest import user_in
+from tests.participation.conftest import citizen, moderator, planner, user_in  # noqa: F401 - fixtures
 
 
 @pytest.fixture
@@ -23,12 +23,12 @@ def city(demo) -> Area:
 @pytest.fixture
 def contribution(demo) -> Contribution:
     """A published contribution of the demo's pre-moderated consultation without demo comments."""
-    return Contribution.objects.filter(status=Status.PUBLISHED, comments__isnull=True).order_by("id").first()
+    return Contribution.objects.filter(status=Status.PUBLISHED, comments__isnull=True).order_by("id")[0]
 
 
 @pytest.fixture
 def measure(demo) -> Measure:
-    return Measure.objects.filter(published=True, comments__isnull=True).order_by("id").first()
+    return Measure.objects.filter(published=True, comments__isnull=True).order_by("id")[0]
 
 
 @pytest.fixture
@@ -46,21 +46,6 @@ def other_city(city) -> Area:
         slug="andere",
         geom=city.geom,
     )
-
-
-@pytest.fixture
-def moderator(db) -> User:
-    return user_in("mod", "moderators")
-
-
-@pytest.fixture
-def planner(db) -> User:
-    return user_in("planner", "planners")
-
-
-@pytest.fixture
-def citizen(db) -> User:
-    return user_in("citizen")
 
 
 @pytest.fixture
