@@ -236,3 +236,27 @@ def test_the_queue_is_for_moderators_of_the_city_and_logs_each_decision(contribu
     assert CommentEvent.objects.filter(comment_id=pending.pk, action="publish", actor=moderator).exists()
     assert "Nichts zu moderieren." in page(client, "/moderation/kommentare/")
     assert "Nothing to moderate." in page(client, "/moderation/kommentare/?state=nonsense", "en")
+
+
+def test_the_consultation_panel_and_the_formats_evaluation(rf, consultation, contribution, settings):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from participation import formats
+
+    request = rf.get(f"/beteiligung/{consultation.slug}/")
+    request.user = AnonymousUser()
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    [(_label, before)] = formats.get("discussion").received(consultation)
+    write(consultation, text="Zum Verfahren insgesamt", publish=True)
+    write(contribution, publish=True)
+    write(contribution)
+    [html] = formats.panels("consultation", request, consultation)
+    assert f'action="/diskussion/verfahren/{consultation.pk}/"' in html and "Zum Verfahren insgesamt" in html
+    [(_label, after)] = formats.get("discussion").received(consultation)
+    assert after == before + 2
+    response = Client().post(f"/diskussion/verfahren/{consultation.pk}/", {"text": "Ohne Rückweg"})
+    assert response["Location"] == f"/beteiligung/{consultation.slug}/#discussion"
+    settings.DISCUSSION_CONSULTATIONS = ""
+    assert formats.panels("consultation", request, consultation) == []
