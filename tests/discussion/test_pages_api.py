@@ -260,3 +260,22 @@ def test_the_consultation_panel_and_the_formats_evaluation(rf, consultation, con
     assert response["Location"] == f"/beteiligung/{consultation.slug}/#discussion"
     settings.DISCUSSION_CONSULTATIONS = ""
     assert formats.panels("consultation", request, consultation) == []
+
+
+def test_anonymous_comments_are_throttled_in_the_api_and_the_form(api, contribution, settings):
+    settings.DISCUSSION_ANON_WRITE_RATE = "2/10m"
+    for _ in range(2):
+        assert (
+            api.post(
+                "/api/comments/", {"contribution": contribution.pk, "text": "x"}, format="json"
+            ).status_code
+            == 201
+        )
+    before = counts()
+    refused = api.post("/api/comments/", {"contribution": contribution.pk, "text": "x"}, format="json")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    form = Client().post(
+        f"/diskussion/beitraege/{contribution.pk}/", {"text": "x"}, HTTP_ACCEPT_LANGUAGE="de"
+    )
+    assert form.status_code == 429 and "Zu viele Anfragen" in form.content.decode()
+    assert counts() == before
