@@ -279,3 +279,12 @@ def test_anonymous_comments_are_throttled_in_the_api_and_the_form(api, contribut
     )
     assert form.status_code == 429 and "Zu viele Anfragen" in form.content.decode()
     assert counts() == before
+
+
+def test_the_admin_shows_comments_read_only_without_the_email(admin_client, contribution):
+    comment = write(contribution, text="Im Admin", email="privat@example.org")
+    assert "Im Admin" in admin_client.get("/admin/discussion/comment/?q=Admin").content.decode()
+    page = admin_client.get(f"/admin/discussion/comment/{comment.pk}/change/").content.decode()
+    assert "Im Admin" in page and "privat@example.org" not in page
+    assert admin_client.get("/admin/discussion/comment/add/").status_code == 403
+    assert admin_client.get("/admin/discussion/commentevent/").status_code == 200
