@@ -2,6 +2,8 @@
 level of replies, official answers only by staff of the target's city, reports and their threshold,
 deletion by the author's link, and the account's export and erasure."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -260,3 +262,20 @@ def test_the_moderation_start_page_registry_counts_the_queue(contribution, moder
     write(contribution)
     queue = {q.key: q for q in formats.queues()}["comments"]
     assert queue.pending(moderator) == 1
+
+
+def test_the_demo_has_a_dozen_illustrative_comments_with_an_official_answer_and_is_idempotent(demo):
+    from discussion.demo import MARK, load_demo
+
+    demo_comments = Comment.objects.filter(text__startswith=MARK)
+    assert demo_comments.count() == 12
+    assert demo_comments.filter(parent__isnull=False).count() == 5
+    assert (
+        demo_comments.filter(official=True).values_list("unit", flat=True).get() == "Fachbereich Stadtplanung"
+    )
+    assert (
+        demo_comments.filter(measure__isnull=False).exists()
+        and demo_comments.filter(contribution__isnull=False).exists()
+    )
+    assert load_demo(Path(".")) == "comments: unchanged"
+    assert demo_comments.count() == 12
