@@ -50,6 +50,18 @@ def _mode(target: str, obj) -> str:
     return consultation.moderation
 
 
+def _own_messages(request: HttpRequest) -> list:
+    """The messages this app added (tag ``discussion``). Reading the storage marks all its messages
+    as shown: the others (e.g. a sign-in's) are queued again for the page that shows them."""
+    storage = messages.get_messages(request)
+    own, others = [], []
+    for message in storage:
+        (own if TAG in message.tags.split() else others).append(message)
+    for message in others:
+        storage.add(message.level, message.message, message.extra_tags)
+    return own
+
+
 def panel(target: str):
     """The panel function registered for one page (``participation.formats.register_panel``)."""
 
@@ -59,7 +71,7 @@ def panel(target: str):
         consultation = obj if target == Target.CONSULTATION else getattr(obj, "consultation", None)
         open_ = consultation is None or consultation.is_open()
         official = services.may_answer_officially(request.user, obj.city_id)
-        notes = [m for m in messages.get_messages(request) if TAG in m.tags.split()]
+        notes = _own_messages(request)
         return render_to_string(
             "discussion/panel.html",
             {

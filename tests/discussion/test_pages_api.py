@@ -288,3 +288,31 @@ def test_the_admin_shows_comments_read_only_without_the_email(admin_client, cont
     assert "Im Admin" in page and "privat@example.org" not in page
     assert admin_client.get("/admin/discussion/comment/add/").status_code == 403
     assert admin_client.get("/admin/discussion/commentevent/").status_code == 200
+
+
+def test_the_panel_shows_its_own_messages_and_keeps_the_others(rf):
+    from django.contrib import messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.http import HttpResponse
+
+    from discussion.views import _own_messages
+
+    def next_request(previous: HttpResponse | None):
+        request = rf.get("/")
+        request.COOKIES = {k: v.value for k, v in previous.cookies.items()} if previous else {}
+        request.session = {}
+        request._messages = FallbackStorage(request)
+        return request
+
+    def answer(request) -> HttpResponse:
+        response = HttpResponse()
+        request._messages.update(response)
+        return response
+
+    first = next_request(None)
+    messages.info(first, "Angemeldet als Ute.")  # e.g. a sign-in's
+    messages.success(first, "Kommentar erhalten", extra_tags="discussion")
+    panel_page = next_request(answer(first))
+    assert [str(m) for m in _own_messages(panel_page)] == ["Kommentar erhalten"]
+    later = next_request(answer(panel_page))
+    assert [str(m) for m in later._messages] == ["Angemeldet als Ute."]
