@@ -6,6 +6,7 @@ report — which redirect back to the page with a message, and the author's dele
 import re
 
 from django.contrib import messages
+from django.contrib.messages.storage.base import Message
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -50,15 +51,16 @@ def _mode(target: str, obj) -> str:
     return consultation.moderation
 
 
-def _own_messages(request: HttpRequest) -> list:
+def _own_messages(request: HttpRequest) -> list[Message]:
     """The messages this app added (tag ``discussion``). Reading the storage marks all its messages
     as shown: the others (e.g. a sign-in's) are queued again for the page that shows them."""
     storage = messages.get_messages(request)
-    own, others = [], []
+    own: list[Message] = []
+    others: list[Message] = []
     for message in storage:
         (own if TAG in message.tags.split() else others).append(message)
     for message in others:
-        storage.add(message.level, message.message, message.extra_tags)
+        messages.add_message(request, message.level, message.message, message.extra_tags)
     return own
 
 
