@@ -482,6 +482,16 @@ SURVEYS_ANON_RATE = env("SURVEYS_ANON_RATE", "10/h")
 # --- end surveys --------------------------------------------------------------------------------------
 
 # --- discussion ---------------------------------------------------------------------------------------
+# Comments under measures: "pre" (published after a moderator's review) or "post" (at once, reviewed
+# later). Comments under contributions and consultations follow their consultation's moderation.
+DISCUSSION_MEASURE_MODERATION = env("DISCUSSION_MEASURE_MODERATION", "pre")
+# Which consultations take comments of their own (the "discussion" format): "*" every one, "" none,
+# else their slugs, comma-separated. Comments under a consultation's contributions are always possible.
+DISCUSSION_CONSULTATIONS = env("DISCUSSION_CONSULTATIONS", "*")
+# open (unreviewed) reports that hide a comment until a moderator looks at it
+DISCUSSION_FLAG_THRESHOLD = envint("DISCUSSION_FLAG_THRESHOLD", 3)
+# anonymous comments per client (participation.throttling's rate syntax)
+DISCUSSION_ANON_WRITE_RATE = env("DISCUSSION_ANON_WRITE_RATE", "10/10m")
 # --- end discussion -----------------------------------------------------------------------------------
 
 # --- budgeting ----------------------------------------------------------------------------------------

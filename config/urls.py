@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from discussion import api as discussion_api
 from geo.health import health
 from measures import api as measures_api
 from measures import budget
@@ -30,6 +31,7 @@ quartiere_api.register(router)
 participation_api.register(router)
 measures_api.register(router)
 planning_api.register(router)
+discussion_api.register(router)
 
 urlpatterns = [
     # the busiest public read first: every request's path is resolved once, by geo.public
@@ -56,6 +58,7 @@ urlpatterns = [
     path("ows", include("geo.wms.urls")),
     path("ogc/", include("geo.ogc.urls")),
     # the back office (login): moderators under /moderation/, planners under /planung/
+    path("moderation/kommentare/", include("discussion.backoffice_urls")),
     path("moderation/", include("participation.backoffice.urls")),
     path("planung/massnahmen/", include("measures.backoffice.urls")),
     path("planung/strategie/", include("measures.backoffice.strategy_urls")),

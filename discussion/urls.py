@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+"""``/diskussion/``: the plain form posts of the discussion panel and the deletion link."""
+
+from django.urls import path
+
+from discussion import views
 
 app_name = "discussion"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("loeschen/", views.delete_own, name="delete"),
+    path("kommentare/<int:pk>/melden/", views.flag, name="flag"),
+    path("<slug:segment>/<int:target_id>/", views.comment, name="comment"),
+]

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from participation import selectors, services
+from participation import formats, selectors, services
 from participation.layers import category_colours
 from participation.models import TEXT_MAX, Action, Category, FlagReason, ModerationEvent, Origin, Outcome
 from participation.throttling import parse_rate
@@ -158,6 +158,8 @@ def contribution(request, pk: int):
             else "",
             "measures": found.measures,
             "map_url": reverse("participation:karte") + f"?verfahren={c.consultation.slug}",
+            # what the formats add under it (participation.formats), e.g. the discussion
+            "panels": formats.panels("contribution", request, c),
         },
     )
 

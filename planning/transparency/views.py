@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from measures.models import ActionField, Dimension, FundingSource, LinkKind, MeasureStatus
+from participation import formats
 from participation.models import Category, Origin, Outcome
 from planning import reports
 from planning.transparency import selectors
@@ -267,6 +268,8 @@ def measure_detail(request, pk: int):
             "basemap_url": settings.BASEMAP_URL,
             "basemap_attribution": settings.BASEMAP_ATTRIBUTION,
             "feed_url": reverse("transparency:city-feed"),
+            # what the formats add under it (participation.formats), e.g. the discussion
+            "panels": formats.panels("measure", request, measure),
         },
     )
 
