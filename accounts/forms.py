@@ -1,0 +1,22 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import NotificationSettings
+
+
+class NotificationsForm(forms.Form):
+    on_response = forms.BooleanField(
+        label=NotificationSettings._meta.get_field("on_response").verbose_name, required=False
+    )
+    on_measure_status = forms.BooleanField(
+        label=NotificationSettings._meta.get_field("on_measure_status").verbose_name, required=False
+    )
+
+
+class DeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
