@@ -16,5 +16,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return reverse("konto_overview")
 
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return reverse("konto_overview")
+
     def get_logout_redirect_url(self, request: HttpRequest) -> str:
         return "/"
