@@ -30,3 +30,7 @@ class SignupForm(AllauthSignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].validators.append(MaxLengthValidator(254))
+        if honeypot := self.fields.get("website"):
+            # labelled as on /karte/ (allauth's has no label and an inline style, which the CSP blocks)
+            honeypot.label = _("Leave this field empty")
+            honeypot.widget.attrs = {}
