@@ -10,6 +10,7 @@ from measures.models import Measure
 from participation import notifications
 from participation.models import Contribution
 
+STATUS_BEFORE = "_accounts_status_before"  # the stored status, set on the instance before its save
 FIELD = {"response": "on_response", "measure_status": "on_measure_status"}
 
 
@@ -27,14 +28,14 @@ def account_recipient(contribution: Contribution, event: str) -> str | None:
 
 def _remember_status(sender: Any, instance: Measure, **kwargs: Any) -> None:
     """Before a measure is saved: its stored status, to tell a change after the save."""
-    if instance.pk is None:
-        instance._status_before = None
-        return
-    instance._status_before = Measure.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
+    before = None
+    if instance.pk is not None:
+        before = Measure.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
+    setattr(instance, STATUS_BEFORE, before)
 
 
 def _status_changed(sender: Any, instance: Measure, created: bool, **kwargs: Any) -> None:
-    before = getattr(instance, "_status_before", None)
+    before = getattr(instance, STATUS_BEFORE, None)
     if not created and before is not None and before != instance.status:
         notifications.measure_status_changed(instance)
 

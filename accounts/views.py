@@ -4,6 +4,7 @@ overview, my contributions, notifications, export (GDPR Art. 15/20) and deletion
 import json
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -39,6 +40,7 @@ def account_page(view: Callable) -> Callable:
 @account_page
 def overview(request: HttpRequest) -> HttpResponse:
     """``/konto/``: the account at a glance and the ways to its pages."""
+    user: Any = request.user
     return render(
         request,
         "accounts/overview.html",
@@ -46,7 +48,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "counts": selectors.format_counts(request.user),
             "roles": [
                 (city, TrialogRole.Kind(kind).label)
-                for city, kind in request.user.trialog_roles.values_list("city__name", "kind")
+                for city, kind in TrialogRole.objects.filter(user=user).values_list("city__name", "kind")
             ],
             "section": "overview",
         },

@@ -173,7 +173,7 @@ def response_mail(
     )
 
 
-def measure_status_mail(contribution: Contribution, measure: Measure, *, to: str) -> Mail:
+def measure_status_mail(contribution: Contribution, measure: Measure, to: str) -> Mail:
     return _compose(
         contribution,
         ("Neuer Stand einer Maßnahme zu Ihrem Beitrag", "News of a measure linked to your contribution"),
@@ -253,7 +253,9 @@ def measure_status_changed(measure: Measure) -> int:
         .select_related("consultation")
         .distinct()
     )
-    return sum(
-        queue_to_account(c, "measure_status", lambda to, c=c: measure_status_mail(c, measure, to=to))
-        for c in linked
-    )
+    queued = 0
+    for contribution in linked:
+        queued += queue_to_account(
+            contribution, "measure_status", partial(measure_status_mail, contribution, measure)
+        )
+    return queued

@@ -34,7 +34,7 @@ def _contributions(user: Any) -> list[dict[str, Any]]:
     )
     out = []
     for c in rows:
-        point = c.geom.transform(WGS84, clone=True)
+        point: Any = c.geom.transform(WGS84, clone=True)
         response = getattr(c, "response", None)
         out.append(
             {
