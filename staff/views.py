@@ -98,10 +98,7 @@ def team_invite(request: HttpRequest) -> HttpResponse:
     city = None
     try:
         if values["city"]:
-            digits = values["city"].isdigit() and len(values["city"]) < 19
-            city = Area.objects.filter(level=Level.CITY, pk=int(values["city"]) if digits else 0).first()
-            if city is None:
-                raise ServiceError(_("Choose one of the cities in the list."), "city")
+            city = _city_from(values["city"])
         invitation, _token = services.invitation_create(
             email=values["email"],
             role=values["role"],
