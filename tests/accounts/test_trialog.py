@@ -123,3 +123,21 @@ def test_a_members_contribution_is_marked(city, consultation):
     answer = post(client_for(anna), consultation, text="Wieder privat")
     c = Contribution.objects.get(pk=json.loads(answer.content)["id"])
     assert (c.origin, c.trialog_role) == (Origin.CIVIL_SOCIETY, "")
+
+
+def test_the_command_verifies_and_withdraws(city):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    anna = account("anna")
+    out = StringIO()
+    call_command(
+        "staff", "trialog", "anna@example.org", "--city", city.code, "--role", "advisory_board", stdout=out
+    )
+    assert TrialogRole.objects.get(user=anna).kind == "advisory_board"
+    with pytest.raises(CommandError):
+        call_command("staff", "trialog", "niemand@example.org", "--city", city.code, stdout=out)
+    call_command("staff", "trialog", "anna@example.org", "--city", city.code, "--withdraw", stdout=out)
+    assert not TrialogRole.objects.exists()
+    assert StaffEvent.objects.filter(actor_name="system").count() == 2
