@@ -223,7 +223,13 @@ class Contribution(models.Model):
     )
     # the author's verified Trialog role when it was written (staff.trialog.role_of): its public mark
     trialog_role = models.CharField(
-        _("Trialog role"), max_length=20, choices=TRIALOG_ROLES, blank=True, editable=False
+        _("Trialog role"),
+        max_length=20,
+        choices=TRIALOG_ROLES,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     reject_reason = models.CharField(_("reason for rejection"), max_length=REASON_MAX, blank=True)

@@ -66,25 +66,26 @@ def test_a_city_admin_verifies_in_their_city_only(city, other_city):
     assert client.post("/planung/team/trialog/999999/entziehen/").status_code == 404
 
 
-@pytest.mark.parametrize(
-    ("form", "field"),
-    [
-        ({"email": "niemand@example.org", "kind": "council"}, "email"),
-        ({"email": "unbestaetigt@example.org", "kind": "council"}, "email"),
-        ({"email": "anna@example.org", "kind": "mayor"}, "kind"),
-        ({"email": "anna@example.org", "kind": "council", "city": "abc"}, "city"),
-        ({"email": "anna@example.org", "kind": "council", "city": "9" * 30}, "city"),
-        ({"email": "{{ 6*7 }}<script>", "kind": "council"}, "email"),
-    ],
-)
-def test_bad_verifications_are_refused_beside_the_field(city, form, field):
+BAD = [
+    ({"email": "niemand@example.org", "kind": "council"}, "email"),
+    ({"email": "unbestaetigt@example.org", "kind": "council"}, "email"),
+    ({"email": "anna@example.org", "kind": "mayor"}, "kind"),
+    ({"email": "anna@example.org", "kind": "council", "city": "abc"}, "city"),
+    ({"email": "anna@example.org", "kind": "council", "city": "9" * 30}, "city"),
+    ({"email": "{{ 6*7 }}<script>", "kind": "council"}, "email"),
+]
+
+
+def test_bad_verifications_are_refused_beside_the_field(city):
     account("anna")
     account("unbestaetigt", verified=False)
     _admin, client = admin_of("admin-lb", city)
-    answer = client.post("/planung/team/trialog/", {"city": str(city.pk), **form})
-    assert answer.status_code == 400
-    assert f'id="trialog-{field}-error"' in answer.content.decode()
-    assert "{{ 6*7 }}" not in answer.content.decode() or "&lt;script&gt;" in answer.content.decode()
+    for form, field in BAD:
+        answer = client.post("/planung/team/trialog/", {"city": str(city.pk), **form})
+        html = answer.content.decode()
+        assert answer.status_code == 400, form
+        assert f'id="trialog-{field}-error"' in html, form
+        assert "<script>" not in html.split('id="trialog-heading"')[1].split("</section>")[0]
     assert not TrialogRole.objects.exists()
     assert not StaffEvent.objects.exists()
 
