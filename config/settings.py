@@ -492,6 +492,8 @@ ACCOUNT_USER_DISPLAY = "accounts.auth.user_display"  # the address, not the gene
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link scanner's GET confirms nothing; the page asks for a click
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# confirmed in another browser: to the citizens' sign-in, not to LOGIN_URL (the staff's)
+ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "account_login"
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = envint("ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS", 3)
 ACCOUNT_PREVENT_ENUMERATION = True  # signing up with a known address looks like any other sign-up
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"  # the honeypot's name across the site

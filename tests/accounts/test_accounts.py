@@ -82,6 +82,14 @@ def test_signup_mails_a_link_that_confirms_on_post_and_signs_in():
     assert answer.status_code == 302 and answer["Location"] == "/konto/"
 
 
+def test_a_link_confirmed_in_another_browser_leads_to_the_citizens_sign_in():
+    signup(Client(), "woanders@example.org")
+    link = re.search(r"(/konto/confirm-email/[^/\s]+/)", mail.outbox[0].body).group(1)
+    answer = Client().post(link)
+    assert answer.status_code == 302 and answer["Location"] == "/konto/login/"
+    assert EmailAddress.objects.get(email="woanders@example.org").verified
+
+
 def test_signup_with_a_known_address_looks_like_any_other(consultation):
     account("anna")
     answer = signup(Client(), "ANNA@example.org")
