@@ -503,4 +503,41 @@ EVENTS_REGISTRATION_RATE = env("EVENTS_REGISTRATION_RATE", "10/10m")
 # --- end events ---------------------------------------------------------------------------------------
 
 # --- accounts (django-allauth) ------------------------------------------------------------------------
+# Citizens' optional accounts under /konto/ (docs/participation.md "Accounts"): email as the login,
+# mandatory verification by link, no social providers. Staff keep signing in at /planung/anmelden/.
+INSTALLED_APPS = [*INSTALLED_APPS, "allauth", "allauth.account"]
+MIDDLEWARE = [*MIDDLEWARE, "allauth.account.middleware.AccountMiddleware"]
+# axes stays first (it refuses a locked-out attempt before any check); allauth's backend signs in by email
+AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "allauth.account.auth_backends.AuthenticationBackend"]
+# allauth passes the address as ``email``: axes counts failures per address as it counts per user name
+AXES_USERNAME_CALLABLE = "accounts.auth.login_name"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"  # generated from the address; never shown
+ACCOUNT_USER_DISPLAY = "accounts.auth.user_display"  # the address, not the generated user name
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link scanner's GET confirms nothing; the page asks for a click
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# confirmed in another browser: to the citizens' sign-in, not to LOGIN_URL (the staff's)
+ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "account_login"
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = envint("ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS", 3)
+ACCOUNT_PREVENT_ENUMERATION = True  # signing up with a known address looks like any other sign-up
+ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"  # the honeypot's name across the site
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Quartiersatlas] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# allauth's own limits (per client key / per address); beyond them its 429 page (templates/429.html)
+ACCOUNT_RATE_LIMITS = {
+    # looser than axes (LOGIN_FAILURE_LIMIT): axes' lockout page is what a guesser meets first
+    "login_failed": env("ACCOUNT_RATE_LOGIN_FAILED", "20/m/ip,10/5m/key"),
+    "signup": env("ACCOUNT_RATE_SIGNUP", "20/m/ip"),
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+}
 # --- end accounts -------------------------------------------------------------------------------------

@@ -24,6 +24,9 @@ class ParticipationConfig(AppConfig):
         # WMS, OGC API Features and vector tiles serve the published contributions from this declaration
         register_layers()
         register_pins()
+        from participation.personal import register_personal_data
+
+        register_personal_data()  # the account's contributions, supports and flags (GDPR export/erasure)
 
 
 def register_pins() -> None:

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from geo.crs import STORAGE_SRID
+from staff.models import TrialogRole
+
+TRIALOG_ROLES = TrialogRole.Kind.choices
 
 TEXT_MAX = 2000
 PSEUDONYM_MAX = 60
@@ -217,6 +220,16 @@ class Contribution(models.Model):
         null=True,
         blank=True,
         related_name="contributions",
+    )
+    # the author's verified Trialog role when it was written (staff.trialog.role_of): its public mark
+    trialog_role = models.CharField(
+        _("Trialog role"),
+        max_length=20,
+        choices=TRIALOG_ROLES,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     reject_reason = models.CharField(_("reason for rejection"), max_length=REASON_MAX, blank=True)

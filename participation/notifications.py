@@ -1,10 +1,11 @@
 """Emails to contributors about their own contribution: it was published, it was rejected (with the
 reason), it got an official response.
 
-Sent only to the address given with that contribution (``Contribution.email``; none when empty, and
-never to an account's address, which was not given for this), one message per contribution and
-recipient, about nothing but that contribution: no moderator, no author of the response, no other
-contributor appears in it. Plain text, German first with English below. Queued with
+Sent to the address given with that contribution (``Contribution.email``; none when empty) and, for
+an official response or a linked measure's new status, to the address of the account that wrote it
+when the account asked for it (opt-in: ``register_account_recipient``, accounts.signals), one
+message per contribution and recipient, about nothing but that contribution: no moderator, no author
+of the response, no other contributor appears in it. Plain text, German first with English below. Queued with
 ``transaction.on_commit``: a moderation that is rolled back sends nothing. Sending happens in the
 moderator's request (bounded by ``EMAIL_TIMEOUT``); a failure is logged without the address and never
 turns the committed moderation into an error.
@@ -18,9 +19,11 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from measures.models import Measure, MeasureStatus
 from participation.models import Category, Contribution, Outcome, Response
 
 logger = logging.getLogger(__name__)
@@ -53,8 +56,41 @@ def _map_link(contribution: Contribution) -> str | None:
     return f"{settings.PUBLIC_URL}{path}?verfahren={contribution.consultation.slug}"
 
 
-def _compose(contribution: Contribution, subject: tuple[str, str], de: list[str], en: list[str]) -> Mail:
+# why the recipient gets the mail: (German, English)
+WHY_GIVEN = (
+    "Sie erhalten diese Nachricht, weil Sie bei Ihrem Beitrag diese E-Mail-Adresse angegeben haben. "
+    "Sie wird nur für Nachrichten zu diesem Beitrag verwendet und nie veröffentlicht.",
+    "You receive this message because you gave this email address with your contribution. It is "
+    "used only for messages about this contribution and never published.",
+)
+WHY_ACCOUNT = (
+    "Sie erhalten diese Nachricht, weil Sie sie in Ihrem Konto bestellt haben; abbestellen können Sie "
+    "sie dort unter „Benachrichtigungen“.",
+    "You receive this message because you asked for it in your account; you can turn it off there "
+    "under “Notifications”.",
+)
+
+# (contribution, event) → the address of the account that wrote it when it asked for mails about
+# ``event`` ("response", "measure_status"), else None; registered by the accounts app
+AccountRecipient = Callable[[Contribution, str], "str | None"]
+_account_recipients: list[AccountRecipient] = []
+
+
+def register_account_recipient(fn: AccountRecipient) -> None:
+    if fn not in _account_recipients:
+        _account_recipients.append(fn)
+
+
+def _compose(
+    contribution: Contribution,
+    subject: tuple[str, str],
+    de: list[str],
+    en: list[str],
+    *,
+    to: str | None = None,
+) -> Mail:
     created = timezone.localtime(contribution.created_at)
+    why = WHY_ACCOUNT if to else WHY_GIVEN
     consultation = contribution.consultation.title
     link = _map_link(contribution)
     quote = _excerpt(contribution.text)
@@ -68,8 +104,7 @@ def _compose(contribution: Contribution, subject: tuple[str, str], de: list[str]
         quote,
         *(["", f"Zur Karte: {link}"] if link else []),
         "",
-        "Sie erhalten diese Nachricht, weil Sie bei Ihrem Beitrag diese E-Mail-Adresse angegeben haben. "
-        "Sie wird nur für Nachrichten zu diesem Beitrag verwendet und nie veröffentlicht.",
+        why[0],
     ]
     english = [
         "Hello,",
@@ -81,11 +116,10 @@ def _compose(contribution: Contribution, subject: tuple[str, str], de: list[str]
         quote,
         *(["", f"To the map: {link}"] if link else []),
         "",
-        "You receive this message because you gave this email address with your contribution. It is "
-        "used only for messages about this contribution and never published.",
+        why[1],
     ]
     body = "\n".join([*german, "", "-- English --", "", *english, ""])
-    return Mail(to=contribution.email, subject=f"{subject[0]} / {subject[1]}", body=body)
+    return Mail(to=to or contribution.email, subject=f"{subject[0]} / {subject[1]}", body=body)
 
 
 def published_mail(contribution: Contribution) -> Mail:
@@ -112,7 +146,9 @@ def rejected_mail(contribution: Contribution) -> Mail:
     )
 
 
-def response_mail(contribution: Contribution, response: Response, *, created: bool) -> Mail:
+def response_mail(
+    contribution: Contribution, response: Response, *, created: bool, to: str | None = None
+) -> Mail:
     answered = response.date.strftime("%d.%m.%Y")
     return _compose(
         contribution,
@@ -133,6 +169,23 @@ def response_mail(contribution: Contribution, response: Response, *, created: bo
             "",
             _excerpt(response.text),
         ],
+        to=to,
+    )
+
+
+def measure_status_mail(contribution: Contribution, measure: Measure, to: str) -> Mail:
+    return _compose(
+        contribution,
+        ("Neuer Stand einer Maßnahme zu Ihrem Beitrag", "News of a measure linked to your contribution"),
+        [
+            f"Die Maßnahme „{measure.title}“, die mit Ihrem Beitrag verknüpft ist, hat einen neuen Stand: "
+            f"{_label(MeasureStatus, measure.status, 'de')}."
+        ],
+        [
+            f"The measure “{measure.title}”, linked to your contribution, has a new status: "
+            f"{_label(MeasureStatus, measure.status, 'en')}."
+        ],
+        to=to,
     )
 
 
@@ -163,5 +216,46 @@ def contribution_rejected(contribution: Contribution) -> bool:
     return queue(contribution, lambda: rejected_mail(contribution))
 
 
+def _account_address(contribution: Contribution, event: str) -> str | None:
+    """The opted-in account's address for ``event``, unless it is the address given with the
+    contribution (that one is mailed already: one message per recipient)."""
+    if not (settings.PARTICIPATION_NOTIFY and contribution.author_id):
+        return None
+    for recipient in _account_recipients:
+        if (address := recipient(contribution, event)) and address.lower() != contribution.email.lower():
+            return address
+    return None
+
+
+def queue_to_account(contribution: Contribution, event: str, compose: Callable[[str], Mail]) -> bool:
+    """Send the mail ``compose(address)`` makes to the account that wrote ``contribution``, if it
+    asked for mails about ``event``, once the current transaction commits."""
+    address = _account_address(contribution, event)
+    if address is None:
+        return False
+    transaction.on_commit(partial(_send, compose(address), contribution.pk))
+    return True
+
+
 def response_posted(contribution: Contribution, response: Response, *, created: bool) -> bool:
-    return queue(contribution, lambda: response_mail(contribution, response, created=created))
+    given = queue(contribution, lambda: response_mail(contribution, response, created=created))
+    account = queue_to_account(
+        contribution, "response", lambda to: response_mail(contribution, response, created=created, to=to)
+    )
+    return given or account
+
+
+def measure_status_changed(measure: Measure) -> int:
+    """Tell the opted-in accounts whose contributions are linked to ``measure`` (directly or through
+    the official response) its new status; the number of mails queued."""
+    linked = (
+        Contribution.objects.filter(Q(measures=measure) | Q(response__measure=measure), author__isnull=False)
+        .select_related("consultation")
+        .distinct()
+    )
+    queued = 0
+    for contribution in linked:
+        queued += queue_to_account(
+            contribution, "measure_status", partial(measure_status_mail, contribution, measure)
+        )
+    return queued

@@ -272,6 +272,7 @@ PUBLIC_FIELDS = (
     "text",
     "category",
     "origin",
+    "trialog_role",
     "pseudonym",
     "created_at",
     "consultation__id",

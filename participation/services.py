@@ -38,6 +38,8 @@ from participation.models import (
 from participation.permissions import can_set_official_origin
 from participation.privacy import ip_hash, new_delete_token, token_matches
 from quartiere import linking
+from staff.models import TrialogRole
+from staff.trialog import role_of
 
 # control characters other than tab and newline have no place in plain text
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
@@ -148,6 +150,11 @@ def contribution_create(
     x, y, inside = _locate(consultation, lon, lat)
     if not inside:
         raise ServiceError(_("This place lies outside the consultation area; nothing was stored."), "lon")
+    # a verified council member's input is the council's; a board member's stays civil society's
+    # (the Strategiebeirat is the civil society's seat in the Trialog) and carries the board's mark
+    trialog_role = role_of(user, consultation.city_id) or ""
+    if trialog_role == TrialogRole.Kind.COUNCIL and origin == Origin.CIVIL_SOCIETY:
+        origin = Origin.COUNCIL
     token, token_hash = new_delete_token()
     published = consultation.moderation == Moderation.POST
     contribution = Contribution.objects.create(
@@ -160,6 +167,7 @@ def contribution_create(
         pseudonym=clean_line(pseudonym)[:60],
         email=email.strip(),
         author=None if anonymous else user,
+        trialog_role=trialog_role,
         status=Status.PUBLISHED if published else Status.PENDING,
         delete_token_hash=token_hash,
     )
@@ -355,12 +363,19 @@ def contributor_erase(*, email: str) -> int:
     if not email:
         raise ServiceError(_("An email address is required."), "email")
     users = list(get_user_model().objects.filter(email__iexact=email))
-    contributions = Contribution.objects.filter(Q(email__iexact=email) | Q(author__in=users))
+    erased = contributions_erase(Contribution.objects.filter(Q(email__iexact=email) | Q(author__in=users)))
+    Support.objects.filter(user__in=users).delete()
+    Flag.objects.filter(user__in=users).delete()
+    return erased
+
+
+def contributions_erase(contributions) -> int:
+    """The erase rule for contributions (``contributor_erase`` and an account's deletion): each is
+    deleted with its supports, flags and response; the moderation log keeps only its id. Returns
+    how many; call inside a transaction."""
     erased = 0
     for contribution in contributions.select_for_update():
         record(contribution, Action.ERASE, from_status=contribution.status, to_status="")
         contribution.delete()
         erased += 1
-    Support.objects.filter(user__in=users).delete()
-    Flag.objects.filter(user__in=users).delete()
     return erased

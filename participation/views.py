@@ -15,7 +15,16 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from participation import formats, selectors, services
 from participation.layers import category_colours
-from participation.models import TEXT_MAX, Action, Category, FlagReason, ModerationEvent, Origin, Outcome
+from participation.models import (
+    TEXT_MAX,
+    TRIALOG_ROLES,
+    Action,
+    Category,
+    FlagReason,
+    ModerationEvent,
+    Origin,
+    Outcome,
+)
 from participation.throttling import parse_rate
 from quartiere.selectors import area_extent
 
@@ -96,6 +105,7 @@ def karte(request):
             "categories": {c.value: str(c.label) for c in Category},
             "categoryColours": category_colours(),
             "origins": {o.value: str(o.label) for o in Origin},
+            "trialogRoles": {value: str(label) for value, label in TRIALOG_ROLES},
             "outcomes": {o.value: str(o.label) for o in Outcome},
             "flagReasons": {r.value: str(r.label) for r in FlagReason},
             "messages": _messages(),
@@ -151,6 +161,7 @@ def contribution(request, pk: int):
             "c": c,
             "category": Category(c.category).label if c.category in Category.values else "",
             "origin": Origin(c.origin).label if c.origin in Origin.values else "",
+            "trialog_role": dict(TRIALOG_ROLES).get(c.trialog_role, ""),
             "quartier": found.quartier,
             "response": response,
             "outcome": Outcome(response.outcome).label

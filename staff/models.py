@@ -94,6 +94,8 @@ class StaffEvent(models.Model):
         DEACTIVATE = "deactivate", _("deactivated")
         REACTIVATE = "reactivate", _("reactivated")
         REMOVE = "remove", _("removed from the city")
+        TRIALOG_VERIFY = "trialog_verify", _("verified a Trialog role")
+        TRIALOG_REVOKE = "trialog_revoke", _("withdrew a Trialog role")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -20,8 +20,9 @@ from geo.permissions import is_city_admin, is_moderator, is_planner
 from quartiere.models import Area, Level
 from staff import selectors, services
 from staff.backoffice import office_context
-from staff.models import Role
+from staff.models import Role, TrialogRole
 from staff.scope import cities_of
+from staff.trialog import trialog_role_revoke, trialog_role_verify, trialog_roles
 
 TOKEN_MAX = 2000  # characters of a pasted token or link looked at
 
@@ -36,7 +37,9 @@ def _admin(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def _team_page(request: HttpRequest, *, status: int = 200, invite: dict | None = None) -> HttpResponse:
+def _team_page(
+    request: HttpRequest, *, status: int = 200, invite: dict | None = None, trialog: dict | None = None
+) -> HttpResponse:
     actor = request.user
     context = {
         **office_context(request, "team"),
@@ -49,6 +52,9 @@ def _team_page(request: HttpRequest, *, status: int = 200, invite: dict | None =
         "invite_days": settings.STAFF_INVITATION_DAYS,
         "scoped": cities_of(actor) is not None,
         "now": timezone.now(),
+        "trialog_roles": trialog_roles(actor),
+        "trialog_kinds": TrialogRole.Kind.choices,
+        "trialog": trialog or {"values": {}, "errors": {}},
     }
     return render(request, "staff/team.html", context, status=status)
 
@@ -92,10 +98,7 @@ def team_invite(request: HttpRequest) -> HttpResponse:
     city = None
     try:
         if values["city"]:
-            digits = values["city"].isdigit() and len(values["city"]) < 19
-            city = Area.objects.filter(level=Level.CITY, pk=int(values["city"]) if digits else 0).first()
-            if city is None:
-                raise ServiceError(_("Choose one of the cities in the list."), "city")
+            city = _city_from(values["city"])
         invitation, _token = services.invitation_create(
             email=values["email"],
             role=values["role"],
@@ -151,6 +154,49 @@ def team_withdraw(request: HttpRequest, invitation_id: int) -> HttpResponse:
     except ServiceError as error:
         return _refused(request, error)
     return _done(request, _("The invitation has been withdrawn."))
+
+
+def _city_from(value: str) -> Area:
+    """The city whose id the form sent; ``ServiceError`` on ``city`` for anything else."""
+    digits = value.isdigit() and len(value) < 19
+    city = Area.objects.filter(level=Level.CITY, pk=int(value) if digits else 0).first()
+    if city is None:
+        raise ServiceError(_("Choose one of the cities in the list."), "city")
+    return city
+
+
+@never_cache
+@require_POST
+def team_trialog(request: HttpRequest) -> HttpResponse:
+    """Verify a citizen account's Trialog role in a city; errors beside the fields (400)."""
+    if redirect := _admin(request):
+        return redirect
+    values = {key: request.POST.get(key, "").strip()[:300] for key in ("email", "kind", "city")}
+    try:
+        role = trialog_role_verify(
+            email=values["email"], city=_city_from(values["city"]), kind=values["kind"], actor=request.user
+        )
+    except Forbidden as error:
+        raise PermissionDenied(error.message) from None
+    except ServiceError as error:
+        errors = {error.field or "email": [error.message]}
+        return _team_page(request, status=400, trialog={"values": values, "errors": errors})
+    return _done(
+        request,
+        _("%(email)s is verified as %(role)s.") % {"email": role.user.email, "role": role.get_kind_display()},
+    )
+
+
+@never_cache
+@require_POST
+def team_trialog_revoke(request: HttpRequest, role_id: int) -> HttpResponse:
+    if redirect := _admin(request):
+        return redirect
+    try:
+        trialog_role_revoke(role_id=role_id, actor=request.user)
+    except ServiceError as error:
+        return _refused(request, error)
+    return _done(request, _("The Trialog role has been withdrawn."))
 
 
 def parse_token(value: str) -> str:

@@ -36,6 +36,7 @@ FROM (
                 'consultation', c.consultation_id,
                 'category', c.category,
                 'origin', c.origin,
+                'trialog_role', nullif(c.trialog_role, ''),
                 'text', c.text,
                 'pseudonym', nullif(c.pseudonym, ''),
                 'created', to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),

@@ -208,6 +208,7 @@
       (config.categories[p.category] || p.category) + " · " + day(p.created)));
     box.appendChild(el("p", { class: "contribution-text" }, p.text));
     var meta = [msg.from + " " + (p.pseudonym || msg.anonymous), config.origins[p.origin] || p.origin];
+    if (p.trialog_role) meta.push(config.trialogRoles[p.trialog_role] || p.trialog_role);
     if (p.quartier) meta.push(p.quartier);
     box.appendChild(el("p", { class: "note" }, meta.join(" · ")));
     if (p.generalised_m) box.appendChild(el("p", { class: "note" }, fmt(msg.generalised, { m: p.generalised_m })));

@@ -59,6 +59,7 @@ def test_only_published_contributions_are_public_and_never_with_email(api, mixed
         "consultation",
         "category",
         "origin",
+        "trialog_role",
         "text",
         "pseudonym",
         "created",

@@ -7,7 +7,9 @@
   none yet) or, with ``--invite``, mail a one-time link to set one;
 - ``staff list [--city CODE]``: the staff accounts with their roles and cities;
 - ``staff remove EMAIL [--city CODE]``: take the roles away (with ``--city``: that city's membership;
-  the roles go with the last one).
+  the roles go with the last one);
+- ``staff trialog EMAIL --city CODE --role council|advisory_board``: verify the citizen account with that
+  confirmed address as council or advisory-board member of the city (``--withdraw``: take the role away).
 
 ``create_staff`` (planning) is the older command for planners and moderators by user name; it stays."""
 
@@ -19,8 +21,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from staff import services
-from staff.models import Membership, Role
+from staff.models import Membership, Role, TrialogRole
 from staff.passwords import ask_password
+from staff.trialog import trialog_role_revoke, trialog_role_verify
 
 PASSWORD_ENV = "DJANGO_STAFF_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 
@@ -47,6 +50,11 @@ class Command(BaseCommand):
         remove = sub.add_parser("remove", help="take the staff roles from an account")
         remove.add_argument("email")
         remove.add_argument("--city")
+        trialog = sub.add_parser("trialog", help="verify (or withdraw) a council or advisory-board member")
+        trialog.add_argument("email")
+        trialog.add_argument("--city", required=True)
+        trialog.add_argument("--role", choices=TrialogRole.Kind.values, default=TrialogRole.Kind.COUNCIL)
+        trialog.add_argument("--withdraw", action="store_true")
 
     def handle(self, *args, action: str, **options):
         try:
@@ -108,3 +116,15 @@ class Command(BaseCommand):
     def _remove(self, *, email: str, city: str | None, **_):
         user = services.staff_remove(email=email, city=self._city(city))
         self.stdout.write(self.style.SUCCESS(f"Removed the staff roles of {user.username}."))
+
+    def _trialog(self, *, email: str, city: str, role: str, withdraw: bool, **_):
+        area = services.city_by_code(city)
+        if withdraw:
+            found = TrialogRole.objects.filter(user__email__iexact=email.strip(), city=area).first()
+            if found is None:
+                raise CommandError(f"{email} has no Trialog role in {area.name}.")
+            trialog_role_revoke(role_id=found.pk)
+            self.stdout.write(self.style.SUCCESS(f"Withdrew the Trialog role of {email} in {area.name}."))
+            return
+        verified = trialog_role_verify(email=email, city=area, kind=role)
+        self.stdout.write(self.style.SUCCESS(f"{verified.user.email}: {verified.kind} of {area.name}."))
