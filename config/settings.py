@@ -460,6 +460,10 @@ STAFF_INVITATION_DAYS = envint("STAFF_INVITATION_DAYS", 7)
 # --- end places ---------------------------------------------------------------------------------------
 
 # --- portal (/beteiligung/, subscriptions) ------------------------------------------------------------
+# Email subscriptions to new consultations (participation.portal.subscriptions): the confirmation
+# link expires after this many hours; anonymous subscribe requests per client (keyed hash, no IP kept).
+PORTAL_CONFIRM_HOURS = envint("PORTAL_CONFIRM_HOURS", 48)
+PORTAL_SUBSCRIBE_RATE = env("PORTAL_SUBSCRIBE_RATE", "5/h")
 # --- end portal ---------------------------------------------------------------------------------------
 
 # --- surveys ------------------------------------------------------------------------------------------

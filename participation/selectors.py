@@ -84,6 +84,8 @@ def consultation_current(key: str | None = None) -> Consultation | None:
             Q(slug=key) | Q(pk=int(key)) if key.isascii() and key.isdigit() and len(key) < 18 else Q(slug=key)
         )
         return qs.filter(lookup).first()
+    # the map's default: the consultations that take pins only (Consultation.pins)
+    qs = qs.filter(pins=True)
     now = timezone.now()
     return qs.filter(opens_at__lte=now, closes_at__gt=now).order_by("-opens_at", "id").first() or qs.first()
 
