@@ -128,7 +128,7 @@ def consultations(filters: Filters = Filters(), *, now: datetime | None = None) 
     if filters.target_group:
         qs = qs.filter(target_groups__contains=[filters.target_group])
     if filters.quartier is not None:
-        qs = qs.filter(id__in=RawSQL(load(__file__, "covering"), {"quartier": filters.quartier.pk}))
+        qs = qs.filter(id__in=RawSQL(load(__file__, "covering"), [filters.quartier.pk]))
     if filters.format:
         fmt = formats.get(filters.format)
         if fmt is not None:
@@ -187,9 +187,9 @@ def rows(qs: QuerySet[Consultation] | list[Consultation]) -> list[Row]:
 
 def features(ids: list[int]) -> str:
     """The consultations ``ids`` as a GeoJSON FeatureCollection (text, EPSG:4326) of their areas."""
-    with connection.cursor() as cursor:
-        cursor.execute(load(__file__, "features"), {"ids": ids})
-        return cursor.fetchone()[0]
+    from participation.selectors import consultation_features
+
+    return '{"type":"FeatureCollection","features":[' + consultation_features(ids=ids) + "]}"
 
 
 def themes() -> list[str]:
