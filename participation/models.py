@@ -453,8 +453,12 @@ class Subscription(models.Model):
     it expires. The address is personal data: it never appears in any public output."""
 
     email = models.EmailField(_("email"))
-    quartiere = models.ManyToManyField("quartiere.Area", verbose_name=_("Quartiere"), blank=True, related_name="+")
-    themes = ArrayField(models.CharField(max_length=THEME_MAX), verbose_name=_("themes"), default=list, blank=True)
+    quartiere = models.ManyToManyField(
+        "quartiere.Area", verbose_name=_("Quartiere"), blank=True, related_name="+"
+    )
+    themes = ArrayField(
+        models.CharField(max_length=THEME_MAX), verbose_name=_("themes"), default=list, blank=True
+    )
     confirm_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     confirm_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)

@@ -101,9 +101,39 @@ def test_its_compiled_catalogue_is_up_to_date(po, tmp_path):
 # --- pages ------------------------------------------------------------------------------------
 
 NAV = re.compile(r'<nav aria-label="[^"]*">(.*?)</nav>', re.S)
-NAV_GERMAN = ["Übersicht", "Beteiligung", "Karte", "Bericht", "Maßnahmen", "Strategie", "Planung", "API", "OGC API"]
-NAV_ENGLISH = ["Overview", "Participation", "Map", "Report", "Measures", "Strategy", "Planning", "API", "OGC API"]
-NAV_PATHS = ["/", "/beteiligung/", "/karte/", "/bericht/", "/massnahmen/", "/strategie/", "/planung/", "/api/docs/", "/ogc/"]
+NAV_GERMAN = [
+    "Übersicht",
+    "Beteiligung",
+    "Karte",
+    "Bericht",
+    "Maßnahmen",
+    "Strategie",
+    "Planung",
+    "API",
+    "OGC API",
+]
+NAV_ENGLISH = [
+    "Overview",
+    "Participation",
+    "Map",
+    "Report",
+    "Measures",
+    "Strategy",
+    "Planning",
+    "API",
+    "OGC API",
+]
+NAV_PATHS = [
+    "/",
+    "/beteiligung/",
+    "/karte/",
+    "/bericht/",
+    "/massnahmen/",
+    "/strategie/",
+    "/planung/",
+    "/api/docs/",
+    "/ogc/",
+]
 
 
 def nav_links(html: str) -> list[tuple[str, str]]:

@@ -55,7 +55,10 @@ class ConsultationViewSet(ParticipationViewMixin, viewsets.ViewSet):
             OpenApiParameter("format", OpenApiTypes.STR, description="key of a format, e.g. pins"),
             OpenApiParameter("process", OpenApiTypes.STR, description="slug of a process"),
         ],
-        responses={200: geojson_schema("ConsultationFeatureCollection", collection=True), 400: OpenApiTypes.OBJECT},
+        responses={
+            200: geojson_schema("ConsultationFeatureCollection", collection=True),
+            400: OpenApiTypes.OBJECT,
+        },
     )
     def list(self, request):
         srid = params.srid(request.query_params)

@@ -127,7 +127,9 @@ class ConsultationForm(OfficeForm):
     pins = forms.BooleanField(
         label=gettext_lazy("Map pins: contributions on the map /karte/"),
         required=False,
-        help_text=gettext_lazy("Off for a consultation that only uses other formats (survey, budget, events)."),
+        help_text=gettext_lazy(
+            "Off for a consultation that only uses other formats (survey, budget, events)."
+        ),
     )
     moderation = forms.ChoiceField(label=gettext_lazy("Moderation"), choices=Moderation.choices)
     allow_anonymous = forms.BooleanField(

@@ -29,7 +29,10 @@ from quartiere.models import Area, Level
 class ProcessForm(OfficeForm):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
     description = forms.CharField(
-        label=gettext_lazy("Description"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})
+        label=gettext_lazy("Description"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     city = CityField(label=gettext_lazy("City"), queryset=Area.objects.none(), empty_label=None)
 
@@ -88,7 +91,10 @@ def process_new(request):
     if request.method == "POST":
         form = ProcessForm(request.POST, cities=cities)
         return _save_process(
-            request, form, lambda values: services.process_create(user=request.user, **values), heading=heading
+            request,
+            form,
+            lambda values: services.process_create(user=request.user, **values),
+            heading=heading,
         )
     initial = {"city": cities[0].pk if cities else None}
     return _process_page(request, ProcessForm(initial=initial, cities=cities), heading=heading)
@@ -111,7 +117,9 @@ def process_edit(request, pk: int):
             process=process,
         )
     initial = {"title": process.title, "description": process.description, "city": process.city_id}
-    return _process_page(request, ProcessForm(initial=initial, cities=cities), heading=heading, process=process)
+    return _process_page(
+        request, ProcessForm(initial=initial, cities=cities), heading=heading, process=process
+    )
 
 
 class EvaluationForm(OfficeForm):
@@ -135,7 +143,13 @@ class EvaluationForm(OfficeForm):
     def __init__(self, *args, city_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         measures = Measure.objects.filter(city_id=city_id).order_by("title", "id")
-        self.offer("measures", [(m.pk, m.title if m.published else _("%(title)s (not published)") % {"title": m.title}) for m in measures])
+        self.offer(
+            "measures",
+            [
+                (m.pk, m.title if m.published else _("%(title)s (not published)") % {"title": m.title})
+                for m in measures
+            ],
+        )
 
 
 @planner_page

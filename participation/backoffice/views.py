@@ -232,7 +232,8 @@ def _queue_page(
     waiting = queries.waiting_counts(user=request.user)
     # the formats' queues (comments, free-text answers, proposals: participation.formats)
     other_queues = [
-        {"key": q.key, "label": q.label, "url": reverse(q.url_name), "pending": q.pending(request.user)} for q in formats.queues()
+        {"key": q.key, "label": q.label, "url": reverse(q.url_name), "pending": q.pending(request.user)}
+        for q in formats.queues()
     ]
     context = {
         "other_queues": other_queues,

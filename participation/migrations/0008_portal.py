@@ -10,89 +10,161 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participation', '0007_process_pins'),
-        ('quartiere', '0002_parent_level_fk'),
+        ("participation", "0007_process_pins"),
+        ("quartiere", "0002_parent_level_fk"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='consultation',
-            name='evaluation',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='evaluation'),
+            model_name="consultation",
+            name="evaluation",
+            field=models.TextField(blank=True, max_length=10000, verbose_name="evaluation"),
         ),
         migrations.AddField(
-            model_name='consultation',
-            name='evaluation_published_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='evaluation published at'),
+            model_name="consultation",
+            name="evaluation_published_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="evaluation published at"),
         ),
         migrations.AddField(
-            model_name='historicalconsultation',
-            name='evaluation',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='evaluation'),
+            model_name="historicalconsultation",
+            name="evaluation",
+            field=models.TextField(blank=True, max_length=10000, verbose_name="evaluation"),
         ),
         migrations.AddField(
-            model_name='historicalconsultation',
-            name='evaluation_published_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='evaluation published at'),
+            model_name="historicalconsultation",
+            name="evaluation_published_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="evaluation published at"),
         ),
         migrations.CreateModel(
-            name='HistoricalProcess',
+            name="HistoricalProcess",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('slug', models.SlugField(max_length=100, verbose_name='slug')),
-                ('description', models.TextField(blank=True, max_length=10000, verbose_name='description')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('city', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'level': 2}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='quartiere.area', verbose_name='city')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("slug", models.SlugField(max_length=100, verbose_name="slug")),
+                ("description", models.TextField(blank=True, max_length=10000, verbose_name="description")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="created at")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"level": 2},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="quartiere.area",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical process',
-                'verbose_name_plural': 'historical processes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical process",
+                "verbose_name_plural": "historical processes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='email')),
-                ('themes', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=40), blank=True, default=list, size=None, verbose_name='themes')),
-                ('confirm_token_hash', models.CharField(blank=True, editable=False, max_length=64)),
-                ('confirm_expires_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('quartiere', models.ManyToManyField(blank=True, related_name='+', to='quartiere.area', verbose_name='Quartiere')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="email")),
+                (
+                    "themes",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=40),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="themes",
+                    ),
+                ),
+                ("confirm_token_hash", models.CharField(blank=True, editable=False, max_length=64)),
+                ("confirm_expires_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True, verbose_name="confirmed at")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at"),
+                ),
+                (
+                    "quartiere",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="quartiere.area", verbose_name="Quartiere"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'subscription',
-                'verbose_name_plural': 'subscriptions',
+                "verbose_name": "subscription",
+                "verbose_name_plural": "subscriptions",
             },
         ),
         migrations.CreateModel(
-            name='SubscriptionNotice',
+            name="SubscriptionNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='participation.consultation')),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='participation.subscription')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="participation.consultation",
+                    ),
+                ),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to="participation.subscription",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='subscription',
-            index=models.Index(django.db.models.functions.text.Upper('email'), name='subscription_email_upper'),
+            model_name="subscription",
+            index=models.Index(
+                django.db.models.functions.text.Upper("email"), name="subscription_email_upper"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscriptionnotice',
-            constraint=models.UniqueConstraint(fields=('subscription', 'consultation'), name='subscription_notice_once'),
+            model_name="subscriptionnotice",
+            constraint=models.UniqueConstraint(
+                fields=("subscription", "consultation"), name="subscription_notice_once"
+            ),
         ),
     ]

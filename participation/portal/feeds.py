@@ -23,7 +23,9 @@ class ConsultationFeed(Feed):
         try:
             filters = selectors.parse_filters(request.GET)
         except selectors.BadFilter as error:
-            return HttpResponse(f"{error.name}: {error.reason}", status=400, content_type="text/plain; charset=utf-8")
+            return HttpResponse(
+                f"{error.name}: {error.reason}", status=400, content_type="text/plain; charset=utf-8"
+            )
         request.portal_filters = filters
         response = super().__call__(request, *args, **kwargs)
         response["Content-Type"] = "application/atom+xml; charset=utf-8"

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from geo.errors import Forbidden, NotFound, StaleVersion
-from geo.permissions import is_planner
+from geo.errors import NotFound, StaleVersion
+from geo.permissions import is_planner, require
 from geo.records.services import VersionedRecord, audited_save, check_fields
 from measures.models import Measure
 from participation.consultations import consultation_revision
@@ -31,8 +31,7 @@ EVALUATION_RECORD = VersionedRecord(
 
 
 def _check_planner(user: Any) -> None:
-    if user is not None and not is_planner(user):
-        raise Forbidden(_("Processes and evaluations are written by the planners' group."))
+    require(user, is_planner, _("Processes and evaluations are written by the planners' group."))
 
 
 def _process_check(process: Process) -> None:
@@ -50,7 +49,9 @@ def _process_check(process: Process) -> None:
 
 
 @transaction.atomic
-def process_create(*, city: Area, title: str, description: str = "", slug: str = "", user: Any = None) -> Process:
+def process_create(
+    *, city: Area, title: str, description: str = "", slug: str = "", user: Any = None
+) -> Process:
     """A new process of ``city``; the slug from the title when none is given."""
     _check_planner(user)
     check_city(user, city.pk if city else None, field="city")

@@ -193,15 +193,19 @@ def _pending(now: datetime) -> dict[int, list[int]]:
     return pairs
 
 
-def _notice_mail(subscription: Subscription, consultations: list[Consultation], base: str | None) -> EmailMessage:
+def _notice_mail(
+    subscription: Subscription, consultations: list[Consultation], base: str | None
+) -> EmailMessage:
     lines = []
     for c in consultations:
         closes = timezone.localtime(c.closes_at).strftime("%d.%m.%Y")
-        lines.append(f"- {c.title} (bis/until {closes})\n  {_absolute(reverse('portal:consultation', args=[c.slug]), base)}")
+        page = _absolute(reverse("portal:consultation", args=[c.slug]), base)
+        lines.append(f"- {c.title} (bis/until {closes})\n  {page}")
     listing = "\n".join(lines)
     unsubscribe = _unsubscribe_url(subscription, base)
     body = _both(
-        f"Guten Tag,\n\nneue Beteiligungsverfahren, die zu Ihrem Abonnement passen, sind geöffnet:\n\n{listing}\n\n"
+        "Guten Tag,\n\nneue Beteiligungsverfahren, die zu Ihrem Abonnement passen, sind geöffnet:\n\n"
+        f"{listing}\n\n"
         f"Abonnement beenden (ein Klick, ohne Anmeldung): {unsubscribe}",
         f"Hello,\n\nnew consultations that match your subscription are open:\n\n{listing}\n\n"
         f"Unsubscribe (one click, no sign-in): {unsubscribe}",
@@ -210,7 +214,10 @@ def _notice_mail(subscription: Subscription, consultations: list[Consultation], 
         "Neue Beteiligung / New consultation – Quartiersatlas",
         body,
         to=[subscription.email],
-        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
 
 
@@ -224,16 +231,16 @@ def notify_subscribers(*, now: datetime | None = None, base_url: str | None = No
     with translation.override("de"):
         for subscription_id, consultation_ids in sorted(_pending(now).items()):
             with transaction.atomic():
-                subscription = Subscription.objects.filter(pk=subscription_id, confirmed_at__isnull=False).first()
+                subscription = Subscription.objects.filter(
+                    pk=subscription_id, confirmed_at__isnull=False
+                ).first()
                 if subscription is None:
                     continue
                 with connection.cursor() as cursor:
                     # concurrent runs: only the one that writes a notice sends it
                     cursor.execute(
-                        "INSERT INTO participation_subscriptionnotice (subscription_id, consultation_id, sent_at) "
-                        "SELECT %s, unnest(%s::bigint[]), %s "
-                        "ON CONFLICT (subscription_id, consultation_id) DO NOTHING RETURNING consultation_id",
-                        [subscription_id, consultation_ids, now],
+                        load(__file__, "notice"),
+                        {"subscription": subscription_id, "consultations": consultation_ids, "now": now},
                     )
                     fresh = [row[0] for row in cursor.fetchall()]
                 if not fresh:
@@ -276,4 +283,3 @@ def register_personal_data() -> None:
             erase=_erase,
         )
     )
-

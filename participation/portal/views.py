@@ -111,12 +111,19 @@ def calendar(request):
     except BadFilter as error:
         return _bad_request(request, error)
     events = selectors.calendar(filters)
-    months = [(month, list(items)) for month, items in groupby(events, key=lambda e: e["at"].date().replace(day=1))]
+    months = [
+        (month, list(items)) for month, items in groupby(events, key=lambda e: e["at"].date().replace(day=1))
+    ]
     query = _query(request)
     return render(
         request,
         "participation/portal/calendar.html",
-        {**_filter_context(filters), "months": months, "query": f"?{query}" if query else "", "today": timezone.localdate()},
+        {
+            **_filter_context(filters),
+            "months": months,
+            "query": f"?{query}" if query else "",
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -146,7 +153,7 @@ def consultation(request, slug: str):
     row = selectors.rows([c])[0]
     used = [fmt for fmt in row.formats if fmt.panel]
     panels = [html for fmt in used if (html := fmt.panel(request, c))]  # type: ignore[misc]
-    steps = selectors.process_steps(c.process) if c.process_id else []
+    steps = selectors.process_steps(c.process) if c.process is not None else []
     evaluated = c.evaluation_published_at is not None
     return render(
         request,
@@ -243,10 +250,15 @@ def unsubscribe(request, token: str):
     if request.method != "POST":
         known = subscriptions.subscription_of_token(token) is not None
         return render(
-            request, "participation/portal/unsubscribe.html", {"known": known, "done": False}, status=200 if known else 404
+            request,
+            "participation/portal/unsubscribe.html",
+            {"known": known, "done": False},
+            status=200 if known else 404,
         )
     try:
         subscriptions.subscription_cancel(token=token)
     except NotFound:
-        return render(request, "participation/portal/unsubscribe.html", {"known": False, "done": False}, status=404)
+        return render(
+            request, "participation/portal/unsubscribe.html", {"known": False, "done": False}, status=404
+        )
     return render(request, "participation/portal/unsubscribe.html", {"known": True, "done": True})

@@ -109,7 +109,11 @@ def test_the_pages_speak_german_and_english(client, demo):
     calendar = client.get("/beteiligung/kalender/").content.decode()
     assert "öffnet" in calendar and "schließt" in calendar
     assert client.get("/beteiligung/kalender/", HTTP_ACCEPT_LANGUAGE="en").status_code == 200
-    for path in ("/beteiligung/", "/beteiligung/prozesse/ludwigsburg-geht-weiter/", "/beteiligung/abonnieren/"):
+    for path in (
+        "/beteiligung/",
+        "/beteiligung/prozesse/ludwigsburg-geht-weiter/",
+        "/beteiligung/abonnieren/",
+    ):
         assert client.get(path).status_code == 200
         assert client.get(path, HTTP_ACCEPT_LANGUAGE="en").status_code == 200
     assert client.get("/beteiligung/gibt-es-nicht/").status_code == 404
@@ -125,7 +129,9 @@ def test_the_consultation_page_shows_process_formats_and_evaluation(client, demo
     # the pins panel: counts and the map link; received per format; the published measures only
     assert f'href="/karte/?verfahren={EVALUATED_SLUG}"' in html
     assert "20 veröffentlichte Beiträge" in html
-    links = re.findall(r'<a href="/massnahmen/(\d+)/">', html.split('id="evaluation-measures"')[1].split("</ul>")[0])
+    links = re.findall(
+        r'<a href="/massnahmen/(\d+)/">', html.split('id="evaluation-measures"')[1].split("</ul>")[0]
+    )
     published = set(consultation.measures.filter(published=True).values_list("pk", flat=True))
     assert {int(pk) for pk in links} == published and published
     # the process with its other steps, in date order
@@ -149,7 +155,9 @@ def test_an_evaluation_is_written_by_a_planner_of_the_city_after_closing(client,
         )
     open_one = Consultation.objects.get(slug=SLUG)
     with pytest.raises(ValidationError) as error:
-        services.consultation_evaluate(consultation_id=open_one.pk, evaluation="zu früh", publish=True, user=planner)
+        services.consultation_evaluate(
+            consultation_id=open_one.pk, evaluation="zu früh", publish=True, user=planner
+        )
     assert "evaluation" in error.value.message_dict
     services.consultation_evaluate(
         consultation_id=closed.pk, evaluation=TRICKY, publish=True, measure_ids=[measure.pk], user=planner
@@ -216,7 +224,9 @@ def test_the_moderators_start_page_lists_every_registered_queue(client, demo):
     try:
         client.force_login(user_in("mod", MODERATORS))
         html = client.get("/moderation/").content.decode()
-        assert re.search(r'data-queue="testqueue"><a href="/beteiligung/">Testwarteschlange: <strong>7</strong>', html)
+        assert re.search(
+            r'data-queue="testqueue"><a href="/beteiligung/">Testwarteschlange: <strong>7</strong>', html
+        )
     finally:
         formats._queues.pop("testqueue")
 
@@ -243,7 +253,8 @@ def test_planners_write_processes_and_evaluations_in_the_back_office(client, dem
     assert "Beschlossen: neue Bänke." in client.get(f"/beteiligung/{EVALUATED_SLUG}/").content.decode()
     # a stale revision is refused, nothing changed
     stale = client.post(
-        f"/planung/verfahren/{closed.pk}/auswertung/", {"evaluation": "Anders", "publish": "on", "revision": revision}
+        f"/planung/verfahren/{closed.pk}/auswertung/",
+        {"evaluation": "Anders", "publish": "on", "revision": revision},
     )
     assert stale.status_code == 412
     assert Consultation.objects.get(pk=closed.pk).evaluation == "Beschlossen: neue Bänke."

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--base-url", default="", help="e.g. https://beteiligung.example.de (default: PUBLIC_URL)")
+        parser.add_argument(
+            "--base-url", default="", help="e.g. https://beteiligung.example.de (default: PUBLIC_URL)"
+        )
 
     def handle(self, *args, base_url: str = "", **options) -> None:
         base = (base_url or settings.PUBLIC_URL).rstrip("/")
@@ -21,4 +23,6 @@ class Command(BaseCommand):
             raise CommandError("Set PUBLIC_URL (or pass --base-url): the mails need absolute links.")
         purged = purge_unconfirmed()
         sent = notify_subscribers(base_url=base)
-        self.stdout.write(self.style.SUCCESS(f"{sent} email(s) sent, {purged} expired subscription(s) deleted"))
+        self.stdout.write(
+            self.style.SUCCESS(f"{sent} email(s) sent, {purged} expired subscription(s) deleted")
+        )
