@@ -164,9 +164,10 @@ class Consultation(models.Model):
         related_name="consultations",
     )
     # the map-pin format (participation.formats): whether /karte/ takes contributions in it
-    pins = models.BooleanField(_("map pins"), default=True)
+    # db_default: rows written by raw SQL (the benchmarks' generators) get it too
+    pins = models.BooleanField(_("map pins"), default=True, db_default=True)
     # the evaluation after closing: what was decided (plain text), public once published
-    evaluation = models.TextField(_("evaluation"), blank=True, max_length=EVALUATION_MAX)
+    evaluation = models.TextField(_("evaluation"), blank=True, max_length=EVALUATION_MAX, db_default="")
     evaluation_published_at = models.DateTimeField(_("evaluation published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[measures])
