@@ -26,6 +26,7 @@ from participation.models import Consultation, Phase, Process, TargetGroup
 from participation.portal import selectors, subscriptions
 from participation.portal.selectors import BadFilter, Filters
 from participation.portal.throttling import SubscribeThrottle
+from quartiere.models import Area, Level
 
 
 def _bad_request(request, error: BadFilter) -> HttpResponse:
@@ -187,7 +188,10 @@ def consultation_map(request, slug: str):
 def _subscribe_page(request, *, status=200, errors=None, done=False, retry_after=None):
     context = {
         "themes": selectors.themes(),
-        "quartiere": selectors.quartiere_choices(),
+        # every Quartier, also of a city without a consultation yet: a subscription waits for the first
+        "quartiere": Area.objects.filter(level=Level.QUARTIER)
+        .select_related("parent")
+        .order_by("parent__name", "name"),
         "errors": errors or {},
         "done": done,
         "values": {
