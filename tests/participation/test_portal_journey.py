@@ -67,6 +67,11 @@ def test_a_citizen_finds_subscribes_and_a_planner_evaluates(demo_live, chromium,
     expect(page.locator("#portal-map")).to_have_attribute("data-loaded", "1")
     check_page(page)
 
+    page.get_by_role("link", name="Der ganze Prozess").click()
+    page.wait_for_url(f"{url}/beteiligung/prozesse/ludwigsburg-geht-weiter/")
+    expect(page.locator(".process-steps > li")).to_have_count(3)
+    check_page(page)
+
     page.goto(f"{url}/beteiligung/kalender/")
     expect(page.locator(".agenda-item").first).to_be_visible()
     check_page(page)
@@ -82,6 +87,7 @@ def test_a_citizen_finds_subscribes_and_a_planner_evaluates(demo_live, chromium,
     (confirmation,) = mail.outbox
     page.goto(link("/beteiligung/abonnieren/bestaetigen/", confirmation.body))
     expect(page.locator("#confirm-result")).to_contain_text("Ihr Abonnement ist bestätigt.")
+    check_page(page)
     assert notify_subscribers(base_url=url) == 1
     notice = mail.outbox[-1]
     page.goto(link("/beteiligung/abbestellen/", notice.body))
