@@ -275,6 +275,14 @@ def _save(
     return redirect(reverse("office-consultations:list") + f"?ok={consultation.pk}")
 
 
+def just_saved(request, model):
+    """The row a save redirected with (``?ok=<id>``), for the "was saved" note; None without one."""
+    ok = request.GET.get("ok", "")
+    return (
+        model.objects.filter(pk=int(ok)).first() if ok.isascii() and ok.isdigit() and len(ok) < 18 else None
+    )
+
+
 @planner_page
 def consultation_list(request):
     """``/planung/verfahren/``: the consultations of the cities the planner works for, open ones first,
@@ -296,8 +304,7 @@ def consultation_list(request):
         ("upcoming", _("Upcoming"), qs.filter(opens_at__gt=now).order_by("opens_at", "id")),
         ("closed", _("Closed"), qs.filter(closes_at__lte=now).order_by("-closes_at", "id")),
     ]
-    ok = request.GET.get("ok", "")
-    done = Consultation.objects.filter(pk=int(ok)).first() if ok.isdigit() and len(ok) < 18 else None
+    done = just_saved(request, Consultation)
     return render(
         request,
         "participation/backoffice/consultation_list.html",

@@ -19,7 +19,7 @@ from geo.errors import StaleVersion
 from measures.backoffice.forms import OfficeForm
 from measures.models import Measure
 from participation.backoffice import office_context
-from participation.backoffice.consultations import STALE, CityField, cities_for, planner_page
+from participation.backoffice.consultations import STALE, CityField, cities_for, just_saved, planner_page
 from participation.consultations import consultation_revision
 from participation.models import EVALUATION_MAX, Consultation, Process
 from participation.portal import services
@@ -75,8 +75,7 @@ def process_list(request):
         .annotate(steps=Count("consultations"))
         .order_by("title", "id")
     )
-    ok = request.GET.get("ok", "")
-    done = Process.objects.filter(pk=int(ok)).first() if ok.isdigit() and len(ok) < 18 else None
+    done = just_saved(request, Process)
     return render(
         request,
         "participation/backoffice/process_list.html",
