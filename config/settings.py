@@ -474,6 +474,10 @@ PLACES_SEARCH_RATE = env("PLACES_SEARCH_RATE", "60/m")
 # --- end places ---------------------------------------------------------------------------------------
 
 # --- portal (/beteiligung/, subscriptions) ------------------------------------------------------------
+# Email subscriptions to new consultations (participation.portal.subscriptions): the confirmation
+# link expires after this many hours; anonymous subscribe requests per client (keyed hash, no IP kept).
+PORTAL_CONFIRM_HOURS = envint("PORTAL_CONFIRM_HOURS", 48)
+PORTAL_SUBSCRIBE_RATE = env("PORTAL_SUBSCRIBE_RATE", "5/h")
 # --- end portal ---------------------------------------------------------------------------------------
 
 # --- surveys ------------------------------------------------------------------------------------------

@@ -39,6 +39,9 @@ class ConsultationAdmin(HistoryAdmin, MapAdmin):
     list_display = ["title", "city", "opens_at", "closes_at", "moderation", "allow_anonymous"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["measures"]
+    # the evaluation is written in the back office (/planung/verfahren/<id>/auswertung/), through
+    # participation.portal.services.consultation_evaluate
+    exclude = ["evaluation", "evaluation_published_at"]
 
     def save_model(self, request, obj, form, change):
         values = {name: getattr(obj, name) for name in consultations.CONSULTATION_FIELDS}

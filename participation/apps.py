@@ -27,6 +27,10 @@ class ParticipationConfig(AppConfig):
         from participation.personal import register_personal_data
 
         register_personal_data()  # the account's contributions, supports and flags (GDPR export/erasure)
+        # the subscriptions' addresses in the account's export and erasure (GDPR Art. 15/17/20)
+        from participation.portal.subscriptions import register_personal_data
+
+        register_personal_data()
 
 
 def register_pins() -> None:
@@ -43,8 +47,26 @@ def register_pins() -> None:
         )
         return [(_("published contributions"), counts["published"]), (_("supports"), counts["supports"])]
 
+    def panel(request, consultation):
+        from django.template.loader import render_to_string
+        from django.urls import reverse
+
+        counts = received(consultation)
+        context = {
+            "published": counts[0][1],
+            "supports": counts[1][1],
+            "open": consultation.is_open(),
+            "url": f"{reverse('participation:karte')}?verfahren={consultation.slug}",
+        }
+        return render_to_string("participation/portal/pins_panel.html", context, request=request)
+
     formats.register(
         formats.Format(
-            key="pins", label=_("map pins"), uses=lambda: Q(pins=True), received=received, order=10
+            key="pins",
+            label=_("map pins"),
+            uses=lambda: Q(pins=True),
+            panel=panel,
+            received=received,
+            order=10,
         )
     )

@@ -25,7 +25,7 @@ from geo.errors import Forbidden, NotFound, StaleVersion
 from geo.permissions import is_planner
 from geo.records.services import VersionedRecord, audited_save, check_fields, history_revision
 from geo.validation import GeometryRejected, geometry_check
-from participation.models import THEME_MAX, Category, Consultation, Moderation, TargetGroup
+from participation.models import THEME_MAX, Category, Consultation, Moderation, Process, TargetGroup
 from quartiere.models import Area, Level
 from staff.scope import check_city
 
@@ -47,6 +47,8 @@ CONSULTATION_FIELDS = frozenset(
         "generalise_m",
         "themes",
         "target_groups",
+        "process",
+        "pins",
     }
 )
 CONSULTATION_RECORD = VersionedRecord(Consultation, name="consultation", fields=CONSULTATION_FIELDS)
@@ -153,6 +155,8 @@ def consultation_check(consultation: Consultation) -> None:
         errors["target_groups"] = [_("Unknown target group.")]
     consultation.target_groups = [g for g in TargetGroup.values if g in groups]
     consultation.themes = _themes(consultation.themes or [], errors)
+    if consultation.process is not None and city is not None and consultation.process.city_id != city.pk:
+        errors["process"] = [_("The process must be one of the consultation's city.")]
     if consultation.generalise_m is not None and consultation.generalise_m > GENERALISE_MAX_M:
         errors["generalise_m"] = [_("At most %(max)d m.") % {"max": GENERALISE_MAX_M}]
     if not consultation.slug and consultation.title:
@@ -178,6 +182,8 @@ def consultation_create(
     generalise_m: int = 0,
     themes: Iterable[str] = (),
     target_groups: Iterable[str] = (),
+    process: Process | None = None,
+    pins: bool = True,
     user: Any = None,
 ) -> Consultation:
     """A new consultation of ``city`` in ``area`` (the city or one of its Quartiere) or in the polygon
@@ -199,6 +205,8 @@ def consultation_create(
         generalise_m=generalise_m,
         themes=list(themes),
         target_groups=list(target_groups),
+        process=process,
+        pins=pins,
     )
     consultation_check(consultation)
     audited_save(CONSULTATION_RECORD, consultation, user=user, created=True)

@@ -125,10 +125,15 @@ def load_demo(demo_dir: Path) -> str:
             "area": city,
             "opens_at": now - dt.timedelta(days=60),
             "closes_at": now + dt.timedelta(days=3 * 365),
+            "themes": ["Quartiere", "Mobilität"],
+            "target_groups": ["everyone"],
         },
     )
+    process = demo_process(city)
+    Consultation.objects.filter(pk=consultation.pk, process__isnull=True).update(process=process)
+    steps = _demo_steps(city, process, now)
     if Contribution.objects.filter(consultation=consultation).exists():
-        return f"consultation {consultation.slug}: unchanged"
+        return f"consultation {consultation.slug}: unchanged{steps}"
     rng = random.Random(48)  # noqa: S311 - illustrative data, reproducible
     points = _points(city, PUBLISHED_PER_QUARTIER, 48) + _points(city, 1, 7)[:PENDING]
     measures = list(Measure.objects.filter(city=city).order_by("id").values_list("id", flat=True))
@@ -198,5 +203,81 @@ def load_demo(demo_dir: Path) -> str:
     pending = len(contributions) - len(published)
     return (
         f"consultation {consultation.slug}: {len(published)} published, {pending} pending, "
-        f"{len(responses)} answered, {len(links)} linked to measures (illustrative)"
+        f"{len(responses)} answered, {len(links)} linked to measures (illustrative){steps}"
     )
+
+
+EVALUATED_SLUG = "bahnhofsumfeld-hinweise-2025"
+PLANNED_SLUG = "gruenflaechen-ossweil"
+EVALUATED_CONTRIBUTIONS = 20
+EVALUATION = (
+    "Illustrative Demo-Daten: Aus den Hinweisen zum Bahnhofsumfeld hat der Gemeinderat beschlossen, "
+    "die Radabstellanlagen zu erweitern, die Beleuchtung der Unterführung zu erneuern und mehr "
+    "Sitzgelegenheiten zu schaffen. Die Hinweise zur Verkehrsführung fließen in den Masterplan Mobilität ein."
+)
+
+
+def _demo_steps(city: Area, process, now) -> str:
+    """Two more pin consultations of the demo process: one closed and evaluated (with its own
+    published contributions and linked measures), one planned (opens in a month). Idempotent."""
+    quartiere = {q.name: q for q in Area.objects.filter(parent=city, level=Level.QUARTIER)}
+    mitte = quartiere.get("Mitte") or next(iter(quartiere.values()), None)
+    other = quartiere.get("Oßweil") or mitte
+    if mitte is None or other is None:
+        return ""
+    evaluated, created = Consultation.objects.get_or_create(
+        slug=EVALUATED_SLUG,
+        defaults={
+            "title": "Bahnhofsumfeld: Ihre Hinweise (abgeschlossen)",
+            "description": "Illustrative Demo-Daten: Hinweise zum Umfeld des Bahnhofs, ausgewertet.",
+            "city": city,
+            "area": mitte,
+            "opens_at": now - dt.timedelta(days=200),
+            "closes_at": now - dt.timedelta(days=140),
+            "themes": ["Mobilität", "Radverkehr"],
+            "target_groups": ["everyone", "businesses"],
+            "process": process,
+            "evaluation": EVALUATION,
+            "evaluation_published_at": now - dt.timedelta(days=100),
+        },
+    )
+    if created:
+        measures = Measure.objects.filter(city=city, published=True).order_by("id")[:3]
+        evaluated.measures.set(measures)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT ST_X(p.geom), ST_Y(p.geom) FROM quartiere_area AS a, LATERAL (SELECT (ST_Dump("
+                "ST_GeneratePoints(ST_Buffer(a.geom, -50), %s, 12))).geom) AS p WHERE a.id = %s "
+                "ORDER BY 1, 2",
+                [EVALUATED_CONTRIBUTIONS, mitte.pk],
+            )
+            points = cursor.fetchall()
+        categories = list(TEXTS)
+        rows = Contribution.objects.bulk_create(
+            Contribution(
+                consultation=evaluated,
+                city=city,
+                geom=Point(x, y, srid=crs.STORAGE_SRID),
+                text=TEXTS[categories[i % 4]][i % 3].format(q=mitte.name) + " (illustrativ)",
+                category=categories[i % 4],
+                status=Status.PUBLISHED,
+                created_at=now - dt.timedelta(days=190 - i),
+            )
+            for i, (x, y) in enumerate(points)
+        )
+        linking.links_refresh(services.contribution_links(), ids=[c.pk for c in rows])
+    Consultation.objects.get_or_create(
+        slug=PLANNED_SLUG,
+        defaults={
+            "title": "Grünflächen in Oßweil: Ihre Ideen (geplant)",
+            "description": "Illustrative Demo-Daten: Wo fehlen Bäume, Bänke, Spielflächen?",
+            "city": city,
+            "area": other,
+            "opens_at": now + dt.timedelta(days=30),
+            "closes_at": now + dt.timedelta(days=72),
+            "themes": ["Grün", "Klima"],
+            "target_groups": ["families", "seniors"],
+            "process": process,
+        },
+    )
+    return f"; process {process.slug}: evaluated and planned steps"

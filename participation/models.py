@@ -58,6 +58,7 @@ class TargetGroup(models.TextChoices):
     COUNCIL = "council", _("council")
 
 
+EVALUATION_MAX = 10_000
 THEME_MAX = 40  # a theme is a short tag, e.g. "Klima" or "Radverkehr"
 
 
@@ -66,6 +67,13 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("published")
     REJECTED = "rejected", _("rejected")
     HIDDEN = "hidden", _("hidden")
+
+
+class Phase(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("closed")
+    EVALUATED = "evaluated", _("evaluated")
 
 
 class Process(models.Model):
@@ -83,6 +91,7 @@ class Process(models.Model):
         limit_choices_to={"level": 2},
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("process")
@@ -158,7 +167,11 @@ class Consultation(models.Model):
         related_name="consultations",
     )
     # the map-pin format (participation.formats): whether /karte/ takes contributions in it
-    pins = models.BooleanField(_("map pins"), default=True)
+    # db_default: rows written by raw SQL (the benchmarks' generators) get it too
+    pins = models.BooleanField(_("map pins"), default=True, db_default=True)
+    # the evaluation after closing: what was decided (plain text), public once published
+    evaluation = models.TextField(_("evaluation"), blank=True, max_length=EVALUATION_MAX, db_default="")
+    evaluation_published_at = models.DateTimeField(_("evaluation published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[measures])
 
@@ -183,6 +196,15 @@ class Consultation(models.Model):
     def is_open(self, at=None) -> bool:
         at = at or timezone.now()
         return self.opens_at <= at < self.closes_at
+
+    def phase(self, at=None) -> str:
+        """planned (not yet open), open, closed, evaluated (closed, with a published evaluation)."""
+        at = at or timezone.now()
+        if at < self.opens_at:
+            return Phase.PLANNED
+        if at < self.closes_at:
+            return Phase.OPEN
+        return Phase.EVALUATED if self.evaluation_published_at else Phase.CLOSED
 
     def target_group_labels(self) -> list[str]:
         """The target groups' names in the active language, in the list's order."""
@@ -437,6 +459,45 @@ class ModerationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} #{self.contribution_id}"
+
+
+class Subscription(models.Model):
+    """An email subscription to new consultations (/beteiligung/abonnieren/) in some Quartiere and
+    themes (none chosen: all). Double opt-in: only the SHA-256 of the confirmation token is kept, and
+    it expires. The address is personal data: it never appears in any public output."""
+
+    email = models.EmailField(_("email"))
+    quartiere = models.ManyToManyField(
+        "quartiere.Area", verbose_name=_("Quartiere"), blank=True, related_name="+"
+    )
+    themes = ArrayField(
+        models.CharField(max_length=THEME_MAX), verbose_name=_("themes"), default=list, blank=True
+    )
+    confirm_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    confirm_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        indexes = [models.Index(Upper("email"), name="subscription_email_upper")]
+
+    def __str__(self) -> str:
+        return f"subscription #{self.pk}"
+
+
+class SubscriptionNotice(models.Model):
+    """One consultation notified to one subscription: the row that makes notifying idempotent."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="notices")
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "consultation"], name="subscription_notice_once")
+        ]
 
 
 class HashKey(models.Model):

@@ -63,12 +63,32 @@ def contribution_feature_page(
     )
 
 
-def consultation_features(*, consultation_id: int | None = None, out_srid: int = crs.WGS84) -> str:
-    """Consultations with their area as comma-separated GeoJSON features (text) in ``out_srid``."""
+def consultation_features(
+    *, consultation_id: int | None = None, ids: list[int] | None = None, out_srid: int = crs.WGS84
+) -> str:
+    """Consultations (all, one, or those in ``ids``) with their area as comma-separated GeoJSON
+    features (text) in ``out_srid``, with phase, process, formats, Quartiere and published evaluation."""
+    from participation import formats
+
+    used: dict[str, list[str]] = {}
+    for fmt in formats.formats():
+        qs = Consultation.objects.filter(fmt.uses())
+        if consultation_id is not None:
+            qs = qs.filter(pk=consultation_id)
+        elif ids is not None:
+            qs = qs.filter(pk__in=ids)
+        for pk in qs.values_list("pk", flat=True):
+            used.setdefault(str(pk), []).append(fmt.key)
     with connection.cursor() as cursor:
         cursor.execute(
             load(__file__, "consultations"),
-            {"id": consultation_id, "out_srid": out_srid, "precision": precision_for(out_srid)},
+            {
+                "id": consultation_id,
+                "ids": ids,
+                "formats": json.dumps(used),
+                "out_srid": out_srid,
+                "precision": precision_for(out_srid),
+            },
         )
         return cursor.fetchone()[0]
 
@@ -84,6 +104,8 @@ def consultation_current(key: str | None = None) -> Consultation | None:
             Q(slug=key) | Q(pk=int(key)) if key.isascii() and key.isdigit() and len(key) < 18 else Q(slug=key)
         )
         return qs.filter(lookup).first()
+    # the map's default: the consultations that take pins only (Consultation.pins)
+    qs = qs.filter(pins=True)
     now = timezone.now()
     return qs.filter(opens_at__lte=now, closes_at__gt=now).order_by("-opens_at", "id").first() or qs.first()
 

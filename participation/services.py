@@ -124,6 +124,10 @@ def contribution_create(
     consultation = Consultation.objects.filter(pk=consultation_id).first()
     if consultation is None:
         raise ServiceError(_("There is no such consultation."), "consultation")
+    if not consultation.pins:
+        raise ServiceError(
+            _("This consultation takes no contributions on the map; nothing was stored."), "consultation"
+        )
     anonymous = not (user and user.is_authenticated)
     if anonymous and not consultation.allow_anonymous:
         raise Forbidden(_("This consultation asks you to sign in before contributing."))

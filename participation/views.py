@@ -83,6 +83,9 @@ def karte(request):
     if key and consultation is None:
         # a link to a consultation that does not exist (any more) is a 404, not the empty map
         return render(request, "participation/karte_unknown.html", status=404)
+    if consultation is not None and not consultation.pins:
+        # a consultation without map pins has no map to contribute on: its page shows its formats
+        return HttpResponseRedirect(reverse("portal:consultation", args=[consultation.slug]))
     config = None
     if consultation is not None:
         config = {

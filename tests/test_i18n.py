@@ -104,6 +104,7 @@ NAV = re.compile(r'<nav aria-label="[^"]*">(.*?)</nav>', re.S)
 NAV_GERMAN = [
     "Übersicht",
     "Beteiligung",
+    "Karte",
     "Bericht",
     "Maßnahmen",
     "Strategie",
@@ -115,6 +116,7 @@ NAV_GERMAN = [
 NAV_ENGLISH = [
     "Overview",
     "Participation",
+    "Map",
     "Report",
     "Measures",
     "Strategy",
@@ -125,6 +127,7 @@ NAV_ENGLISH = [
 ]
 NAV_PATHS = [
     "/",
+    "/beteiligung/",
     "/karte/",
     "/bericht/",
     "/massnahmen/",
@@ -195,7 +198,7 @@ def test_the_language_switch_wins_over_the_browser(client, demo):
 def test_the_navigation_report_is_not_the_participation_report_button(client, demo):
     # both are msgid "Report": the navigation's carries a msgctxt so that "Melden" stays "Melden"
     html = page(client, "/karte/")
-    assert [text for _path, text in nav_links(html)][2] == "Bericht"
+    assert [text for _path, text in nav_links(html)][3] == "Bericht"
     with override("de"):
         assert _("Report") == "Melden"
 

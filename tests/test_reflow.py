@@ -140,7 +140,7 @@ def test_on_a_desktop_the_navigation_shows_without_a_menu_button(demo_live, chro
     page = watch.open(chromium, f"{demo_live.url}/", screen=DESKTOP)
     expect(page.get_by_role("button", name="Menü")).to_be_hidden()
     nav = page.get_by_role("navigation", name="Hauptnavigation")
-    expect(nav.get_by_role("link")).to_have_count(9)
+    expect(nav.get_by_role("link")).to_have_count(10)
     for link in nav.get_by_role("link").all():
         expect(link).to_be_visible()
     # all on the header's one row

@@ -13,7 +13,8 @@ from geo.geojson import GEOJSON, geojson_schema
 from geo.schema import SRID_OUT_PARAM
 from participation import selectors
 from participation.api.common import ParticipationViewMixin
-from participation.models import Consultation
+from participation.models import Consultation, Phase, TargetGroup
+from participation.portal import selectors as portal
 from quartiere.models import Level
 
 LEVELS = [level.key for level in Level]
@@ -38,13 +39,35 @@ class ConsultationViewSet(ParticipationViewMixin, viewsets.ViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
 
     @extend_schema(
-        summary="Consultations as a GeoJSON FeatureCollection (their areas)",
-        parameters=[SRID_OUT_PARAM],
-        responses={200: geojson_schema("ConsultationFeatureCollection", collection=True)},
+        summary="Consultations as a GeoJSON FeatureCollection (their areas), filtered",
+        description=(
+            "Every consultation of the city and region with its phase (planned, open, closed, evaluated), "
+            "themes, target groups, Quartiere (computed from its area), formats, process and, once "
+            "published, its evaluation. Filters as on /beteiligung/; an unknown value is a 400 naming "
+            "the parameter."
+        ),
+        parameters=[
+            SRID_OUT_PARAM,
+            OpenApiParameter("phase", OpenApiTypes.STR, enum=list(Phase.values)),
+            OpenApiParameter("theme", OpenApiTypes.STR),
+            OpenApiParameter("target_group", OpenApiTypes.STR, enum=list(TargetGroup.values)),
+            OpenApiParameter("quartier", OpenApiTypes.INT, description="id of a Quartier"),
+            OpenApiParameter("format", OpenApiTypes.STR, description="key of a format, e.g. pins"),
+            OpenApiParameter("process", OpenApiTypes.STR, description="slug of a process"),
+        ],
+        responses={
+            200: geojson_schema("ConsultationFeatureCollection", collection=True),
+            400: OpenApiTypes.OBJECT,
+        },
     )
     def list(self, request):
         srid = params.srid(request.query_params)
-        features = selectors.consultation_features(out_srid=srid)
+        try:
+            filters = portal.parse_filters(request.query_params, portal.API_NAMES)
+        except portal.BadFilter as error:
+            raise params.invalid(error.name, error.reason) from None
+        ids = list(portal.consultations(filters).values_list("pk", flat=True)) if filters.active() else None
+        features = selectors.consultation_features(ids=ids, out_srid=srid)
         body = '{"type":"FeatureCollection","features":[' + features + "]}"
         return HttpResponse(body, content_type=GEOJSON)
 

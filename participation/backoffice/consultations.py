@@ -26,7 +26,7 @@ from geo.validation import GeometryRejected, geometry_from_geojson
 from measures.backoffice.forms import OfficeForm
 from participation import consultations as services
 from participation.backoffice import office_context
-from participation.models import Category, Consultation, Moderation, Status, TargetGroup
+from participation.models import Category, Consultation, Moderation, Process, Status, TargetGroup
 from quartiere.models import Area, Level
 from quartiere.selectors import area_extent
 from staff.backoffice import staff_page
@@ -117,6 +117,20 @@ class ConsultationForm(OfficeForm):
         max_length=1000,
         help_text=gettext_lazy("Short tags, separated by commas, e.g. climate, cycling, playgrounds."),
     )
+    process = forms.ModelChoiceField(
+        label=gettext_lazy("Process"),
+        queryset=Process.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("(none)"),
+        help_text=gettext_lazy("Consultations of one process are shown together as its steps."),
+    )
+    pins = forms.BooleanField(
+        label=gettext_lazy("Map pins: contributions on the map /karte/"),
+        required=False,
+        help_text=gettext_lazy(
+            "Off for a consultation that only uses other formats (survey, budget, events)."
+        ),
+    )
     moderation = forms.ChoiceField(label=gettext_lazy("Moderation"), choices=Moderation.choices)
     allow_anonymous = forms.BooleanField(
         label=gettext_lazy("Anonymous contributions allowed"), required=False
@@ -138,6 +152,11 @@ class ConsultationForm(OfficeForm):
         city.widget.choices = [(c.pk, c.name) for c in cities]
         area: Any = self.fields["area"]
         area.choices = _area_choices(cities)
+        # as with the city: any process passes the form, the service checks it is the city's
+        process: Any = self.fields["process"]
+        process.queryset = Process.objects.all()
+        offered = Process.objects.filter(city__in=cities).select_related("city").order_by("title", "id")
+        process.widget.choices = [("", _("(none)")), *((p.pk, f"{p.title} ({p.city.name})") for p in offered)]
 
     def clean_themes(self) -> list[str]:
         return [t.strip() for t in self.cleaned_data["themes"].split(",") if t.strip()]
@@ -256,6 +275,14 @@ def _save(
     return redirect(reverse("office-consultations:list") + f"?ok={consultation.pk}")
 
 
+def just_saved(request, model):
+    """The row a save redirected with (``?ok=<id>``), for the "was saved" note; None without one."""
+    ok = request.GET.get("ok", "")
+    return (
+        model.objects.filter(pk=int(ok)).first() if ok.isascii() and ok.isdigit() and len(ok) < 18 else None
+    )
+
+
 @planner_page
 def consultation_list(request):
     """``/planung/verfahren/``: the consultations of the cities the planner works for, open ones first,
@@ -277,8 +304,7 @@ def consultation_list(request):
         ("upcoming", _("Upcoming"), qs.filter(opens_at__gt=now).order_by("opens_at", "id")),
         ("closed", _("Closed"), qs.filter(closes_at__lte=now).order_by("-closes_at", "id")),
     ]
-    ok = request.GET.get("ok", "")
-    done = Consultation.objects.filter(pk=int(ok)).first() if ok.isdigit() and len(ok) < 18 else None
+    done = just_saved(request, Consultation)
     return render(
         request,
         "participation/backoffice/consultation_list.html",
@@ -315,6 +341,7 @@ def consultation_new(request):
         "moderation": Moderation.PRE,
         "allow_anonymous": True,
         "generalise_m": 0,
+        "pins": True,
     }
     return _page(request, ConsultationForm(initial=initial, cities=cities), heading=heading, cities=cities)
 
@@ -355,6 +382,8 @@ def consultation_edit(request, pk: int):
         "moderation": consultation.moderation,
         "allow_anonymous": consultation.allow_anonymous,
         "generalise_m": consultation.generalise_m,
+        "process": consultation.process_id,
+        "pins": consultation.pins,
         "revision": services.consultation_revision(consultation),
     }
     return _page(request, ConsultationForm(initial=initial, cities=cities), **page)

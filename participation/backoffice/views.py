@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from geo.errors import Conflict, Forbidden, NotFound, StaleVersion
-from participation import moderation
+from participation import formats, moderation
 from participation.backoffice import office_context
 from participation.backoffice import selectors as queries
 from participation.backoffice.selectors import State
@@ -230,7 +230,13 @@ def _queue_page(
         for c in page.object_list
     ]
     waiting = queries.waiting_counts(user=request.user)
+    # the formats' queues (comments, free-text answers, proposals: participation.formats)
+    other_queues = [
+        {"key": q.key, "label": q.label, "url": reverse(q.url_name), "pending": q.pending(request.user)}
+        for q in formats.queues()
+    ]
     context = {
+        "other_queues": other_queues,
         **office_context(request, "moderation"),
         "page": page,
         "items": items,

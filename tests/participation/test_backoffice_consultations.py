@@ -12,7 +12,7 @@ from django.utils import timezone
 from geo.errors import Forbidden, StaleVersion
 from geo.permissions import MODERATORS
 from participation import consultations as services
-from participation.demo import SLUG as demo_slug  # the demo's map-pin consultation (formats add others)
+from participation.demo import SLUG
 from participation.models import Consultation
 from staff.models import Membership
 from tests.fixtures import body, user_in
@@ -162,7 +162,7 @@ def test_only_planners_of_the_city_write(demo):
     moderator = user_in("mod", MODERATORS)
     elsewhere = user_in("elsewhere", "planners")
     Membership.objects.create(user=elsewhere, city=demo[MITTE])  # works for another record's city
-    consultation = Consultation.objects.get(slug=demo_slug)
+    consultation = Consultation.objects.get(slug=SLUG)
     before = rows()
 
     for user in (moderator, elsewhere, user_in("citizen")):
@@ -176,7 +176,7 @@ def test_only_planners_of_the_city_write(demo):
 
 
 def test_a_stale_revision_changes_nothing(demo, planner):
-    consultation = Consultation.objects.get(slug=demo_slug)
+    consultation = Consultation.objects.get(slug=SLUG)
     revision = services.consultation_revision(consultation)
     services.consultation_update(consultation_id=consultation.pk, expected_revision=revision, title="Erste")
 
@@ -277,7 +277,7 @@ def test_a_drawn_area_must_be_valid(planner_client, demo):
 
 
 def test_a_planner_edits_a_consultation(planner_client, demo):
-    consultation = Consultation.objects.get(slug=demo_slug)
+    consultation = Consultation.objects.get(slug=SLUG)
     page = planner_client.get(f"/planung/verfahren/{consultation.pk}/").content.decode()
     revision = services.consultation_revision(consultation)
     assert f'name="revision" value="{revision}"' in page
@@ -294,7 +294,7 @@ def test_a_planner_edits_a_consultation(planner_client, demo):
 
 
 def test_a_stale_form_shows_the_conflict(planner_client, demo):
-    consultation = Consultation.objects.get(slug=demo_slug)
+    consultation = Consultation.objects.get(slug=SLUG)
     revision = services.consultation_revision(consultation)
     services.consultation_update(consultation_id=consultation.pk, expected_revision=None, title="Von anderen")
 
@@ -312,7 +312,7 @@ def test_a_planner_sees_only_the_consultations_of_their_cities(client, demo):
     elsewhere = user_in("elsewhere", "planners")
     Membership.objects.create(user=elsewhere, city=demo[MITTE])
     client.force_login(elsewhere)
-    consultation = Consultation.objects.get(slug=demo_slug)
+    consultation = Consultation.objects.get(slug=SLUG)
 
     assert "Ludwigsburg gestaltet Zukunft" not in client.get("/planung/verfahren/").content.decode()
     assert client.get(f"/planung/verfahren/{consultation.pk}/").status_code == 403
