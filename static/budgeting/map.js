@@ -54,6 +54,8 @@
     status.textContent = config.messages.placed.replace("%(lon)s", lon.value).replace("%(lat)s", lat.value);
   }
   take.hidden = false;
+  // the address and place search (static/js/place-search.js): the chosen place is the proposal's
+  if (window.QuartiersatlasPlaceSearch) window.QuartiersatlasPlaceSearch.attach(map, { onChoose: takeAt });
   take.addEventListener("click", function () { takeAt(map.getCenter()); });
   map.on("click", function (event) { takeAt(event.latlng); });
   holder.addEventListener("keydown", function (event) {

@@ -16,12 +16,15 @@
     if (isNaN(x) || isNaN(y)) { if (marker) { map.removeLayer(marker); marker = null; } return; }
     if (marker) { marker.setLatLng([y, x]); } else { marker = L.marker([y, x], { keyboard: false }).addTo(map); }
   }
-  map.on("click", function (e) {
-    lon.value = e.latlng.lng.toFixed(6);
-    lat.value = e.latlng.lat.toFixed(6);
+  function pick(latlng) {
+    lon.value = latlng.lng.toFixed(6);
+    lat.value = latlng.lat.toFixed(6);
     show();
     status.textContent = config.messages.picked.replace("%(lat)s", lat.value).replace("%(lon)s", lon.value);
-  });
+  }
+  map.on("click", function (e) { pick(e.latlng); });
+  // the address and place search (static/js/place-search.js): the chosen place is the event's
+  if (window.QuartiersatlasPlaceSearch) window.QuartiersatlasPlaceSearch.attach(map, { onChoose: pick });
   lon.addEventListener("change", show);
   lat.addEventListener("change", show);
   show();

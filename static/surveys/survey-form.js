@@ -27,6 +27,8 @@
       lat.value = (Math.round(latlng.lat * 1e7) / 1e7).toString();
       statusEl.textContent = fmt(config.messages.chosen, { lat: lat.value, lon: lon.value });
     }
+    // the address and place search (static/js/place-search.js): the chosen place is the answer
+    if (window.QuartiersatlasPlaceSearch) window.QuartiersatlasPlaceSearch.attach(map, { onChoose: place });
     if (lon.value && lat.value && isFinite(Number(lon.value)) && isFinite(Number(lat.value))) {
       place(L.latLng(Number(lat.value), Number(lon.value)));
     }
