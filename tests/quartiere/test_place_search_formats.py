@@ -70,7 +70,9 @@ def choose(page, query: str) -> None:
         pytest.param("/planung/veranstaltungen/neu/", "#id_lon", "#id_lat", True, id="event"),
     ],
 )
-def test_the_chosen_address_is_the_place_of_the_form(demo_live, chromium, path, lon_field, lat_field, planner):
+def test_the_chosen_address_is_the_place_of_the_form(
+    demo_live, chromium, path, lon_field, lat_field, planner
+):
     watch = Watch()
     page = watch.open(chromium, f"{demo_live.url}{path}", screen=DESKTOP)
     if planner:
