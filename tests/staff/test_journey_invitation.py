@@ -53,10 +53,11 @@ def test_a_city_admin_invites_a_planner_who_sets_a_password_and_lands_in_the_bac
     watch, page = sign_in(chromium, live_server, screen)
     assert_accessible(page)
 
-    page.get_by_label("E-Mail-Adresse").fill("ben@example.org")
-    page.get_by_label("Rolle", exact=True).select_option(label="Planung")
-    page.get_by_label("Stadt", exact=True).select_option(label="Stadt")
-    page.get_by_role("button", name="Einladung senden").click()
+    invite = page.get_by_role("region", name="Person einladen")  # beside it: the Trialog roles' form
+    invite.get_by_label("E-Mail-Adresse", exact=True).fill("ben@example.org")
+    invite.get_by_label("Rolle", exact=True).select_option(label="Planung")
+    invite.get_by_label("Stadt", exact=True).select_option(label="Stadt")
+    invite.get_by_role("button", name="Einladung senden").click()
 
     expect(
         page.get_by_role("status").filter(has_text="Einladung an ben@example.org gesendet.")
