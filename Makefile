@@ -41,7 +41,7 @@ demo: migrate
 run: demo
 	@$(DB_ENV); $(PY) manage.py collectstatic --noinput -v 0; \
 	echo; echo "Quartiersatlas – Ludwigsburg demo (illustrative data)"; \
-	for p in / /karte/ /quartiere/mitte/ /bericht/ /planung/ /api/ /api/areas/ "/api/locate/?lon=9.1956&lat=48.8997" /api/docs/ /api/schema/ "/ows?SERVICE=WMS&REQUEST=GetCapabilities" /ogc/ /tiles/quartiere.json /health /admin/; do \
+	for p in / /beteiligung/ /karte/ /quartiere/mitte/ /bericht/ /planung/ /api/ /api/areas/ "/api/locate/?lon=9.1956&lat=48.8997" /api/docs/ /api/schema/ "/ows?SERVICE=WMS&REQUEST=GetCapabilities" /ogc/ /tiles/quartiere.json /health /admin/; do \
 	  echo "  http://$(HOST):$(PORT)$$p"; done; echo; \
 	exec $(PY) manage.py runserver --noreload "$(HOST):$(PORT)"
 

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from discussion import services
 from discussion.models import Comment, CommentEvent, CommentFlag
 from measures.models import Measure
+from participation.demo import SLUG as DEMO_PINS  # the demo's open consultation (it adds closed ones)
 from participation.models import Consultation, Contribution, Status
 from quartiere.models import Area, Level
 from staff.models import Membership
@@ -22,8 +23,10 @@ def city(demo) -> Area:
 
 @pytest.fixture
 def contribution(demo) -> Contribution:
-    """A published contribution of the demo's pre-moderated consultation without demo comments."""
-    return Contribution.objects.filter(status=Status.PUBLISHED, comments__isnull=True).order_by("id")[0]
+    """A published contribution of the demo's open, pre-moderated pins consultation without demo comments."""
+    return Contribution.objects.filter(
+        consultation__slug=DEMO_PINS, status=Status.PUBLISHED, comments__isnull=True
+    ).order_by("id")[0]
 
 
 @pytest.fixture
