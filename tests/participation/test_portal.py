@@ -10,6 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from budgeting.demo import SLUG as BUDGET_SLUG
+from events.demo import SLUG as EVENTS_SLUG
 from geo.errors import Forbidden
 from geo.permissions import MODERATORS, PLANNERS
 from measures.models import Measure
@@ -19,9 +21,13 @@ from participation.models import Consultation, Contribution, Process
 from participation.portal import services
 from participation.services import contribution_create
 from quartiere.models import Area, Level
+from surveys.demo import SLUG as SURVEY_SLUG
 from tests.fixtures import body, page_config, user_in
 
 pytestmark = pytest.mark.django_db
+
+# the demo's open consultations over the whole city: pins, and the formats' own
+CITYWIDE = {SLUG, SURVEY_SLUG, BUDGET_SLUG, EVENTS_SLUG}
 
 TRICKY = "{{ 6*7 }} {# x #} <script>alert(1)</script>"
 
@@ -38,8 +44,8 @@ def test_the_list_shows_every_consultation_with_its_phase(client, demo):
     html = client.get("/beteiligung/").content.decode()
     assert set(slugs(html)) >= {SLUG, EVALUATED_SLUG, PLANNED_SLUG}
     assert "phase-evaluated" in html and "phase-planned" in html and "phase-open" in html
-    for phase, slug in (("open", SLUG), ("evaluated", EVALUATED_SLUG), ("planned", PLANNED_SLUG)):
-        assert slugs(client.get(f"/beteiligung/?phase={phase}").content.decode()) == [slug]
+    for phase, expected in (("open", CITYWIDE), ("evaluated", {EVALUATED_SLUG}), ("planned", {PLANNED_SLUG})):
+        assert set(slugs(client.get(f"/beteiligung/?phase={phase}").content.decode())) == expected
     assert slugs(client.get("/beteiligung/?phase=closed").content.decode()) == []
 
 
@@ -52,9 +58,12 @@ def test_the_filters_select_in_sql(client, demo):
     assert found("thema=Klima") == {PLANNED_SLUG}
     assert found("zielgruppe=businesses") == {EVALUATED_SLUG}
     # the whole city covers every Quartier; the Mitte one does not reach its neighbour Nord
-    assert found(f"quartier={quartier('Oßweil').pk}") == {SLUG, PLANNED_SLUG}
-    assert found(f"quartier={quartier('Nord').pk}") == {SLUG}
-    assert found(f"quartier={quartier('Mitte').pk}") == {SLUG, EVALUATED_SLUG}
+    assert found(f"quartier={quartier('Oßweil').pk}") == CITYWIDE | {PLANNED_SLUG}
+    assert found(f"quartier={quartier('Nord').pk}") == CITYWIDE
+    assert found(f"quartier={quartier('Mitte').pk}") == CITYWIDE | {EVALUATED_SLUG}
+    assert found("format=survey") == {SURVEY_SLUG}
+    assert found("format=budget") == {BUDGET_SLUG}
+    assert found("format=event") == {EVENTS_SLUG}
     assert found("prozess=ludwigsburg-geht-weiter&format=pins") == {SLUG, EVALUATED_SLUG, PLANNED_SLUG}
     Consultation.objects.filter(slug=PLANNED_SLUG).update(pins=False)
     assert PLANNED_SLUG not in found("format=pins")
@@ -87,13 +96,18 @@ def test_a_nul_in_a_filter_is_a_400(client, demo):
 
 def test_the_map_data_and_the_api_carry_phase_quartiere_and_formats(client, demo):
     data = body(client.get("/beteiligung/karte.json?thema=Mobilit%C3%A4t"))
-    assert {f["properties"]["slug"] for f in data["features"]} == {SLUG, EVALUATED_SLUG}
+    assert {f["properties"]["slug"] for f in data["features"]} == {
+        SLUG,
+        EVALUATED_SLUG,
+        SURVEY_SLUG,
+        EVENTS_SLUG,
+    }
     api = body(client.get(f"/api/consultations/?phase=evaluated&quartier={quartier('Mitte').pk}"))
     (feature,) = api["features"]
     props = feature["properties"]
     assert props["slug"] == EVALUATED_SLUG and props["phase"] == "evaluated"
     assert [q["name"] for q in props["quartiere"]] == ["Mitte"]
-    assert props["formats"] == ["pins"] and props["process"] == "ludwigsburg-geht-weiter"
+    assert props["formats"] == ["pins", "discussion"] and props["process"] == "ludwigsburg-geht-weiter"
     assert props["evaluation"].startswith("Illustrative Demo-Daten")
     planned = body(client.get("/api/consultations/?phase=planned"))["features"][0]["properties"]
     assert planned["evaluation"] is None

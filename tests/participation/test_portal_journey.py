@@ -46,7 +46,7 @@ def test_a_citizen_finds_subscribes_and_a_planner_evaluates(demo_live, chromium,
     watch = Watch()
     page = watch.open(chromium, f"{url}/beteiligung/", screen=screen)
     expect(page.get_by_role("heading", name="Beteiligungsverfahren", level=1)).to_be_visible()
-    expect(page.locator("#portal-map")).to_have_attribute("data-loaded", "3")
+    expect(page.locator("#portal-map")).to_have_attribute("data-loaded", "6")  # the six demo consultations
     check_page(page)
 
     # the filter: evaluated ones only
@@ -61,7 +61,7 @@ def test_a_citizen_finds_subscribes_and_a_planner_evaluates(demo_live, chromium,
     page.wait_for_url(f"{url}/beteiligung/{EVALUATED_SLUG}/")
     expect(page.locator("h1")).to_have_text(evaluated.title)
     expect(page.locator("#process-heading")).to_have_text("Prozess: Ludwigsburg geht weiter")
-    expect(page.locator("#process li")).to_have_count(3)
+    expect(page.locator("#process li")).to_have_count(6)
     expect(page.locator("#pins-panel")).to_contain_text("20 veröffentlichte Beiträge")
     expect(page.locator("#evaluation-text")).to_contain_text("Radabstellanlagen")
     expect(page.locator("#portal-map")).to_have_attribute("data-loaded", "1")
@@ -69,7 +69,7 @@ def test_a_citizen_finds_subscribes_and_a_planner_evaluates(demo_live, chromium,
 
     page.get_by_role("link", name="Der ganze Prozess").click()
     page.wait_for_url(f"{url}/beteiligung/prozesse/ludwigsburg-geht-weiter/")
-    expect(page.locator(".process-steps > li")).to_have_count(3)
+    expect(page.locator(".process-steps > li")).to_have_count(6)
     check_page(page)
 
     page.goto(f"{url}/beteiligung/kalender/")
