@@ -104,7 +104,9 @@ def test_ogrinfo_at_the_documented_address_reports_one_geometry_type_per_measure
     for layer_id, geometry in expected.items():
         out = gdal("ogrinfo", "-ro", "-so", service, layer_id)
         assert f"Geometry: {geometry}" in out, out
-        total += int(next(line for line in out.splitlines() if line.startswith("Feature Count:")).split(":")[1])
+        total += int(
+            next(line for line in out.splitlines() if line.startswith("Feature Count:")).split(":")[1]
+        )
         assert "city: Integer" in out, out
 
     assert total == Measure.objects.filter(published=True, geom__isnull=False).count()

@@ -24,13 +24,20 @@ def service(transactional_db, live_server) -> str:
 
 def test_owslib_reads_the_service_at_the_documented_address(service):
     # the address itself answers with the landing page (no redirect QGIS 3.22 could not follow)
-    with urllib.request.urlopen(urllib.request.Request(service, headers={"Accept": "application/json"})) as answer:
+    with urllib.request.urlopen(
+        urllib.request.Request(service, headers={"Accept": "application/json"})
+    ) as answer:
         assert answer.status == 200 and answer.url == service
         landing = json.load(answer)
-    assert any(link["rel"] == "data" and link["href"].endswith("/ogc/collections") for link in landing["links"])
+    assert any(
+        link["rel"] == "data" and link["href"].endswith("/ogc/collections") for link in landing["links"]
+    )
 
     features = Features(service, timeout=60)
-    assert "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/schemas" in features.conformance()["conformsTo"]
+    assert (
+        "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/schemas"
+        in features.conformance()["conformsTo"]
+    )
     assert set(features.feature_collections()) == {layer.id for layer in registry.all_layers()}
 
     total = 0

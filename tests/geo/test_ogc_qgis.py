@@ -59,7 +59,9 @@ def test_each_geometry_type_has_its_own_measures_collection(client, demo):
         page = get_json(client, f"/ogc/collections/{layer_id}/items", limit=1000)
         assert page["numberMatched"] > 0
         assert {feature["geometry"]["type"] for feature in page["features"]} == types
-        assert all(feature["properties"].keys() == collection["properties"].keys() for feature in page["features"])
+        assert all(
+            feature["properties"].keys() == collection["properties"].keys() for feature in page["features"]
+        )
         total += page["numberMatched"]
 
     assert total == mixed["numberMatched"]
@@ -76,7 +78,9 @@ def test_the_typed_collections_hold_published_measures_only(client, demo):
     published = Measure.objects.filter(published=True, geom__isnull=False)
     ids = set()
     for layer_id in BY_TYPE:
-        ids |= {f["id"] for f in get_json(client, f"/ogc/collections/{layer_id}/items", limit=1000)["features"]}
+        ids |= {
+            f["id"] for f in get_json(client, f"/ogc/collections/{layer_id}/items", limit=1000)["features"]
+        }
     assert ids == set(published.values_list("pk", flat=True))
 
 
@@ -108,7 +112,10 @@ def test_every_collection_links_its_schema_with_id_geometry_and_declared_types(c
     assert areas["geometry"]["format"] == "geometry-multipolygon"
     assert areas["city"]["type"] == "integer"
     assert areas["start_date"] == {"title": "start_date", "type": "string", "format": "date"}
-    assert get_json(client, "/ogc/collections/measures/schema")["properties"]["geometry"]["format"] == "geometry-any"
+    assert (
+        get_json(client, "/ogc/collections/measures/schema")["properties"]["geometry"]["format"]
+        == "geometry-any"
+    )
 
 
 def test_an_integer_column_of_nulls_only_is_an_integer_in_schema_and_queryables(client, demo, monkeypatch):
