@@ -228,7 +228,7 @@ def explain(sql: str, crs: str) -> str:
 
 
 @pytest.mark.parametrize("crs", ["EPSG:3857", "EPSG:25832"])
-@pytest.mark.parametrize("layer_id", ["quartiere", "measures"])
+@pytest.mark.parametrize("layer_id", ["quartiere", "measures", "measures_areas"])
 def test_the_map_queries_filter_in_the_storage_crs_so_the_index_is_used(layer_id, crs):
     layer = registry.get(layer_id)
     system = wms_crs.parse(crs, "1.3.0")
