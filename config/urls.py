@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from discussion import api as discussion_api
 from geo.health import health
+from geo.ogc import views as ogc_views
 from measures import api as measures_api
 from measures import budget
 from participation import api as participation_api
@@ -56,6 +57,8 @@ urlpatterns = [
     path("diskussion/", include("discussion.urls")),
     path("konto/", include("accounts.urls")),
     path("ows", include("geo.wms.urls")),
+    # the landing page at /ogc too (the address the docs give): QGIS 3.22 cannot follow a relative redirect
+    path("ogc", ogc_views.landing, name="ogc-root"),
     path("ogc/", include("geo.ogc.urls")),
     # the back office (login): moderators under /moderation/, planners under /planung/
     path("moderation/kommentare/", include("discussion.backoffice_urls")),

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 AttributeType = Literal["string", "integer", "number", "boolean", "date", "datetime"]
-GeometryType = Literal["Point", "LineString", "Polygon", "MultiPolygon", "Geometry"]
+GeometryType = Literal[
+    "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "Geometry"
+]
 
 
 @dataclass(frozen=True)

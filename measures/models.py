@@ -2,6 +2,7 @@
 
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -217,7 +218,17 @@ class Measure(models.Model):
                 name="measure_dates_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["city", "status"]), models.Index(fields=["published"])]
+        indexes = [
+            models.Index(fields=["city", "status"]),
+            models.Index(fields=["published"]),
+            # the layers by geometry type serve ST_Multi(geom) (measures/layers.py): their bbox filters
+            GistIndex(
+                models.Func(
+                    "geom", function="ST_Multi", output_field=models.GeometryField(srid=STORAGE_SRID)
+                ),
+                name="measure_geom_multi",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

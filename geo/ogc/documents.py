@@ -21,8 +21,12 @@ CONFORMANCE = [
     # Part 3: the queryables of each collection as a JSON Schema, and equality filters on them
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    # Part 5 (draft): the schema of each collection's features, id and geometry marked by x-ogc-role
+    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/schemas",
+    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/core-roles-features",
 ]
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+SCHEMA_REL = "http://www.opengis.net/def/rel/ogc/1.0/schema"
 SCHEMA_JSON = "application/schema+json"
 # JSON Schema of each attribute type (also the OpenAPI parameter schemas)
 SCHEMA_TYPES = {
@@ -103,6 +107,7 @@ def collection(request: HttpRequest, layer: Layer, fmt: str, versions: dataversi
             link(request, "items", GEOJSON, f"{path}/items", "Features (GeoJSON)", {"f": "json"}),
             link(request, "items", HTML, f"{path}/items", "Features (HTML)", {"f": "html"}),
             link(request, QUERYABLES_REL, SCHEMA_JSON, f"{path}/queryables", "Queryables"),
+            link(request, SCHEMA_REL, SCHEMA_JSON, f"{path}/schema", "Schema of the features"),
             link(request, "collection", JSON, "/collections", "All collections"),
         ],
         # for clients that show attributes before the first page (not part of the standard)
@@ -127,6 +132,32 @@ def queryables(request: HttpRequest, layer: Layer) -> dict:
         "title": layer.title_in(language),
         "properties": properties,
         "additionalProperties": False,
+    }
+
+
+def schema(request: HttpRequest, layer: Layer) -> dict:
+    """The features' properties with their declared types, as a JSON Schema (OGC API – Features
+    Part 5, Schemas): typed from the layer's declaration, not from the values (a column whose values
+    are all null is still an integer)."""
+    language = get_language() or "de"
+    properties: dict[str, dict] = {
+        "id": {"title": "id", "x-ogc-role": "id", "type": "integer", "readOnly": True},
+        "geometry": {
+            "title": "geometry",
+            "x-ogc-role": "primary-geometry",
+            "format": f"geometry-{layer.geometry_type.lower()}"
+            if layer.geometry_type != "Geometry"
+            else "geometry-any",
+        },
+    }
+    for name, kind in layer.attributes.items():
+        properties[name] = {"title": name, **SCHEMA_TYPES[kind]}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": href(request, f"/collections/{layer.id}/schema"),
+        "type": "object",
+        "title": layer.title_in(language),
+        "properties": properties,
     }
 
 

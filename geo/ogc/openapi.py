@@ -191,6 +191,13 @@ def collection_paths(layer: Layer, language: str) -> dict:
             [_ref("parameters", "f")],
             tags,
         ),
+        f"/collections/{layer.id}/schema": _get(
+            f"{title}: schema",
+            f"getSchema_{layer.id}",
+            {"200": _json({"type": "object"}, f"{title}: schema of the features (JSON Schema)", SCHEMA_JSON)},
+            [_ref("parameters", "f")],
+            tags,
+        ),
         f"/collections/{layer.id}/items/{{featureId}}": _get(
             f"{title}: one feature",
             f"getFeature_{layer.id}",
@@ -225,7 +232,7 @@ def document(request: HttpRequest, layers: list[Layer]) -> dict:
             "title": "Quartiersatlas – OGC API Features",
             "version": "1.0.0",
             "description": "Public layers of the Quartiersatlas as OGC API – Features (Part 1 Core, GeoJSON, "
-            "HTML, OpenAPI 3.0; Part 2 CRS by reference; Part 3 Queryables).",
+            "HTML, OpenAPI 3.0; Part 2 CRS by reference; Part 3 Queryables; Part 5 Schemas).",
         },
         "servers": [{"url": f"{base_url(request)}/ogc"}],
         "tags": [{"name": layer.id, "description": layer.title_in(language)} for layer in layers],

@@ -12,6 +12,7 @@ urlpatterns = [
     re_path(r"^collections/?$", views.collections, name="collections"),
     re_path(r"^collections/(?P<collection_id>[^/]+)/?$", views.collection, name="collection"),
     re_path(r"^collections/(?P<collection_id>[^/]+)/queryables/?$", views.queryables, name="queryables"),
+    re_path(r"^collections/(?P<collection_id>[^/]+)/schema/?$", views.schema, name="schema"),
     re_path(r"^collections/(?P<collection_id>[^/]+)/items/?$", views.items, name="items"),
     re_path(r"^collections/(?P<collection_id>[^/]+)/items/(?P<fid>[^/]+)/?$", views.item, name="item"),
 ]

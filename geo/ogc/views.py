@@ -113,11 +113,22 @@ def collection(request: MapRequest, collection_id: str) -> HttpResponse:
 @ogc_view(layers=_collection_ids)
 def queryables(request: HttpRequest, collection_id: str) -> HttpResponse:
     layer = _layer(collection_id)
+    _json_only(request, "the queryables list")
+    return _json(documents.queryables(request, layer), documents.SCHEMA_JSON)
+
+
+@ogc_view(layers=_collection_ids)
+def schema(request: HttpRequest, collection_id: str) -> HttpResponse:
+    layer = _layer(collection_id)
+    _json_only(request, "the schema")
+    return _json(documents.schema(request, layer), documents.SCHEMA_JSON)
+
+
+def _json_only(request: HttpRequest, what: str) -> None:
     params = single(request)
     reject_unknown(params, {"f"})
     if params.get("f") not in (None, "", "json"):
-        raise OGCError(400, "InvalidParameterValue", "f: the queryables are available as json only.")
-    return _json(documents.queryables(request, layer), documents.SCHEMA_JSON)
+        raise OGCError(400, "InvalidParameterValue", f"f: {what} is available as json only.")
 
 
 @ogc_view(layers=_collection_ids)

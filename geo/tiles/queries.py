@@ -61,7 +61,7 @@ def _tile_sql(
     layer_id: str, source: str, geometry_type: str, attributes: tuple[tuple[str, str], ...], simplify: bool
 ) -> str:
     geom = "src.geom"
-    if geometry_type != "Point" and simplify:
+    if geometry_type not in ("Point", "MultiPoint") and simplify:
         geom = f"ST_Simplify({geom}, %(tolerance)s)"
     columns = ", ".join(_value(name, kind) for name, kind in attributes)
     source = source.replace("%", "%%")

@@ -116,9 +116,9 @@ def _symbolizers(layer: Layer, style: Style, colour: str, geometry: str) -> str:
 def geometry_kinds(layer: Layer) -> list[str]:
     if layer.geometry_type in POLYGON_TYPES:
         return ["polygon"]
-    if layer.geometry_type == "LineString":
+    if layer.geometry_type in ("LineString", "MultiLineString"):
         return ["linestring"]
-    if layer.geometry_type == "Point":
+    if layer.geometry_type in ("Point", "MultiPoint"):
         return ["point"]
     return ["polygon", "linestring", "point"]
 

@@ -90,3 +90,23 @@ def test_ogr2ogr_passes_bbox_and_attribute_filters(service, tmp_path):
     assert feature_count(quartiere, "quartiere") == 1
     planned = Measure.objects.filter(published=True, status="planned", geom__isnull=False).count()
     assert feature_count(measures, "measures") == planned > 0
+
+
+def test_ogrinfo_at_the_documented_address_reports_one_geometry_type_per_measures_collection(service):
+    # exactly the address README and docs/ogc.md give: no trailing slash
+    assert service.endswith("/ogc")
+    expected = {
+        "measures_areas": "Multi Polygon",
+        "measures_lines": "Multi Line String",
+        "measures_points": "Multi Point",
+    }
+    total = 0
+    for layer_id, geometry in expected.items():
+        out = gdal("ogrinfo", "-ro", "-so", service, layer_id)
+        assert f"Geometry: {geometry}" in out, out
+        total += int(
+            next(line for line in out.splitlines() if line.startswith("Feature Count:")).split(":")[1]
+        )
+        assert "city: Integer" in out, out
+
+    assert total == Measure.objects.filter(published=True, geom__isnull=False).count()

@@ -52,6 +52,18 @@ def test_it_draws_a_png_of_the_requested_size_even_when_the_aspect_differs(clien
     assert len(picture.painted(WHITE)) > 500
 
 
+def test_the_measures_by_geometry_type_draw_what_the_mixed_layer_draws(client):
+    painted = {
+        layer: Picture(draw(client, layers=layer, TRANSPARENT="TRUE")).painted(CLEAR)
+        for layer in ("measures", "measures_areas", "measures_lines", "measures_points")
+    }
+
+    mixed = painted.pop("measures")
+    assert all(len(pixels) > 100 for pixels in painted.values())
+    # the same geometries in the same style (a pixel or two of anti-aliasing may differ)
+    assert len(mixed - set().union(*painted.values())) <= len(mixed) // 100
+
+
 def test_it_draws_jpeg(client):
     response = client.get(getmap(FORMAT="image/jpeg"))
 
@@ -216,7 +228,7 @@ def explain(sql: str, crs: str) -> str:
 
 
 @pytest.mark.parametrize("crs", ["EPSG:3857", "EPSG:25832"])
-@pytest.mark.parametrize("layer_id", ["quartiere", "measures"])
+@pytest.mark.parametrize("layer_id", ["quartiere", "measures", "measures_areas"])
 def test_the_map_queries_filter_in_the_storage_crs_so_the_index_is_used(layer_id, crs):
     layer = registry.get(layer_id)
     system = wms_crs.parse(crs, "1.3.0")
