@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from budgeting.models import Ballot, BallotChoice, Budget, Feasibility, Phase, Proposal, Status
 from geo import crs
-from participation.demo import _points, demo_process
-from participation.models import Consultation
+from participation.demo import _points, demo_consultation
 from quartiere.models import Area, Level
 
 SLUG = "buergerhaushalt-2027"
@@ -41,22 +40,18 @@ def load_demo(demo_dir: Path) -> str:
     if city is None:
         return "skipped: the city of Ludwigsburg is not loaded"
     now = timezone.now()
-    consultation, _created = Consultation.objects.get_or_create(
-        slug=SLUG,
-        defaults={
-            "title": "Bürgerhaushalt 2027",
-            "description": (
-                "Illustrative Demo-Daten: Dieser Bürgerhaushalt, alle Vorschläge und Stimmen sind erfunden. "
-                "Die Stadt stellt 500.000 € für Projekte aus der Bürgerschaft bereit – wählen Sie, was "
-                "umgesetzt wird."
-            ),
-            "city": city,
-            "area": city,
-            "opens_at": now - dt.timedelta(days=90),
-            "closes_at": now + dt.timedelta(days=60),
-            "pins": False,
-            "process": demo_process(city),
-        },
+    consultation = demo_consultation(
+        city,
+        SLUG,
+        title="Bürgerhaushalt 2027",
+        description=(
+            "Illustrative Demo-Daten: Dieser Bürgerhaushalt, alle Vorschläge und Stimmen sind erfunden. "
+            "Die Stadt stellt 500.000 € für Projekte aus der Bürgerschaft bereit – wählen Sie, was "
+            "umgesetzt wird."
+        ),
+        opens_at=now - dt.timedelta(days=90),
+        closes_at=now + dt.timedelta(days=60),
+        pins=False,
     )
     budget, _created = Budget.objects.get_or_create(
         consultation=consultation,

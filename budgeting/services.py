@@ -34,7 +34,7 @@ from geo.permissions import is_moderator, is_planner, require, require_planner
 from measures import services as measures
 from measures.models import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, BudgetKind, MeasureStatus
 from participation.models import Consultation
-from participation.services import _locate, clean_line, clean_text
+from participation.services import clean_line, clean_text, locate_in_consultation
 from staff.scope import check_city
 from staff.trialog import role_of
 
@@ -227,7 +227,7 @@ def proposal_create(
             _("The cost is above the whole budget of %(total)s.") % {"total": euros(budget.total)},
             "cost_estimate",
         )
-    x, y, inside = _locate(budget.consultation, _number(lon, "lon"), _number(lat, "lat"))
+    x, y, inside = locate_in_consultation(budget.consultation, _number(lon, "lon"), _number(lat, "lat"))
     if not inside:
         raise ServiceError(_("This place lies outside the consultation area; nothing was stored."), "lon")
     signed_in = bool(user and user.is_authenticated)

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from events.models import Event, Kind, Registration
 from geo import crs
-from participation.demo import demo_process
-from participation.models import Consultation
+from participation.demo import demo_consultation
 from participation.privacy import new_delete_token
 from quartiere.models import Area, Level
 
@@ -36,24 +35,18 @@ def load_demo(demo_dir: Path) -> str:
     if city is None:
         return "skipped: the city of Ludwigsburg is not loaded"
     now = timezone.now()
-    consultation, _created = Consultation.objects.get_or_create(
-        slug=SLUG,
-        defaults={
-            "title": "Quartiersspaziergänge – unterwegs in den Stadtteilen",
-            "description": (
-                "Illustrative Demo-Daten: Diese Spaziergänge, Werkstätten und Abende sind erfunden. "
-                "Gemeinsam durch die Quartiere gehen, Orte ansehen und Ideen sammeln."
-            ),
-            "city": city,
-            "area": city,
-            "process": demo_process(city),
-            "pins": False,
-            "themes": ["Quartiere", "Mobilität"],
-            # opened before the pins consultation of participation's demo, which stays the one /karte/
-            # shows by default (participation.selectors.consultation_current: the open one opened last)
-            "opens_at": now - dt.timedelta(days=90),
-            "closes_at": now + dt.timedelta(days=90),
-        },
+    consultation = demo_consultation(
+        city,
+        SLUG,
+        title="Quartiersspaziergänge – unterwegs in den Stadtteilen",
+        description=(
+            "Illustrative Demo-Daten: Diese Spaziergänge, Werkstätten und Abende sind erfunden. "
+            "Gemeinsam durch die Quartiere gehen, Orte ansehen und Ideen sammeln."
+        ),
+        pins=False,
+        themes=["Quartiere", "Mobilität"],
+        opens_at=now - dt.timedelta(days=90),
+        closes_at=now + dt.timedelta(days=90),
     )
     if Event.objects.filter(consultation=consultation).exists():
         return f"consultation {consultation.slug}: unchanged"

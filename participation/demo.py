@@ -104,6 +104,15 @@ def demo_process(city: Area):
     return process
 
 
+def demo_consultation(city: Area, slug: str, **fields) -> Consultation:
+    """A consultation of the demo process over the whole city (idempotent: an existing one is kept as
+    it is); the format apps' demos make theirs with it. ``fields``: title, description, window, …"""
+    consultation, _created = Consultation.objects.get_or_create(
+        slug=slug, defaults={"city": city, "area": city, "process": demo_process(city), **fields}
+    )
+    return consultation
+
+
 @transaction.atomic
 def load_demo(demo_dir: Path) -> str:
     """Written in bulk (a few statements, so that every test loading the demo stays fast); the

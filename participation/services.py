@@ -72,8 +72,9 @@ class Created:
     delete_token: str  # shown once; only its hash is stored
 
 
-def _locate(consultation: Consultation, lon: float, lat: float) -> tuple[float, float, bool]:
-    """The point in EPSG:25832 and whether it lies in the consultation's area (computed by PostGIS)."""
+def locate_in_consultation(consultation: Consultation, lon: float, lat: float) -> tuple[float, float, bool]:
+    """The point (WGS84 ``lon``/``lat``) in EPSG:25832 and whether it lies in the consultation's area
+    (computed by PostGIS); shared by every format that places something (pins, survey places, proposals)."""
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
@@ -86,7 +87,8 @@ def _locate(consultation: Consultation, lon: float, lat: float) -> tuple[float, 
     return x, y, bool(inside)
 
 
-def _check_open(consultation: Consultation) -> None:
+def check_open(consultation: Consultation) -> None:
+    """Citizens' input only inside the consultation's window (pins, survey answers, …); else 400."""
     now = timezone.now()
     if now < consultation.opens_at:
         raise ServiceError(
@@ -131,7 +133,7 @@ def contribution_create(
     anonymous = not (user and user.is_authenticated)
     if anonymous and not consultation.allow_anonymous:
         raise Forbidden(_("This consultation asks you to sign in before contributing."))
-    _check_open(consultation)
+    check_open(consultation)
     text = clean_text(text)
     if not text:
         raise ServiceError(_("Please write a text."), "text")
@@ -151,7 +153,7 @@ def contribution_create(
         raise ServiceError(_("Unknown origin."), "origin")
     if origin != Origin.CIVIL_SOCIETY and not can_set_official_origin(user):
         raise Forbidden(_("Only staff may mark a contribution as coming from council or administration."))
-    x, y, inside = _locate(consultation, lon, lat)
+    x, y, inside = locate_in_consultation(consultation, lon, lat)
     if not inside:
         raise ServiceError(_("This place lies outside the consultation area; nothing was stored."), "lon")
     # a verified council member's input is the council's; a board member's stays civil society's
@@ -206,7 +208,7 @@ def support_add(*, contribution_id: int, user=None, browser: str | None = None) 
     """Support a published contribution of an open consultation: once per account or browser.
     Returns the new number of supports."""
     contribution = _published(contribution_id)
-    _check_open(contribution.consultation)
+    check_open(contribution.consultation)
     who = _supporter(user, browser)
     try:
         with transaction.atomic():

@@ -12,8 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from geo import crs
-from participation.demo import demo_process
-from participation.models import Consultation
+from participation.demo import demo_consultation
 from quartiere.models import Area, Level
 from surveys.models import (
     Action,
@@ -83,24 +82,18 @@ def load_demo(demo_dir: Path) -> str:
     if city is None:
         return "skipped: the city of Ludwigsburg is not loaded"
     now = timezone.now()
-    consultation, _created = Consultation.objects.get_or_create(
-        slug=SLUG,
-        defaults={
-            "title": "Mobilität im Quartier – Umfrage",
-            "description": (
-                "Illustrative Demo-Daten: Diese Umfrage und alle Antworten sind erfunden. Wie sind Sie "
-                "unterwegs, und wo ist es gefährlich?"
-            ),
-            "city": city,
-            "area": city,
-            # earlier than the pins consultation of the demo, which /karte/ shows by default (the open
-            # one that opened last)
-            "opens_at": now - dt.timedelta(days=90),
-            "closes_at": now + dt.timedelta(days=2 * 365),
-            "pins": False,
-            "themes": ["Mobilität"],
-            "process": demo_process(city),
-        },
+    consultation = demo_consultation(
+        city,
+        SLUG,
+        title="Mobilität im Quartier – Umfrage",
+        description=(
+            "Illustrative Demo-Daten: Diese Umfrage und alle Antworten sind erfunden. Wie sind Sie "
+            "unterwegs, und wo ist es gefährlich?"
+        ),
+        opens_at=now - dt.timedelta(days=90),
+        closes_at=now + dt.timedelta(days=2 * 365),
+        pins=False,
+        themes=["Mobilität"],
     )
     survey, _created = Survey.objects.get_or_create(
         consultation=consultation,

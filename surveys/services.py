@@ -15,7 +15,7 @@ from geo import crs
 from geo.errors import Conflict, Forbidden, NotFound, ServiceError
 from geo.permissions import is_moderator, require, require_planner
 from participation.models import Consultation
-from participation.services import _check_open, _locate, clean_line, clean_text
+from participation.services import check_open, clean_line, clean_text, locate_in_consultation
 from staff.scope import check_city
 from staff.trialog import role_of
 from surveys.models import (
@@ -255,7 +255,7 @@ def _answer(question: Question, values: list[str], consultation: Consultation) -
     if lon is None or lat is None or not (-180 <= lon <= 180 and -90 <= lat <= 90):
         return _("These coordinates cannot be placed on the map.")
     try:
-        x, y, inside = _locate(consultation, lon, lat)
+        x, y, inside = locate_in_consultation(consultation, lon, lat)
     except ServiceError:
         return _("These coordinates cannot be placed on the map.")
     if not inside:
@@ -292,7 +292,7 @@ def response_submit(
         raise Forbidden(_("This survey asks you to sign in before answering."))
     if anonymous and not browser:
         raise ServiceError(_("Your browser did not send its cookie; please allow cookies for this site."))
-    _check_open(survey.consultation)
+    check_open(survey.consultation)
     questions = list(survey.questions.order_by("position", "id"))
     known = {q.pk for q in questions}
     if any(key not in known for key in answers):
