@@ -55,7 +55,10 @@ INSTALLED_APPS = [
     "discussion",
     "budgeting",
     "events",
+    # decision bases: indicators (read by planning's priority index) and the scenarios above planning
+    "indicators",
     "planning",
+    "scenarios",
     "accounts",
 ]
 

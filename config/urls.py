@@ -45,6 +45,7 @@ urlpatterns = [
     path("api/places/", places_api.search, name="places"),
     path("api/budget/", budget.budget, name="budget"),
     path("api/priorities/", planning_api.priorities, name="priorities"),
+    path("api/indicators/", include("indicators.api_urls")),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -69,6 +70,10 @@ urlpatterns = [
     path("planung/umfragen/", include("surveys.backoffice.urls")),
     path("planung/buergerhaushalt/", include("budgeting.backoffice.urls")),
     path("planung/veranstaltungen/", include("events.backoffice.urls")),
+    # decision bases: indicators and reference layers, the priority index's weightings, scenarios
+    path("planung/indikatoren/", include("indicators.backoffice.urls")),
+    path("planung/gewichtungen/", include("planning.weighting_urls")),
+    path("planung/szenarien/", include("scenarios.urls")),
     path("", include("staff.urls")),  # /planung/team/, the invitation
     path("", include("planning.transparency.urls")),  # /massnahmen/, /strategie/, feeds
     path("", include("planning.urls")),  # /planung/, /quartiere/<slug>/, /bericht/

@@ -125,8 +125,11 @@ def core_params(weights: Weights) -> dict[str, Any]:
     return _params(city=None, dimension=None, weights=weights)
 
 
-def core_sql() -> str:
-    return load(__file__, "priorities")
+def core_sql(supply: str | None = None) -> str:
+    """The index's statement; ``supply`` replaces the CTEs ``located`` and ``money`` of the published
+    measures (``sql/supply_published.sql``) with another set of measures of the same shape, e.g. a
+    scenario's (code-owned SQL text only, never anything a person wrote)."""
+    return load(__file__, "priorities").replace("{supply}", supply or load(__file__, "supply_published"))
 
 
 def priorities_json(*, city: int, dimension: str | None, weights: Weights) -> tuple[str, str]:

@@ -31,20 +31,7 @@ demand AS (
     WHERE l.area_id = ANY ((SELECT ids FROM quartier_ids)::bigint[]) AND l.level = 3
     GROUP BY l.area_id
 ),
--- planned supply: published measures located in the Quartier (by geometry, with their share, or by a
--- declared Quartier scope, share 1) and their budget (all lines, EUR) times that share
-located AS (
-    SELECT l.area_id, l.measure_id, l.share, m.dimensions
-    FROM measures_measurearea AS l
-    JOIN measures_measure AS m ON m.id = l.measure_id AND m.published
-    WHERE l.area_id = ANY ((SELECT ids FROM quartier_ids)::bigint[]) AND l.level = 3 AND l.share > 0
-),
-money AS (
-    SELECT b.measure_id, sum(b.amount) AS amount
-    FROM measures_budgetline AS b
-    WHERE b.measure_id IN (SELECT measure_id FROM located)
-    GROUP BY b.measure_id
-),
+{supply},
 supply AS (
     SELECT x.area_id, w.dimension, sum(x.share) AS measures, sum(x.share * coalesce(mo.amount, 0)) AS budget
     FROM located AS x
