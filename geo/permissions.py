@@ -16,6 +16,8 @@ from geo.errors import Forbidden
 PLANNERS = "planners"
 MODERATORS = "moderators"
 CITY_ADMINS = "city_admins"  # staff accounts and settings of their city (staff.scope)
+# the strategy board (Strategiebeirat): reads the scenarios shared with it and comments, changes nothing
+STRATEGY_BOARD = "strategy_board"
 
 
 def in_group(user, *names: str) -> bool:
@@ -55,6 +57,11 @@ def is_moderator(user) -> bool:
         or in_group(user, MODERATORS)
         or user.has_perm("participation.moderate_contribution")
     )
+
+
+def is_board_member(user) -> bool:
+    """A member of the strategy board's group (read-only: shared scenarios, comments on them)."""
+    return in_group(user, STRATEGY_BOARD)
 
 
 def require(user, allowed: Callable[[Any], bool], message: "str | Promise") -> None:

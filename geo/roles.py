@@ -18,7 +18,7 @@ Django admin as a whole.
 
 from django.contrib.auth.models import Group, Permission
 
-from geo.permissions import CITY_ADMINS, MODERATORS, PLANNERS
+from geo.permissions import CITY_ADMINS, MODERATORS, PLANNERS, STRATEGY_BOARD
 
 CRUD = ("add", "change", "delete", "view")
 
@@ -56,6 +56,9 @@ ROLES: dict[str, list[tuple[str, str]]] = {
     ],
     # nothing in Django's admin: the team pages go through staff.services (see above)
     CITY_ADMINS: [],
+    # the board reads shared scenarios and comments on the scenario pages (scenarios.access); nothing in
+    # Django's admin
+    STRATEGY_BOARD: [],
 }
 
 

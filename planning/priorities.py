@@ -132,19 +132,39 @@ def core_sql(supply: str | None = None) -> str:
     return load(__file__, "priorities").replace("{supply}", supply or load(__file__, "supply_published"))
 
 
-def priorities_json(*, city: int, dimension: str | None, weights: Weights) -> tuple[str, str]:
+@dataclass(frozen=True)
+class Supply:
+    """Another set of measures for the index's planned supply (e.g. a scenario's): ``sql`` defines the
+    CTEs ``located`` and ``money`` like ``sql/supply_published.sql``; ``params`` are its own bound
+    parameters (names must not clash with the index's)."""
+
+    sql: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def priorities_json(
+    *, city: int, dimension: str | None, weights: Weights, supply: Supply | None = None
+) -> tuple[str, str]:
     """The priority rows of the Quartiere of ``city`` (one per Quartier and dimension; ``dimension``
     None: 'all', 'just', 'green', 'productive') and the gaps, as two JSON arrays (text) built by
     PostgreSQL in one statement. Demand is per 1,000 inhabitants, budget in EUR per inhabitant,
     coverage a share of the Quartier's surface (m²/m², EPSG:25832)."""
-    query = load(__file__, "priorities_json").replace("{core}", core_sql())
+    query = load(__file__, "priorities_json").replace("{core}", core_sql(supply.sql if supply else None))
+    params = _params(city=city, dimension=dimension, weights=weights)
+    if supply is not None:
+        params.update(supply.params)
     with connection.cursor() as cursor:
-        cursor.execute(query, _params(city=city, dimension=dimension, weights=weights))
+        cursor.execute(query, params)
         results, gaps = cursor.fetchone()
     return results, gaps
 
 
-def priorities(*, city: int, dimension: str | None = None, weights: Weights | None = None) -> dict[str, list]:
-    """``priorities_json`` parsed: ``{"results": [...], "gaps": [...]}`` (for pages and exports)."""
-    results, gaps = priorities_json(city=city, dimension=dimension, weights=weights or default_weights())
+def priorities(
+    *, city: int, dimension: str | None = None, weights: Weights | None = None, supply: Supply | None = None
+) -> dict[str, list]:
+    """``priorities_json`` parsed: ``{"results": [...], "gaps": [...]}`` (for pages and exports);
+    ``supply``: another set of measures than the published ones (a scenario's)."""
+    results, gaps = priorities_json(
+        city=city, dimension=dimension, weights=weights or default_weights(), supply=supply
+    )
     return {"results": json.loads(results), "gaps": json.loads(gaps)}

@@ -34,6 +34,7 @@ class Role(models.TextChoices):
     PLANNER = "planner", _("planner")
     MODERATOR = "moderator", _("moderator")
     ADMIN = "admin", _("city admin")
+    BOARD = "board", _("strategy board member")
 
 
 class Invitation(models.Model):

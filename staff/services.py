@@ -31,12 +31,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from geo.errors import Conflict, Forbidden, NotFound, ServiceError
-from geo.permissions import CITY_ADMINS, MODERATORS, PLANNERS, is_city_admin
+from geo.permissions import CITY_ADMINS, MODERATORS, PLANNERS, STRATEGY_BOARD, is_city_admin
 from quartiere.models import Area, Level
 from staff.models import Invitation, Membership, Role, StaffEvent
 from staff.scope import cities_of
 
-GROUPS: dict[str, str] = {Role.PLANNER: PLANNERS, Role.MODERATOR: MODERATORS, Role.ADMIN: CITY_ADMINS}
+GROUPS: dict[str, str] = {
+    Role.PLANNER: PLANNERS,
+    Role.MODERATOR: MODERATORS,
+    Role.ADMIN: CITY_ADMINS,
+    Role.BOARD: STRATEGY_BOARD,
+}
 # planners and moderators still use parts of Django's admin (geo.roles); city admins need none of it
 ADMIN_SITE_ROLES = frozenset({Role.PLANNER, Role.MODERATOR})
 ACCEPT_PATH = "/planung/einladung/"

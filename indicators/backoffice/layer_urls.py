@@ -1,0 +1,5 @@
+"""Reference layers and spatial indicators, under /planung/indikatoren/ebenen/."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
