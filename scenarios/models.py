@@ -175,10 +175,18 @@ class MeasureChange(models.Model):
     """A published measure the scenario drops, or postpones by ``years`` (its budget lines move with it)."""
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="measure_changes")
-    measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="+")
+    # SET_NULL, not CASCADE: a measure deleted after the change was composed must make the adoption
+    # fail with the change named (``label``), not make the change vanish unseen
+    measure = models.ForeignKey(
+        "measures.Measure", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     action = models.CharField(_("action"), max_length=20, choices=MeasureAction.choices)
     years = models.PositiveSmallIntegerField(_("years postponed"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=1000, blank=True)
+    # the measure's title and version when the change was composed: the adoption refuses (409) a
+    # measure changed since
+    label = models.CharField(_("measure"), max_length=300, blank=True)
+    target_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("change to a measure")
@@ -204,11 +212,12 @@ class BudgetLineChange(models.Model):
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="budget_changes")
     action = models.CharField(_("action"), max_length=20, choices=BudgetLineAction.choices)
+    # SET_NULL as in MeasureChange: a deleted target fails the adoption, named by ``label``
     budget_line = models.ForeignKey(
-        "measures.BudgetLine", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "measures.BudgetLine", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     measure = models.ForeignKey(
-        "measures.Measure", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "measures.Measure", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     fiscal_year = models.PositiveSmallIntegerField(
         _("fiscal year"),
@@ -227,15 +236,19 @@ class BudgetLineChange(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=BudgetKind.choices, blank=True)
     funding = models.CharField(_("funding source"), max_length=20, choices=FundingSource.choices, blank=True)
     note = models.CharField(_("note"), max_length=1000, blank=True)
+    # what the change was made on (the line or the measure: its title, year, amount) and its version
+    label = models.CharField(_("budget line"), max_length=400, blank=True)
+    target_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("change to a budget line")
         verbose_name_plural = _("changes to budget lines")
         constraints = [
             models.CheckConstraint(
+                # the target may be gone (SET_NULL): never both kinds of target
                 condition=(
-                    Q(action__in=["change", "remove"], budget_line__isnull=False, measure__isnull=True)
-                    | Q(action="add", budget_line__isnull=True, measure__isnull=False)
+                    Q(action__in=["change", "remove"], measure__isnull=True)
+                    | Q(action="add", budget_line__isnull=True)
                 ),
                 name="budget_line_change_target",
             ),
