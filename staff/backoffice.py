@@ -12,19 +12,21 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.views.decorators.cache import never_cache
 
-from geo.permissions import is_city_admin, is_moderator, is_planner
+from geo.permissions import is_board_member, is_city_admin, is_moderator, is_planner
 
 
 def office_context(request: HttpRequest, section: str) -> dict:
     """Template context of a back-office page: ``office_nav`` (the parts this user may open) and
     ``office_section`` (the part the page belongs to: start, workspace, measures, strategy,
-    consultations, moderation, team)."""
+    consultations, moderation, scenarios, team)."""
     user = request.user
     return {
         "office_nav": {
             "planner": is_planner(user),
             "moderator": is_moderator(user),
             "admin": is_city_admin(user),
+            # strategy board members: the shared scenarios (scenarios.backoffice), read-only
+            "board": is_board_member(user),
         },
         "office_section": section,
     }

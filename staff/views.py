@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from geo.errors import Forbidden, NotFound, ServiceError
-from geo.permissions import is_city_admin, is_moderator, is_planner
+from geo.permissions import is_board_member, is_city_admin, is_moderator, is_planner
 from quartiere.models import Area, Level
 from staff import selectors, services
 from staff.backoffice import office_context
@@ -217,6 +217,8 @@ def start_page(user) -> str:
         return "/moderation/"
     if is_city_admin(user):
         return reverse("staff:team")
+    if is_board_member(user):
+        return "/planung/szenarien/"  # the scenarios shared with the strategy board
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
