@@ -8,11 +8,23 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from measures.models import BudgetLine, Measure, MeasureStatus
 from scenarios import access
 from scenarios.models import ProposedBudgetLine, ProposedMeasure, Scenario
 
+# the audit trail's actions (scenarios.services writes them) as the page names them
+ACTIONS = {
+    "created": _("created"),
+    "changed": _("changed"),
+    "shared": _("shared with the strategy board"),
+    "withdrawn": _("withdrawn to draft"),
+    "commented": _("commented"),
+    "adopted": _("adopted"),
+    "rejected": _("rejected"),
+    "applied": _("applied to the published data"),
+}
 UNDER_WAY = [s for s in MeasureStatus.values if s not in (MeasureStatus.DONE, MeasureStatus.STOPPED)]
 
 
@@ -58,7 +70,9 @@ def scenario_parts(scenario: Scenario) -> dict[str, Any]:
         "measure_changes": measure_changes,
         "budget_changes": budget_changes,
         "comments": list(scenario.comments.order_by("created_at", "id")),
-        "events": list(scenario.events.order_by("at", "id")),
+        "events": [
+            {"event": e, "label": ACTIONS.get(e.action, e.action)} for e in scenario.events.order_by("at", "id")
+        ],
     }
 
 
