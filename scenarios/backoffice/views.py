@@ -341,7 +341,8 @@ def _simple_post(request: HttpRequest, pk: int, write, *, done: str, anchor: str
     return redirect(_page_url(pk, anchor))
 
 
-def _part(model: Any, scenario: Scenario, part_id: int, **lookup: Any) -> Any:
+def _part(model: Any, part_id: int, **lookup: Any) -> Any:
+    """The part ``part_id`` of ``model`` matching ``lookup`` (its scenario), else 404."""
     found = model.objects.filter(pk=part_id, **lookup).first()
     if found is None:
         raise Http404(_("There is no such part of the scenario."))
@@ -352,7 +353,7 @@ def _part(model: Any, scenario: Scenario, part_id: int, **lookup: Any) -> Any:
 @require_POST
 def measure_change_delete(request: HttpRequest, pk: int, change_id: int) -> HttpResponse:
     scenario = _scenario(request, pk)
-    change = _part(MeasureChange, scenario, change_id, scenario=scenario)
+    change = _part(MeasureChange, change_id, scenario=scenario)
     return _simple_post(
         request,
         pk,
@@ -366,7 +367,7 @@ def measure_change_delete(request: HttpRequest, pk: int, change_id: int) -> Http
 @require_POST
 def budget_change_delete(request: HttpRequest, pk: int, change_id: int) -> HttpResponse:
     scenario = _scenario(request, pk)
-    change = _part(BudgetLineChange, scenario, change_id, scenario=scenario)
+    change = _part(BudgetLineChange, change_id, scenario=scenario)
     return _simple_post(
         request,
         pk,
@@ -535,7 +536,7 @@ def proposed_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def proposed_edit(request: HttpRequest, pk: int, proposed_id: int) -> HttpResponse:
     scenario = _scenario(request, pk)
-    proposed = _part(ProposedMeasure, scenario, proposed_id, scenario=scenario)
+    proposed = _part(ProposedMeasure, proposed_id, scenario=scenario)
     if request.method != "POST":
         initial = {
             "version": scenario.version,
@@ -573,7 +574,7 @@ def proposed_edit(request: HttpRequest, pk: int, proposed_id: int) -> HttpRespon
 @require_POST
 def proposed_delete(request: HttpRequest, pk: int, proposed_id: int) -> HttpResponse:
     scenario = _scenario(request, pk)
-    proposed = _part(ProposedMeasure, scenario, proposed_id, scenario=scenario)
+    proposed = _part(ProposedMeasure, proposed_id, scenario=scenario)
     return _simple_post(
         request,
         pk,
@@ -587,7 +588,7 @@ def proposed_delete(request: HttpRequest, pk: int, proposed_id: int) -> HttpResp
 @require_POST
 def proposed_line_add(request: HttpRequest, pk: int, proposed_id: int) -> HttpResponse:
     scenario = _scenario(request, pk)
-    proposed = _part(ProposedMeasure, scenario, proposed_id, scenario=scenario)
+    proposed = _part(ProposedMeasure, proposed_id, scenario=scenario)
     line_form = ProposedLineForm(request.POST, auto_id="pl-%s")
     status = 400
     if line_form.is_valid():
@@ -621,8 +622,8 @@ def proposed_line_add(request: HttpRequest, pk: int, proposed_id: int) -> HttpRe
 @require_POST
 def proposed_line_delete(request: HttpRequest, pk: int, proposed_id: int, line_id: int) -> HttpResponse:
     scenario = _scenario(request, pk)
-    proposed = _part(ProposedMeasure, scenario, proposed_id, scenario=scenario)
-    line = _part(ProposedBudgetLine, scenario, line_id, proposed_measure=proposed)
+    proposed = _part(ProposedMeasure, proposed_id, scenario=scenario)
+    line = _part(ProposedBudgetLine, line_id, proposed_measure=proposed)
     try:
         services.proposed_budget_line_delete(
             proposed_budget_line_id=line.pk, expected_version=_version(request), user=request.user
