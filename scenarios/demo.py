@@ -36,7 +36,12 @@ def _geom(geometry: dict) -> Any:
 
 
 def _square(lon: float, lat: float, d: float = 0.0012) -> dict:
-    ring = [[lon - d, lat - d / 1.5], [lon + d, lat - d / 1.5], [lon + d, lat + d / 1.5], [lon - d, lat + d / 1.5]]
+    ring = [
+        [lon - d, lat - d / 1.5],
+        [lon + d, lat - d / 1.5],
+        [lon + d, lat + d / 1.5],
+        [lon - d, lat + d / 1.5],
+    ]
     return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
 
 
@@ -84,7 +89,8 @@ def load_demo(demo_dir) -> str:
     if not Scenario.objects.filter(city=city, name=SOCIAL).exists():
         _social(city)
         made.append("social")
-    return f"scenarios created: {', '.join(made) or 'none (already there)'}; board member {BOARD_EMAIL} (illustrative)"
+    done = ", ".join(made) or "none (already there)"
+    return f"scenarios created: {done}; board member {BOARD_EMAIL} (illustrative)"
 
 
 @transaction.atomic  # a scenario is made whole or not at all
@@ -101,8 +107,11 @@ def _green(city: Area, board: Any) -> None:
     c = _Composer(scenario)
     c.new(
         "Pocket-Park Weststadt",
-        [(2023, "180000", "investment", "grant"), (2023, "60000", "investment", "complementary"),
-         (2024, "15000", "maintenance", "own")],
+        [
+            (2023, "180000", "investment", "grant"),
+            (2023, "60000", "investment", "complementary"),
+            (2024, "15000", "maintenance", "own"),
+        ],
         geom=_geom(_square(9.1705, 48.8925)),
         dimensions=["green", "just"],
         tags=["Grün", "Hitze"],
@@ -111,7 +120,9 @@ def _green(city: Area, board: Any) -> None:
     c.new(
         "Baumreihe Westliche Allee",
         [(2023, "95000", "investment", "own"), (2024, "8000", "maintenance", "own")],
-        geom=_geom({"type": "LineString", "coordinates": [[9.1660, 48.8940], [9.1700, 48.8935], [9.1745, 48.8931]]}),
+        geom=_geom(
+            {"type": "LineString", "coordinates": [[9.1660, 48.8940], [9.1700, 48.8935], [9.1745, 48.8931]]}
+        ),
         dimensions=["green"],
         tags=["Bäume"],
         description="Zwanzig Straßenbäume mit Baumrigolen." + NOTE,
@@ -137,7 +148,8 @@ def _green(city: Area, board: Any) -> None:
     services.scenario_share(scenario_id=scenario.pk, expected_version=c.v)
     for body in (
         "Der Pocket-Park schließt eine echte Lücke im Westen. Gibt es eine Zusage für die Fördermittel?",
-        "Die Verschiebung in Pflugfelden sollte mit dem Ortschaftsrat besprochen werden, bevor wir entscheiden.",
+        "Die Verschiebung in Pflugfelden sollte mit dem Ortschaftsrat besprochen werden, "
+        "bevor wir entscheiden.",
     ):
         services.scenario_comment(scenario_id=scenario.pk, user=board, body=body)
 
@@ -159,8 +171,11 @@ def _social(city: Area) -> None:
     c = _Composer(scenario)
     c.new(
         "Familienzentrum Grünbühl",
-        [(2023, "350000", "investment", "grant"), (2023, "150000", "investment", "complementary"),
-         (2024, "90000", "operating", "own")],
+        [
+            (2023, "350000", "investment", "grant"),
+            (2023, "150000", "investment", "complementary"),
+            (2024, "90000", "operating", "own"),
+        ],
         geom=_geom({"type": "Point", "coordinates": [9.2165, 48.8832]}),
         dimensions=["just"],
         tags=["Familie"],
@@ -190,7 +205,9 @@ def _social(city: Area) -> None:
             scenario_id=scenario.pk, expected_version=c.v, measure_id=dropped.pk, action="drop"
         )
     hall = _measure(city, "Sanierung Sporthalle Ost")
-    line = BudgetLine.objects.filter(measure=hall, fiscal_year__gte=2023).order_by("fiscal_year", "id").first()
+    line = (
+        BudgetLine.objects.filter(measure=hall, fiscal_year__gte=2023).order_by("fiscal_year", "id").first()
+    )
     if line is not None:
         services.budget_line_change_create(
             scenario_id=scenario.pk,

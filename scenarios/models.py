@@ -177,9 +177,7 @@ class MeasureChange(models.Model):
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="measure_changes")
     # SET_NULL, not CASCADE: a measure deleted after the change was composed must make the adoption
     # fail with the change named (``label``), not make the change vanish unseen
-    measure = models.ForeignKey(
-        "measures.Measure", on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    measure = models.ForeignKey("measures.Measure", on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(_("action"), max_length=20, choices=MeasureAction.choices)
     years = models.PositiveSmallIntegerField(_("years postponed"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=1000, blank=True)

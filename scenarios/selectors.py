@@ -28,7 +28,9 @@ ACTIONS = {
 UNDER_WAY = [s for s in MeasureStatus.values if s not in (MeasureStatus.DONE, MeasureStatus.STOPPED)]
 
 
-def scenario_list(*, user: Any, budget_year: int | None = None, state: str | None = None) -> QuerySet[Scenario]:
+def scenario_list(
+    *, user: Any, budget_year: int | None = None, state: str | None = None
+) -> QuerySet[Scenario]:
     """The scenarios ``user`` may read, newest budget first, with the number of their parts."""
     scenarios = access.readable(user).select_related("city")
     if budget_year is not None:
@@ -71,13 +73,17 @@ def scenario_parts(scenario: Scenario) -> dict[str, Any]:
         "budget_changes": budget_changes,
         "comments": list(scenario.comments.order_by("created_at", "id")),
         "events": [
-            {"event": e, "label": ACTIONS.get(e.action, e.action)} for e in scenario.events.order_by("at", "id")
+            {"event": e, "label": ACTIONS.get(e.action, e.action)}
+            for e in scenario.events.order_by("at", "id")
         ],
     }
 
 
 MAP_SQL = """
-SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(rows.f ORDER BY rows.kind, rows.id), '[]'))
+SELECT json_build_object(
+  'type', 'FeatureCollection',
+  'features', coalesce(json_agg(rows.f ORDER BY rows.kind, rows.id), '[]')
+)
 FROM (
   SELECT p.id, 'new' AS kind, p.title,
          json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(ST_Transform(p.geom, 4326), 6)::json,

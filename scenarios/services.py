@@ -247,7 +247,8 @@ def _proposed_check(proposed: ProposedMeasure, scenario: Scenario) -> None:
     elif proposed.scope is not None:
         scope = proposed.scope
         if not (
-            scope.pk == scenario.city_id or (scope.level == Level.QUARTIER and scope.parent_id == scenario.city_id)
+            scope.pk == scenario.city_id
+            or (scope.level == Level.QUARTIER and scope.parent_id == scenario.city_id)
         ):
             errors["scope"] = [_("must be the scenario's city or one of its Quartiere.")]
     proposed.dimensions = sorted(set(proposed.dimensions or []))
@@ -291,7 +292,9 @@ def proposed_measure_create(
 
 
 def _proposed_locked(proposed_measure_id: int, user: Any, expected_version: int | None):
-    scenario_id = ProposedMeasure.objects.filter(pk=proposed_measure_id).values_list("scenario_id", flat=True).first()
+    scenario_id = (
+        ProposedMeasure.objects.filter(pk=proposed_measure_id).values_list("scenario_id", flat=True).first()
+    )
     if scenario_id is None:
         raise NotFound(_("There is no such proposed measure."))
     scenario = _locked(scenario_id, user=user, expected_version=expected_version)
@@ -319,7 +322,9 @@ def proposed_measure_update(
 
 
 @transaction.atomic
-def proposed_measure_delete(*, proposed_measure_id: int, expected_version: int | None, user: Any = None) -> None:
+def proposed_measure_delete(
+    *, proposed_measure_id: int, expected_version: int | None, user: Any = None
+) -> None:
     scenario, proposed = _proposed_locked(proposed_measure_id, user, expected_version)
     title = proposed.title
     proposed.delete()
@@ -346,7 +351,11 @@ def proposed_budget_line_create(
         kind=_choice(kind, BudgetKind.values, "kind"),
         funding=_choice(funding, FundingSource.values, "funding"),
     )
-    note = _("budget line of %(t)s: %(y)d, %(a)s EUR") % {"t": proposed.title, "y": line.fiscal_year, "a": line.amount}
+    note = _("budget line of %(t)s: %(y)d, %(a)s EUR") % {
+        "t": proposed.title,
+        "y": line.fiscal_year,
+        "a": line.amount,
+    }
     _touch(scenario, user, "changed", note)
     return line
 
@@ -355,7 +364,11 @@ def proposed_budget_line_create(
 def proposed_budget_line_delete(
     *, proposed_budget_line_id: int, expected_version: int | None, user: Any = None
 ) -> None:
-    line = ProposedBudgetLine.objects.filter(pk=proposed_budget_line_id).select_related("proposed_measure").first()
+    line = (
+        ProposedBudgetLine.objects.filter(pk=proposed_budget_line_id)
+        .select_related("proposed_measure")
+        .first()
+    )
     if line is None:
         raise NotFound(_("There is no such budget line."))
     scenario, _proposed = _proposed_locked(line.proposed_measure_id, user, expected_version)
@@ -386,16 +399,19 @@ def measure_change_create(
         try:
             years = int(years)
         except (TypeError, ValueError):
-            raise ServiceError(_("Enter the number of years (1 to %(n)d).") % {"n": POSTPONE_MAX}, "years") from None
+            raise ServiceError(
+                _("Enter the number of years (1 to %(n)d).") % {"n": POSTPONE_MAX}, "years"
+            ) from None
         if not 1 <= years <= POSTPONE_MAX:
             raise ServiceError(_("Enter the number of years (1 to %(n)d).") % {"n": POSTPONE_MAX}, "years")
     else:
         years = None
     if MeasureChange.objects.filter(scenario=scenario, measure=measure).exists():
         raise ServiceError(_("The scenario already changes this measure."), "measure")
-    if BudgetLineChange.objects.filter(scenario=scenario).filter(
-        budget_line__measure=measure
-    ).exists() or BudgetLineChange.objects.filter(scenario=scenario, measure=measure).exists():
+    if (
+        BudgetLineChange.objects.filter(scenario=scenario).filter(budget_line__measure=measure).exists()
+        or BudgetLineChange.objects.filter(scenario=scenario, measure=measure).exists()
+    ):
         raise ServiceError(
             _("The scenario changes this measure's budget lines; remove those changes first."), "measure"
         )
@@ -475,7 +491,9 @@ def budget_line_change_create(
         if action == BudgetLineAction.CHANGE:
             if fiscal_year in (None, "") and amount in (None, ""):
                 raise ServiceError(_("Give a new amount or a new fiscal year."), "amount")
-            change.fiscal_year = line.fiscal_year if fiscal_year in (None, "") else _year(fiscal_year, "fiscal_year")
+            change.fiscal_year = (
+                line.fiscal_year if fiscal_year in (None, "") else _year(fiscal_year, "fiscal_year")
+            )
             change.amount = line.amount if amount in (None, "") else _amount(amount)
             if change.fiscal_year == line.fiscal_year and change.amount == line.amount:
                 raise ServiceError(_("That is what the line says already."), "amount")
@@ -584,7 +602,9 @@ def _conflict(label: str, reason: str) -> Conflict:
 
 def _current_measure(change: MeasureChange | BudgetLineChange, scenario: Scenario, label: str) -> Measure:
     measure = (
-        Measure.objects.select_for_update().filter(pk=change.measure_id).first() if change.measure_id else None
+        Measure.objects.select_for_update().filter(pk=change.measure_id).first()
+        if change.measure_id
+        else None
     )
     if measure is None:
         raise _conflict(label, _("the measure was deleted since."))
@@ -685,7 +705,9 @@ def _apply_measure_change(change: MeasureChange, scenario: Scenario, user: Any, 
             years = change.years or 0
             for line in lines:
                 if line.fiscal_year + years > FISCAL_YEAR_MAX:
-                    raise _conflict(label, _("a budget line would move beyond %(y)d.") % {"y": FISCAL_YEAR_MAX})
+                    raise _conflict(
+                        label, _("a budget line would move beyond %(y)d.") % {"y": FISCAL_YEAR_MAX}
+                    )
                 measure_services.budget_line_update(
                     budget_line_id=line.pk,
                     expected_versions=[line.version],
@@ -734,7 +756,9 @@ def _apply_budget_change(change: BudgetLineChange, scenario: Scenario, user: Any
         if change.target_version is not None and line.version != change.target_version:
             raise _conflict(label, _("the budget line was changed since the scenario was composed."))
         if change.action == BudgetLineAction.REMOVE:
-            measure_services.budget_line_delete(budget_line_id=line.pk, expected_versions=[line.version], user=user)
+            measure_services.budget_line_delete(
+                budget_line_id=line.pk, expected_versions=[line.version], user=user
+            )
             counts["removed"] += 1
         else:
             measure_services.budget_line_update(

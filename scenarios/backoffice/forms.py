@@ -18,7 +18,11 @@ YEAR_WIDGET = forms.NumberInput(attrs={"inputmode": "numeric"})
 
 def _year(label, required: bool = True) -> forms.IntegerField:
     return forms.IntegerField(
-        label=label, required=required, min_value=FISCAL_YEAR_MIN, max_value=FISCAL_YEAR_MAX, widget=YEAR_WIDGET
+        label=label,
+        required=required,
+        min_value=FISCAL_YEAR_MIN,
+        max_value=FISCAL_YEAR_MAX,
+        widget=YEAR_WIDGET,
     )
 
 
@@ -73,7 +77,9 @@ class ProposedMeasureForm(VersionedForm):
     tags = TagsField(
         label=_("Tags"),
         required=False,
-        help_text=_("Short words to find the measure by, separated by commas (at most 20, 40 characters each)."),
+        help_text=_(
+            "Short words to find the measure by, separated by commas (at most 20, 40 characters each)."
+        ),
     )
     city = forms.IntegerField(required=False, widget=forms.HiddenInput)
     place = forms.ChoiceField(
@@ -91,7 +97,9 @@ class ProposedMeasureForm(VersionedForm):
     def __init__(self, *args: Any, city: Area, **kwargs: Any):
         super().__init__(*args, **kwargs)
         quartiere = Area.objects.filter(level=Level.QUARTIER, parent=city).order_by("name")
-        self.offer("scope", [("", _("choose an area")), (city.pk, city.name), *[(q.pk, q.name) for q in quartiere]])
+        self.offer(
+            "scope", [("", _("choose an area")), (city.pk, city.name), *[(q.pk, q.name) for q in quartiere]]
+        )
         self.areas = {city.pk: city, **{q.pk: q for q in quartiere}}
 
     def clean_geom(self):
@@ -132,7 +140,10 @@ class MeasureChangeForm(VersionedForm):
         required=False,
         min_value=1,
         max_value=20,
-        help_text=_("Only for postponing: its budget lines from the budget year on and its dates move this many years."),
+        help_text=_(
+            "Only for postponing: its budget lines from the budget year on and its dates move this "
+            "many years."
+        ),
         widget=YEAR_WIDGET,
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
@@ -161,7 +172,9 @@ class BudgetChangeForm(VersionedForm):
     fiscal_year = _year(_("Fiscal year"), required=False)
     amount = _amount(required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", "—"), *BudgetKind.choices])
-    funding = forms.ChoiceField(label=_("Funding source"), required=False, choices=[("", "—"), *FundingSource.choices])
+    funding = forms.ChoiceField(
+        label=_("Funding source"), required=False, choices=[("", "—"), *FundingSource.choices]
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
 
     def __init__(self, *args: Any, measures, lines, **kwargs: Any):
@@ -172,7 +185,11 @@ class BudgetChangeForm(VersionedForm):
             [
                 ("", _("choose a budget line")),
                 *[
-                    (line.pk, f"{line.measure.title} · {line.fiscal_year} · {line.amount} € · {line.get_kind_display()}")
+                    (
+                        line.pk,
+                        f"{line.measure.title} · {line.fiscal_year} · {line.amount} € · "
+                        f"{line.get_kind_display()}",
+                    )
                     for line in lines
                 ],
             ],
@@ -180,7 +197,9 @@ class BudgetChangeForm(VersionedForm):
 
 
 class CommentForm(OfficeForm):
-    body = forms.CharField(label=_("Your comment"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("Your comment"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class DecisionForm(VersionedForm):

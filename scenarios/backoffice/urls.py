@@ -22,8 +22,14 @@ urlpatterns = [
     re_path(rf"^{ID}/kommentare/$", views.scenario_comment, name="comment"),
     re_path(rf"^{ID}/massnahmen/neu/$", views.proposed_new, name="proposed-new"),
     re_path(rf"^{ID}/massnahmen/(?P<proposed_id>{PART})/$", views.proposed_edit, name="proposed"),
-    re_path(rf"^{ID}/massnahmen/(?P<proposed_id>{PART})/loeschen/$", views.proposed_delete, name="proposed-delete"),
-    re_path(rf"^{ID}/massnahmen/(?P<proposed_id>{PART})/haushalt/$", views.proposed_line_add, name="proposed-line-add"),
+    re_path(
+        rf"^{ID}/massnahmen/(?P<proposed_id>{PART})/loeschen/$", views.proposed_delete, name="proposed-delete"
+    ),
+    re_path(
+        rf"^{ID}/massnahmen/(?P<proposed_id>{PART})/haushalt/$",
+        views.proposed_line_add,
+        name="proposed-line-add",
+    ),
     re_path(
         rf"^{ID}/massnahmen/(?P<proposed_id>{PART})/haushalt/(?P<line_id>{PART})/loeschen/$",
         views.proposed_line_delete,

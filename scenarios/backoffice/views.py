@@ -34,7 +34,14 @@ from scenarios.backoffice.forms import (
     ProposedMeasureForm,
     ScenarioForm,
 )
-from scenarios.models import BudgetLineChange, MeasureChange, ProposedBudgetLine, ProposedMeasure, Scenario, State
+from scenarios.models import (
+    BudgetLineChange,
+    MeasureChange,
+    ProposedBudgetLine,
+    ProposedMeasure,
+    Scenario,
+    State,
+)
 from staff.backoffice import office_context as _office_context
 from staff.backoffice import staff_page
 from staff.scope import cities_of
@@ -190,7 +197,9 @@ def _call(request: HttpRequest, form: Any, write) -> int | None:
     except NotFound as error:
         raise Http404(error.message) from None
     except StaleVersion:
-        form.add_error(None, _("Someone changed this scenario since you opened it. Nothing was saved; look at it again."))
+        form.add_error(
+            None, _("Someone changed this scenario since you opened it. Nothing was saved; look at it again.")
+        )
         return 412
     except ValidationError as error:
         form.add_service_errors(error)
@@ -255,14 +264,14 @@ def _post_on_page(request: HttpRequest, pk: int, form_name: str, form: Any, writ
     """A write from a form of the scenario page: on success back to the page (at ``anchor``), else
     the page again with the form as sent and the reason, at the status the service gave."""
     scenario = _scenario(request, pk)
-    status = 400
+    status: int | None = 400
     if form.is_valid():
         status = _call(request, form, lambda: write(form.cleaned_data))
         if status is None:
             messages.success(request, done)
             return redirect(_page_url(pk, anchor))
     scenario.refresh_from_db()
-    return _detail(request, scenario, status=status, **{form_name: form})
+    return _detail(request, scenario, status=status or 400, **{form_name: form})
 
 
 @planner_page
@@ -336,7 +345,9 @@ def _simple_post(request: HttpRequest, pk: int, write, *, done: str, anchor: str
         problem = _("Someone changed this scenario since you opened it. Nothing was saved; look at it again.")
         return _detail(request, scenario, status=412, problem=problem)
     except ValidationError as error:
-        return _detail(request, scenario, status=getattr(error, "status", 400), problem=" ".join(error.messages))
+        return _detail(
+            request, scenario, status=getattr(error, "status", 400), problem=" ".join(error.messages)
+        )
     messages.success(request, done)
     return redirect(_page_url(pk, anchor))
 
@@ -357,7 +368,9 @@ def measure_change_delete(request: HttpRequest, pk: int, change_id: int) -> Http
     return _simple_post(
         request,
         pk,
-        lambda v: services.measure_change_delete(measure_change_id=change.pk, expected_version=v, user=request.user),
+        lambda v: services.measure_change_delete(
+            measure_change_id=change.pk, expected_version=v, user=request.user
+        ),
         done=_("The change was removed."),
         anchor="measure-changes",
     )
@@ -412,7 +425,9 @@ def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
         except Forbidden as error:
             raise PermissionDenied(error.message) from None
         except ValidationError as error:
-            return _detail(request, scenario, status=getattr(error, "status", 400), problem=" ".join(error.messages))
+            return _detail(
+                request, scenario, status=getattr(error, "status", 400), problem=" ".join(error.messages)
+            )
         messages.success(request, _("The scenario “%(name)s” was deleted.") % {"name": scenario.name})
         return redirect("scenarios:list")
     return render(request, "scenarios/delete.html", {**office_context(request), "scenario": scenario})
@@ -511,7 +526,9 @@ def proposed_new(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = _scenario(request, pk)
     if request.method != "POST":
         initial = {"version": scenario.version, "city": scenario.city_id, "place": PLACE_GEOMETRY}
-        return _proposed_page(request, scenario, ProposedMeasureForm(initial=initial, city=scenario.city), None)
+        return _proposed_page(
+            request, scenario, ProposedMeasureForm(initial=initial, city=scenario.city), None
+        )
     form = ProposedMeasureForm(request.POST, city=scenario.city)
     created: list[ProposedMeasure] = []
     if form.is_valid():
@@ -521,7 +538,10 @@ def proposed_new(request: HttpRequest, pk: int) -> HttpResponse:
             form,
             lambda: created.append(
                 services.proposed_measure_create(
-                    scenario_id=pk, expected_version=form.cleaned_data["version"] or 0, user=request.user, **values
+                    scenario_id=pk,
+                    expected_version=form.cleaned_data["version"] or 0,
+                    user=request.user,
+                    **values,
                 )
             ),
         )
@@ -549,7 +569,9 @@ def proposed_edit(request: HttpRequest, pk: int, proposed_id: int) -> HttpRespon
             "scope": proposed.scope_id,
             "geom": selectors.proposed_geojson(proposed),
         }
-        return _proposed_page(request, scenario, ProposedMeasureForm(initial=initial, city=scenario.city), proposed)
+        return _proposed_page(
+            request, scenario, ProposedMeasureForm(initial=initial, city=scenario.city), proposed
+        )
     form = ProposedMeasureForm(request.POST, city=scenario.city)
     if form.is_valid():
         values = form.values()
@@ -578,7 +600,9 @@ def proposed_delete(request: HttpRequest, pk: int, proposed_id: int) -> HttpResp
     return _simple_post(
         request,
         pk,
-        lambda v: services.proposed_measure_delete(proposed_measure_id=proposed.pk, expected_version=v, user=request.user),
+        lambda v: services.proposed_measure_delete(
+            proposed_measure_id=proposed.pk, expected_version=v, user=request.user
+        ),
         done=_("The new measure was removed from the scenario."),
         anchor="proposed",
     )
@@ -590,7 +614,7 @@ def proposed_line_add(request: HttpRequest, pk: int, proposed_id: int) -> HttpRe
     scenario = _scenario(request, pk)
     proposed = _part(ProposedMeasure, proposed_id, scenario=scenario)
     line_form = ProposedLineForm(request.POST, auto_id="pl-%s")
-    status = 400
+    status: int | None = 400
     if line_form.is_valid():
         d = line_form.cleaned_data
         status = _call(
@@ -610,12 +634,19 @@ def proposed_line_add(request: HttpRequest, pk: int, proposed_id: int) -> HttpRe
             messages.success(request, _("The budget line was added."))
             return redirect(reverse("scenarios:proposed", args=[pk, proposed.pk]) + "#budget")
     scenario.refresh_from_db()
-    initial = {"version": scenario.version, "city": scenario.city_id, "title": proposed.title,
-               "description": proposed.description, "dimensions": proposed.dimensions, "tags": proposed.tags,
-               "place": PLACE_SCOPE if proposed.scope_id else PLACE_GEOMETRY, "scope": proposed.scope_id,
-               "geom": selectors.proposed_geojson(proposed)}
+    initial = {
+        "version": scenario.version,
+        "city": scenario.city_id,
+        "title": proposed.title,
+        "description": proposed.description,
+        "dimensions": proposed.dimensions,
+        "tags": proposed.tags,
+        "place": PLACE_SCOPE if proposed.scope_id else PLACE_GEOMETRY,
+        "scope": proposed.scope_id,
+        "geom": selectors.proposed_geojson(proposed),
+    }
     form = ProposedMeasureForm(initial=initial, city=scenario.city)
-    return _proposed_page(request, scenario, form, proposed, status=status, line_form=line_form)
+    return _proposed_page(request, scenario, form, proposed, status=status or 400, line_form=line_form)
 
 
 @planner_page
@@ -631,6 +662,8 @@ def proposed_line_delete(request: HttpRequest, pk: int, proposed_id: int, line_i
     except Forbidden as error:
         raise PermissionDenied(error.message) from None
     except (StaleVersion, Conflict, ValidationError) as error:
-        return _detail(request, scenario, status=getattr(error, "status", 400), problem=" ".join(error.messages))
+        return _detail(
+            request, scenario, status=getattr(error, "status", 400), problem=" ".join(error.messages)
+        )
     messages.success(request, _("The budget line was removed."))
     return redirect(reverse("scenarios:proposed", args=[pk, proposed.pk]) + "#budget")

@@ -5,54 +5,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measures', '0004_measure_geom_multi'),
-        ('scenarios', '0001_initial'),
+        ("measures", "0004_measure_geom_multi"),
+        ("scenarios", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='budgetlinechange',
-            name='budget_line_change_target',
+            model_name="budgetlinechange",
+            name="budget_line_change_target",
         ),
         migrations.AddField(
-            model_name='budgetlinechange',
-            name='label',
-            field=models.CharField(blank=True, max_length=400, verbose_name='budget line'),
+            model_name="budgetlinechange",
+            name="label",
+            field=models.CharField(blank=True, max_length=400, verbose_name="budget line"),
         ),
         migrations.AddField(
-            model_name='budgetlinechange',
-            name='target_version',
+            model_name="budgetlinechange",
+            name="target_version",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='measurechange',
-            name='label',
-            field=models.CharField(blank=True, max_length=300, verbose_name='measure'),
+            model_name="measurechange",
+            name="label",
+            field=models.CharField(blank=True, max_length=300, verbose_name="measure"),
         ),
         migrations.AddField(
-            model_name='measurechange',
-            name='target_version',
+            model_name="measurechange",
+            name="target_version",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='budgetlinechange',
-            name='budget_line',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='measures.budgetline'),
+            model_name="budgetlinechange",
+            name="budget_line",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="measures.budgetline",
+            ),
         ),
         migrations.AlterField(
-            model_name='budgetlinechange',
-            name='measure',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='measures.measure'),
+            model_name="budgetlinechange",
+            name="measure",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="measures.measure",
+            ),
         ),
         migrations.AlterField(
-            model_name='measurechange',
-            name='measure',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='measures.measure'),
+            model_name="measurechange",
+            name="measure",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="measures.measure",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetlinechange',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('action__in', ['change', 'remove']), ('measure__isnull', True)), models.Q(('action', 'add'), ('budget_line__isnull', True)), _connector='OR'), name='budget_line_change_target'),
+            model_name="budgetlinechange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("action__in", ["change", "remove"]), ("measure__isnull", True)),
+                    models.Q(("action", "add"), ("budget_line__isnull", True)),
+                    _connector="OR",
+                ),
+                name="budget_line_change_target",
+            ),
         ),
     ]

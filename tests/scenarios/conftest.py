@@ -43,7 +43,12 @@ def other_city(city) -> Area:
     square = Polygon.from_bbox((520_000, 5_380_000, 521_000, 5_381_000))
     square.srid = 25832
     return Area.objects.create(
-        level=Level.CITY, parent=city.parent, code="08118001", name="Asperg", slug="asperg", geom=MultiPolygon(square)
+        level=Level.CITY,
+        parent=city.parent,
+        code="08118001",
+        name="Asperg",
+        slug="asperg",
+        geom=MultiPolygon(square),
     )
 
 
@@ -89,33 +94,61 @@ def fill(scenario: Scenario, user) -> dict:
     postponed, dropped, changed_m, removed_m, added_m = running_measures(scenario.city, 5)
     v = scenario.version
     proposed = services.proposed_measure_create(
-        scenario_id=scenario.pk, expected_version=v, user=user, title="Pocket-Park Nord", scope=nord,
-        dimensions=["green"], tags=["Grün"],
+        scenario_id=scenario.pk,
+        expected_version=v,
+        user=user,
+        title="Pocket-Park Nord",
+        scope=nord,
+        dimensions=["green"],
+        tags=["Grün"],
     )
     services.proposed_budget_line_create(
-        proposed_measure_id=proposed.pk, expected_version=v + 1, user=user, fiscal_year=2023,
-        amount="150000", kind="investment", funding="grant",
+        proposed_measure_id=proposed.pk,
+        expected_version=v + 1,
+        user=user,
+        fiscal_year=2023,
+        amount="150000",
+        kind="investment",
+        funding="grant",
     )
     services.measure_change_create(
-        scenario_id=scenario.pk, expected_version=v + 2, user=user, measure_id=postponed.pk,
-        action="postpone", years=2,
+        scenario_id=scenario.pk,
+        expected_version=v + 2,
+        user=user,
+        measure_id=postponed.pk,
+        action="postpone",
+        years=2,
     )
     services.measure_change_create(
         scenario_id=scenario.pk, expected_version=v + 3, user=user, measure_id=dropped.pk, action="drop"
     )
     changed_line = BudgetLine.objects.filter(measure=changed_m, fiscal_year__gte=2023).order_by("id").first()
     services.budget_line_change_create(
-        scenario_id=scenario.pk, expected_version=v + 4, user=user, action="change",
-        budget_line_id=changed_line.pk, amount="1234.50",
+        scenario_id=scenario.pk,
+        expected_version=v + 4,
+        user=user,
+        action="change",
+        budget_line_id=changed_line.pk,
+        amount="1234.50",
     )
     removed_line = BudgetLine.objects.filter(measure=removed_m, fiscal_year__gte=2023).order_by("id").first()
     services.budget_line_change_create(
-        scenario_id=scenario.pk, expected_version=v + 5, user=user, action="remove",
+        scenario_id=scenario.pk,
+        expected_version=v + 5,
+        user=user,
+        action="remove",
         budget_line_id=removed_line.pk,
     )
     services.budget_line_change_create(
-        scenario_id=scenario.pk, expected_version=v + 6, user=user, action="add", measure_id=added_m.pk,
-        fiscal_year=2024, amount="5000", kind="maintenance", funding="own",
+        scenario_id=scenario.pk,
+        expected_version=v + 6,
+        user=user,
+        action="add",
+        measure_id=added_m.pk,
+        fiscal_year=2024,
+        amount="5000",
+        kind="maintenance",
+        funding="own",
     )
     scenario.refresh_from_db()
     return {

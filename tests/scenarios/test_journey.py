@@ -44,7 +44,9 @@ def test_compose_share_comment_and_adopt(demo_live, chromium):
     base = demo_live.url
     watch = Watch()
     postponed = Measure.objects.get(title=POSTPONED)
-    years_before = sorted(postponed.budget_lines.filter(fiscal_year__gte=2023).values_list("fiscal_year", flat=True))
+    years_before = sorted(
+        postponed.budget_lines.filter(fiscal_year__gte=2023).values_list("fiscal_year", flat=True)
+    )
 
     # the planner composes
     page = watch.open(chromium, base + "/planung/szenarien/", screen=DESKTOP)
@@ -80,7 +82,9 @@ def test_compose_share_comment_and_adopt(demo_live, chromium):
     change.get_by_label("Verschieben um (Jahre)").fill("2")
     change.get_by_role("button", name="Änderung hinzufügen").click()
     expect(page.locator("#measure-change-list")).to_contain_text(f"{POSTPONED} · um 2 Jahre verschoben")
-    expect(page.locator("#scenario-map path.leaflet-interactive, #scenario-map .leaflet-interactive").first).to_be_attached()
+    expect(
+        page.locator("#scenario-map path.leaflet-interactive, #scenario-map .leaflet-interactive").first
+    ).to_be_attached()
     check_page(page)
     page.get_by_role("button", name="Für den Strategiebeirat freigeben").click()
     expect(page.locator("#scenario-meta")).to_contain_text("für den Strategiebeirat freigegeben")
@@ -114,8 +118,12 @@ def test_compose_share_comment_and_adopt(demo_live, chromium):
     assert scenario.state == State.ADOPTED
     created = Measure.objects.get(title=NEW)
     assert created.published and created.geom.geom_type == "Point"
-    assert list(BudgetLine.objects.filter(measure=created).values_list("fiscal_year", "amount")) == [(2023, 250000)]
-    years_after = sorted(postponed.budget_lines.filter(fiscal_year__gte=2025).values_list("fiscal_year", flat=True))
+    assert list(BudgetLine.objects.filter(measure=created).values_list("fiscal_year", "amount")) == [
+        (2023, 250000)
+    ]
+    years_after = sorted(
+        postponed.budget_lines.filter(fiscal_year__gte=2025).values_list("fiscal_year", flat=True)
+    )
     assert years_after == [y + 2 for y in years_before]
 
     public = watch.open(chromium, base + "/massnahmen/?sort=-updated", screen=DESKTOP)

@@ -32,12 +32,24 @@ def write_urls(s: Scenario, parts: dict) -> list[str]:
     mc = s.measure_changes.first()
     bc = s.budget_changes.first()
     names = [
-        ("edit", []), ("delete", []), ("share", []), ("withdraw", []), ("decide", []),
-        ("proposed-new", []), ("proposed", [p.pk]), ("proposed-delete", [p.pk]), ("proposed-line-add", [p.pk]),
-        ("proposed-line-delete", [p.pk, line.pk]), ("measure-change-add", []), ("measure-change-delete", [mc.pk]),
-        ("budget-change-add", []), ("budget-change-delete", [bc.pk]),
+        ("edit", []),
+        ("delete", []),
+        ("share", []),
+        ("withdraw", []),
+        ("decide", []),
+        ("proposed-new", []),
+        ("proposed", [p.pk]),
+        ("proposed-delete", [p.pk]),
+        ("proposed-line-add", [p.pk]),
+        ("proposed-line-delete", [p.pk, line.pk]),
+        ("measure-change-add", []),
+        ("measure-change-delete", [mc.pk]),
+        ("budget-change-add", []),
+        ("budget-change-delete", [bc.pk]),
     ]
-    return [reverse(f"scenarios:{name}", args=[s.pk, *args]) for name, args in names] + [reverse("scenarios:new")]
+    return [reverse(f"scenarios:{name}", args=[s.pk, *args]) for name, args in names] + [
+        reverse("scenarios:new")
+    ]
 
 
 def test_board_members_change_nothing_through_any_page(shared, board, city):
@@ -46,9 +58,20 @@ def test_board_members_change_nothing_through_any_page(shared, board, city):
     version = s.version
     for url in write_urls(s, parts):
         data = {
-            "version": version, "name": "x", "budget_year": 2023, "city": city.pk, "outcome": "adopted",
-            "decision": "x", "title": "x", "place": "scope", "scope": city.pk, "fiscal_year": 2023,
-            "amount": "1", "kind": "investment", "funding": "own", "action": "drop",
+            "version": version,
+            "name": "x",
+            "budget_year": 2023,
+            "city": city.pk,
+            "outcome": "adopted",
+            "decision": "x",
+            "title": "x",
+            "place": "scope",
+            "scope": city.pk,
+            "fiscal_year": 2023,
+            "amount": "1",
+            "kind": "investment",
+            "funding": "own",
+            "action": "drop",
             "measure": parts["dropped"].pk,
         }
         response = client.post(url, data)
@@ -63,20 +86,49 @@ def test_board_members_change_nothing_through_any_service(shared, board, city):
     p = parts["proposed"]
     calls = [
         lambda: services.scenario_create(city=city, name="x", budget_year=2023, user=board),
-        lambda: services.scenario_update(scenario_id=s.pk, expected_version=v, user=board, name="x", budget_year=2023),
+        lambda: services.scenario_update(
+            scenario_id=s.pk, expected_version=v, user=board, name="x", budget_year=2023
+        ),
         lambda: services.scenario_delete(scenario_id=s.pk, expected_version=v, user=board),
         lambda: services.scenario_share(scenario_id=s.pk, expected_version=v, user=board),
         lambda: services.scenario_withdraw(scenario_id=s.pk, expected_version=v, user=board),
-        lambda: services.scenario_decide(scenario_id=s.pk, expected_version=v, user=board, outcome="adopted", decision="x"),
-        lambda: services.proposed_measure_create(scenario_id=s.pk, expected_version=v, user=board, title="x", scope=city),
-        lambda: services.proposed_measure_update(proposed_measure_id=p.pk, expected_version=v, user=board, title="y"),
+        lambda: services.scenario_decide(
+            scenario_id=s.pk, expected_version=v, user=board, outcome="adopted", decision="x"
+        ),
+        lambda: services.proposed_measure_create(
+            scenario_id=s.pk, expected_version=v, user=board, title="x", scope=city
+        ),
+        lambda: services.proposed_measure_update(
+            proposed_measure_id=p.pk, expected_version=v, user=board, title="y"
+        ),
         lambda: services.proposed_measure_delete(proposed_measure_id=p.pk, expected_version=v, user=board),
-        lambda: services.proposed_budget_line_create(proposed_measure_id=p.pk, expected_version=v, user=board, fiscal_year=2023, amount=1, kind="investment"),
-        lambda: services.proposed_budget_line_delete(proposed_budget_line_id=p.budget_lines.first().pk, expected_version=v, user=board),
-        lambda: services.measure_change_create(scenario_id=s.pk, expected_version=v, user=board, measure_id=parts["added_to"].pk, action="drop"),
-        lambda: services.measure_change_delete(measure_change_id=s.measure_changes.first().pk, expected_version=v, user=board),
-        lambda: services.budget_line_change_create(scenario_id=s.pk, expected_version=v, user=board, action="remove", budget_line_id=parts["changed_line"].pk),
-        lambda: services.budget_line_change_delete(budget_line_change_id=s.budget_changes.first().pk, expected_version=v, user=board),
+        lambda: services.proposed_budget_line_create(
+            proposed_measure_id=p.pk,
+            expected_version=v,
+            user=board,
+            fiscal_year=2023,
+            amount=1,
+            kind="investment",
+        ),
+        lambda: services.proposed_budget_line_delete(
+            proposed_budget_line_id=p.budget_lines.first().pk, expected_version=v, user=board
+        ),
+        lambda: services.measure_change_create(
+            scenario_id=s.pk, expected_version=v, user=board, measure_id=parts["added_to"].pk, action="drop"
+        ),
+        lambda: services.measure_change_delete(
+            measure_change_id=s.measure_changes.first().pk, expected_version=v, user=board
+        ),
+        lambda: services.budget_line_change_create(
+            scenario_id=s.pk,
+            expected_version=v,
+            user=board,
+            action="remove",
+            budget_line_id=parts["changed_line"].pk,
+        ),
+        lambda: services.budget_line_change_delete(
+            budget_line_change_id=s.budget_changes.first().pk, expected_version=v, user=board
+        ),
     ]
     for call in calls:
         with pytest.raises((Forbidden, NotFound)):
@@ -102,7 +154,7 @@ def test_board_members_see_only_shared_scenarios_of_their_city(shared, board, lb
     assert client.get(reverse("scenarios:detail", args=[draft.pk])).status_code == 404
     page = client.get(reverse("scenarios:detail", args=[shared[0].pk])).content.decode()
     assert "Pocket-Park Nord" in page and reverse("scenario_comparison:compare", args=[shared[0].pk]) in page
-    assert 'action="/planung/szenarien/' + str(shared[0].pk) + '/teilen/' not in page
+    assert 'action="/planung/szenarien/' + str(shared[0].pk) + "/teilen/" not in page
     assert "measure-change-add" not in page and "Änderung hinzufügen" not in page
 
 
@@ -129,7 +181,13 @@ def test_a_planner_composes_through_the_pages(scenario, lb_planner, city):
     assert stale.status_code == 412
     new = client.post(
         reverse("scenarios:proposed-new", args=[scenario.pk]),
-        {"version": 2, "title": "Grünfläche", "place": "geometry", "geom": NORD_SQUARE, "dimensions": ["green"]},
+        {
+            "version": 2,
+            "title": "Grünfläche",
+            "place": "geometry",
+            "geom": NORD_SQUARE,
+            "dimensions": ["green"],
+        },
     )
     assert new.status_code == 302
     scenario.refresh_from_db()

@@ -2,14 +2,17 @@
 the city scope, sharing, comments and the decision — adopting applies everything or nothing."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 
 from geo.errors import Conflict, Forbidden, NotFound, StaleVersion
 from measures.models import BudgetLine, Measure, MeasureStatus
 from scenarios import services
+from scenarios.demo import BOARD_EMAIL, GREEN, SOCIAL
 from scenarios.models import ProposedMeasureArea, Scenario, ScenarioEvent, State
 from tests.scenarios.conftest import PAYLOAD, fill
 
@@ -38,12 +41,17 @@ def test_it_composes_each_kind_of_change_without_touching_the_published_tables(s
     assert published_state() == before
     assert scenario.version == 8
     assert scenario.proposed_measures.get().budget_lines.get().amount == Decimal("150000.00")
-    assert sorted(scenario.measure_changes.values_list("action", "years")) == [("drop", None), ("postpone", 2)]
+    assert sorted(scenario.measure_changes.values_list("action", "years")) == [
+        ("drop", None),
+        ("postpone", 2),
+    ]
     assert sorted(scenario.budget_changes.values_list("action", flat=True)) == ["add", "change", "remove"]
     # the proposed measure is linked to Nord (its scope) and to the city enclosing it
     links = ProposedMeasureArea.objects.filter(proposed_measure=parts["proposed"])
     assert sorted(links.values_list("area__code", "kind")) == [
-        ("08118048", "enclosing"), ("08118048-02", "scope"), ("VRS", "enclosing")
+        ("08118048", "enclosing"),
+        ("08118048-02", "scope"),
+        ("VRS", "enclosing"),
     ]
     assert ScenarioEvent.objects.filter(scenario=scenario, action="changed").count() == 7
 
@@ -64,13 +72,48 @@ def test_a_drawn_proposed_measure_is_linked_by_geometry(scenario, lb_planner):
 @pytest.mark.parametrize(
     ("call", "field"),
     [
-        (lambda s, u: services.scenario_update(scenario_id=s.pk, expected_version=1, user=u, name=" ", budget_year=2023), "name"),
-        (lambda s, u: services.scenario_update(scenario_id=s.pk, expected_version=1, user=u, name="x", budget_year=1999), "budget_year"),
-        (lambda s, u: services.proposed_measure_create(scenario_id=s.pk, expected_version=1, user=u, title="x"), "geom"),
-        (lambda s, u: services.proposed_measure_create(scenario_id=s.pk, expected_version=1, user=u, title="x", scope=s.city, dimensions=["blue"]), "dimensions"),
-        (lambda s, u: services.measure_change_create(scenario_id=s.pk, expected_version=1, user=u, measure_id=0, action="drop"), "measure"),
-        (lambda s, u: services.measure_change_create(scenario_id=s.pk, expected_version=1, user=u, measure_id=0, action="explode"), "action"),
-        (lambda s, u: services.budget_line_change_create(scenario_id=s.pk, expected_version=1, user=u, action="change", budget_line_id=0), "budget_line"),
+        (
+            lambda s, u: services.scenario_update(
+                scenario_id=s.pk, expected_version=1, user=u, name=" ", budget_year=2023
+            ),
+            "name",
+        ),
+        (
+            lambda s, u: services.scenario_update(
+                scenario_id=s.pk, expected_version=1, user=u, name="x", budget_year=1999
+            ),
+            "budget_year",
+        ),
+        (
+            lambda s, u: services.proposed_measure_create(
+                scenario_id=s.pk, expected_version=1, user=u, title="x"
+            ),
+            "geom",
+        ),
+        (
+            lambda s, u: services.proposed_measure_create(
+                scenario_id=s.pk, expected_version=1, user=u, title="x", scope=s.city, dimensions=["blue"]
+            ),
+            "dimensions",
+        ),
+        (
+            lambda s, u: services.measure_change_create(
+                scenario_id=s.pk, expected_version=1, user=u, measure_id=0, action="drop"
+            ),
+            "measure",
+        ),
+        (
+            lambda s, u: services.measure_change_create(
+                scenario_id=s.pk, expected_version=1, user=u, measure_id=0, action="explode"
+            ),
+            "action",
+        ),
+        (
+            lambda s, u: services.budget_line_change_create(
+                scenario_id=s.pk, expected_version=1, user=u, action="change", budget_line_id=0
+            ),
+            "budget_line",
+        ),
     ],
     ids=["name", "year", "place", "dimension", "measure", "action", "line"],
 )
@@ -88,21 +131,36 @@ def test_postponing_needs_1_to_20_years_and_amounts_are_not_negative(scenario, l
     (measure,) = running_measures(city, 1)
     with pytest.raises(ValidationError) as error:
         services.measure_change_create(
-            scenario_id=scenario.pk, expected_version=1, user=lb_planner, measure_id=measure.pk, action="postpone", years=0
+            scenario_id=scenario.pk,
+            expected_version=1,
+            user=lb_planner,
+            measure_id=measure.pk,
+            action="postpone",
+            years=0,
         )
     assert field_of(error) == "years"
     with pytest.raises(ValidationError) as error:
         services.budget_line_change_create(
-            scenario_id=scenario.pk, expected_version=1, user=lb_planner, action="add", measure_id=measure.pk,
-            fiscal_year=2023, amount="-5", kind="investment",
+            scenario_id=scenario.pk,
+            expected_version=1,
+            user=lb_planner,
+            action="add",
+            measure_id=measure.pk,
+            fiscal_year=2023,
+            amount="-5",
+            kind="investment",
         )
     assert field_of(error) == "amount"
 
 
 def test_a_stale_version_is_refused(scenario, lb_planner):
-    services.scenario_update(scenario_id=scenario.pk, expected_version=1, user=lb_planner, name="A", budget_year=2023)
+    services.scenario_update(
+        scenario_id=scenario.pk, expected_version=1, user=lb_planner, name="A", budget_year=2023
+    )
     with pytest.raises(StaleVersion):
-        services.scenario_update(scenario_id=scenario.pk, expected_version=1, user=lb_planner, name="B", budget_year=2023)
+        services.scenario_update(
+            scenario_id=scenario.pk, expected_version=1, user=lb_planner, name="B", budget_year=2023
+        )
     assert Scenario.objects.get(pk=scenario.pk).name == "A"
 
 
@@ -110,13 +168,17 @@ def test_a_planner_of_another_city_is_refused(scenario, foreign_planner, city):
     with pytest.raises(Forbidden):
         services.scenario_create(city=city, name="x", budget_year=2023, user=foreign_planner)
     with pytest.raises(NotFound):  # they cannot even see it
-        services.scenario_update(scenario_id=scenario.pk, expected_version=1, user=foreign_planner, name="x", budget_year=2023)
+        services.scenario_update(
+            scenario_id=scenario.pk, expected_version=1, user=foreign_planner, name="x", budget_year=2023
+        )
 
 
 def test_sharing_withdrawing_and_who_may_compose_when(scenario, lb_planner, board):
     services.scenario_share(scenario_id=scenario.pk, expected_version=1, user=lb_planner)
     with pytest.raises(Conflict):  # shared: withdraw to draft first
-        services.scenario_update(scenario_id=scenario.pk, expected_version=2, user=lb_planner, name="x", budget_year=2023)
+        services.scenario_update(
+            scenario_id=scenario.pk, expected_version=2, user=lb_planner, name="x", budget_year=2023
+        )
     services.scenario_withdraw(scenario_id=scenario.pk, expected_version=2, user=lb_planner)
     assert Scenario.objects.get(pk=scenario.pk).state == State.DRAFT
     with pytest.raises(Conflict):  # a draft cannot be withdrawn
@@ -147,9 +209,13 @@ def test_adopting_applies_every_change_through_the_measures_services(scenario, l
     parts = fill(scenario, lb_planner)
     postponed = parts["postponed"]
     moved = {
-        line.pk: line.fiscal_year for line in BudgetLine.objects.filter(measure=postponed, fiscal_year__gte=2023)
+        line.pk: line.fiscal_year
+        for line in BudgetLine.objects.filter(measure=postponed, fiscal_year__gte=2023)
     }
-    kept = {line.pk: line.fiscal_year for line in BudgetLine.objects.filter(measure=postponed, fiscal_year__lt=2023)}
+    kept = {
+        line.pk: line.fiscal_year
+        for line in BudgetLine.objects.filter(measure=postponed, fiscal_year__lt=2023)
+    }
     start, end = postponed.start_date, postponed.end_date
     services.scenario_share(scenario_id=scenario.pk, expected_version=scenario.version, user=lb_planner)
     scenario.refresh_from_db()
@@ -183,7 +249,13 @@ def test_adopting_applies_every_change_through_the_measures_services(scenario, l
     actions = list(ScenarioEvent.objects.filter(scenario=scenario).values_list("action", flat=True))
     assert actions[-3:] == ["shared", "adopted", "applied"]
     with pytest.raises(Conflict):  # decided: read-only
-        services.scenario_update(scenario_id=scenario.pk, expected_version=scenario.version, user=lb_planner, name="x", budget_year=2023)
+        services.scenario_update(
+            scenario_id=scenario.pk,
+            expected_version=scenario.version,
+            user=lb_planner,
+            name="x",
+            budget_year=2023,
+        )
 
 
 def test_adopting_is_all_or_nothing_when_the_last_part_fails(scenario, lb_planner):
@@ -238,3 +310,23 @@ def test_adopting_needs_the_decision_text(scenario, lb_planner):
     with pytest.raises(ValidationError) as error:
         decide(scenario, lb_planner, text=" ")
     assert field_of(error) == "decision"
+
+
+# the demo (loaded for this module): two scenarios for 2023, the green one shared with two comments of
+# the demo board member, its new measures drawn in West; loading again changes nothing
+
+
+def test_the_demo_has_two_scenarios_for_2023(demo):
+    green = Scenario.objects.get(name=GREEN)
+    social = Scenario.objects.get(name=SOCIAL)
+    assert (green.budget_year, social.budget_year) == (2023, 2023)
+    assert (green.state, social.state) == (State.SHARED, State.DRAFT)
+    assert green.proposed_measures.count() == 3 and green.measure_changes.get().action == "postpone"
+    for proposed in green.proposed_measures.all():
+        assert proposed.area_links.filter(area__name="West").exists(), proposed.title
+    assert list(green.comments.values_list("author__username", flat=True)) == [BOARD_EMAIL, BOARD_EMAIL]
+    assert social.measure_changes.get().action == "drop"
+    assert sorted(social.budget_changes.values_list("action", flat=True)) == ["add", "change"]
+    events = ScenarioEvent.objects.count()
+    call_command("load_demo", stdout=StringIO())
+    assert Scenario.objects.count() == 2 and ScenarioEvent.objects.count() == events
