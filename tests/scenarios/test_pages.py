@@ -217,3 +217,22 @@ def test_a_city_admin_makes_a_board_member_who_lands_on_the_scenarios(city, db):
     assert person.groups.filter(name="strategy_board").exists()
     login = Client().post("/planung/anmelden/", {"username": "beirat", "password": "pw-for-tests-only"})
     assert login.status_code == 302 and login["Location"] == "/planung/szenarien/"
+
+
+def test_a_failing_adoption_is_a_409_naming_the_part_and_writes_nothing(shared, lb_planner):
+    from measures.models import BudgetLine, Measure
+
+    s, parts = shared
+    line = parts["removed_line"]
+    BudgetLine.objects.filter(pk=line.pk).delete()
+    measures = Measure.objects.count()
+    response = client_of(lb_planner).post(
+        reverse("scenarios:decide", args=[s.pk]),
+        {"version": s.version, "outcome": "adopted", "decision": "Beschlossen für den Haushalt 2023"},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "kann nicht übernommen werden" in page and line.measure.title in page
+    assert Measure.objects.count() == measures
+    s.refresh_from_db()
+    assert s.state == State.SHARED

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from geo.permissions import CITY_ADMINS, MODERATORS, PLANNERS
+from geo.permissions import CITY_ADMINS, MODERATORS, PLANNERS, STRATEGY_BOARD
 from tests.fixtures import user_in
 
 
@@ -28,9 +28,10 @@ def sign_in(username: str) -> tuple[Client, str]:
         ((MODERATORS,), "/moderation/"),
         ((CITY_ADMINS,), "/planung/team/"),
         ((MODERATORS, CITY_ADMINS), "/moderation/"),
+        ((STRATEGY_BOARD,), "/planung/szenarien/"),
         ((), "/"),
     ],
-    ids=["moderator", "city admin", "moderator and city admin", "citizen"],
+    ids=["moderator", "city admin", "moderator and city admin", "strategy board", "citizen"],
 )
 def test_without_next_each_role_lands_on_its_start_page_and_may_open_it(demo, groups, landing):
     person("someone", *groups)
