@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from measures.models import BudgetLine, Measure, MeasureStatus
+from measures.models import BudgetLine, Dimension, Measure, MeasureStatus
 from scenarios import access
 from scenarios.models import ProposedBudgetLine, ProposedMeasure, Scenario
 
@@ -53,7 +53,9 @@ def scenario_parts(scenario: Scenario) -> dict[str, Any]:
             Prefetch("budget_lines", queryset=ProposedBudgetLine.objects.order_by("fiscal_year", "id"))
         )
     )
+    dimensions = dict(Dimension.choices)
     for p in proposed:
+        p.dimension_labels = [str(dimensions.get(d, d)) for d in p.dimensions]  # type: ignore[attr-defined]
         p.total = sum((line.amount for line in p.budget_lines.all()), start=Decimal(0))  # type: ignore[attr-defined]
     measure_changes = list(scenario.measure_changes.select_related("measure").order_by("id"))
     for change in measure_changes:
