@@ -236,3 +236,38 @@ def test_a_failing_adoption_is_a_409_naming_the_part_and_writes_nothing(shared, 
     assert Measure.objects.count() == measures
     s.refresh_from_db()
     assert s.state == State.SHARED
+
+
+def test_every_text_of_a_scenario_is_data_on_its_page(city, lb_planner, board):
+    from geo import validation
+    from tests.fixtures import page_config
+
+    scenario = services.scenario_create(
+        city=city, name=PAYLOAD, description=PAYLOAD, budget_year=2023, user=lb_planner
+    )
+    geom = validation.geometry_from_geojson(NORD_SQUARE, field="geom")
+    services.proposed_measure_create(
+        scenario_id=scenario.pk,
+        expected_version=1,
+        user=lb_planner,
+        title=PAYLOAD,
+        description=PAYLOAD,
+        geom=geom,
+        tags=["<b>x</b>"],
+    )
+    (measure,) = running_measures(city, 1)
+    services.measure_change_create(
+        scenario_id=scenario.pk,
+        expected_version=2,
+        user=lb_planner,
+        measure_id=measure.pk,
+        action="drop",
+        note=PAYLOAD,
+    )
+    services.scenario_share(scenario_id=scenario.pk, expected_version=3, user=lb_planner)
+    for user in (lb_planner, board):
+        html = client_of(user).get(reverse("scenarios:detail", args=[scenario.pk])).content.decode()
+        assert "<script>alert(1)" not in html and "<b>x</b>" not in html and ">42<" not in html
+        assert "{{ 6*7 }} {# &lt;script&gt;alert(1)&lt;/script&gt;" in html
+        features = page_config(html, "scenario-map-config")["features"]["features"]
+        assert PAYLOAD in [f["properties"]["title"] for f in features]  # set as text by the script
