@@ -1,0 +1,72 @@
+-- Checks the staged values of an indicator import (indicators.importing.import_rows), set-based: each
+-- row gets its indicator and area (by code; at %(level)s, or the code's only level) and the first
+-- problem found, in this order: its own (set when read), unknown or ambiguous code, unknown or
+-- computed indicator, an area outside the importing account's cities, the same (area, indicator,
+-- year) in another row. Messages are bound parameters with one %%s, filled by format().
+ALTER TABLE indicator_stage ADD COLUMN matches int;
+
+UPDATE indicator_stage s
+SET indicator_id = i.id
+FROM indicators_indicator i
+WHERE i.key = s.key;
+
+WITH codes AS (
+    SELECT a.code, count(*) AS n, min(a.id) AS id
+    FROM quartiere_area a
+    WHERE a.code IN (SELECT DISTINCT code FROM indicator_stage)
+      AND (%(level)s::int IS NULL OR a.level = %(level)s::int)
+    GROUP BY a.code
+)
+UPDATE indicator_stage s
+SET matches = codes.n, area_id = CASE WHEN codes.n = 1 THEN codes.id END
+FROM codes
+WHERE codes.code = s.code;
+
+UPDATE indicator_stage s
+SET city_id = CASE a.level WHEN %(city_level)s THEN a.id WHEN %(quartier_level)s THEN a.parent_id END
+FROM quartiere_area a
+WHERE a.id = s.area_id;
+
+UPDATE indicator_stage s
+SET problem = CASE
+        WHEN s.matches IS NULL THEN format(%(unknown_code)s, s.code)
+        WHEN s.matches > 1 THEN format(%(several_levels)s, s.code)
+        WHEN s.indicator_id IS NULL THEN format(%(unknown_indicator)s, s.key)
+        WHEN EXISTS (SELECT FROM indicators_spatialindicator x WHERE x.indicator_id = s.indicator_id)
+            THEN format(%(computed)s, s.key)
+        ELSE format(%(out_of_scope)s, s.code)
+    END,
+    problem_col = CASE
+        WHEN s.matches IS NULL OR s.matches > 1 THEN %(code_column)s
+        WHEN s.indicator_id IS NULL AND %(indicator_column)s::text IS NOT NULL THEN %(indicator_column)s
+        WHEN s.indicator_id IS NULL THEN s.col
+        WHEN EXISTS (SELECT FROM indicators_spatialindicator x WHERE x.indicator_id = s.indicator_id)
+            THEN s.col
+        ELSE %(code_column)s
+    END
+WHERE s.problem IS NULL
+  AND (
+      s.area_id IS NULL
+      OR s.indicator_id IS NULL
+      OR EXISTS (SELECT FROM indicators_spatialindicator x WHERE x.indicator_id = s.indicator_id)
+      OR (%(scoped)s AND (s.city_id IS NULL OR NOT s.city_id = ANY(%(cities)s::bigint[])))
+  );
+
+WITH twins AS (
+    SELECT ord, row_no,
+           (array_agg(row_no) OVER w)[1] AS first_row,
+           (array_agg(row_no) OVER w)[2] AS second_row,
+           count(*) OVER w AS n
+    FROM indicator_stage
+    WHERE problem IS NULL
+    WINDOW w AS (PARTITION BY indicator_id, area_id, year ORDER BY row_no, ord
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+)
+UPDATE indicator_stage s
+SET problem = format(
+        %(duplicate)s,
+        CASE WHEN twins.row_no = twins.first_row THEN twins.second_row ELSE twins.first_row END
+    ),
+    problem_col = s.col
+FROM twins
+WHERE twins.ord = s.ord AND twins.n > 1;
