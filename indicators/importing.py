@@ -259,6 +259,8 @@ def parse_number(raw: Any, decimal: str = "auto") -> float | None:
         text = _SPACES.sub("", str(raw))
         if text == "":
             return None
+        if text.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
+            raise NotANumber(_("“%(value)s” is no finite number") % {"value": str(raw)[:40]})
         value = _number_text(text, decimal, str(raw))
     if not math.isfinite(value):
         raise NotANumber(_("“%(value)s” is no finite number") % {"value": str(raw)[:40]})
@@ -333,6 +335,15 @@ def _column_index(table: Table, name: str | None, option: str) -> int | None:
 def _value_columns(table: Table, options: ImportOptions, keys: set[str]) -> list[tuple[int, str, str]]:
     """(index, column, indicator key) of the columns holding values (wide layout)."""
     if options.columns:
+        unknown = sorted(set(options.columns.values()) - keys)
+        if unknown:
+            raise ImportRejected(
+                _("No indicator has the key “%(key)s” (mapped to the column “%(column)s”).")
+                % {
+                    "key": unknown[0],
+                    "column": next(c for c, k in options.columns.items() if k == unknown[0]),
+                }
+            )
         return [
             (_column_index(table, column, "--map") or 0, column, key)
             for column, key in options.columns.items()
@@ -419,7 +430,7 @@ def stage_rows(
             if row_problem is not None:
                 # a problem of the row (code, year, quality) is listed once, at its first value; its
                 # other values are not imported either (an empty problem: not listed)
-                listed = row_problem if position == 0 else ("", column)
+                listed = row_problem if position == 0 else (column, "")
                 yield (number, column, code, key, year, None, quality, note, listed[1], listed[0])
                 continue
             try:
@@ -452,15 +463,23 @@ def _stage(cursor, rows: Iterable[tuple]) -> None:
     cursor.execute("ANALYZE pg_temp.indicator_stage")
 
 
-def _problems(cursor) -> tuple[list[Problem], int]:
-    # an empty problem: the row's problem is listed at its first value
-    cursor.execute("SELECT count(*) FROM indicator_stage WHERE problem <> ''")
+PROBLEMS = """
+    SELECT row_no, col, problem FROM (
+        SELECT row_no, %(code_column)s AS col, code_problem AS problem, min(ord) AS o
+        FROM indicator_stage WHERE code_problem IS NOT NULL GROUP BY row_no, code_problem
+        UNION ALL
+        SELECT row_no, problem_col, problem, ord FROM indicator_stage WHERE problem <> ''
+    ) listed
+"""
+
+
+def _problems(cursor, code_column: str) -> tuple[list[Problem], int]:
+    """The problems of the staged rows (a row's code problem once), in the file's order, the first
+    ``LISTED``; and their number. An empty problem is a value not imported for its row's problem."""
+    bound = {"code_column": code_column}
+    cursor.execute(f"SELECT count(*) FROM ({PROBLEMS}) n", bound)
     count = cursor.fetchone()[0]
-    cursor.execute(
-        "SELECT row_no, problem_col, problem FROM indicator_stage WHERE problem <> '' "
-        "ORDER BY row_no, ord LIMIT %s",
-        [LISTED],
-    )
+    cursor.execute(f"{PROBLEMS} ORDER BY row_no, o LIMIT %(limit)s", {**bound, "limit": LISTED})
     return [Problem(row, column or "", reason) for row, column, reason in cursor.fetchall()], count
 
 
@@ -502,7 +521,7 @@ def import_rows(
                 "out_of_scope": _("“%s” is not an area of your cities; you may import values only for them"),
             },
         )
-        summary.problems, summary.problem_count = _problems(cursor)
+        summary.problems, summary.problem_count = _problems(cursor, options.code_column)
         if summary.problem_count and not (skip_invalid or dry_run):
             raise ImportRejected(
                 _("%(n)s problem(s) found; nothing was imported.") % {"n": summary.problem_count},

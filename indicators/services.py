@@ -79,6 +79,8 @@ def check_key(key: Any) -> str:
     text = str(key or "").strip()
     if not text:
         raise ServiceError(_("This field is required."), "key")
+    if text == "values":  # /api/indicators/values/ is the values' address
+        raise ServiceError(_("This key is reserved."), "key")
     if len(text) > KEY_MAX or not KEY_PATTERN.fullmatch(text):
         raise ServiceError(
             _(

@@ -1,9 +1,8 @@
 -- Checks the staged values of an indicator import (indicators.importing.import_rows), set-based: each
 -- row gets its indicator and area (by code; at %(level)s, or the code's only level) and the first
--- problem found, in this order: its own (set when read), unknown or ambiguous code, unknown or
--- computed indicator, an area outside the importing account's cities, the same (area, indicator,
--- year) in another row. Messages are bound parameters with one %%s, filled by format().
-ALTER TABLE indicator_stage ADD COLUMN matches int;
+-- problem found: its own (set when read), unknown or computed indicator, the same (area, indicator,
+-- year) in another row; a code's problem separately (code_problem, once per row). Messages are bound parameters with one %%s, filled by format().
+ALTER TABLE indicator_stage ADD COLUMN matches int, ADD COLUMN code_problem text;
 
 UPDATE indicator_stage s
 SET indicator_id = i.id
@@ -27,30 +26,32 @@ SET city_id = CASE a.level WHEN %(city_level)s THEN a.id WHEN %(quartier_level)s
 FROM quartiere_area a
 WHERE a.id = s.area_id;
 
+-- the code's problem is the row's (listed once per row, beside its values' own problems)
 UPDATE indicator_stage s
-SET problem = CASE
+SET code_problem = CASE
         WHEN s.matches IS NULL THEN format(%(unknown_code)s, s.code)
         WHEN s.matches > 1 THEN format(%(several_levels)s, s.code)
-        WHEN s.indicator_id IS NULL THEN format(%(unknown_indicator)s, s.key)
-        WHEN EXISTS (SELECT FROM indicators_spatialindicator x WHERE x.indicator_id = s.indicator_id)
-            THEN format(%(computed)s, s.key)
         ELSE format(%(out_of_scope)s, s.code)
+    END
+WHERE s.code <> ''
+  AND (s.area_id IS NULL
+       OR (%(scoped)s AND (s.city_id IS NULL OR NOT s.city_id = ANY(%(cities)s::bigint[]))));
+
+UPDATE indicator_stage s
+SET problem = CASE
+        WHEN s.indicator_id IS NULL THEN format(%(unknown_indicator)s, s.key)
+        ELSE format(%(computed)s, s.key)
     END,
     problem_col = CASE
-        WHEN s.matches IS NULL OR s.matches > 1 THEN %(code_column)s
         WHEN s.indicator_id IS NULL AND %(indicator_column)s::text IS NOT NULL THEN %(indicator_column)s
-        WHEN s.indicator_id IS NULL THEN s.col
-        WHEN EXISTS (SELECT FROM indicators_spatialindicator x WHERE x.indicator_id = s.indicator_id)
-            THEN s.col
-        ELSE %(code_column)s
+        ELSE s.col
     END
 WHERE s.problem IS NULL
-  AND (
-      s.area_id IS NULL
-      OR s.indicator_id IS NULL
-      OR EXISTS (SELECT FROM indicators_spatialindicator x WHERE x.indicator_id = s.indicator_id)
-      OR (%(scoped)s AND (s.city_id IS NULL OR NOT s.city_id = ANY(%(cities)s::bigint[])))
-  );
+  AND (s.indicator_id IS NULL
+       OR EXISTS (SELECT FROM indicators_spatialindicator x WHERE x.indicator_id = s.indicator_id));
+
+-- a value of a row whose code is wrong is not imported (its problem is listed as the row's)
+UPDATE indicator_stage SET problem = '' WHERE problem IS NULL AND code_problem IS NOT NULL;
 
 WITH twins AS (
     SELECT ord, row_no,
