@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import Workbook
 
 from geo.errors import Conflict, Forbidden, ServiceError
@@ -19,6 +20,13 @@ from tests.events.conftest import other_city
 from tests.fixtures import user_in
 
 MITTE, OST, CITY = "08118048-01", "08118048-03", "08118048"
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The messages as written in the code (the journey reads them in German)."""
+    with translation.override("en"):
+        yield
 
 
 def value(key: str, code: str, year: int) -> float | None:
@@ -104,7 +112,7 @@ def test_every_bad_row_is_listed_and_nothing_is_written(demo, csv_file):
         "08118048-01,2025,22,\n"  # row 6: the same as row 2 (hitzetage); versiegelung empty
         "08118048-04,1800,23,54\n"  # row 7: year out of range
     )
-    with pytest.raises(CommandError, match="problem"):
+    with pytest.raises(CommandError, match="6 problem"):
         run(path, "--code-column", "code", "--year-column", "year")
     assert IndicatorValue.objects.count() == before
     with pytest.raises(ImportRejected) as caught:
