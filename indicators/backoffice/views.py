@@ -175,9 +175,8 @@ def upload_import(request):
         ticket = None
     path = UPLOADS / ticket["file"] if ticket and ticket.get("user") == request.user.pk else None
     if path is None or not path.is_file():
-        form = UploadForm()
-        form.add_error(None, _("This upload has expired or was imported already; upload the file again."))
-        return _upload_page(request, form, status=400)
+        message = _("This upload has expired or was imported already; upload the file again.")
+        return _upload_page(request, UploadForm(), status=400, refusal=message)
     try:
         summary = services.values_import(
             user=request.user,
@@ -186,9 +185,14 @@ def upload_import(request):
             skip_invalid=ticket["skip"],
         )
     except ImportRejected as error:
-        form = UploadForm()
-        form.add_error(None, error.message)
-        return _upload_page(request, form, status=400, problems=error.problems, problem_count=error.count)
+        return _upload_page(
+            request,
+            UploadForm(),
+            status=400,
+            refusal=error.message,
+            problems=error.problems,
+            problem_count=error.count,
+        )
     finally:
         path.unlink(missing_ok=True)
     return _upload_page(request, UploadForm(), imported=summary)
