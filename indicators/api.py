@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from geo import params
 from geo.schema import ERROR, PAGE_PARAMS
 from geo.sql import load
-from indicators.models import YEAR_MAX, YEAR_MIN, Direction, Indicator
+from indicators.models import YEAR_MAX, YEAR_MIN, Direction
 from measures.models import Dimension
 from quartiere.models import Area, Level
 
@@ -105,17 +105,11 @@ class IndicatorView(PublicRead):
 
 
 def _keys(q) -> list[str] | None:
-    raw = [part.strip() for value in q.getlist("indicator") for part in value.split(",")]
-    keys = [k for k in raw if k]
-    if not keys:
-        return None
+    """``indicator``: keys, repeated or separated by commas (checked in values_page.sql)."""
+    keys = sorted({part.strip()[:80] for value in q.getlist("indicator") for part in value.split(",")} - {""})
     if len(keys) > MAX_KEYS:
         raise params.invalid("indicator", f"at most {MAX_KEYS} indicators.")
-    known = set(Indicator.objects.filter(key__in=[k[:80] for k in keys]).values_list("key", flat=True))
-    unknown = [k for k in keys if k not in known]
-    if unknown:
-        raise params.invalid("indicator", f"there is no indicator {unknown[0][:40]!r}.")
-    return sorted(set(keys))
+    return keys or None
 
 
 def _years(q: Mapping[str, str]) -> tuple[int, int] | None:
@@ -154,18 +148,15 @@ def _area(q: Mapping[str, str], level: Level | None) -> int | None:
     raise params.invalid("area", f"there is no area {raw[:40]!r} (an id or a code).")
 
 
-def _city(q: Mapping[str, str]) -> int | None:
+def _city(q: Mapping[str, str]) -> tuple[int | None, str | None]:
+    """``city``: (id, None) or (None, slug) (checked in values_page.sql); (None, None) without it."""
     raw = (q.get("city") or "").strip()
     if not raw:
-        return None
-    cities = Area.objects.filter(level=Level.CITY)
+        return None, None
     if raw.isascii() and raw.isdigit():
-        city = cities.filter(pk=int(raw)).first() if len(raw) <= 18 else None
-    else:
-        city = cities.filter(slug=raw[:200]).order_by("id").first()
-    if city is None:
-        raise params.invalid("city", f"there is no city {raw[:40]!r} (an id or a slug).")
-    return city.pk
+        # an id has at most 18 digits: a longer number names no city
+        return (int(raw), None) if len(raw) <= 18 else (0, None)
+    return None, raw[:200]
 
 
 def _link(request, rel: str, offset: int, limit: int) -> dict:
@@ -209,11 +200,14 @@ class ValuesView(PublicRead):
         level_name = params.choice(q, "level", list(LEVELS))
         level = LEVELS[level_name] if level_name else None
         years = _years(q)
+        city_id, city_slug = _city(q)
         bound = {
             "keys": _keys(q),
             "area": _area(q, level),
             "level": level.value if level else None,
-            "city": _city(q),
+            "city_id": city_id,
+            "city_slug": city_slug,
+            "city_level": Level.CITY.value,
             "first": years[0] if years else None,
             "last": years[1] if years else None,
             "dimension": params.choice(q, "dimension", Dimension.values),
@@ -222,7 +216,13 @@ class ValuesView(PublicRead):
         }
         with connection.cursor() as cursor:
             cursor.execute(load(__file__, "values_page"), bound)
-            matched, returned, rows = cursor.fetchone()
+            unknown, city_found, matched, returned, rows = cursor.fetchone()
+        if unknown is not None:
+            raise params.invalid("indicator", f"there is no indicator {unknown[:40]!r}.")
+        if not city_found:
+            raise params.invalid(
+                "city", f"there is no city {(q.get('city') or '').strip()[:40]!r} (an id or a slug)."
+            )
         links = []
         if offset + returned < matched:
             links.append(_link(request, "next", offset + limit, limit))
