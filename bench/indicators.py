@@ -8,9 +8,9 @@ Quartiere: 101 values of 5M) through the WSGI application (a public read, `geo.p
 quartiere`: `…?indicator=<key>&year=<year>&level=quartier&limit=1000` (10k values matched, counted,
 the first 1,000 returned as JSON). Floor: the bare SQL of the same answer — a plain `count(*)` and a
 plain `SELECT` of the page's columns with the same filters, order and limit (no JSON, no checks of the
-filters) — on a bare psycopg cursor, every row fetched. Samples: random indicator, year and city; endpoint and floor alternate; medians.
-Generating the 5M values took 516 s on the first run (2 cores, load ≈ 16 from other work); later runs
-reuse them.
+filters) — on a bare psycopg cursor, every row fetched. Samples: random indicator, year and city;
+endpoint and floor alternate; medians. Generating the 5M values took 516 s on the first run (2 cores,
+load ≈ 16 from other work); later runs reuse them.
 """
 
 import json
