@@ -1,30 +1,32 @@
 -- Checks the staged values of an indicator import (indicators.importing.import_rows), set-based: each
 -- row gets its indicator and area (by code; at %(level)s, or the code's only level) and the first
 -- problem found: its own (set when read), unknown or computed indicator, the same (area, indicator,
--- year) in another row; a code's problem separately (code_problem, once per row). Messages are bound parameters with one %%s, filled by format().
+-- year) in another row; a code's problem separately (code_problem, once per row). Messages are
+-- bound parameters with one %%s, filled by format().
 ALTER TABLE indicator_stage ADD COLUMN matches int, ADD COLUMN code_problem text;
 
-UPDATE indicator_stage s
-SET indicator_id = i.id
-FROM indicators_indicator i
-WHERE i.key = s.key;
-
+-- one pass over the staged rows (each UPDATE rewrites every row): indicator, area and city together
 WITH codes AS (
-    SELECT a.code, count(*) AS n, min(a.id) AS id
+    SELECT a.code, count(*) AS n, min(a.id) AS id,
+           min(CASE a.level WHEN %(city_level)s THEN a.id WHEN %(quartier_level)s THEN a.parent_id END) AS city_id
     FROM quartiere_area a
     WHERE a.code IN (SELECT DISTINCT code FROM indicator_stage)
       AND (%(level)s::int IS NULL OR a.level = %(level)s::int)
     GROUP BY a.code
+),
+resolved AS (
+    SELECT t.ord, i.id AS indicator_id, codes.n, codes.id AS area_id, codes.city_id
+    FROM indicator_stage t
+    LEFT JOIN indicators_indicator i ON i.key = t.key
+    LEFT JOIN codes ON codes.code = t.code
 )
 UPDATE indicator_stage s
-SET matches = codes.n, area_id = CASE WHEN codes.n = 1 THEN codes.id END
-FROM codes
-WHERE codes.code = s.code;
-
-UPDATE indicator_stage s
-SET city_id = CASE a.level WHEN %(city_level)s THEN a.id WHEN %(quartier_level)s THEN a.parent_id END
-FROM quartiere_area a
-WHERE a.id = s.area_id;
+SET indicator_id = r.indicator_id,
+    matches = r.n,
+    area_id = CASE WHEN r.n = 1 THEN r.area_id END,
+    city_id = CASE WHEN r.n = 1 THEN r.city_id END
+FROM resolved r
+WHERE r.ord = s.ord;
 
 -- the code's problem is the row's (listed once per row, beside its values' own problems)
 UPDATE indicator_stage s
