@@ -153,14 +153,27 @@ def _delimiter(text: str) -> str:
 
 
 def read_csv(data: bytes) -> Table:
-    text = _decode(data)
+    # NUL is no character of PostgreSQL's text (nor of the csv module's input): dropped
+    text = _decode(data).replace("\x00", "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise ImportRejected(_("The file is empty.")) from None
     total = max(text.count("\n") - 1, 0)
-    return Table(header, ((reader.line_num, row) for row in reader if any(c.strip() for c in row)), total)
+
+    def numbered() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            for row in reader:
+                if any(c.strip() for c in row):
+                    yield reader.line_num, row
+        except csv.Error as error:  # e.g. a field longer than the csv module's limit
+            raise ImportRejected(
+                _("Line %(line)s cannot be read as CSV (%(error)s).")
+                % {"line": reader.line_num, "error": error}
+            ) from None
+
+    return Table(header, numbered(), total)
 
 
 def read_xlsx(path: Path | str, sheet: str | None) -> Table:
@@ -246,6 +259,11 @@ class NotANumber(ValueError):
     pass
 
 
+def _shown(raw: Any) -> str:
+    """A cell's text as a message quotes it: at most 40 characters, no NUL (PostgreSQL's text has none)."""
+    return str(raw).replace("\x00", "")[:40]
+
+
 def parse_number(raw: Any, decimal: str = "auto") -> float | None:
     """A finite number from a cell; None for an empty cell; ``NotANumber`` with the reason otherwise.
     See the module's docstring for the formats."""
@@ -260,10 +278,10 @@ def parse_number(raw: Any, decimal: str = "auto") -> float | None:
         if text == "":
             return None
         if text.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
-            raise NotANumber(_("“%(value)s” is no finite number") % {"value": str(raw)[:40]})
+            raise NotANumber(_("“%(value)s” is no finite number") % {"value": _shown(raw)})
         value = _number_text(text, decimal, str(raw))
     if not math.isfinite(value):
-        raise NotANumber(_("“%(value)s” is no finite number") % {"value": str(raw)[:40]})
+        raise NotANumber(_("“%(value)s” is no finite number") % {"value": _shown(raw)})
     return value
 
 
@@ -279,7 +297,7 @@ def _number_text(text: str, decimal: str, raw: str) -> float:
                     "“%(value)s” is ambiguous (a thousands separator or a decimal separator?); "
                     "choose the decimal separator"
                 )
-                % {"value": raw[:40]}
+                % {"value": _shown(raw)}
             )
         return float(text)
     if _PLAIN.fullmatch(text) and not (decimal == "comma" and "." in text):
@@ -290,7 +308,7 @@ def _number_text(text: str, decimal: str, raw: str) -> float:
         return float(text.replace(".", "").replace(",", "."))
     if _COMMA_GROUPS.fullmatch(text) and decimal != "comma":
         return float(text.replace(",", ""))
-    raise NotANumber(_("“%(value)s” is no number") % {"value": raw[:40]})
+    raise NotANumber(_("“%(value)s” is no number") % {"value": _shown(raw)})
 
 
 def parse_year(raw: Any) -> int:
@@ -300,7 +318,7 @@ def parse_year(raw: Any) -> int:
         raw = int(raw)
     text = str(raw).strip() if raw is not None else ""
     if not (text.isascii() and text.isdigit() and len(text) <= 6):
-        raise NotANumber(_("“%(value)s” is no year") % {"value": text[:40]} if text else _("no year"))
+        raise NotANumber(_("“%(value)s” is no year") % {"value": _shown(text)} if text else _("no year"))
     year = int(text)
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise NotANumber(
@@ -315,7 +333,7 @@ def _text(raw: Any) -> str:
         return ""
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))  # a code typed as a number into a spreadsheet
-    return str(raw).strip()
+    return str(raw).replace("\x00", "").strip()
 
 
 # --- staging ------------------------------------------------------------------------------------

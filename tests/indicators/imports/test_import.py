@@ -244,3 +244,16 @@ def test_the_demo_has_ten_illustrative_indicators_and_one_missing_value(demo):
     assert value("ladenleerstand", "08118048-12", 2023) is not None
     # 13 areas × 10 indicators × 6 years, one left out
     assert IndicatorValue.objects.filter(indicator__illustrative=True).count() == 779
+
+
+def test_nul_bytes_and_markup_are_data(demo, csv_file):
+    path = csv_file("code;year;hitzetage\n08118048-01;2025;1\x002\n<script>;2025;{{ 6*7 }}\n")
+    with pytest.raises(ImportRejected) as caught:
+        services.values_import(user=None, path=path, options=ImportOptions("code", year_column="year"))
+    assert [str(p) for p in caught.value.problems] == [
+        "row 3, column “code”: no area has the code “<script>”",
+        "row 3, column “hitzetage”: “{{ 6*7 }}” is no number",
+    ]
+    assert services.values_import(user=None, path=path, options=ImportOptions("code", year_column="year"),
+                                  skip_invalid=True).created == 1  # fmt: skip
+    assert value("hitzetage", MITTE, 2025) == 12.0
