@@ -19,6 +19,8 @@ from measures.models import Dimension
 from staff.scope import cities_of
 
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+# addresses beside an indicator's: /api/indicators/values/, /planung/indikatoren/neu/ …
+RESERVED_KEYS = frozenset({"values", "neu", "hochladen", "ebenen"})
 # the fields of Indicator a planner writes, with their maximum lengths (None: not text)
 INDICATOR_FIELDS: dict[str, int | None] = {
     "name_de": NAME_MAX,
@@ -79,7 +81,7 @@ def check_key(key: Any) -> str:
     text = str(key or "").strip()
     if not text:
         raise ServiceError(_("This field is required."), "key")
-    if text == "values":  # /api/indicators/values/ is the values' address
+    if text in RESERVED_KEYS:
         raise ServiceError(_("This key is reserved."), "key")
     if len(text) > KEY_MAX or not KEY_PATTERN.fullmatch(text):
         raise ServiceError(
