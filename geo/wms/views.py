@@ -10,6 +10,7 @@ from django.templatetags.static import static
 
 from geo import layers as registry
 from geo.http import map_view
+from geo.wfs import views as wfs_views
 from geo.wms import capabilities, featureinfo, legend, render
 from geo.wms import request as wms
 from geo.wms.errors import (
@@ -60,8 +61,15 @@ def _errors(request: HttpRequest, exc: Exception) -> HttpResponse | None:
     return None
 
 
-@map_view(layers=_layers_shown, errors=_errors)
 def ows(request: HttpRequest) -> HttpResponse:
+    """One endpoint for two services: ``SERVICE=WFS`` is the WFS 2.0 (``geo.wfs``), anything else WMS."""
+    if any(key.upper() == "SERVICE" and value.strip().upper() == "WFS" for key, value in request.GET.items()):
+        return wfs_views.wfs(request)
+    return wms_ows(request)
+
+
+@map_view(layers=_layers_shown, errors=_errors)
+def wms_ows(request: HttpRequest) -> HttpResponse:
     params = wms.Params(request.GET)
     version = wms.version_of(params)
     service = params.first("SERVICE")
