@@ -33,12 +33,12 @@ CONSTRAINTS = [
 ]
 FILTER_CONSTRAINTS = [
     ("ImplementsQuery", "TRUE"),
-    ("ImplementsAdHocQuery", "FALSE"),
+    ("ImplementsAdHocQuery", "TRUE"),
     ("ImplementsFunctions", "FALSE"),
     ("ImplementsResourceId", "TRUE"),
     ("ImplementsMinStandardFilter", "FALSE"),
     ("ImplementsStandardFilter", "FALSE"),
-    ("ImplementsMinSpatialFilter", "FALSE"),
+    ("ImplementsMinSpatialFilter", "TRUE"),
     ("ImplementsSpatialFilter", "FALSE"),
     ("ImplementsMinTemporalFilter", "FALSE"),
     ("ImplementsTemporalFilter", "FALSE"),

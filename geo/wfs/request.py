@@ -160,21 +160,20 @@ def srs_name(params: Params) -> WfsCrs:
     return default_crs() if text is None else parse_crs(text, "srsName")
 
 
-def bbox(params: Params) -> tuple[tuple[float, float, float, float], int] | None:
+def bbox(raw: str | None, locator: str = "BBOX") -> tuple[tuple[float, float, float, float], int] | None:
     """``BBOX=a,b,c,d[,crs]`` in the axis order of its CRS (the default CRS when none is given), as
     x/y in that CRS's SRID."""
-    raw = params.first("BBOX")
     if raw is None:
         return None
     parts = [part.strip() for part in raw.split(",")]
     system = default_crs()
     if len(parts) in (5, 7):
-        system = parse_crs(parts[-1], "BBOX")
+        system = parse_crs(parts[-1], locator)
         parts = parts[:-1]
     try:
         box = bbox_param({"bbox": ",".join(parts)}, system.out)
     except OGCError as error:
-        raise invalid("BBOX", str(error.description).removeprefix("bbox: ")) from None
+        raise invalid(locator, str(error.description).removeprefix("bbox: ")) from None
     assert box is not None
     return box, system.srid
 
@@ -269,8 +268,7 @@ def output_format(params: Params, *, json_allowed: bool = True) -> str:
 
 # Parameters this service does not implement; ignoring them would answer another question.
 UNSUPPORTED = {
-    "FILTER": "filter encoding (FES) is not supported; use BBOX, RESOURCEID or the stored query GetFeatureById.",
-    "FILTER_LANGUAGE": "filter encoding (FES) is not supported.",
+    "FILTER_LANGUAGE": "only the default filter language (FES 2.0) is understood.",
     "SORTBY": "sorting is not supported; features come ordered by their identifier.",
     "PROPERTYNAME": "projections are not supported; every feature comes with all its (public) properties.",
     "RESOLVE": "resolving references is not supported.",

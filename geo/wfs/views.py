@@ -20,6 +20,7 @@ from geo.http import MapRequest, map_view
 from geo.layers import Layer
 from geo.ogc import queries
 from geo.wfs import capabilities, gml
+from geo.wfs import filter as filters
 from geo.wfs import request as kvp
 from geo.wfs.errors import NO_APPLICABLE_CODE, NOT_FOUND, WFSError, invalid, not_supported, report_response
 
@@ -126,13 +127,20 @@ def get_feature(request: MapRequest, params: kvp.Params) -> HttpResponse:
             raise invalid("STOREDQUERY_ID", f"{stored[:80]!r} is not a stored query of this service.")
         return get_feature_by_id(request, params, fmt, out)
     ids_text = params.first("RESOURCEID") or params.first("FEATUREID")
+    filter_text = params.first("FILTER")
+    bbox_text = params.first("BBOX")
+    given = [name for name, value in (("RESOURCEID", ids_text), ("FILTER", filter_text), ("BBOX", bbox_text)) if value]
+    if len(given) > 1:
+        raise invalid(given[1], f"and {given[0]} exclude each other.")
+    if filter_text is not None:
+        found_filter = filters.parse(filter_text)
+        bbox_text = found_filter.bbox
+        ids_text = ",".join(found_filter.resource_ids) or None
     layers = kvp.type_names(params, required=ids_text is None)
     if len(layers) > 1:
         raise not_supported("TYPENAMES", "joins of several feature types are not supported; name one type.")
     ids: list[int] | None = None
     if ids_text is not None:
-        if params.first("BBOX") is not None:
-            raise invalid("BBOX", "and RESOURCEID exclude each other.")
         found = [kvp.resource_id(text, "RESOURCEID") for text in ids_text.split(",")[:1000]]
         id_layers = {layer.id for layer, _ in found}
         if len(id_layers) > 1 or (layers and layers[0].id not in id_layers):
@@ -140,7 +148,7 @@ def get_feature(request: MapRequest, params: kvp.Params) -> HttpResponse:
         layers = layers or [found[0][0]]
         ids = [number for _, number in found]
     layer = layers[0]
-    box = kvp.bbox(params)
+    box = kvp.bbox(bbox_text, "FILTER" if filter_text else "BBOX")
     limit = kvp.count(params)
     start = kvp.start_index(params)
     hits = kvp.result_type(params) == "hits"
