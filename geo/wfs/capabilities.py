@@ -82,7 +82,10 @@ def document(request, version: str, language: str, versions: dataversion.Version
         )
     names = [entry["name"] for entry in entries]
     operations = [
-        {"name": "GetCapabilities", "parameters": [("AcceptVersions", VERSIONS), ("AcceptFormats", ["text/xml"])]},
+        {
+            "name": "GetCapabilities",
+            "parameters": [("AcceptVersions", VERSIONS), ("AcceptFormats", ["text/xml"])],
+        },
         {"name": "DescribeFeatureType", "parameters": [("outputFormat", [GML32])]},
         {"name": "ListStoredQueries", "parameters": []},
         {"name": "DescribeStoredQueries", "parameters": []},
@@ -139,8 +142,7 @@ def list_stored_queries() -> str:
         for layer in registry.all_layers()
     )
     return (
-        _head("ListStoredQueriesResponse")
-        + f"  <wfs:StoredQuery id={quoteattr(GET_FEATURE_BY_ID)}>\n"
+        _head("ListStoredQueriesResponse") + f"  <wfs:StoredQuery id={quoteattr(GET_FEATURE_BY_ID)}>\n"
         "    <wfs:Title>Get feature by identifier</wfs:Title>\n"
         + returns
         + "  </wfs:StoredQuery>\n</wfs:ListStoredQueriesResponse>\n"

@@ -68,7 +68,9 @@ def report_xml(error: WFSError) -> str:
 
 
 def report_response(error: WFSError) -> HttpResponse:
-    response = HttpResponse(report_xml(error), content_type="application/xml; charset=utf-8", status=error.status)
+    response = HttpResponse(
+        report_xml(error), content_type="application/xml; charset=utf-8", status=error.status
+    )
     response["Cache-Control"] = "no-store"
     if error.status == 503:
         response["Retry-After"] = str(RETRY_AFTER_S)

@@ -1,11 +1,12 @@
 """The part of Filter Encoding 2.0 this service understands in ``FILTER``: a ``fes:BBOX`` on the
 geometry (what GDAL and QGIS send for a spatial extent) and ``fes:ResourceId`` elements. Anything else
-is ``OptionNotSupported``; text that is not XML is ``OperationParsingFailed``. The XML is parsed
-without DTDs, entities or network access, and its size is bounded."""
+is ``OptionNotSupported``; text that is not XML is ``OperationParsingFailed``. Parsed by the standard
+library (lxml is a test dependency only) after refusing any DTD, so that no entity can be declared
+(no external entities, no entity expansion); its size is bounded."""
 
+import re
 from dataclasses import dataclass
-
-from lxml import etree
+from xml.etree import ElementTree
 
 from geo.wfs.errors import OPERATION_PARSING_FAILED, WFSError, not_supported
 
@@ -13,9 +14,7 @@ FES = "http://www.opengis.net/fes/2.0"
 GML = "http://www.opengis.net/gml/3.2"
 MAX_LENGTH = 20_000
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
-)
+_DTD = re.compile(r"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -24,11 +23,20 @@ class Filter:
     resource_ids: tuple[str, ...] = ()
 
 
-def _local(element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+def _split(element: ElementTree.Element) -> tuple[str | None, str]:
+    """(namespace, local name) of an element's ``{namespace}name`` tag."""
+    tag = element.tag
+    if tag.startswith("{"):
+        namespace, _, local = tag[1:].partition("}")
+        return namespace, local
+    return None, tag
 
 
-def _bbox(element) -> str:
+def _local(element: ElementTree.Element) -> str:
+    return _split(element)[1]
+
+
+def _bbox(element: ElementTree.Element) -> str:
     envelope = None
     for child in element:
         name = _local(child)
@@ -36,7 +44,7 @@ def _bbox(element) -> str:
             path = (child.text or "").strip()
             if path.split(":")[-1] != "geom":
                 raise not_supported("FILTER", f"BBOX on {path[:40]!r}: the geometry property is geom.")
-        elif name == "Envelope" and etree.QName(child).namespace == GML:
+        elif name == "Envelope" and _split(child)[0] == GML:
             envelope = child
         else:
             raise not_supported("FILTER", f"BBOX with {name[:40]!r}: only a gml:Envelope is understood.")
@@ -46,7 +54,9 @@ def _bbox(element) -> str:
     lower, upper = corners.get("lowerCorner"), corners.get("upperCorner")
     if not lower or not upper or len(lower) != 2 or len(upper) != 2:
         raise WFSError(
-            OPERATION_PARSING_FAILED, "FILTER: the Envelope needs a 2D lowerCorner and upperCorner.", locator="FILTER"
+            OPERATION_PARSING_FAILED,
+            "FILTER: the Envelope needs a 2D lowerCorner and upperCorner.",
+            locator="FILTER",
         )
     parts = [*lower, *upper]
     srs = envelope.get("srsName")
@@ -57,24 +67,29 @@ def _bbox(element) -> str:
 
 def parse(text: str) -> Filter:
     if len(text) > MAX_LENGTH:
-        raise WFSError(OPERATION_PARSING_FAILED, f"FILTER is longer than {MAX_LENGTH} characters.", locator="FILTER")
+        raise WFSError(
+            OPERATION_PARSING_FAILED, f"FILTER is longer than {MAX_LENGTH} characters.", locator="FILTER"
+        )
+    if _DTD.search(text):
+        raise WFSError(OPERATION_PARSING_FAILED, "FILTER must not contain a DTD.", locator="FILTER")
     try:
-        root = etree.fromstring(text.strip().encode(), _PARSER)
-    except etree.XMLSyntaxError:
+        root = ElementTree.fromstring(text.strip())  # noqa: S314 (no DTD, so no entities: see above)
+    except ElementTree.ParseError:
         raise WFSError(OPERATION_PARSING_FAILED, "FILTER is not well-formed XML.", locator="FILTER") from None
-    if _local(root) != "Filter" or etree.QName(root).namespace not in (FES, None):
+    if _local(root) != "Filter" or _split(root)[0] not in (FES, None):
         raise not_supported("FILTER", "a fes:Filter (Filter Encoding 2.0) is expected.")
-    children = [child for child in root if isinstance(child.tag, str)]
+    children = list(root)
     if children and _local(children[0]) == "And" and len(children) == 1:
-        children = [child for child in children[0] if isinstance(child.tag, str)]
+        children = list(children[0])
     bbox = None
-    ids = []
+    ids: list[str] = []
     for child in children:
         name = _local(child)
+        rid = child.get("rid")
         if name == "BBOX" and bbox is None:
             bbox = _bbox(child)
-        elif name == "ResourceId" and child.get("rid"):
-            ids.append(child.get("rid"))
+        elif name == "ResourceId" and rid:
+            ids.append(rid)
         else:
             raise not_supported("FILTER", f"{name[:40]!r}: only BBOX and ResourceId are understood.")
     if bbox is None and not ids:

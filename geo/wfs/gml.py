@@ -49,7 +49,7 @@ _XML_INVALID = r"[\x01-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]"
 # ST_AsGML options: 1 = srsName as URN (urn:ogc:def:crs:EPSG::n), 4 = <LineString> instead of <Curve>
 # (so a line is a gml:LineString, a multi-line a MultiCurve of LineStrings)
 _LONG_CRS, _LINESTRING = 1, 4
-ID_TOKEN = "@@gmlid@@"
+ID_TOKEN = "@@gmlid@@"  # noqa: S105 (a placeholder, not a password)
 
 
 def checked(name: str) -> str:
@@ -113,9 +113,7 @@ def feature_sql(layer: Layer, out: Crs, *, urn: bool = True) -> str:
 
 
 def namespaces() -> str:
-    return (
-        f'xmlns:wfs="{WFS_NS}" xmlns:gml="{GML_NS}" xmlns:{PREFIX}="{NAMESPACE}" xmlns:xsi="{XSI_NS}"'
-    )
+    return f'xmlns:wfs="{WFS_NS}" xmlns:gml="{GML_NS}" xmlns:{PREFIX}="{NAMESPACE}" xmlns:xsi="{XSI_NS}"'
 
 
 def describe_feature_types(layers: list[Layer]) -> str:
@@ -147,7 +145,8 @@ def describe_feature_types(layers: list[Layer]) -> str:
             "      </xsd:extension>",
             "    </xsd:complexContent>",
             "  </xsd:complexType>",
-            f'  <xsd:element name="{name}" type="{PREFIX}:{name}Type" substitutionGroup="gml:AbstractFeature"/>',
+            f'  <xsd:element name="{name}" type="{PREFIX}:{name}Type" '
+            'substitutionGroup="gml:AbstractFeature"/>',
         ]
     parts.append("</xsd:schema>\n")
     return "\n".join(parts)
@@ -183,7 +182,5 @@ def standalone(feature: str, schema_location: str) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         + feature[:tag_end]
         + f' xmlns:gml="{GML_NS}" xmlns:{PREFIX}="{NAMESPACE}" xmlns:xsi="{XSI_NS}" '
-        f'xsi:schemaLocation="{GML_NS} {GML_XSD} {escape(schema_location)}"'
-        + feature[tag_end:]
-        + "\n"
+        f'xsi:schemaLocation="{GML_NS} {GML_XSD} {escape(schema_location)}"' + feature[tag_end:] + "\n"
     )

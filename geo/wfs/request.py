@@ -44,13 +44,23 @@ OPERATIONS = {
 GML32 = "application/gml+xml; version=3.2"
 JSON = "application/json"
 # output formats as clients spell them, compared without spaces and in lower case
-_GML_NAMES = {"application/gml+xml;version=3.2", "text/xml;subtype=gml/3.2", "text/xml;subtype=gml/3.2.1", "gml32"}
+_GML_NAMES = {
+    "application/gml+xml;version=3.2",
+    "text/xml;subtype=gml/3.2",
+    "text/xml;subtype=gml/3.2.1",
+    "gml32",
+}
 _JSON_NAMES = {"application/json", "application/geo+json", "json", "geojson"}
 
 _EPSG_SHORT = re.compile(r"^EPSG:(\d{1,6})$", re.IGNORECASE)
 _EPSG_URN = re.compile(r"^URN:OGC:DEF:CRS:EPSG:[0-9.]*:(\d{1,6})$", re.IGNORECASE)
 _EPSG_URI = re.compile(r"^HTTPS?://WWW\.OPENGIS\.NET/DEF/CRS/EPSG/0/(\d{1,6})$", re.IGNORECASE)
-_CRS84 = {"URN:OGC:DEF:CRS:OGC:1.3:CRS84", "HTTP://WWW.OPENGIS.NET/DEF/CRS/OGC/1.3/CRS84", "CRS:84", "OGC:CRS84"}
+_CRS84 = {
+    "URN:OGC:DEF:CRS:OGC:1.3:CRS84",
+    "HTTP://WWW.OPENGIS.NET/DEF/CRS/OGC/1.3/CRS84",
+    "CRS:84",
+    "OGC:CRS84",
+}
 
 
 class Params:
@@ -100,12 +110,14 @@ def check_version(params: Params, operation_name: str) -> str:
                 return version
         raise WFSError(
             VERSION_NEGOTIATION_FAILED,
-            f"None of the versions {accept[:60]!r} is served; this service speaks WFS {' and '.join(VERSIONS)}.",
+            f"None of the versions {accept[:60]!r} is served; "
+            f"this service speaks WFS {' and '.join(VERSIONS)}.",
             locator="AcceptVersions",
         )
-    version = params.first("VERSION")
-    if version is None:
+    given = params.first("VERSION")
+    if given is None:
         raise missing("VERSION")
+    version = given
     if version.strip() not in VERSIONS:
         raise invalid("VERSION", f"must be one of {', '.join(VERSIONS)}, not {version[:20]!r}.")
     return version.strip()
@@ -188,7 +200,10 @@ def type_names(params: Params, *, required: bool = True) -> list[Layer]:
             raise missing("TYPENAMES")
         return []
     if "(" in raw:
-        raise not_supported("TYPENAMES", "several queries in one request are not supported; send one request per feature type.")
+        raise not_supported(
+            "TYPENAMES",
+            "several queries in one request are not supported; send one request per feature type.",
+        )
     layers = []
     for name in raw.split(","):
         layers.append(layer_named(name.strip(), "TYPENAMES"))
@@ -204,7 +219,9 @@ def layer_named(name: str, locator: str) -> Layer:
     elif ":" in name:
         prefix, local = name.split(":", 1)
         if prefix != PREFIX:
-            raise invalid(locator, f"{name[:60]!r}: unknown namespace prefix; feature types are named {PREFIX}:<name>.")
+            raise invalid(
+                locator, f"{name[:60]!r}: unknown namespace prefix; feature types are named {PREFIX}:<name>."
+            )
     layer = registry.get(local)
     if layer is None:
         raise invalid(locator, f"{name[:60]!r} is not a feature type of this service.")
@@ -216,7 +233,9 @@ def resource_id(text: str, locator: str) -> tuple[Layer, int]:
     layer_id, _, number = text.strip().rpartition(".")
     layer = registry.get(layer_id.removeprefix(f"{PREFIX}:"))
     if layer is None or not (number.isascii() and number.isdigit() and len(number) <= 18):
-        raise invalid(locator, f"{text[:60]!r} is not a feature identifier of this service (<type>.<number>).")
+        raise invalid(
+            locator, f"{text[:60]!r} is not a feature identifier of this service (<type>.<number>)."
+        )
     return layer, int(number)
 
 

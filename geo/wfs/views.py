@@ -54,7 +54,9 @@ def _errors(request: HttpRequest, exc: Exception) -> HttpResponse | None:
         return report_response(invalid("BBOX", "or another value is out of range."))
     if isinstance(exc, OperationalError) and isinstance(exc.__cause__, pg_errors.QueryCanceled):
         logger.warning("WFS: statement timeout")
-        return report_response(WFSError(NO_APPLICABLE_CODE, "The request took too long; ask for fewer features."))
+        return report_response(
+            WFSError(NO_APPLICABLE_CODE, "The request took too long; ask for fewer features.")
+        )
     if isinstance(exc, DatabaseError):
         logger.error("WFS: database error: %s", exc)
         return report_response(WFSError(NO_APPLICABLE_CODE, "The service is not available; try again."))
@@ -91,7 +93,12 @@ def wfs(request: MapRequest) -> HttpResponse:
 
 def _schema_location(request: HttpRequest, layer: Layer) -> str:
     query = urlencode(
-        {"SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "DescribeFeatureType", "TYPENAMES": gml.qualified(layer)}
+        {
+            "SERVICE": "WFS",
+            "VERSION": "2.0.0",
+            "REQUEST": "DescribeFeatureType",
+            "TYPENAMES": gml.qualified(layer),
+        }
     )
     return f"{kvp.NAMESPACE} {capabilities.online_resource(request)}{query}"
 
@@ -106,7 +113,12 @@ def _time_stamp(layer: Layer, versions: dataversion.Versions) -> str:
 
 
 def _page_url(request: HttpRequest, start: int) -> str:
-    query = [(key, value) for key in request.GET if key.upper() != "STARTINDEX" for value in request.GET.getlist(key)]
+    query = [
+        (key, value)
+        for key in request.GET
+        if key.upper() != "STARTINDEX"
+        for value in request.GET.getlist(key)
+    ]
     query.append(("STARTINDEX", str(start)))
     return capabilities.online_resource(request) + urlencode(query)
 
@@ -129,7 +141,11 @@ def get_feature(request: MapRequest, params: kvp.Params) -> HttpResponse:
     ids_text = params.first("RESOURCEID") or params.first("FEATUREID")
     filter_text = params.first("FILTER")
     bbox_text = params.first("BBOX")
-    given = [name for name, value in (("RESOURCEID", ids_text), ("FILTER", filter_text), ("BBOX", bbox_text)) if value]
+    given = [
+        name
+        for name, value in (("RESOURCEID", ids_text), ("FILTER", filter_text), ("BBOX", bbox_text))
+        if value
+    ]
     if len(given) > 1:
         raise invalid(given[1], f"and {given[0]} exclude each other.")
     if filter_text is not None:

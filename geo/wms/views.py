@@ -63,7 +63,10 @@ def _errors(request: HttpRequest, exc: Exception) -> HttpResponse | None:
 
 def ows(request: HttpRequest) -> HttpResponse:
     """One endpoint for two services: ``SERVICE=WFS`` is the WFS 2.0 (``geo.wfs``), anything else WMS."""
-    if any(key.upper() == "SERVICE" and value.strip().upper() == "WFS" for key, value in request.GET.items()):
+    services = [
+        value for key in request.GET if key.upper() == "SERVICE" for value in request.GET.getlist(key)
+    ]
+    if any(value.strip().upper() == "WFS" for value in services):
         return wfs_views.wfs(request)
     return wms_ows(request)
 

@@ -15,7 +15,10 @@ app = QgsApplication([], False)
 app.initQgis()
 result = {}
 for name in names:
-    uri = f"pagingEnabled='true' restrictToRequestBBOX='0' srsname='{srs}' typename='{name}' url='{url}' version='2.0.0'"
+    uri = (
+        f"pagingEnabled='true' restrictToRequestBBOX='0' srsname='{srs}' typename='{name}' "
+        f"url='{url}' version='2.0.0'"
+    )
     layer = QgsVectorLayer(uri, name, "WFS")
     entry = {"valid": layer.isValid()}
     if layer.isValid():

@@ -34,9 +34,15 @@ def run(*args: str, timeout: int = 120) -> str:
 def ogr_layers(path: Path) -> dict[str, int]:
     """Layer name → feature count of a dataset, from ogrinfo."""
     counts = {}
-    for name in [line.split(":", 1)[1].split("(")[0].strip() for line in run("ogrinfo", "-ro", "-q", str(path)).splitlines() if ": " in line and line[0].isdigit()]:
+    for name in [
+        line.split(":", 1)[1].split("(")[0].strip()
+        for line in run("ogrinfo", "-ro", "-q", str(path)).splitlines()
+        if ": " in line and line[0].isdigit()
+    ]:
         out = run("ogrinfo", "-ro", "-so", str(path), name)
-        counts[name] = int(next(line for line in out.splitlines() if line.startswith("Feature Count:")).split(":")[1])
+        counts[name] = int(
+            next(line for line in out.splitlines() if line.startswith("Feature Count:")).split(":")[1]
+        )
     return counts
 
 
@@ -74,7 +80,9 @@ def test_owslib_reads_the_capabilities_and_pages_with_bbox_and_srsname(wfs_url):
 
     in_4326 = xml(
         service.getfeature(
-            typename=["qa:measures"], srsname="urn:ogc:def:crs:EPSG::4326", featureid=[f"measures.{servicepunkt_id()}"]
+            typename=["qa:measures"],
+            srsname="urn:ogc:def:crs:EPSG::4326",
+            featureid=[f"measures.{servicepunkt_id()}"],
         ).read()
     )
     lat, lon = map(float, in_4326.xpath("//gml:pos/text()", namespaces=NS)[0].split())
@@ -110,7 +118,18 @@ def test_ogr2ogr_copies_every_layer_with_the_counts_of_the_api(client, wfs_url, 
 
 def test_gdal_sends_a_spatial_filter_the_service_understands(wfs_url):
     e, n = UTM
-    out = run("ogrinfo", "-ro", "-al", f"WFS:{wfs_url}", "qa:measures_points", "-spat", str(e - 50), str(n - 50), str(e + 50), str(n + 50))
+    out = run(
+        "ogrinfo",
+        "-ro",
+        "-al",
+        f"WFS:{wfs_url}",
+        "qa:measures_points",
+        "-spat",
+        str(e - 50),
+        str(n - 50),
+        str(e + 50),
+        str(n + 50),
+    )
     assert SERVICEPUNKT in out
     assert out.count("OGRFeature(") == 1  # only the features in the box came
     assert point_in(out) == pytest.approx(UTM, abs=0.01)
@@ -134,9 +153,18 @@ def point_in(out: str) -> tuple[float, float]:
 )
 def test_gdal_reads_the_axis_order_of_each_srsname(wfs_url, srs, expected):
     query = urlencode(
-        {"SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "GetFeature", "TYPENAMES": "qa:measures", "RESOURCEID": f"measures.{servicepunkt_id()}", "SRSNAME": srs}
+        {
+            "SERVICE": "WFS",
+            "VERSION": "2.0.0",
+            "REQUEST": "GetFeature",
+            "TYPENAMES": "qa:measures",
+            "RESOURCEID": f"measures.{servicepunkt_id()}",
+            "SRSNAME": srs,
+        }
     )
-    out = run("ogrinfo", "-ro", "-al", "-oo", "INVERT_AXIS_ORDER_IF_LAT_LONG=YES", f"/vsicurl/{wfs_url}?{query}")
+    out = run(
+        "ogrinfo", "-ro", "-al", "-oo", "INVERT_AXIS_ORDER_IF_LAT_LONG=YES", f"/vsicurl/{wfs_url}?{query}"
+    )
     assert point_in(out) == pytest.approx(expected, abs=1e-6 if expected[0] < 180 else 0.01)
 
 
@@ -157,11 +185,21 @@ def test_qgis_loads_every_layer_through_its_wfs_provider(wfs_url):
 
 
 def test_qgis_takes_latitude_first_in_4326(wfs_url):
-    out = run("/usr/bin/python3", str(QGIS_SCRIPT), wfs_url, "urn:ogc:def:crs:EPSG::4326", "qa:measures_points", timeout=120)
+    out = run(
+        "/usr/bin/python3",
+        str(QGIS_SCRIPT),
+        wfs_url,
+        "urn:ogc:def:crs:EPSG::4326",
+        "qa:measures_points",
+        timeout=120,
+    )
     entry = json.loads(next(line for line in out.splitlines() if line.startswith("{")))["qa:measures_points"]
     assert entry["valid"] and entry["crs"] == "EPSG:4326"
     # QGIS works in x/y (lon/lat) after reading lat/lon from the service: the known point is there
     assert any(point == pytest.approx([LON, LAT], abs=1e-6) for point in entry["centroids"])
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM measures_measure WHERE published AND geometrytype(geom) IN ('POINT', 'MULTIPOINT')")
+        cursor.execute(
+            "SELECT count(*) FROM measures_measure "
+            "WHERE published AND geometrytype(geom) IN ('POINT', 'MULTIPOINT')"
+        )
         assert entry["count"] == cursor.fetchone()[0]
