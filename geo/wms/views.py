@@ -77,7 +77,7 @@ def wms_ows(request: HttpRequest) -> HttpResponse:
     version = wms.version_of(params)
     service = params.first("SERVICE")
     if service is not None and service.upper() != "WMS":
-        raise invalid("SERVICE", f"must be WMS, not {service[:20]!r}.")
+        raise invalid("SERVICE", f"must be WMS or WFS, not {service[:20]!r}.")
     operation = params.required("REQUEST")
     kind = OPERATIONS.get(operation.upper())
     if kind is None:
