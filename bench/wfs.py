@@ -29,8 +29,10 @@ PAGE = 10_000
 
 
 def _query(offset: int) -> queries.Query:
+    layer = registry.get("quartiere")
+    assert layer is not None
     return queries.Query(
-        layer=registry.get("quartiere"), out=default_crs().out, limit=PAGE, offset=offset, feature=gml.member_sql
+        layer=layer, out=default_crs().out, limit=PAGE, offset=offset, feature=gml.member_sql
     )
 
 
@@ -112,7 +114,8 @@ def get_feature(ctx: Context, n: int) -> list[Row]:
             lambda sample: _floor_page(sample[1]),
             target=TARGET,
             floor_label="bare SQL members",
-            note=f"{PAGE:,} features, EPSG:25832, {size / 2**20:.1f} MiB (first request {first * 1000:.0f} ms)",
+            note=f"{PAGE:,} features, EPSG:25832, {size / 2**20:.1f} MiB "
+            f"(first request {first * 1000:.0f} ms)",
         ),
         ctx.compare(
             "wfs GML by lxml instead of PostGIS",
