@@ -74,11 +74,12 @@ def _geometry(out: Crs, urn: bool) -> str:
 
 def _numbered_ids(gml: str, fid: str) -> str:
     """PostGIS writes the same gml:id on a geometry and all its parts; gml:id is an xsd:ID and must
-    be unique: number them ``<fid>.g1``, ``<fid>.g2`` …"""
+    be unique: number them ``<fid>.g1``, ``<fid>.g2`` … (``string_to_array``, not a regular
+    expression: this costs next to nothing, the regexp split doubled the statement's time)."""
     return (
         "(SELECT string_agg(CASE WHEN t.n = 1 THEN t.part "
         f"ELSE {fid} || '.g' || (t.n - 1) || t.part END, '' ORDER BY t.n) "
-        f"FROM regexp_split_to_table({gml}, '{ID_TOKEN}') WITH ORDINALITY AS t(part, n))"
+        f"FROM unnest(string_to_array({gml}, '{ID_TOKEN}')) WITH ORDINALITY AS t(part, n))"
     )
 
 
