@@ -2,8 +2,9 @@
 with lxml (the choice made in `geo.wfs.gml`).
 
 Data: `bench.synth.ensure_areas(N)`, a tiling of N Quartiere (≈0.64 km², 28 vertices each) in
-EPSG:25832. Endpoint: `GET /ows?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=qa:quartiere&
-COUNT=10000&STARTINDEX=…` (GML 3.2 in the default CRS, EPSG:25832) through Django's test client (full
+EPSG:25832. Endpoint:
+`GET /ows?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=qa:quartiere&COUNT=10000&STARTINDEX=…`
+(GML 3.2 in the default CRS, EPSG:25832) through Django's test client (full
 middleware stack, `DEBUG` off). Floor: one bare SQL statement that counts and builds the same members
 (`geo.ogc.queries.Query.collection_sql` with the WFS's member expression), checked to hold as many
 members. The second row times the alternative the WFS did not take: PostGIS returns each row's values

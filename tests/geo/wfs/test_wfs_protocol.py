@@ -444,3 +444,16 @@ def test_no_personal_columns_in_any_feature_type(client):
     emails = Contribution.objects.exclude(email="").values_list("email", flat=True)[:20]
     body = ok(client, feature_url(TYPENAMES="qa:contributions")).content.decode()
     assert not any(email in body for email in emails)
+
+
+def test_text_is_escaped_and_characters_xml_cannot_hold_are_dropped(client):
+    measure = Measure.objects.get(title=SERVICEPUNKT)
+    Measure.objects.filter(pk=measure.pk).update(title='<b onclick="x">Bad & "good"</b>\x01\x0b end')
+
+    for url in (
+        feature_url(STOREDQUERY_ID=GET_FEATURE_BY_ID, ID=f"measures.{measure.pk}"),
+        feature_url(TYPENAMES="qa:measures", RESOURCEID=f"measures.{measure.pk}"),
+    ):
+        doc = xml(ok(client, url).content)  # well-formed
+        assert doc.xpath("string(//qa:title)", namespaces=NS) == '<b onclick="x">Bad & "good"</b> end'
+        assert not doc.xpath("//b")
