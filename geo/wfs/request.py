@@ -63,6 +63,13 @@ _CRS84 = {
 }
 
 
+def asks_for_wfs(query: QueryDict) -> bool:
+    """Whether a request to ``/ows`` is for the WFS (``SERVICE=WFS``, name and value in any case)
+    rather than the WMS."""
+    services = [value for key in query if key.upper() == "SERVICE" for value in query.getlist(key)]
+    return any(value.strip().upper() == "WFS" for value in services)
+
+
 class Params:
     """The query parameters with upper-cased names; a parameter given twice is a 400."""
 

@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from geo import layers as registry
 from geo.http import map_view
 from geo.wfs import views as wfs_views
+from geo.wfs.request import asks_for_wfs
 from geo.wms import capabilities, featureinfo, legend, render
 from geo.wms import request as wms
 from geo.wms.errors import (
@@ -63,10 +64,7 @@ def _errors(request: HttpRequest, exc: Exception) -> HttpResponse | None:
 
 def ows(request: HttpRequest) -> HttpResponse:
     """One endpoint for two services: ``SERVICE=WFS`` is the WFS 2.0 (``geo.wfs``), anything else WMS."""
-    services = [
-        value for key in request.GET if key.upper() == "SERVICE" for value in request.GET.getlist(key)
-    ]
-    if any(value.strip().upper() == "WFS" for value in services):
+    if asks_for_wfs(request.GET):
         return wfs_views.wfs(request)
     return wms_ows(request)
 

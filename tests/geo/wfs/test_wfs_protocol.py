@@ -457,3 +457,37 @@ def test_text_is_escaped_and_characters_xml_cannot_hold_are_dropped(client):
         doc = xml(ok(client, url).content)  # well-formed
         assert doc.xpath("string(//qa:title)", namespaces=NS) == '<b onclick="x">Bad & "good"</b> end'
         assert not doc.xpath("//b")
+
+
+JUNK = [
+    "",
+    " ",
+    "\x00",
+    "'; DROP TABLE x; --",
+    "ä" * 5000,
+    "-1",
+    "1e309",
+    "nan",
+    "<x/>",
+    "%",
+    "{",
+    "qa:",
+    ":",
+]
+PARAMETERS = [
+    "VERSION", "TYPENAMES", "COUNT", "STARTINDEX", "RESULTTYPE", "SRSNAME", "BBOX", "FILTER",
+    "RESOURCEID", "OUTPUTFORMAT", "STOREDQUERY_ID", "ID", "ACCEPTVERSIONS",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", PARAMETERS)
+def test_junk_in_any_parameter_is_never_a_server_error(client, name):
+    base = {"VERSION": "2.0.0", "REQUEST": "GetFeature", "TYPENAMES": "qa:quartiere", "COUNT": "2"}
+    for value in JUNK:
+        params = {**base, name: value}
+        if name == "ID":
+            params["STOREDQUERY_ID"] = GET_FEATURE_BY_ID
+        response = client.get(ows(**params))
+        assert response.status_code in {200, 400, 404, 501}, (name, value, response.content[:300])
+        if response.status_code != 200:
+            assert xml(response.content).tag == f"{{{NS['ows']}}}ExceptionReport"
