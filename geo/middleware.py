@@ -3,7 +3,8 @@
 ``DatabaseUnavailableMiddleware``
     The database unreachable, or the connection lost mid-request (``OperationalError`` /
     ``InterfaceError``): ``503`` with ``Retry-After`` instead of Django's 500 page, in the form the
-    client reads — a WMS ``ServiceExceptionReport`` for ``/ows``, the OGC API's JSON exception for
+    client reads — a WMS ``ServiceExceptionReport`` for ``/ows`` (an OWS ``ExceptionReport`` with
+    ``SERVICE=WFS``), the OGC API's JSON exception for
     ``/ogc/`` and ``/tiles/``, ``{"detail": …}`` for ``/api/`` and other JSON, and for pages the
     translated ``templates/503.html``, which is rendered without context processors: the session,
     the user and the messages live in the database and are not touched.
@@ -66,10 +67,13 @@ def timed_out(exc: BaseException | None) -> bool:
 
 
 def service_of(request: HttpRequest) -> str:
-    """Which form an error takes: ``wms``, ``ogc`` (OGC API and vector tiles), ``json`` or ``html``."""
+    """Which form an error takes: ``wms``, ``wfs`` (``/ows`` with ``SERVICE=WFS``), ``ogc`` (OGC API
+    and vector tiles), ``json`` or ``html``."""
     path = request.path_info
     if path == "/ows" or path.startswith("/ows/"):
-        return "wms"
+        from geo.wfs.request import asks_for_wfs
+
+        return "wfs" if asks_for_wfs(request.GET) else "wms"
     if path.startswith(("/ogc/", "/tiles/")):
         return "ogc"
     accept = request.headers.get("Accept", "")
@@ -124,6 +128,18 @@ def error_response(
         )
         error.locator = field
         response = report_response(error, version_of(Params(request.GET)))
+    elif service == "wfs":
+        from geo.wfs import errors as wfs
+
+        wfs_code = {"InvalidParameterValue": wfs.INVALID_PARAMETER, "NotFound": wfs.NOT_FOUND}
+        response = wfs.report_response(
+            wfs.WFSError(
+                wfs_code.get(code, wfs.NO_APPLICABLE_CODE),
+                message if field is None else f"Parameter {field} {message}",
+                locator=field,
+                status=status,
+            )
+        )
     elif service == "ogc":
         from geo.http import add_cors
 

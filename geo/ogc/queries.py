@@ -6,7 +6,7 @@ and ``ORDER BY id`` with ``LIMIT`` uses its primary key. Output SRIDs are intege
 allow-list, written into the SQL text; everything from the client is a bound parameter.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -54,7 +54,8 @@ def feature_sql(layer: Layer, out: Crs) -> str:
 
 @dataclass
 class Query:
-    """The filters of one items request, as SQL and parameters."""
+    """The filters of one items request, as SQL and parameters. ``ids`` keeps only those features;
+    ``feature`` builds the text of one feature of the row ``src`` (GeoJSON; the WFS passes GML)."""
 
     layer: Layer
     out: Crs
@@ -63,6 +64,8 @@ class Query:
     filters: dict[str, object] = field(default_factory=dict)
     limit: int = 100
     offset: int = 0
+    ids: list[int] | None = None
+    feature: Callable[[Layer, Crs], str] = feature_sql
 
     def where(self) -> tuple[str, dict]:
         conditions = []
@@ -74,6 +77,9 @@ class Query:
                 "ST_Intersects(src.geom, qa_bbox_in_storage("
                 f"%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, %(bbox_srid)s, {crs.STORAGE_SRID}))"
             )
+        if self.ids is not None:
+            params["ids"] = self.ids
+            conditions.append("src.id = ANY(%(ids)s)")
         for index, (name, value) in enumerate(self.filters.items()):
             params[f"q{index}"] = value
             conditions.append(f"{_column(name)} = %(q{index})s")
@@ -87,7 +93,7 @@ class Query:
         where, params = self.where()
         params.update(limit=self.limit, offset=self.offset)
         return (
-            f"SELECT {feature_sql(self.layer, self.out)} FROM ({self._page(where)}) AS src ORDER BY src.id",
+            f"SELECT {self.feature(self.layer, self.out)} FROM ({self._page(where)}) AS src ORDER BY src.id",
             params,
         )
 
@@ -109,7 +115,7 @@ class Query:
                    ',"features":[' || coalesce(string_agg(f.feature, ',' ORDER BY f.id), '') || '],' ||
                    '"numberReturned":' || count(*) || '}}'
             FROM (
-                SELECT src.id, {feature_sql(self.layer, self.out)} AS feature
+                SELECT src.id, {self.feature(self.layer, self.out)} AS feature
                 FROM ({self._page(where)}) AS src
             ) AS f
         """

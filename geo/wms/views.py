@@ -10,6 +10,8 @@ from django.templatetags.static import static
 
 from geo import layers as registry
 from geo.http import map_view
+from geo.wfs import views as wfs_views
+from geo.wfs.request import asks_for_wfs
 from geo.wms import capabilities, featureinfo, legend, render
 from geo.wms import request as wms
 from geo.wms.errors import (
@@ -60,13 +62,20 @@ def _errors(request: HttpRequest, exc: Exception) -> HttpResponse | None:
     return None
 
 
-@map_view(layers=_layers_shown, errors=_errors)
 def ows(request: HttpRequest) -> HttpResponse:
+    """One endpoint for two services: ``SERVICE=WFS`` is the WFS 2.0 (``geo.wfs``), anything else WMS."""
+    if asks_for_wfs(request.GET):
+        return wfs_views.wfs(request)
+    return wms_ows(request)
+
+
+@map_view(layers=_layers_shown, errors=_errors)
+def wms_ows(request: HttpRequest) -> HttpResponse:
     params = wms.Params(request.GET)
     version = wms.version_of(params)
     service = params.first("SERVICE")
     if service is not None and service.upper() != "WMS":
-        raise invalid("SERVICE", f"must be WMS, not {service[:20]!r}.")
+        raise invalid("SERVICE", f"must be WMS or WFS, not {service[:20]!r}.")
     operation = params.required("REQUEST")
     kind = OPERATIONS.get(operation.upper())
     if kind is None:

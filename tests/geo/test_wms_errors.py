@@ -55,7 +55,7 @@ def report(client, params: dict) -> tuple[str | None, str]:
     [
         ({"SERVICE": "WMS"}, "MissingParameterValue"),
         ({"SERVICE": "WMS", "REQUEST": "GetStyles"}, "OperationNotSupported"),
-        ({**MAP, "SERVICE": "WFS"}, "InvalidParameterValue"),
+        ({**MAP, "SERVICE": "WCS"}, "InvalidParameterValue"),  # WFS is a service of its own (geo.wfs)
         (without(MAP, "LAYERS"), "MissingParameterValue"),
         (without(MAP, "BBOX"), "MissingParameterValue"),
         (without(MAP, "CRS"), "MissingParameterValue"),
