@@ -42,7 +42,9 @@ ANALYZE_FROM = 10_000  # features from which the import refreshes the table's st
 class LayerRejected(ServiceError):
     """Nothing was imported; ``problems`` lists (feature, reason) for the features at fault."""
 
-    def __init__(self, message: str, problems: list[tuple[str, str]] | None = None, field: str | None = "file"):
+    def __init__(
+        self, message: str, problems: list[tuple[str, str]] | None = None, field: str | None = "file"
+    ):
         super().__init__(message, field)
         self.problems = problems or []
 
@@ -146,13 +148,15 @@ def _layer_srid(lyr: GDALLayer, source_srid: int | None) -> int:
     srs = lyr.srs
     if srs is None:
         raise LayerRejected(
-            _("The file names no coordinate reference system; give its EPSG code with --s-srs."), field="s_srs"
+            _("The file names no coordinate reference system; give its EPSG code with --s-srs."),
+            field="s_srs",
         )
     if srs.srid is None:
         srs.identify_epsg()
     if srs.srid is None:
         raise LayerRejected(
-            _("The file's coordinate reference system has no EPSG code; give one with --s-srs."), field="s_srs"
+            _("The file's coordinate reference system has no EPSG code; give one with --s-srs."),
+            field="s_srs",
         )
     return int(srs.srid)
 
@@ -221,7 +225,8 @@ def _check_refs(cursor, id_field: str | None) -> None:
     bad = cursor.fetchall()
     if bad:
         raise LayerRejected(
-            _("The id field %(field)r does not identify every feature; nothing imported.") % {"field": id_field},
+            _("The id field %(field)r does not identify every feature; nothing imported.")
+            % {"field": id_field},
             [(str(ref), str(reason)) for ref, reason in bad],
             field="id_field",
         )
@@ -232,7 +237,9 @@ def _prepare(cursor, *, source_srid: int, make_valid: bool) -> int:
     naming the features at fault."""
     cursor.execute("SELECT 1 FROM spatial_ref_sys WHERE srid = %s", [source_srid])
     if cursor.fetchone() is None:
-        raise LayerRejected(_("EPSG:%(srid)d is not a CRS PostGIS knows.") % {"srid": source_srid}, field="s_srs")
+        raise LayerRejected(
+            _("EPSG:%(srid)d is not a CRS PostGIS knows.") % {"srid": source_srid}, field="s_srs"
+        )
     try:
         with transaction.atomic():
             cursor.execute(
@@ -256,7 +263,9 @@ def _prepare(cursor, *, source_srid: int, make_valid: bool) -> int:
             [MAX_PROBLEMS],
         )
         raise LayerRejected(
-            _("%(n)d feature(s) with missing or invalid geometry; nothing imported (--make-valid repairs invalid geometry).")
+            _(
+                "%(n)d feature(s) with missing or invalid geometry; nothing imported (--make-valid repairs invalid geometry)."
+            )
             % {"n": n_bad},
             [(str(ref), str(reason)) for ref, reason in cursor.fetchall()],
         )

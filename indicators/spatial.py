@@ -14,6 +14,7 @@ indicator, and ``quartiere.signals.areas_changed`` (area imports and admin edits
 autocommit recomputes at once. ``manage.py compute_indicators`` recomputes by hand.
 """
 
+import functools
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -76,6 +77,9 @@ def compute(spatial: SpatialIndicator) -> int:
         cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK, spatial.indicator_id])
         cursor.execute(
+            "DELETE FROM indicators_indicatorvalue WHERE indicator_id = %s", [spatial.indicator_id]
+        )
+        cursor.execute(
             store,
             {**values_params(spatial), "indicator": spatial.indicator_id, "year": layer.year, "note": note},
         )
@@ -100,25 +104,40 @@ ALL = None  # a scheduled "every spatial indicator"
 def schedule(indicator_id: int | None) -> None:
     """Recompute ``indicator_id`` (None: every spatial indicator) once the current transaction commits
     (at once in autocommit); the indicators of one transaction are recomputed together, by one
-    callback kept on the connection (gone with a rollback)."""
+    callback. The callback and its set are kept on the connection: when the callback is no longer
+    waiting there (run, or dropped with a rollback) the next write registers a new one."""
     conn = transaction.get_connection()
-    registered = conn.in_atomic_block and any(func is _flush for _sids, func, _robust in conn.run_on_commit)
-    if not registered:
-        conn.spatial_indicators = set()
-    conn.spatial_indicators.add(indicator_id)
-    if not registered:
-        # robust: a failed computation is logged and does not undo or fail the committed write
-        transaction.on_commit(_flush, robust=True)
+    state = getattr(conn, "spatial_pending", None)
+    waiting = (
+        state is not None
+        and conn.in_atomic_block
+        and any(func is state[0] for _sids, func, _robust in conn.run_on_commit)
+    )
+    if not waiting:
+        pending: set[int | None] = set()
+        callback = functools.partial(_flush, pending)
+        state = (callback, pending)
+        conn.spatial_pending = state
+        state[1].add(indicator_id)
+        # robust: a failed computation is logged and does not fail the committed write
+        transaction.on_commit(callback, robust=True)
+    else:
+        state[1].add(indicator_id)
 
 
-def _flush() -> None:
+def _flush(pending: set[int | None]) -> None:
     conn = transaction.get_connection()
-    pending: set[int | None] = getattr(conn, "spatial_indicators", set())
-    conn.spatial_indicators = set()
-    if not pending:
+    state = getattr(conn, "spatial_pending", None)
+    if state is not None and state[1] is pending:
+        conn.spatial_pending = None
+    ids, pending_copy = None, set(pending)
+    pending.clear()
+    if not pending_copy:
         return
+    if ALL not in pending_copy:
+        ids = {i for i in pending_copy if i is not None}
     try:
-        compute_all(None if ALL in pending else {i for i in pending if i is not None})
+        compute_all(ids)
     except Exception:
         log.exception("recomputing spatial indicators failed")
         raise
@@ -126,7 +145,9 @@ def _flush() -> None:
 
 def layer_changed(layer_id: int) -> None:
     """A layer was (re)imported: recompute its indicators after the commit."""
-    for indicator_id in SpatialIndicator.objects.filter(layer_id=layer_id).values_list("indicator_id", flat=True):
+    for indicator_id in SpatialIndicator.objects.filter(layer_id=layer_id).values_list(
+        "indicator_id", flat=True
+    ):
         schedule(indicator_id)
 
 
@@ -229,13 +250,20 @@ def define_spatial_indicator(
     with transaction.atomic():
         distance = _check_method(layer, method, distance)
         indicator = create_catalogue_indicator(catalogue)
-        spatial = SpatialIndicator.objects.create(indicator=indicator, layer=layer, method=method, distance=distance)
+        spatial = SpatialIndicator.objects.create(
+            indicator=indicator, layer=layer, method=method, distance=distance
+        )
         schedule(indicator.pk)
     return spatial
 
 
 def update_spatial_indicator(
-    spatial: SpatialIndicator, *, user: Any = None, layer: ReferenceLayer, method: str, distance: int | None = None
+    spatial: SpatialIndicator,
+    *,
+    user: Any = None,
+    layer: ReferenceLayer,
+    method: str,
+    distance: int | None = None,
 ) -> SpatialIndicator:
     """Change how ``spatial`` is computed; its values are recomputed once the transaction commits."""
     check_user(user)

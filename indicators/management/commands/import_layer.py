@@ -21,9 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--attribution", default="")
         parser.add_argument("--description", default="")
         parser.add_argument("--layer", metavar="NAME", help="the layer to read from a file with several")
-        parser.add_argument("--id-field", metavar="F", help="the field identifying features (default: the FID)")
+        parser.add_argument(
+            "--id-field", metavar="F", help="the field identifying features (default: the FID)"
+        )
         parser.add_argument("--s-srs", metavar="EPSG", help="the source CRS, for files that name none")
-        parser.add_argument("--make-valid", action="store_true", help="repair invalid geometry (ST_MakeValid)")
+        parser.add_argument(
+            "--make-valid", action="store_true", help="repair invalid geometry (ST_MakeValid)"
+        )
         parser.add_argument("--illustrative", action="store_true", help="label the data as illustrative")
 
     def handle(self, *args, **options) -> None:

@@ -22,7 +22,13 @@ DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp": "ESRI Shapefile"}
 
 
 def ring(x0: float, y0: float, x1: float, y1: float) -> list[list[float]]:
-    return [[X0 + x0, Y0 + y0], [X0 + x1, Y0 + y0], [X0 + x1, Y0 + y1], [X0 + x0, Y0 + y1], [X0 + x0, Y0 + y0]]
+    return [
+        [X0 + x0, Y0 + y0],
+        [X0 + x1, Y0 + y0],
+        [X0 + x1, Y0 + y1],
+        [X0 + x0, Y0 + y1],
+        [X0 + x0, Y0 + y0],
+    ]
 
 
 def rect(x0: float, y0: float, x1: float, y1: float) -> dict:
@@ -52,7 +58,10 @@ def write_geojson(path: Path, features: list[dict], *, srid: int | None = 25832)
 
 def ogr2ogr(dest: Path, source: Path, *, fmt: str, extra: tuple = ()) -> Path:
     subprocess.run(
-        ["ogr2ogr", "-f", DRIVERS[fmt], str(dest), str(source), *extra], check=True, capture_output=True, timeout=60
+        ["ogr2ogr", "-f", DRIVERS[fmt], str(dest), str(source), *extra],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     return dest
 

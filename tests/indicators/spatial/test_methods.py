@@ -8,7 +8,13 @@ from indicators import spatial
 from indicators.models import IndicatorValue, Quality, SpatialIndicator
 from tests.indicators.spatial.conftest import GREEN, PATHS, STOPS, load_layer
 
-CATALOGUE = {"name_de": "Test", "name_en": "Test", "unit": "%", "dimension": "green", "direction": "less_need"}
+CATALOGUE = {
+    "name_de": "Test",
+    "name_en": "Test",
+    "unit": "%",
+    "dimension": "green",
+    "direction": "less_need",
+}
 
 
 def define(key: str, layer, method: str, distance: int | None = None) -> SpatialIndicator:
@@ -86,7 +92,9 @@ def test_share_within_counts_overlapping_buffers_once(world, tmp_path):
     define("twins", layer, "share_within", distance=100)
     n = 4 * spatial.QUAD_SEGS
     kiosk = 0.5 * n * 100**2 * math.sin(2 * math.pi / n)
-    assert values("twins") == pytest.approx({"Q1": 0.0, "Q2": 100 * kiosk / 1e6, "C": 100 * kiosk / 2e6}, abs=1e-4)
+    assert values("twins") == pytest.approx(
+        {"Q1": 0.0, "Q2": 100 * kiosk / 1e6, "C": 100 * kiosk / 2e6}, abs=1e-4
+    )
 
 
 def test_recomputing_replaces_the_values(world, tmp_path):
