@@ -218,7 +218,8 @@ def _check_refs(cursor, id_field: str | None) -> None:
         return
     cursor.execute(
         "SELECT 'feature ' || (min(ord) + 1) || CASE WHEN ref = '' THEN '' ELSE ' (' || ref || ')' END, "
-        "CASE WHEN ref = '' THEN 'no value in the id field' ELSE 'the id occurs ' || count(*) || ' times' END "
+        "CASE WHEN ref = '' THEN 'no value in the id field' "
+        "ELSE 'the id occurs ' || count(*) || ' times' END "
         "FROM layer_stage GROUP BY ref HAVING ref = '' OR count(*) > 1 ORDER BY min(ord) LIMIT %s",
         [MAX_PROBLEMS],
     )
@@ -264,7 +265,8 @@ def _prepare(cursor, *, source_srid: int, make_valid: bool) -> int:
         )
         raise LayerRejected(
             _(
-                "%(n)d feature(s) with missing or invalid geometry; nothing imported (--make-valid repairs invalid geometry)."
+                "%(n)d feature(s) with missing or invalid geometry; nothing imported "
+                "(--make-valid repairs invalid geometry)."
             )
             % {"n": n_bad},
             [(str(ref), str(reason)) for ref, reason in cursor.fetchall()],

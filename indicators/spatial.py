@@ -219,7 +219,8 @@ def create_catalogue_indicator(fields: dict[str, Any]) -> Indicator:
 def _has_polygons(layer: ReferenceLayer) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT EXISTS (SELECT 1 FROM indicators_referencefeature WHERE layer_id = %s AND ST_Dimension(geom) = 2)",
+            "SELECT EXISTS (SELECT 1 FROM indicators_referencefeature "
+            "WHERE layer_id = %s AND ST_Dimension(geom) = 2)",
             [layer.pk],
         )
         return bool(cursor.fetchone()[0])
