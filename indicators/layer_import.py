@@ -15,6 +15,7 @@ commits (``indicators.spatial``).
 
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -109,7 +110,7 @@ def _check_meta(meta: LayerMeta) -> LayerMeta:
 def _open_layer(path: Path | str, layer: str | None) -> GDALLayer:
     """The layer named ``layer`` of the file, or its only layer; ``LayerRejected`` when the file is
     missing, not a format GDAL reads, or has no such layer."""
-    if not Path(path).exists():
+    if not str(path).startswith("/vsi") and not Path(path).exists():
         raise LayerRejected(_("%(path)s: no such file.") % {"path": path})
     try:
         source = DataSource(str(path))
@@ -135,6 +136,32 @@ def _open_layer(path: Path | str, layer: str | None) -> GDALLayer:
             field="layer",
         )
     return source[layer]
+
+
+CRS_NAME = re.compile(
+    r"^(?:urn:ogc:def:crs:EPSG:[0-9.]*:|EPSG:)([0-9]{1,9})$|^urn:ogc:def:crs:OGC:1\.3:CRS84$"
+)
+
+
+def check_geojson_crs(path: Path) -> None:
+    """An uploaded GeoJSON file may name its CRS (the 2008 ``crs`` member) only as an EPSG code of the
+    allow-list (``geo.crs``): GDAL would otherwise parse whatever text it holds as a spatial reference,
+    which may read files or the network. ``LayerRejected`` otherwise, and for text that is no JSON."""
+    try:
+        document = json.loads(path.read_bytes())
+    except (ValueError, UnicodeDecodeError):
+        raise LayerRejected(_("The file is not valid JSON.")) from None
+    if not isinstance(document, dict) or "crs" not in document:
+        return
+    member = document["crs"]
+    name = member.get("properties", {}).get("name") if isinstance(member, dict) else None
+    match = CRS_NAME.match(name) if isinstance(name, str) and member.get("type") == "name" else None
+    if match is None or (match.group(1) is not None and int(match.group(1)) not in crs.ALLOWED_SRIDS):
+        raise LayerRejected(
+            _("The file's CRS must be named as an EPSG code, one of %(codes)s.")
+            % {"codes": ", ".join(str(code) for code in crs.ALLOWED_SRIDS)},
+            field="s_srs",
+        )
 
 
 def _layer_srid(lyr: GDALLayer, source_srid: int | None) -> int:
