@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from indicators import spatial
 from indicators.layer_import import LayerMeta, LayerRejected, import_layer
@@ -14,6 +15,14 @@ from quartiere.models import Level
 from tests.conftest import sql_value
 from tests.fixtures import X0, Y0, feature, import_areas, square
 from tests.indicators.spatial.conftest import GREEN, geo_feature, load_layer, ogr2ogr, rect, write_geojson
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages in English, as the assertions quote them (German is the default)."""
+    with translation.override("en"):
+        yield
+
 
 META = LayerMeta(name="gruen", title="Grünflächen", year=2024)
 
