@@ -100,7 +100,7 @@ class SpatialNewForm(SpatialForm):
     key = forms.SlugField(label=gettext_lazy("Key"), max_length=KEY_MAX)
     name_de = forms.CharField(label=gettext_lazy("Name (German)"), max_length=NAME_MAX)
     name_en = forms.CharField(label=gettext_lazy("Name (English)"), max_length=NAME_MAX)
-    unit = forms.CharField(label=gettext_lazy("Unit"), max_length=50)
+    unit = forms.CharField(label=gettext_lazy("Unit of measurement"), max_length=50)
     dimension = forms.ChoiceField(label=gettext_lazy("Dimension"), choices=Dimension.choices)
     direction = forms.ChoiceField(label=gettext_lazy("Direction"), choices=Direction.choices)
     description = forms.CharField(

@@ -57,7 +57,7 @@ def test_upload_lists_the_layer_and_shows_text_as_text(world, office):
 
 def test_a_zipped_shapefile_and_a_geopackage_upload(world, office, tmp_path):
     source = write_geojson(tmp_path / "s.geojson", GREEN)
-    shp = ogr2ogr(tmp_path / "gruen.shp", source, fmt="shp", extra=("-t_srs", "EPSG:4326"))
+    ogr2ogr(tmp_path / "gruen.shp", source, fmt="shp", extra=("-t_srs", "EPSG:4326"))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for part in tmp_path.glob("gruen.*"):
