@@ -8,6 +8,7 @@ re-imports the layers and leaves the indicators' definitions as they are.
 """
 
 from pathlib import Path
+from typing import Any
 
 from indicators import spatial
 from indicators.layer_import import LayerMeta, import_layer
@@ -38,7 +39,7 @@ LAYERS = [
     ),
 ]
 
-INDICATORS = [
+INDICATORS: list[dict[str, Any]] = [
     {
         "layer": "gruenflaechen",
         "method": "area_share",

@@ -108,21 +108,18 @@ def schedule(indicator_id: int | None) -> None:
     waiting there (run, or dropped with a rollback) the next write registers a new one."""
     conn = transaction.get_connection()
     state = getattr(conn, "spatial_pending", None)
-    waiting = (
+    if (
         state is not None
         and conn.in_atomic_block
         and any(func is state[0] for _sids, func, _robust in conn.run_on_commit)
-    )
-    if not waiting:
-        pending: set[int | None] = set()
-        callback = functools.partial(_flush, pending)
-        state = (callback, pending)
-        conn.spatial_pending = state
+    ):
         state[1].add(indicator_id)
-        # robust: a failed computation is logged and does not fail the committed write
-        transaction.on_commit(callback, robust=True)
-    else:
-        state[1].add(indicator_id)
+        return
+    pending: set[int | None] = {indicator_id}
+    callback = functools.partial(_flush, pending)
+    conn.spatial_pending = (callback, pending)
+    # robust: a failed computation is logged and does not fail the committed write
+    transaction.on_commit(callback, robust=True)
 
 
 def _flush(pending: set[int | None]) -> None:
