@@ -213,7 +213,11 @@ def _rows(lyr: GDALLayer, id_field: str | None, progress: bool) -> Iterator[tupl
                 properties[name] = _json_value(feature.get(name))
             except (GDALException, ValueError, TypeError):
                 properties[name] = None
-        ref = str(feature.fid) if id_field is None else str(properties.get(id_field) or "").strip()
+        if id_field is None:
+            ref = str(feature.fid)
+        else:
+            value = properties.get(id_field)
+            ref = "" if value is None else str(value).strip()
         try:
             geom = feature.geom
             wkb = bytes(geom.wkb).hex() if geom is not None else None

@@ -148,6 +148,13 @@ def test_an_id_field_must_identify_every_feature(world, tmp_path):
     error = rejected(path, id_field="k")
     assert error.field == "id_field" and error.problems == [("feature 1 (x)", "the id occurs 2 times")]
     assert "is not a field" in rejected(path, id_field="nope").message
+    # 0 is a value
+    path = write_geojson(
+        tmp_path / "zero.geojson",
+        [geo_feature(rect(0, 0, 10, 10), k=0), geo_feature(rect(20, 0, 30, 10), k=1)],
+    )
+    assert import_layer(path, META, id_field="k").features == 2
+    assert sorted(ReferenceFeature.objects.values_list("ref", flat=True)) == ["0", "1"]
 
 
 def test_reimport_replaces_and_a_bad_file_leaves_the_previous_features(world, tmp_path):
