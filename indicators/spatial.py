@@ -27,15 +27,11 @@ from geo.errors import ServiceError
 from geo.sql import load
 from indicators.layer_import import check_user
 from indicators.models import (
-    KEY_MAX,
-    NAME_MAX,
-    Direction,
     Indicator,
     ReferenceLayer,
     SpatialIndicator,
     SpatialMethod,
 )
-from measures.models import Dimension
 
 log = logging.getLogger(__name__)
 
@@ -178,42 +174,13 @@ CATALOGUE_FIELDS = (
 )
 
 
-def _clean_catalogue(fields: dict[str, Any]) -> dict[str, Any]:
-    """The catalogue fields of a new indicator, trimmed and checked; ``ServiceError`` naming the field."""
-    from django.core.validators import validate_slug
+def create_catalogue_indicator(fields: dict[str, Any], *, user: Any = None) -> Indicator:
+    """A new catalogue entry for a spatial indicator, through the catalogue's own service (the same
+    checks as every other indicator: key, names, unit, dimension, direction, …)."""
+    from indicators import services
 
-    clean: dict[str, Any] = {}
-    limits = {"key": KEY_MAX, "name_de": NAME_MAX, "name_en": NAME_MAX, "unit": 50, "description": 5000}
-    limits |= {"source": 300, "licence": 200}
-    for name, limit in limits.items():
-        value = str(fields.get(name) or "").strip()
-        if len(value) > limit:
-            raise ServiceError(_("At most %(max)d characters.") % {"max": limit}, name)
-        clean[name] = value
-    for name in ("key", "name_de", "name_en", "unit"):
-        if not clean[name]:
-            raise ServiceError(_("This field is required."), name)
-    try:
-        validate_slug(clean["key"])
-    except Exception:
-        raise ServiceError(_("The key may contain only letters, digits, '-' and '_'."), "key") from None
-    if fields.get("dimension") not in Dimension.values:
-        raise ServiceError(_("Choose one of the dimensions."), "dimension")
-    if fields.get("direction") not in Direction.values:
-        raise ServiceError(_("Choose one of the directions."), "direction")
-    clean["dimension"] = fields["dimension"]
-    clean["direction"] = fields["direction"]
-    clean["illustrative"] = bool(fields.get("illustrative"))
-    return clean
-
-
-def create_catalogue_indicator(fields: dict[str, Any]) -> Indicator:
-    """A new catalogue entry for a spatial indicator. (Written through the model here until the
-    catalogue's own create service takes over; the one place to route to it.)"""
-    clean = _clean_catalogue(fields)
-    if Indicator.objects.filter(key=clean["key"]).exists():
-        raise ServiceError(_("An indicator with this key exists already."), "key")
-    return Indicator.objects.create(**clean)
+    values = {name: value for name, value in fields.items() if name != "key"}
+    return services.indicator_create(user=user, key=fields.get("key", ""), **values)
 
 
 def _has_polygons(layer: ReferenceLayer) -> bool:
@@ -250,7 +217,7 @@ def define_spatial_indicator(
     check_user(user)
     with transaction.atomic():
         distance = _check_method(layer, method, distance)
-        indicator = create_catalogue_indicator(catalogue)
+        indicator = create_catalogue_indicator(catalogue, user=user)
         spatial = SpatialIndicator.objects.create(
             indicator=indicator, layer=layer, method=method, distance=distance
         )

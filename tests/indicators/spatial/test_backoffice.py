@@ -133,6 +133,6 @@ def test_define_change_and_recompute_a_spatial_indicator(world, office, django_c
     assert office.post(f"{BASE}indikator/{indicator.pk}/neu-berechnen/").status_code == 302
     assert IndicatorValue.objects.filter(indicator=indicator).count() == 3
     assert (
-        office.post(BASE + "indikator/neu/", {**fields, "method": "area_share"}).status_code == 400
-    )  # key taken
+        office.post(BASE + "indikator/neu/", {**fields, "method": "area_share"}).status_code == 409
+    )  # key taken (the catalogue's own service: a conflict)
     assert office.get(f"{BASE}indikator/999999/").status_code == 404
