@@ -260,7 +260,7 @@ def comparison_xlsx(c: Comparison, changes: list[Change], names: dict[str, Any])
             )
     gaps.finish()
 
-    change_sheet = _Sheet(book, _("Changes"), [_("Measure"), _("Change"), _("Years postponed")])
+    change_sheet = _Sheet(book, _("Changes"), [_("Measure"), _("Kind of change"), _("Years postponed")])
     change_names = change_labels()
     for change in changes:
         change_sheet.row([(change.title, None), (change_names[change.change], None), (change.years, "0")])

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from measures.models import Dimension, FundingSource
 
@@ -28,5 +29,9 @@ def labels() -> dict[str, Any]:
             "none": _("without dimension"),
         },
         "funding": {f.value: str(f.label) for f in FundingSource},
-        "gap": {"closes": _("closes"), "opens": _("opens"), "remains": _("remains")},
+        "gap": {
+            "closes": pgettext("gap", "closes"),
+            "opens": pgettext("gap", "opens"),
+            "remains": pgettext("gap", "remains"),
+        },
     }

@@ -216,7 +216,7 @@ def map_data(request, pk: str):
                 names[key],
                 key,
                 style=style,
-                tooltip=[("title", _("Measure")), ("change", _("Change")), ("years", _("Years postponed"))],
+                tooltip=[("title", _("Measure")), ("change", _("Kind of change")), ("years", _("Years postponed"))],
             )
         )
     response = JsonResponse(maps.map_data(collections, {f"map_{MAP_ID}": {"layers": layers, "fit": 0}}))

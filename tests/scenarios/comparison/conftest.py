@@ -21,6 +21,7 @@ Geometry in EPSG:25832 relative to (X0, Y0) (tests/fixtures.py).
 
 import datetime as dt
 from decimal import Decimal
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -39,7 +40,7 @@ from scenarios.models import (
     ProposedMeasureArea,
     Scenario,
 )
-from tests.fixtures import feature, import_areas, import_region, point, square
+from tests.fixtures import feature, import_areas, import_region, kept_for_the_module, point, square
 
 PROPOSED_LINKS = linking.LinkTarget.for_models(
     ProposedMeasure, ProposedMeasureArea, fk="proposed_measure", scope="scope"
@@ -165,9 +166,43 @@ def build_case() -> dict[str, Any]:
     )
     t = Scenario.objects.create(city=city, name="Szenario T", budget_year=2024, state="draft")
     p2 = proposed(t, "P2", point(2600, 600), ["green"], [(2024, 500_000, "investment", "own")])
-    return {**areas, "city": city, "S": s, "T": t, "M1": m1, "M2": m2, "M3": m3, "M4": m4, "P1": p1, "P2": p2}
+    empty = Scenario.objects.create(city=city, name="Leer", budget_year=2024, state="shared")
+    # another city D (x 0…1000, y 2000…3000) with one Quartier and a shared scenario of its own
+    import_areas(Level.CITY, feature("D", "Anderstadt", square(0, 2000, 1000, 3000), 500))
+    import_areas(Level.QUARTIER, feature("DQ", "Delta", square(0, 2000, 1000, 3000), 500))
+    other = Area.objects.get(code="D")
+    elsewhere = Scenario.objects.create(city=other, name="Anderswo", budget_year=2024, state="shared")
+    return {
+        **areas,
+        "D": other,
+        "city": city,
+        "S": s,
+        "T": t,
+        "empty": empty,
+        "elsewhere": elsewhere,
+        "M1": m1,
+        "M2": m2,
+        "M3": m3,
+        "M4": m4,
+        "P1": p1,
+        "P2": p2,
+    }
 
 
 @pytest.fixture
 def case(db) -> dict[str, Any]:
+    """The case built for one test (browser tests: their live server needs committed rows)."""
     return build_case()
+
+
+@pytest.fixture(scope="module")
+def case_module(django_db_setup, django_db_blocker) -> Iterator[dict[str, Any]]:
+    built: dict[str, Any] = {}
+    with kept_for_the_module(django_db_blocker, lambda: built.update(build_case())):
+        yield built
+
+
+@pytest.fixture
+def known(case_module, db) -> dict[str, Any]:
+    """The case, built once per test module (each test's changes are rolled back after it)."""
+    return case_module
