@@ -36,14 +36,14 @@ quartier AS (
 located AS (
     SELECT l.measure_id, l.area_id, l.share
     FROM measures_measurearea AS l
-    WHERE l.level = 3 AND l.share > 0 AND l.area_id IN (SELECT id FROM quartier)
-      AND l.measure_id IN (SELECT id FROM scn_measures)
+    WHERE l.area_id = ANY (ARRAY(SELECT id FROM quartier)) AND l.level = 3 AND l.share > 0
+      AND l.measure_id = ANY (ARRAY(SELECT id FROM scn_measures))
     UNION ALL
     SELECT -p.id, l.area_id, l.share
     FROM scenarios_proposedmeasure AS p
     JOIN scenarios_proposedmeasurearea AS l ON l.proposed_measure_id = p.id
     WHERE p.scenario_id IN (SELECT variant FROM scn_variant)
-      AND l.level = 3 AND l.share > 0 AND l.area_id IN (SELECT id FROM quartier)
+      AND l.level = 3 AND l.share > 0 AND l.area_id = ANY (ARRAY(SELECT id FROM quartier))
 ),
 totals AS (
     SELECT l.variant, sum(l.amount) AS amount FROM scn_lines AS l GROUP BY l.variant

@@ -17,7 +17,7 @@ scn_lines AS (
     CROSS JOIN measures_budgetline AS b
     LEFT JOIN scenarios_measurechange AS mc ON mc.scenario_id = v.variant AND mc.measure_id = b.measure_id
     LEFT JOIN scenarios_budgetlinechange AS ch ON ch.scenario_id = v.variant AND ch.budget_line_id = b.id
-    WHERE b.measure_id IN (SELECT id FROM scn_measures)
+    WHERE b.measure_id = ANY (ARRAY(SELECT id FROM scn_measures))
       AND mc.action IS DISTINCT FROM 'drop' AND ch.action IS DISTINCT FROM 'remove'
     UNION ALL
     SELECT a.scenario_id, a.measure_id, a.fiscal_year + coalesce(mc.years, 0), coalesce(a.amount, 0),
@@ -25,7 +25,7 @@ scn_lines AS (
     FROM scenarios_budgetlinechange AS a
     LEFT JOIN scenarios_measurechange AS mc ON mc.scenario_id = a.scenario_id AND mc.measure_id = a.measure_id
     WHERE a.scenario_id IN (SELECT variant FROM scn_variant) AND a.action = 'add'
-      AND a.measure_id IN (SELECT id FROM scn_measures)
+      AND a.measure_id = ANY (ARRAY(SELECT id FROM scn_measures))
       AND mc.action IS DISTINCT FROM 'drop'
     UNION ALL
     SELECT p.scenario_id, -p.id, pl.fiscal_year, pl.amount, pl.kind, pl.funding
