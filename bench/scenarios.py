@@ -126,7 +126,7 @@ def compare_csv(ctx: Context, n: int) -> list[Row]:
             lambda s: replay(s[1]),
             target=TARGET,
             floor_label="its 4 main statements",
-            note=f"{10 * n:,} measures; ≈{_changes(ids):,} changes per scenario; 100 Quartiere × 4 dimensions",
+            note=f"{10 * n:,} measures; ≈{_changes(ids):,} changes per scenario; 100 Quartiere × 4 dims",
         )
     ]
 

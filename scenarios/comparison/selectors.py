@@ -126,6 +126,7 @@ class IndexRow:
     quartier: str
     dimension: str
     cells: list[IndexCell]
+    dimension_label: str = ""  # set by the page, in the reader's language
 
 
 @dataclass
@@ -138,6 +139,8 @@ class GapChange:
     status: str  # "closes" | "opens" | "remains"
     before: float | None  # the gap's size (normalised demand − supply) in the baseline
     after: float | None
+    dimension_label: str = ""  # set by the page, in the reader's language
+    status_label: str = ""
 
 
 @dataclass
@@ -318,6 +321,7 @@ class Change:
     years: int | None
     lines: int | None
     geojson: str | None  # geometry in EPSG:4326
+    label: str = ""  # the kind of change in the reader's language (set by the page)
 
 
 def changes(scenario_id: int) -> list[Change]:

@@ -115,13 +115,13 @@ def compare(request, pk: str):
     names = labels()
     data = selectors.comparison(scenario, others, names)
     for row in data.index:
-        row.dimension_label = names["dimension"].get(row.dimension, row.dimension)  # type: ignore[attr-defined]
+        row.dimension_label = names["dimension"].get(row.dimension, row.dimension)
     gap_lists = []
     for variant in data.scenarios:
         rows = data.gaps[variant.id]
         for gap in rows:
-            gap.dimension_label = names["dimension"].get(gap.dimension, gap.dimension)  # type: ignore[attr-defined]
-            gap.status_label = names["gap"][gap.status]  # type: ignore[attr-defined]
+            gap.dimension_label = names["dimension"].get(gap.dimension, gap.dimension)
+            gap.status_label = names["gap"][gap.status]
         gap_lists.append((variant, rows))
     candidates = (
         access.readable(request.user)
@@ -134,7 +134,7 @@ def compare(request, pk: str):
     change_rows = selectors.changes(scenario.pk)
     change_names = change_labels()
     for change in change_rows:
-        change.label = change_names[change.change]  # type: ignore[attr-defined]
+        change.label = change_names[change.change]
     return render(
         request,
         "scenarios/comparison/compare.html",
@@ -216,7 +216,11 @@ def map_data(request, pk: str):
                 names[key],
                 key,
                 style=style,
-                tooltip=[("title", _("Measure")), ("change", _("Kind of change")), ("years", _("Years postponed"))],
+                tooltip=[
+                    ("title", _("Measure")),
+                    ("change", _("Kind of change")),
+                    ("years", _("Years postponed")),
+                ],
             )
         )
     response = JsonResponse(maps.map_data(collections, {f"map_{MAP_ID}": {"layers": layers, "fit": 0}}))

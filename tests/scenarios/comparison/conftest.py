@@ -20,8 +20,8 @@ Geometry in EPSG:25832 relative to (X0, Y0) (tests/fixtures.py).
 """
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest

@@ -26,7 +26,8 @@ def test_budget_per_fiscal_year_baseline_scenario_and_difference(known):
     c = _compare(known, "T")
     years = _table(c.years)
     # baseline: 2023 = 100k + 40k + 30k; 2024 = 50k + 60k + 20k
-    # S: 2023 = 80k (M1 changed) + 40k; 2024 = 50k + 200k (P1); 2025 = 10k (added) + 20k (M4 postponed) + 20k (P1)
+    # S: 2023 = 80k (M1 changed) + 40k; 2024 = 50k + 200k (P1);
+    # 2025 = 10k (added) + 20k (M4 postponed) + 20k (P1)
     # T: the baseline and P2's 500k in 2024
     assert years == {
         "2023": [170 * K, 120 * K, 170 * K],

@@ -94,12 +94,12 @@ def test_the_workbook_has_a_sheet_per_table_with_numbers(client, known):
         "Differenz: Szenario S",
         "Differenz: Szenario T",
     ]
-    row_2024 = [c for c in years[3]]
+    row_2024 = list(years[3])
     assert [c.value for c in row_2024] == ["2024", 130000, 250000, 630000, 120000, 500000]
     assert row_2024[0].data_type == "s"
     assert all(c.data_type == "n" and "€" in c.number_format for c in row_2024[1:])
     goal = book["Ziel 3"]
-    s_row = [c for c in goal[3]]
+    s_row = list(goal[3])
     assert s_row[0].value == "Szenario S"
     assert s_row[2].value == pytest.approx(80 / 420) and s_row[2].number_format == "0.0%"
     gaps = [[c.value for c in row] for row in book["Lücken"].iter_rows(min_row=2)]
@@ -111,9 +111,9 @@ def test_text_like_a_formula_stays_text(client, known):
     known["P1"].title = "+SUM(1,2)\x07"
     known["P1"].save()
     rows = list(csv.reader(io.StringIO(download(client, known, "csv").content.decode())))
-    assert ['\'=HYPERLINK("http://example.org","x")'] == list(
-        {r[5] for r in rows[1:] if r[4] == str(known["S"].pk)}
-    )
+    assert list({r[5] for r in rows[1:] if r[4] == str(known["S"].pk)}) == [
+        '\'=HYPERLINK("http://example.org","x")'
+    ]
     book = load_workbook(io.BytesIO(download(client, known, "xlsx").content))
     name_cell = book["Jahre"]["C1"]
     assert name_cell.value == '\'=HYPERLINK("http://example.org","x")' and name_cell.data_type == "s"
