@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from geo.permissions import PLANNERS
-from tests.browser import DESKTOP, PHONE, Watch, scroll_overflow
+from tests.axe import assert_accessible
+from tests.browser import DESKTOP, NARROW, PHONE, Watch, scroll_overflow
 from tests.fixtures import user_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,6 +37,7 @@ def test_a_planner_reads_the_comparison_on_a_desktop_and_a_phone(
     expect(page.locator("#map_scenario_changes .leaflet-overlay-pane path")).to_have_count(7)
     expect(page.locator("#map-legend")).to_contain_text("neu")
     assert scroll_overflow(page) == 0
+    assert_accessible(page)
     page.screenshot(path=str(tmp_path / "desktop.png"), full_page=True)
 
     page.set_viewport_size(PHONE)
@@ -46,4 +48,7 @@ def test_a_planner_reads_the_comparison_on_a_desktop_and_a_phone(
     expect(page.locator("#table-quartiere")).to_be_visible()
     assert scroll_overflow(page) == 0
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    page.set_viewport_size(NARROW)  # 320 px: still no sideways scrolling
+    expect(page.locator("#table-years")).to_be_attached()
+    assert scroll_overflow(page) == 0
     watch.assert_clean()
