@@ -39,6 +39,14 @@ def test_a_planner_reads_the_comparison_on_a_desktop_and_a_phone(
     assert scroll_overflow(page) == 0
     assert_accessible(page)
     page.screenshot(path=str(tmp_path / "desktop.png"), full_page=True)
+    # on paper: no navigation, buttons or map controls; the tables and the map stay
+    page.emulate_media(media="print")
+    for hidden in (".office-nav", ".site-header", "#print", ".compare-with", ".leaflet-control-zoom"):
+        expect(page.locator(hidden)).to_be_hidden()
+    expect(page.locator("#table-index")).to_be_visible()
+    expect(page.locator("#map_scenario_changes")).to_be_visible()
+    page.pdf(path=str(tmp_path / "vergleich.pdf"), format="A4")
+    page.emulate_media(media="screen")
 
     page.set_viewport_size(PHONE)
     page.reload()
