@@ -33,26 +33,25 @@ def _text(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def _figures(c: Comparison, changes: list[Change], names: dict[str, Any]) -> list[list[Any]]:
-    """The comparison as rows of CSV_COLUMNS (text not yet guarded)."""
+def _figures(c: Comparison, changes: list[Change]) -> list[list[Any]]:
+    """The comparison as rows of CSV_COLUMNS; text people wrote (names, titles) already guarded, None
+    for a missing value (the CSV writes it empty)."""
     out: list[list[Any]] = []
-    variants = c.variants
+    variants = [(v.id, _text(v.name)) for v in c.variants]
 
     def amounts(table: str, rows: list[Row]) -> None:
         for row in rows:
-            for i, v in enumerate(variants):
-                out.append([table, row.key, row.label, "", v.id, v.name, "amount_eur", row.amounts[i]])
+            label = _text(row.label)
+            for i, (vid, vname) in enumerate(variants):
+                out.append([table, row.key, label, "", vid, vname, "amount_eur", row.amounts[i]])
                 if i:
-                    out.append(
-                        [table, row.key, row.label, "", v.id, v.name, "difference_eur", row.differences[i]]
-                    )
+                    out.append([table, row.key, label, "", vid, vname, "difference_eur", row.differences[i]])
 
     amounts("year", c.years)
     amounts("dimension", c.dimensions)
     amounts("funding", c.funding)
     amounts("quartier", c.quartiere)
-    for g in c.goal3:
-        v = g.variant
+    for g, (vid, vname) in zip(c.goal3, variants, strict=True):
         for figure, value in (
             ("total_eur", g.total),
             ("maintenance_eur", g.maintenance),
@@ -66,44 +65,31 @@ def _figures(c: Comparison, changes: list[Change], names: dict[str, Any]) -> lis
             ("budget_year_maintenance_share", g.year_maintenance_share),
             ("budget_year_grant_complementary_share", g.year_grant_complementary_share),
         ):
-            out.append(["goal3", "", "", "", v.id, v.name, figure, value])
+            out.append(["goal3", "", "", "", vid, vname, figure, value])
     for row in c.index:
-        for i, v in enumerate(variants):
-            cell = row.cells[i]
-            for figure, value in (
-                ("measures", cell.measures),
-                ("budget_eur", cell.budget),
-                ("coverage", cell.coverage),
-                ("score", cell.score),
-                ("rank", cell.rank),
-                ("gap", cell.gap),
-            ):
-                out.append(
-                    ["index", row.quartier_id, row.quartier, row.dimension, v.id, v.name, figure, value]
-                )
-    for v in c.scenarios:
-        for gap in c.gaps[v.id]:
-            base = ["gaps", gap.quartier_id, gap.quartier, gap.dimension, v.id, v.name]
+        head = ["index", row.quartier_id, _text(row.quartier), row.dimension]
+        for cell, (vid, vname) in zip(row.cells, variants, strict=True):
+            out += [
+                [*head, vid, vname, "measures", cell.measures],
+                [*head, vid, vname, "budget_eur", cell.budget],
+                [*head, vid, vname, "coverage", cell.coverage],
+                [*head, vid, vname, "score", cell.score],
+                [*head, vid, vname, "rank", cell.rank],
+                [*head, vid, vname, "gap", "true" if cell.gap else "false"],
+            ]
+    for vid, vname in variants[1:]:
+        for gap in c.gaps[vid]:
+            base = ["gaps", gap.quartier_id, _text(gap.quartier), gap.dimension, vid, vname]
             out.append([*base, "status", gap.status])
             out.append([*base, "gap_size_before", gap.before])
             out.append([*base, "gap_size_after", gap.after])
-    scenario = c.variants[1]
+    vid, vname = variants[1]
     for change in changes:
-        base = ["changes", change.id, change.title, ",".join(change.dimensions), scenario.id, scenario.name]
+        base = ["changes", change.id, _text(change.title), ",".join(change.dimensions), vid, vname]
         out.append([*base, "change", change.change])
         if change.years is not None:
             out.append([*base, "years_postponed", change.years])
     return out
-
-
-def _csv_value(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return _text(value)
-    return value
 
 
 def comparison_csv(c: Comparison, changes: list[Change], names: dict[str, Any]) -> str:
@@ -112,8 +98,7 @@ def comparison_csv(c: Comparison, changes: list[Change], names: dict[str, Any]) 
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    for row in _figures(c, changes, names):
-        writer.writerow([_csv_value(v) for v in row])
+    writer.writerows(_figures(c, changes))
     return out.getvalue()
 
 
