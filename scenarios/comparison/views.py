@@ -107,6 +107,8 @@ def _query(others: list[Scenario]) -> str:
 @login_required(login_url="planning:login")
 @never_cache
 def compare(request, pk: str):
+    """The comparison page: budget tables, goal 3, gaps before and after, the index per Quartier and
+    dimension, the map and list of changes; a selector for further scenarios of the city."""
     scenario = _scenario(request, pk)
     try:
         others = _others(request, scenario)
