@@ -628,12 +628,12 @@ def _apply(scenario: Scenario, user: Any) -> dict[str, int]:
 
     1. each proposed measure → a published measure (status ``decided``) of the scenario's city with
        its budget lines (status ``planned``);
-    2. ``drop`` → the measure's status ``stopped`` (it stays public as stopped), and its budget lines
-       with status ``planned`` from the budget year on are deleted;
-    3. ``postpone`` by N → its budget lines from the budget year on move N fiscal years later, and its
-       start and end dates N years later;
-    4. budget-line changes: ``change`` sets the line's amount and year, ``remove`` deletes it, ``add``
-       creates a line (status ``planned``) of the measure.
+    2. budget-line changes: ``change`` sets the line's amount and year, ``remove`` deletes it, ``add``
+       creates a line (status ``planned``) of the measure;
+    3. ``drop`` → the measure's status ``stopped`` (it stays public as stopped), and its budget lines
+       with status ``planned`` from the budget year on are deleted (changed and added ones included);
+    4. ``postpone`` by N → its budget lines from the budget year on (changed and added ones included)
+       move N fiscal years later, and its start and end dates N years later.
 
     A measure or line that was deleted, unpublished, finished or changed (its version) since the
     change was composed raises ``Conflict`` naming it."""
@@ -672,10 +672,12 @@ def _apply(scenario: Scenario, user: Any) -> dict[str, int]:
         proposed.adopted_as = measure
         proposed.save(update_fields=["adopted_as"])
         counts["measures"] += 1
-    for change in scenario.measure_changes.order_by("id"):
-        _apply_measure_change(change, scenario, user, counts)
+    # the lines first, then the measures: a postponed measure moves its changed and added lines too,
+    # and a dropped one loses them (the rules scenario_lines.sql computes the comparison with)
     for bchange in scenario.budget_changes.order_by("id"):
         _apply_budget_change(bchange, scenario, user, counts)
+    for change in scenario.measure_changes.order_by("id"):
+        _apply_measure_change(change, scenario, user, counts)
     return counts
 
 

@@ -12,7 +12,7 @@ Geometry in EPSG:25832 relative to (X0, Y0) (tests/fixtures.py).
       M4 productive, city-wide       2024 operating own 20,000
       M5 green in B, unpublished     2023 investment own 1,000,000 (never counted)
 
-    scenario S (budget 2024, shared with the board): drops M3, postpones M4 by one year, changes M1's
+    scenario S (budget 2023, shared with the board): drops M3 (its planned 2023 line), postpones M4 by one year, changes M1's
     2023 line to 80,000 from grants, removes M2's 2024 line, adds a 2025 maintenance line of 10,000 to
     M2 and proposes P1 (just, square in B: 2024 investment grant 200,000 · 2025 maintenance
     complementary 20,000).
@@ -141,7 +141,7 @@ def build_case() -> dict[str, Any]:
         published=False,
     )
 
-    s = Scenario.objects.create(city=city, name="Szenario S", budget_year=2024, state="shared")
+    s = Scenario.objects.create(city=city, name="Szenario S", budget_year=2023, state="shared")
     MeasureChange.objects.create(scenario=s, measure=m3, action="drop")
     MeasureChange.objects.create(scenario=s, measure=m4, action="postpone", years=1)
     BudgetLineChange.objects.create(

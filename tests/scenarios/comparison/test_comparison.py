@@ -83,11 +83,12 @@ def test_goal_3_maintenance_grants_and_complementary_funds(known):
     assert s.grant_share == pytest.approx(330 / 420)
     assert s.complementary_share == pytest.approx(60 / 420)
     assert s.grant_complementary_share == pytest.approx(390 / 420)
-    # the budget year 2024: baseline 130k (maintenance 50k, grants 50k); S 250k (50k; 50k + 200k)
-    assert (base.year_total, s.year_total) == (130 * K, 250 * K)
-    assert base.year_maintenance_share == pytest.approx(50 / 130)
-    assert s.year_maintenance_share == pytest.approx(50 / 250)
-    assert base.year_grant_complementary_share == pytest.approx(50 / 130)
+    # S's budget year 2023: baseline 170k (M1 100k, M2 40k complementary, M3 30k maintenance); S 120k
+    # (M1 80k from grants, M2 40k complementary; M3's planned line dropped)
+    assert (base.year_total, s.year_total) == (170 * K, 120 * K)
+    assert base.year_maintenance_share == pytest.approx(30 / 170)
+    assert s.year_maintenance_share == pytest.approx(0.0)
+    assert base.year_grant_complementary_share == pytest.approx(40 / 170)
     assert s.year_grant_complementary_share == pytest.approx(1.0)
 
 
