@@ -153,6 +153,8 @@ def layer_dimensions(layer: Layer, versions: dataversion.Versions) -> tuple[list
         result = []
         for parameter in layer.parameters:
             values = parameter.values(None)
+            if not values:
+                continue  # no data yet: no dimension to offer (the layer draws its areas without values)
             default = next((text for text, value in values if value == defaults[parameter.name]), "")
             if parameter.kind == "year":
                 extent = year_extent(sorted(value for _, value in values))

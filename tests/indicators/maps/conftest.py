@@ -66,7 +66,9 @@ def build_city() -> None:
         for code, value in values.items():
             quality = Quality.ESTIMATED if (key, year, code) == ("armut", 2023, "Q3") else Quality.MEASURED
             rows.append(
-                IndicatorValue(indicator=indicators[key], area=areas[code], year=year, value=value, quality=quality)
+                IndicatorValue(
+                    indicator=indicators[key], area=areas[code], year=year, value=value, quality=quality
+                )
             )
     IndicatorValue.objects.bulk_create(rows)
 

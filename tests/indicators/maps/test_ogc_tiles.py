@@ -112,7 +112,9 @@ def test_tile_carries_the_chosen_indicator_and_year(city, client):
     assert {code: p.get("need_class") for code, p in found.items()} == CLASSES[("armut", 2023)]
     assert found["Q3"]["value"] == 36.0 and found["Q3"]["quality"] == "estimated"
     older = tile_features(client, indicator="armut", year="2022")
-    assert {f["properties"]["code"]: f["properties"].get("need_class") for f in older} == CLASSES[("armut", 2022)]
+    assert {f["properties"]["code"]: f["properties"].get("need_class") for f in older} == CLASSES[
+        ("armut", 2022)
+    ]
 
 
 def test_tile_bad_parameter_is_400_and_tilejson_lists_them(city, client):
