@@ -1,5 +1,6 @@
 """The JSON documents of the OGC API: landing page, conformance, collections; links."""
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
@@ -96,7 +97,7 @@ def collection(request: HttpRequest, layer: Layer, fmt: str, versions: dataversi
     language = get_language() or "de"
     path = f"/collections/{layer.id}"
     extent = dataversion.layer_extent(layer, versions, crs.WGS84)
-    document = {
+    document: dict[str, Any] = {
         "id": layer.id,
         "title": layer.title_in(language),
         "description": layer.abstract_in(language),
@@ -140,7 +141,9 @@ def queryables(request: HttpRequest, layer: Layer) -> dict:
     """The attributes a client may filter the collection's items on (``?name=value``, equality), as a
     JSON Schema (OGC API – Features Part 3, Queryables)."""
     language = get_language() or "de"
-    properties = {name: {"title": name, **SCHEMA_TYPES[layer.attributes[name]]} for name in layer.queryable}
+    properties: dict[str, dict[str, Any]] = {
+        name: {"title": name, **SCHEMA_TYPES[layer.attributes[name]]} for name in layer.queryable
+    }
     for parameter in layer.parameters:
         # a parameterised layer's choices are query parameters too (its year is ``datetime``)
         if parameter.kind == "choice":

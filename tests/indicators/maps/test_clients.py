@@ -12,8 +12,13 @@ from owslib.wms import WebMapService
 
 from indicators.layers import NEED_CLASSES, NO_DATA_COLOUR
 from tests.fixtures import X0, Y0
-from tests.geo.wms_support import WMS_NS, Picture, getmap, ows
-from tests.geo.wms_support import wms_connections  # noqa: F401
+from tests.geo.wms_support import (
+    WMS_NS,
+    Picture,
+    getmap,
+    ows,
+    wms_connections,  # noqa: F401
+)
 from tests.indicators.maps.conftest import CLASSES, build_city
 
 pytestmark = [pytest.mark.clients]
@@ -115,7 +120,8 @@ def test_capabilities_and_reports_in_xml(service, client):
 def test_feature_info_and_legend_honour_the_dimensions(service, client):
     info = client.get(
         getmap(CITY_BOX, layers="indicators", size=(SIZE, SIZE), TIME="2022", DIM_INDICATOR="armut",
-               REQUEST="GetFeatureInfo", QUERY_LAYERS="indicators", INFO_FORMAT="application/json", I=50, J=50)
+               REQUEST="GetFeatureInfo", QUERY_LAYERS="indicators", INFO_FORMAT="application/json",
+               I=50, J=50)
     )  # fmt: skip
     properties = json.loads(info.content)["features"][0]["properties"]
     assert (properties["code"], properties["indicator"], properties["year"], properties["value"]) == (

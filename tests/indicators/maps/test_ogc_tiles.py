@@ -36,7 +36,8 @@ def test_items_of_one_indicator_and_year_equal_the_database(city, client, key, y
     values = {code: value for code, value in VALUES[(key, year)].items() if code != "C"}
     assert {code: v for code, v in codes_of(features, "value").items() if v is not None} == values
     stored = sql_value(
-        "SELECT count(*) FROM indicators_indicatorvalue v JOIN indicators_indicator i ON i.id = v.indicator_id "
+        "SELECT count(*) FROM indicators_indicatorvalue v "
+        "JOIN indicators_indicator i ON i.id = v.indicator_id "
         "JOIN quartiere_area a ON a.id = v.area_id WHERE i.key = %s AND v.year = %s AND a.level = 3",
         [key, year],
     )
