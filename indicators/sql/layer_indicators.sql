@@ -5,7 +5,7 @@
 -- round for indicators where a higher value means less need, so that 1 = most need; equal values
 -- everywhere give 0.5. need_class = 1 + floor(5 × need), at most 5. The city value is the value stored
 -- for the city area itself (not computed here). The bbox of a service filters q.geom (spatial index);
--- the ranges are one aggregate over the indicator-year's values (index on indicator, year).
+-- the range is computed per city the rows touch (a memoized lateral subquery).
 SELECT q.id, q.geom, q.code, q.name, q.slug, q.level, q.parent_id AS city,
        i.key AS indicator, i.name_de AS indicator_name_de, i.name_en AS indicator_name_en, i.unit,
        i.direction, i.dimension, %(p_year)s::integer AS year, v.value, v.quality,
@@ -16,12 +16,15 @@ LEFT JOIN indicators_indicatorvalue AS v
        ON v.indicator_id = i.id AND v.area_id = q.id AND v.year = %(p_year)s
 LEFT JOIN indicators_indicatorvalue AS cv
        ON cv.indicator_id = i.id AND cv.area_id = q.parent_id AND cv.year = %(p_year)s
-LEFT JOIN (
-    SELECT a.parent_id, min(r.value) AS lo, max(r.value) AS hi
-    FROM indicators_indicatorvalue AS r JOIN quartiere_area AS a ON a.id = r.area_id AND a.level = 3
-    WHERE r.indicator_id = %(p_indicator)s AND r.year = %(p_year)s
-    GROUP BY a.parent_id
-) AS rng ON rng.parent_id = q.parent_id
+LEFT JOIN LATERAL (
+    -- the city's range: its Quartiere's values (index on parent, then on area/indicator/year); PostgreSQL
+    -- memoizes it per city, so a bbox or tile computes it once per city it touches
+    SELECT min(r.value) AS lo, max(r.value) AS hi
+    FROM quartiere_area AS a
+    JOIN indicators_indicatorvalue AS r
+      ON r.area_id = a.id AND r.indicator_id = %(p_indicator)s AND r.year = %(p_year)s
+    WHERE a.parent_id = q.parent_id AND a.level = 3
+) AS rng ON true
 CROSS JOIN LATERAL (
     SELECT CASE
         WHEN v.value IS NULL THEN NULL
