@@ -114,6 +114,9 @@ class Layer:
     parameters: tuple[Parameter, ...] = ()
     # a caption of the chosen values (legend heading), e.g. "Kinderarmut (%), 2024"
     caption: Callable[[Resolved, str], str] | None = None
+    # optional: every parameter resolved at once (one query instead of one or two per parameter; the
+    # texts are checked by ``resolve`` first); raises ParameterError (see ``not_available``)
+    resolver: Callable[[Mapping[str, str | None]], dict[str, int | None]] | None = None
 
     @property
     def default_style(self) -> Style:
@@ -137,26 +140,37 @@ def resolve(layer: Layer, raw: Mapping[str, str | None]) -> dict[str, int | None
     four digits — the services turn their own date forms into that). ``ParameterError`` for a value the
     layer does not have; a missing one takes the default. In declaration order: a later parameter's
     values may depend on an earlier one's (the years of the chosen indicator)."""
-    resolved: dict[str, int | None] = {}
+    texts: dict[str, str | None] = {}
     for parameter in layer.parameters:
         text = raw.get(parameter.name)
         text = text.strip() if text is not None else ""
-        if text == "":
-            resolved[parameter.name] = parameter.default(resolved)
-            continue
         if len(text) > 100 or "\x00" in text:
             raise ParameterError(parameter, text[:40], "is not a value of this layer.")
-        if parameter.kind == "year" and not YEAR_TEXT.match(text):
+        if text and parameter.kind == "year" and not YEAR_TEXT.match(text):
             raise ParameterError(parameter, text, "must be a year (four digits).")
+        texts[parameter.name] = text or None
+    if layer.resolver is not None:
+        return layer.resolver(texts)
+    resolved: dict[str, int | None] = {}
+    for parameter in layer.parameters:
+        text = texts[parameter.name]
+        if text is None:
+            resolved[parameter.name] = parameter.default(resolved)
+            continue
         value = parameter.lookup(text, resolved)
         if value is None:
-            allowed = [name for name, _ in parameter.values(resolved)]
-            shown = ", ".join(allowed[:60]) + (", …" if len(allowed) > 60 else "")
-            raise ParameterError(
-                parameter, text, f"{text[:40]!r} is not available; choose one of: {shown or '(none)'}."
-            )
+            raise not_available(parameter, text, resolved)
         resolved[parameter.name] = value
     return resolved
+
+
+def not_available(parameter: Parameter, text: str, resolved: Resolved) -> ParameterError:
+    """The error for a well-formed value the layer does not have, naming the values it has."""
+    allowed = [name for name, _ in parameter.values(resolved)]
+    shown = ", ".join(allowed[:60]) + (", …" if len(allowed) > 60 else "")
+    return ParameterError(
+        parameter, text, f"{text[:40]!r} is not available; choose one of: {shown or '(none)'}."
+    )
 
 
 def bound(layer: Layer, values: Resolved | None = None) -> dict[str, int | None]:

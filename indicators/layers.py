@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from django.db import connection
 
-from geo.layers import AttributeType, Layer, Parameter, Rule, Style, register
+from geo.layers import AttributeType, Layer, Parameter, Rule, Style, not_available, register
 from geo.sql import load
 
 # Need classes of the choropleth (the layer's style, the report's maps, the profile): 1 = least need
@@ -169,6 +169,38 @@ PARAMETERS = (
 )
 
 
+# Both parameters in one statement (the tiles' hot path): the chosen (or first) indicator, and the
+# chosen year if it has values of it (NULL otherwise), or its latest year. Index lookups only.
+RESOLVE_SQL = """
+SELECT i.id,
+       CASE WHEN %(year)s::integer IS NULL
+            THEN (SELECT max(v.year) FROM indicators_indicatorvalue AS v WHERE v.indicator_id = i.id)
+            WHEN EXISTS (SELECT 1 FROM indicators_indicatorvalue AS v
+                         WHERE v.indicator_id = i.id AND v.year = %(year)s::integer)
+            THEN %(year)s::integer
+       END
+FROM indicators_indicator AS i
+WHERE %(key)s::text IS NULL OR i.key = %(key)s::text
+ORDER BY i.dimension, i.key
+LIMIT 1
+"""
+
+
+def resolve(texts: Mapping[str, str | None]) -> dict[str, int | None]:
+    """``geo.layers.Layer.resolver``: the indicator's id and the year in one query."""
+    key, year = texts.get("indicator"), texts.get("year")
+    with connection.cursor() as cursor:
+        cursor.execute(RESOLVE_SQL, {"key": key, "year": int(year) if year else None})
+        row = cursor.fetchone()
+    if row is None:
+        if key is not None:
+            raise not_available(PARAMETERS[0], key, {})
+        return {"indicator": None, "year": None}
+    if year is not None and row[1] is None:
+        raise not_available(PARAMETERS[1], year, {"indicator": row[0]})
+    return {"indicator": row[0], "year": row[1]}
+
+
 def register_layers() -> None:
     register(
         Layer(
@@ -220,5 +252,6 @@ def register_layers() -> None:
             order=35,
             parameters=PARAMETERS,
             caption=caption,
+            resolver=resolve,
         )
     )
