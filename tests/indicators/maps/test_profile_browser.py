@@ -1,5 +1,5 @@
 """The profile's indicators in Chromium on a phone (390 px) and at 320 px: the time series is visible
-(sparkline, and the table once opened) and nothing scrolls sideways."""
+(sparkline, and the table once opened) and nothing scrolls sideways; the report's choropleths at 320 px."""
 
 import pytest
 
@@ -27,5 +27,12 @@ def test_profile_indicators_on_a_phone(transactional_db, live_server, chromium, 
     assert table.locator("tbody tr").all_inner_texts() == ["2022\t30\t18", "2023\t36\t20"]
     assert scroll_overflow(page) == 0
     page.set_viewport_size(NARROW)
+    assert scroll_overflow(page) == 0
+    # the report's choropleths fit 320 px too, one per indicator
+    page.goto(f"{live_server.url}/bericht/?stadt={Area.objects.get(code='C').pk}")
+    maps = page.locator("figure.indicator-map")
+    assert maps.count() == 2
+    maps.first.scroll_into_view_if_needed()
+    assert maps.first.locator("svg path").count() == 4 and maps.first.is_visible()
     assert scroll_overflow(page) == 0
     watch.assert_clean()
