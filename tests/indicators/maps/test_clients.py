@@ -15,6 +15,7 @@ from tests.fixtures import X0, Y0
 from tests.geo.wms_support import (
     WMS_NS,
     Picture,
+    capabilities_schema,
     getmap,
     ows,
     wms_connections,  # noqa: F401
@@ -103,6 +104,8 @@ def test_owslib_bad_dimension_is_invalid_dimension_value(service):
 
 def test_capabilities_and_reports_in_xml(service, client):
     xml = etree.fromstring(client.get(ows(SERVICE="WMS", REQUEST="GetCapabilities", VERSION="1.3.0")).content)
+    schema = capabilities_schema()
+    assert schema.validate(xml), schema.error_log  # with the Dimension elements
     layer = xml.find(".//wms:Layer[wms:Name='indicators']", WMS_NS)
     dimensions = {d.get("name"): d for d in layer.findall("wms:Dimension", WMS_NS)}
     assert dimensions["time"].get("units") == "ISO8601" and dimensions["time"].text == "2022/2023/P1Y"
