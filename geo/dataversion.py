@@ -88,7 +88,13 @@ def definition_digest(layer: Layer) -> str:
     known = _digests.get(layer.id)
     if known is not None and known[0] is layer:
         return known[1]
-    parts = (layer.id, layer.source, repr(sorted(layer.attributes.items())), layer.geometry_type)
+    parts = (
+        layer.id,
+        layer.source,
+        repr(sorted(layer.attributes.items())),
+        layer.geometry_type,
+        repr([(p.name, p.kind) for p in layer.parameters]),
+    )
     digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
     _digests[layer.id] = (layer, digest)
     return digest
@@ -194,8 +200,10 @@ def layer_extent(
 
     def compute() -> tuple[float, float, float, float] | None:
         with connections[using].cursor() as cursor:
-            sql = EXTENT_SQL.format(source=layer.source.replace("%", "%%"))
-            cursor.execute(sql, {"storage": crs.STORAGE_SRID, "srid": int(srid)})
+            # a parameterised layer's extent: its features with every parameter NULL (their geometry
+            # does not depend on the parameters)
+            sql = EXTENT_SQL.format(source=registry.source_sql(layer))
+            cursor.execute(sql, {"storage": crs.STORAGE_SRID, "srid": int(srid), **registry.bound(layer)})
             row = cursor.fetchone()
         return tuple(row) if row else None
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from geo.drawing import drawing_config
 from geo.permissions import is_planner
+from indicators import selectors as indicator_selectors
 from measures.models import ActionField, Dimension, MeasureStatus
 from measures.selectors import measure_feature_page
 from participation.layers import NO_CATEGORY_COLOUR, category_colours
@@ -193,6 +194,7 @@ def profile(request, slug: str):
             "map_script": reverse("planning:profile-map", args=[quartier.slug]) + _city_query(request),
             "map_data": reverse("planning:profile-map-data", args=[quartier.slug]) + _city_query(request),
             "map_assets": maps.rendered(PROFILE_MAP),
+            "indicator_panel": indicator_selectors.profile_panel(quartier),
         },
     )
 
@@ -330,6 +332,7 @@ def report(request):
             ],
             "chart": chart,
             "weights": _weights_text(settings.PLANNING_PRIORITY_WEIGHTS),
+            **indicator_selectors.report_context(city),
         },
     )
 

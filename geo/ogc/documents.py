@@ -1,5 +1,6 @@
 """The JSON documents of the OGC API: landing page, conformance, collections; links."""
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
@@ -25,6 +26,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/schemas",
     "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/core-roles-features",
 ]
+TRS = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 SCHEMA_REL = "http://www.opengis.net/def/rel/ogc/1.0/schema"
 SCHEMA_JSON = "application/schema+json"
@@ -95,7 +97,7 @@ def collection(request: HttpRequest, layer: Layer, fmt: str, versions: dataversi
     language = get_language() or "de"
     path = f"/collections/{layer.id}"
     extent = dataversion.layer_extent(layer, versions, crs.WGS84)
-    document = {
+    document: dict[str, Any] = {
         "id": layer.id,
         "title": layer.title_in(language),
         "description": layer.abstract_in(language),
@@ -117,6 +119,21 @@ def collection(request: HttpRequest, layer: Layer, fmt: str, versions: dataversi
     }
     if extent is not None:
         document["extent"] = {"spatial": {"bbox": [[round(v, 7) for v in extent]], "crs": CRS84}}
+    if layer.parameters:
+        # one indicator and year (say) per request: the values each parameter takes (the year as
+        # ``datetime``), cached per data version
+        def compute() -> dict[str, list[str]]:
+            return {
+                ("datetime" if p.kind == "year" else p.name): [text for text, _ in p.values(None)]
+                for p in layer.parameters
+            }
+
+        chosen: dict[str, list[str]] = dataversion.cached(layer, versions, "parameters", compute)  # type: ignore[assignment]
+        document["parameters"] = chosen
+        years = chosen.get("datetime") or []
+        if years:
+            interval = [[f"{years[0]}-01-01T00:00:00Z", f"{years[-1]}-12-31T23:59:59Z"]]
+            document.setdefault("extent", {})["temporal"] = {"interval": interval, "trs": TRS}
     return document
 
 
@@ -124,7 +141,19 @@ def queryables(request: HttpRequest, layer: Layer) -> dict:
     """The attributes a client may filter the collection's items on (``?name=value``, equality), as a
     JSON Schema (OGC API – Features Part 3, Queryables)."""
     language = get_language() or "de"
-    properties = {name: {"title": name, **SCHEMA_TYPES[layer.attributes[name]]} for name in layer.queryable}
+    properties: dict[str, dict[str, Any]] = {
+        name: {"title": name, **SCHEMA_TYPES[layer.attributes[name]]} for name in layer.queryable
+    }
+    for parameter in layer.parameters:
+        # a parameterised layer's choices are query parameters too (its year is ``datetime``)
+        if parameter.kind == "choice":
+            values = [text for text, _ in parameter.values(None)]
+            properties[parameter.name] = {
+                "title": parameter.title_in(language),
+                "type": "string",
+                "description": "One value per request; default the first.",
+                **({"enum": values} if values else {}),
+            }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": href(request, f"/collections/{layer.id}/queryables"),

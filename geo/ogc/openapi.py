@@ -164,6 +164,7 @@ def collection_paths(layer: Layer, language: str) -> dict:
         }
         for name in layer.queryable
     ]
+    chosen = layer_parameters(layer, language)
     title = layer.title_in(language)
     tags = [layer.id]
     items = _json(_ref("schemas", "featureCollectionGeoJSON"), f"{title}: features", "application/geo+json")
@@ -181,7 +182,7 @@ def collection_paths(layer: Layer, language: str) -> dict:
             f"{title}: features",
             f"getFeatures_{layer.id}",
             {"200": items},
-            [*(_ref("parameters", name) for name in standard), *queryables],
+            [*(_ref("parameters", name) for name in standard), *chosen, *queryables],
             tags,
         ),
         f"/collections/{layer.id}/queryables": _get(
@@ -202,10 +203,44 @@ def collection_paths(layer: Layer, language: str) -> dict:
             f"{title}: one feature",
             f"getFeature_{layer.id}",
             {"200": feature, "404": _ref("responses", "NotFound")},
-            [_ref("parameters", "featureId"), _ref("parameters", "crs"), _ref("parameters", "f")],
+            [_ref("parameters", "featureId"), _ref("parameters", "crs"), _ref("parameters", "f"), *chosen],
             tags,
         ),
     }
+
+
+def layer_parameters(layer: Layer, language: str) -> list[dict]:
+    """The query parameters of a parameterised layer: ``datetime`` (a year) and one per choice."""
+    result = []
+    for parameter in layer.parameters:
+        values = [text for text, _ in parameter.values(None)]
+        if parameter.kind == "year":
+            result.append(
+                {
+                    "name": "datetime",
+                    "in": "query",
+                    "required": False,
+                    "description": f"{parameter.title_in(language)}: one year (2024, or a date in it); "
+                    "default the latest year with data for the chosen values. "
+                    f"Years with data: {', '.join(values) or '(none)'}.",
+                    "schema": {"type": "string"},
+                    "style": "form",
+                    "explode": False,
+                }
+            )
+        else:
+            result.append(
+                {
+                    "name": parameter.name,
+                    "in": "query",
+                    "required": False,
+                    "description": f"{parameter.title_in(language)} (default: the first).",
+                    "schema": {"type": "string", **({"enum": values} if values else {})},
+                    "style": "form",
+                    "explode": False,
+                }
+            )
+    return result
 
 
 def document(request: HttpRequest, layers: list[Layer]) -> dict:

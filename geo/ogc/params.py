@@ -14,8 +14,9 @@ from django.conf import settings
 from django.http import HttpRequest, QueryDict
 
 from geo import crs
+from geo import layers as registry
 from geo.http import MapError
-from geo.layers import Layer
+from geo.layers import Layer, ParameterError
 from geo.params import MAX_ABS_COORDINATE
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -169,6 +170,45 @@ def queryable_filters(params: Mapping[str, str], layer: Layer) -> dict[str, obje
             continue
         filters[name] = typed_value(name, raw, layer.attributes[name])
     return filters
+
+
+def parameter_names(layer: Layer) -> set[str]:
+    """The query parameters of a parameterised layer: ``datetime`` for its year, its name for the others."""
+    return {"datetime" if p.kind == "year" else p.name for p in layer.parameters}
+
+
+def datetime_year(raw: str) -> str:
+    """The year of ``datetime`` (a year, an RFC 3339 date or date-time; one instant, no interval)."""
+    text = raw.strip()
+    if "/" in text or ".." in text:
+        raise invalid("datetime", "this collection takes one year (e.g. 2024), not an interval.")
+    if len(text) == 4 and text.isascii() and text.isdigit():
+        return text
+    try:
+        if len(text) == 10:
+            return str(dt.date.fromisoformat(text).year)
+        return str(dt.datetime.fromisoformat(text.replace("Z", "+00:00")).year)
+    except ValueError:
+        raise invalid("datetime", f"must be a year (2024) or an RFC 3339 date, not {raw[:40]!r}.") from None
+
+
+def layer_parameters(params: Mapping[str, str], layer: Layer) -> dict[str, int | None]:
+    """The resolved parameters of a parameterised layer (``geo.layers.resolve``); {} for other layers.
+    A bad value is a 400 naming the query parameter."""
+    if not layer.parameters:
+        return {}
+    raw: dict[str, str | None] = {}
+    for parameter in layer.parameters:
+        if parameter.kind == "year":
+            given = params.get("datetime")
+            raw[parameter.name] = datetime_year(given) if given else None
+        else:
+            raw[parameter.name] = params.get(parameter.name)
+    try:
+        return registry.resolve(layer, raw)
+    except ParameterError as error:
+        name = "datetime" if error.parameter.kind == "year" else error.parameter.name
+        raise invalid(name, error.reason) from None
 
 
 def typed_value(name: str, raw: str, kind: str) -> object:

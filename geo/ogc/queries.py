@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 from geo import crs
+from geo import layers as registry
 from geo.layers import Layer
 from geo.ogc.params import Crs
 
@@ -25,8 +26,9 @@ def precision(out: Crs) -> int:
 
 
 def _source(layer: Layer) -> str:
-    # psycopg reads % as a placeholder: a literal % in a layer's SQL must be doubled
-    return layer.source.replace("%", "%%")
+    # psycopg reads % as a placeholder: a literal % in a layer's SQL must be doubled (the parameters'
+    # placeholders stay)
+    return registry.source_sql(layer)
 
 
 def _column(name: str) -> str:
@@ -66,10 +68,12 @@ class Query:
     offset: int = 0
     ids: list[int] | None = None
     feature: Callable[[Layer, Crs], str] = feature_sql
+    # the resolved parameters of a parameterised layer (geo.layers.resolve)
+    parameters: dict[str, int | None] = field(default_factory=dict)
 
     def where(self) -> tuple[str, dict]:
         conditions = []
-        params: dict[str, object] = {}
+        params: dict[str, object] = dict(registry.bound(self.layer, self.parameters))
         if self.bbox is not None:
             minx, miny, maxx, maxy = self.bbox
             params.update(minx=minx, miny=miny, maxx=maxx, maxy=maxy, bbox_srid=self.bbox_srid)
@@ -137,11 +141,11 @@ def page(query: Query) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def feature(layer: Layer, fid: int, out: Crs) -> str | None:
+def feature(layer: Layer, fid: int, out: Crs, parameters: dict[str, int | None] | None = None) -> str | None:
     """One feature of the layer by id as GeoJSON text, or None."""
     sql = f"SELECT {feature_sql(layer, out)} FROM ({_source(layer)}) AS src WHERE src.id = %(fid)s"
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"fid": fid})
+        cursor.execute(sql, {"fid": fid, **registry.bound(layer, parameters)})
         row = cursor.fetchone()
     return row[0] if row else None
 

@@ -24,10 +24,12 @@ from geo.ogc.params import (
     OGCError,
     bbox_param,
     crs_param,
+    layer_parameters,
     limit_param,
     negotiate,
     not_found,
     offset_param,
+    parameter_names,
     queryable_filters,
     reject_unknown,
     single,
@@ -136,7 +138,7 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponseBase:
     layer = _layer(collection_id)
     params = single(request)
     fmt = negotiate(request, params, GEOJSON)
-    reject_unknown(params, ITEMS_PARAMS | set(layer.queryable))
+    reject_unknown(params, ITEMS_PARAMS | set(layer.queryable) | parameter_names(layer))
     limit = limit_param(params)
     offset = offset_param(params)
     bbox_crs = crs_param(params, "bbox-crs")
@@ -149,6 +151,7 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponseBase:
         filters=queryable_filters(params, layer),
         limit=limit,
         offset=offset,
+        parameters=layer_parameters(params, layer),
     )
     matched = queries.count(query)
 
@@ -200,11 +203,12 @@ def item(request: HttpRequest, collection_id: str, fid: str) -> HttpResponseBase
     layer = _layer(collection_id)
     params = single(request)
     fmt = negotiate(request, params, GEOJSON)
-    reject_unknown(params, {"f", "crs"})
+    reject_unknown(params, {"f", "crs"} | parameter_names(layer))
     out = crs_param(params, "crs")
+    parameters = layer_parameters(params, layer)
     if not (fid.isascii() and fid.isdigit() and len(fid) <= 18):
         raise not_found(f"There is no feature {fid[:40]!r} in {layer.id}.")
-    text = queries.feature(layer, int(fid), out)
+    text = queries.feature(layer, int(fid), out, parameters)
     if text is None:
         raise not_found(f"There is no feature {fid[:40]!r} in {layer.id}.")
     links = documents.feature_links(request, layer, int(fid), fmt)

@@ -15,6 +15,7 @@ import math
 from django.db import connection
 
 from geo import crs, dataversion
+from geo import layers as registry
 from geo.layers import Layer
 
 EXTENT = 4096  # tile units per side (the MVT default)
@@ -53,7 +54,7 @@ def _value(name: str, kind: str) -> str:
 def tile_sql(layer: Layer, z: int) -> str:
     """The bare ``ST_AsMVT`` statement of ``layer`` at zoom ``z`` (parameters: ``tile_params``)."""
     attributes = tuple(layer.attributes.items())
-    return _tile_sql(layer.id, layer.source, layer.geometry_type, attributes, tolerance(z) > 0)
+    return _tile_sql(layer.id, registry.source_sql(layer), layer.geometry_type, attributes, tolerance(z) > 0)
 
 
 @functools.lru_cache(maxsize=256)
@@ -64,7 +65,6 @@ def _tile_sql(
     if geometry_type not in ("Point", "MultiPoint") and simplify:
         geom = f"ST_Simplify({geom}, %(tolerance)s)"
     columns = ", ".join(_value(name, kind) for name, kind in attributes)
-    source = source.replace("%", "%%")
     return f"""
 SELECT ST_AsMVT(t, %(name)s, {EXTENT}, 'geom', 'id')
 FROM (
@@ -78,7 +78,10 @@ FROM (
 """
 
 
-def tile_params(layer: Layer, z: int, x: int, y: int) -> dict:
+def tile_params(
+    layer: Layer, z: int, x: int, y: int, parameters: dict[str, int | None] | None = None
+) -> dict:
+    """The bound parameters of ``tile_sql``; ``parameters``: a parameterised layer's resolved values."""
     xmin, ymin, xmax, ymax = tile_bounds(z, x, y)
     bxmin, bymin, bxmax, bymax = tile_bounds(z, x, y, BUFFER / EXTENT)
     return {
@@ -92,6 +95,7 @@ def tile_params(layer: Layer, z: int, x: int, y: int) -> dict:
         "bymin": bymin,
         "bxmax": bxmax,
         "bymax": bymax,
+        **registry.bound(layer, parameters),
     }
 
 
@@ -114,11 +118,19 @@ FROM (SELECT {version} AS token) AS v
     return f"SELECT {version}, ({tile})"
 
 
-def versioned_tile(layer: Layer, z: int, x: int, y: int, *, claimed: int | None) -> tuple[int, bytes | None]:
+def versioned_tile(
+    layer: Layer,
+    z: int,
+    x: int,
+    y: int,
+    *,
+    claimed: int | None,
+    parameters: dict[str, int | None] | None = None,
+) -> tuple[int, bytes | None]:
     """(data version token, tile bytes), or (token, None) when the token equals ``claimed``: the
     client's copy is current and the tile was not built. One statement: the token and the tile are
     read from the same snapshot."""
-    params = tile_params(layer, z, x, y)
+    params = tile_params(layer, z, x, y, parameters)
     params["claimed"] = claimed
     sql = versioned_tile_sql(layer, z, conditional=claimed is not None)
     with connection.cursor() as cursor:

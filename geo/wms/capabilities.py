@@ -130,6 +130,42 @@ def legend_url(base: str, version: str, layer: Layer, style_name: str, language:
     return base + urlencode(query)
 
 
+@dataclass(frozen=True)
+class Dimension:
+    name: str  # time, or the sample dimension's name (requested as DIM_<NAME>)
+    units: str
+    default: str
+    extent: str
+
+
+def year_extent(years: list[int]) -> str:
+    """``2019/2024/P1Y`` for consecutive years, else the list ``2019,2021,2024``."""
+    if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}/{years[-1]}/P1Y"
+    return ",".join(str(year) for year in years)
+
+
+def layer_dimensions(layer: Layer, versions: dataversion.Versions) -> tuple[list[Dimension], dict]:
+    """The ``<Dimension>``s of a parameterised layer (cached per data version) and its default values."""
+
+    def compute() -> tuple[list[Dimension], dict]:
+        defaults = registry.resolve(layer, {})
+        result = []
+        for parameter in layer.parameters:
+            values = parameter.values(None)
+            if not values:
+                continue  # no data yet: no dimension to offer (the layer draws its areas without values)
+            default = next((text for text, value in values if value == defaults[parameter.name]), "")
+            if parameter.kind == "year":
+                extent = year_extent(sorted(value for _, value in values))
+                result.append(Dimension("time", "ISO8601", default, extent))
+            else:
+                result.append(Dimension(parameter.name, "", default, ",".join(text for text, _ in values)))
+        return result, defaults
+
+    return dataversion.cached(layer, versions, "wms-dimensions", compute)  # type: ignore[return-value]
+
+
 def document(request, version: str, language: str) -> str:
     """The capabilities XML of ``version`` in ``language``."""
     layers = registry.all_layers()
@@ -147,9 +183,11 @@ def document(request, version: str, language: str) -> str:
     context_layers = []
     for layer, boxes in entries:
         boxes = boxes or service_boxes  # no features yet: the service's extent, so that clients can add it
+        dimensions, defaults = layer_dimensions(layer, versions) if layer.parameters else ([], None)
+        heading = legend.caption(layer, defaults, language)
         styles = []
         for style in layer.styles:
-            width, height = legend.size(layer, style, language)
+            width, height = legend.size(layer, style, language, heading)
             styles.append(
                 {
                     "name": style.name,
@@ -168,6 +206,7 @@ def document(request, version: str, language: str) -> str:
                 "crs": served,
                 "geographic": geographic_box(boxes),
                 "bounding_boxes": bounding_boxes(boxes, version),
+                "dimensions": dimensions,
                 "styles": styles,
             }
         )

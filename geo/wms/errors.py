@@ -21,6 +21,7 @@ INVALID_POINT = "InvalidPoint"
 MISSING_PARAMETER = "MissingParameterValue"
 INVALID_PARAMETER = "InvalidParameterValue"
 OPERATION_NOT_SUPPORTED = "OperationNotSupported"
+INVALID_DIMENSION = "InvalidDimensionValue"
 
 # 1.1.1 calls the CRS an SRS
 CODES_1_1_1: dict[str | None, str | None] = {INVALID_CRS: "InvalidSRS"}

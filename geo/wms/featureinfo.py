@@ -16,6 +16,7 @@ from django.db import DatabaseError, connection
 from django.template.loader import render_to_string
 
 from geo import crs
+from geo import layers as registry
 from geo.layers import Layer
 from geo.sql import load
 from geo.wms.errors import WMSError
@@ -68,15 +69,16 @@ def query(info: InfoRequest, language: str) -> list[LayerResult]:
         "limit": info.feature_count,
     }
     results = []
-    for layer in info.query_layers:
+    chosen = info.query_parameters or tuple({} for _ in info.query_layers)
+    for layer, values in zip(info.query_layers, chosen, strict=True):
         columns = list(layer.attributes)
         sql = load(__file__, "feature_info").format(
-            source=layer.source.replace("%", "%%"),
+            source=registry.source_sql(layer),
             columns=", ".join(f'src."{name}"' for name in columns) or "NULL AS qa_none",
         )
         try:
             with connection.cursor() as cursor:
-                cursor.execute(sql, params)
+                cursor.execute(sql, {**params, **registry.bound(layer, values)})
                 rows = cursor.fetchall()
         except DatabaseError as error:
             logger.error("GetFeatureInfo on %s failed: %s", layer.id, error)

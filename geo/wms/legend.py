@@ -1,12 +1,13 @@
 """GetLegendGraphic: a PNG with one row per class of a style, drawn by the style itself.
 
 Each row's swatch is a small feature whose attributes fall into its class, rendered with the very
-Mapnik style the map uses, so legend and map cannot disagree.
+Mapnik style the map uses, so legend and map cannot disagree. A parameterised layer's legend is
+headed by its ``caption`` of the chosen values (indicator and year, say), a row without swatch.
 """
 
 from dataclasses import dataclass
 
-from geo.layers import Layer, Style
+from geo.layers import Layer, Resolved, Style
 from geo.mapnik_env import LABEL_FONT
 from geo.wms import render, styles
 
@@ -59,10 +60,19 @@ def entries(layer: Layer, style: Style, language: str) -> list[Entry]:
     return result
 
 
-def size(layer: Layer, style: Style, language: str) -> tuple[int, int]:
+def caption(layer: Layer, values: Resolved | None, language: str) -> str | None:
+    if layer.caption is None or values is None:
+        return None
+    return layer.caption(values, language)[:120] or None
+
+
+def size(layer: Layer, style: Style, language: str, heading: str | None = None) -> tuple[int, int]:
     rows = entries(layer, style, language)
     longest = max((len(entry.label) for entry in rows), default=0)
-    return TEXT_X + int(longest * CHAR_PX) + 8, len(rows) * ROW_PX + 4
+    width = TEXT_X + int(longest * CHAR_PX) + 8
+    if heading:
+        return max(width, int(len(heading) * CHAR_PX) + 14), (len(rows) + 1) * ROW_PX + 4
+    return width, len(rows) * ROW_PX + 4
 
 
 def _swatches(layer: Layer, properties: dict, top: float) -> list[dict]:
@@ -86,13 +96,23 @@ def _swatches(layer: Layer, properties: dict, top: float) -> list[dict]:
     ]
 
 
-def legend_png(layer: Layer, style: Style, language: str) -> bytes:
+def legend_png(layer: Layer, style: Style, language: str, values: Resolved | None = None) -> bytes:
     rows = entries(layer, style, language)
-    width, height = size(layer, style, language)
+    heading = caption(layer, values, language)
+    width, height = size(layer, style, language, heading)
     features = []
     labels = []
+    if heading:
+        labels.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [SWATCH[0], height - 2 - ROW_PX / 2]},
+                "properties": {"legend_text": heading},
+            }
+        )
+    first = height - 2 - (ROW_PX if heading else 0)  # the rows below the heading
     for index, entry in enumerate(rows):
-        top = height - 2 - index * ROW_PX
+        top = first - index * ROW_PX
         features += _swatches(layer, entry.properties, top)
         labels.append(
             {

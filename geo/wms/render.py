@@ -17,7 +17,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from geo import crs
-from geo.layers import Layer, Style
+from geo import layers as registry
+from geo.layers import Layer, Resolved, Style
 from geo.mapnik_env import LABEL_FONT, mapnik
 from geo.sql import load
 from geo.wms import styles
@@ -105,8 +106,9 @@ def _template(name: str) -> str:
     return "\n".join(line for line in load(__file__, name).splitlines() if not line.lstrip().startswith("--"))
 
 
-def layer_sql(layer: Layer, system: WmsCrs) -> str:
-    """The table SQL of the layer's geometry datasource in ``system``."""
+def layer_sql(layer: Layer, system: WmsCrs, values: Resolved | None = None) -> str:
+    """The table SQL of the layer's geometry datasource in ``system``; ``values``: the resolved
+    parameters of a parameterised layer, written in as integers (``geo.layers.literal_source``)."""
     tolerance = f"!pixel_width! * {system.metres_per_unit * 0.5!r}"
     geometry = f"ST_Simplify(src.geom, {tolerance}, true)"
     if system.srid != crs.STORAGE_SRID:
@@ -115,19 +117,19 @@ def layer_sql(layer: Layer, system: WmsCrs) -> str:
     return _template("map_layer").format(
         geometry=geometry,
         columns=columns,
-        source=layer.source.strip(),
+        source=registry.literal_source(layer, values).strip(),
         bbox=_bbox_filter(system),
     )
 
 
-def label_sql(layer: Layer, style: Style, system: WmsCrs) -> str:
+def label_sql(layer: Layer, style: Style, system: WmsCrs, values: Resolved | None = None) -> str:
     """The table SQL of the layer's label datasource for ``style`` (which has a label) in ``system``."""
     if style.label not in layer.attributes:
         raise ValueError(f"layer {layer.id}: label {style.label!r} is not an attribute")
     return _template("map_labels").format(
         label=style.label,
         min_area=f"(!pixel_width! * {system.metres_per_unit!r})^2 * {LABEL_MIN_AREA_PX:d}",
-        source=layer.source.strip(),
+        source=registry.literal_source(layer, values).strip(),
         srid=system.srid,
         bbox=_bbox_filter(system),
     )
@@ -215,14 +217,15 @@ def _render_map(req: MapRequest) -> bytes:
     # another's labels
     labels = []
     appended: set[str] = set()
-    for layer, style in zip(req.layers, req.styles, strict=True):
+    chosen = req.parameters or tuple({} for _ in req.layers)
+    for layer, style, values in zip(req.layers, req.styles, chosen, strict=True):
         mapnik_styles = styles.mapnik_styles(layer, style)
         for name, mapnik_style in mapnik_styles.items():
             if name not in appended:  # the same layer and style may be requested twice
                 m.append_style(name, mapnik_style)
                 appended.add(name)
         item = module.Layer(layer.id, srs)
-        item.datasource = datasource(layer_sql(layer, req.crs), req.crs)
+        item.datasource = datasource(layer_sql(layer, req.crs, values), req.crs)
         names = styles.geometry_style_names(layer, style)
         for name in names:
             item.styles.append(name)
@@ -231,7 +234,7 @@ def _render_map(req: MapRequest) -> bytes:
         label_style = styles.label_style_name(layer, style)
         if label_style:
             label_layer = module.Layer(f"{layer.id}:labels", srs)
-            label_layer.datasource = datasource(label_sql(layer, style, req.crs), req.crs)
+            label_layer.datasource = datasource(label_sql(layer, style, req.crs, values), req.crs)
             label_layer.styles.append(label_style)
             labels.append(label_layer)
     for label_layer in labels:

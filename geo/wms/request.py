@@ -13,10 +13,11 @@ from typing import Literal, overload
 from django.conf import settings
 
 from geo import layers as registry
-from geo.layers import Layer, Style
+from geo.layers import Layer, ParameterError, Style
 from geo.wms import crs as wms_crs
 from geo.wms.errors import (
     INVALID_CRS,
+    INVALID_DIMENSION,
     INVALID_FORMAT,
     INVALID_POINT,
     LAYER_NOT_DEFINED,
@@ -241,6 +242,47 @@ def boolean(params: Params, name: str) -> bool:
     return raw == "TRUE"
 
 
+_TIME = re.compile(r"^([0-9]{4})(?:-[0-9]{2}(?:-[0-9]{2}(?:T[0-9:.]+(?:Z|[+-][0-9:]+)?)?)?)?$")
+
+
+def dimension_name(layer_parameter) -> str:
+    """The request parameter of a layer's parameter: ``TIME`` for its year, ``DIM_<NAME>`` else."""
+    return "TIME" if layer_parameter.kind == "year" else f"DIM_{layer_parameter.name.upper()}"
+
+
+def dimensions(params: Params, layer: Layer) -> dict[str, int | None]:
+    """The resolved parameters of a parameterised layer from ``TIME`` (a year, or an ISO 8601 date or
+    date-time in it; ``current`` or none: the default) and ``DIM_<NAME>``; {} for other layers. A value
+    the layer does not have is an ``InvalidDimensionValue`` report naming the parameter."""
+    if not layer.parameters:
+        return {}
+    raw: dict[str, str | None] = {}
+    for parameter in layer.parameters:
+        name = dimension_name(parameter)
+        text = params.first(name)
+        if parameter.kind == "year" and text is not None:
+            if text.lower() == "current":
+                text = None
+            else:
+                match = _TIME.match(text)
+                if not match:
+                    raise WMSError(
+                        INVALID_DIMENSION,
+                        f"{name} {text[:40]!r} is not a year; give one year (2024) or a date in it, no "
+                        "list or interval.",
+                        locator=name,
+                    )
+                text = match.group(1)
+        raw[parameter.name] = text
+    try:
+        return registry.resolve(layer, raw)
+    except ParameterError as error:
+        name = dimension_name(error.parameter)
+        raise WMSError(
+            INVALID_DIMENSION, f"{name} of layer {layer.id!r}: {error.reason}", locator=name
+        ) from None
+
+
 @dataclass(frozen=True)
 class MapRequest:
     """What GetMap (and GetFeatureInfo) draws: ``bbox`` in x/y order of ``crs``."""
@@ -255,6 +297,8 @@ class MapRequest:
     format: str
     transparent: bool
     bgcolor: str
+    # per layer: its resolved parameters ({} for a layer without any)
+    parameters: tuple[dict[str, int | None], ...] = ()
 
     @property
     def resolution(self) -> tuple[float, float]:
@@ -269,6 +313,7 @@ def map_request(params: Params, version: str, *, size_and_format: tuple[int, int
     layers = layer_list(params)
     styles = style_list(params, layers)
     system = crs_of(params, version)
+    chosen = tuple(dimensions(params, layer) for layer in layers)
     return MapRequest(
         version=version,
         layers=layers,
@@ -280,6 +325,7 @@ def map_request(params: Params, version: str, *, size_and_format: tuple[int, int
         format=format_,
         transparent=boolean(params, "TRANSPARENT") and not format_.startswith("image/jpeg"),
         bgcolor=bgcolor_of(params),
+        parameters=chosen,
     )
 
 
@@ -291,6 +337,8 @@ class InfoRequest:
     i: int
     j: int
     feature_count: int
+    # per query layer: its resolved parameters
+    query_parameters: tuple[dict[str, int | None], ...] = ()
 
 
 def info_request(params: Params, version: str) -> InfoRequest:
@@ -324,4 +372,5 @@ def info_request(params: Params, version: str) -> InfoRequest:
     feature_count = (
         integer(params, "FEATURE_COUNT", 1, settings.WMS["FEATURE_COUNT_MAX"], required=False) or 1
     )
-    return InfoRequest(mapped, query_layers, info_format, point[0], point[1], feature_count)
+    chosen = tuple(dimensions(params, layer) for layer in query_layers)
+    return InfoRequest(mapped, query_layers, info_format, point[0], point[1], feature_count, chosen)

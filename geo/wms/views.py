@@ -159,6 +159,7 @@ def get_legend_graphic(params: wms.Params, language: str) -> HttpResponse:
     format_ = wms.image_format(params, required=False)
     if _mime(format_) != "image/png":
         raise WMSError(INVALID_FORMAT, "Legends are available as image/png only.", locator="FORMAT")
-    response = HttpResponse(legend.legend_png(layer, style, language), content_type="image/png")
+    values = wms.dimensions(params, layer) if layer.parameters else None
+    response = HttpResponse(legend.legend_png(layer, style, language, values), content_type="image/png")
     response["Content-Language"] = language
     return response

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client, override_settings
 
 from geo import layers as registry
+from geo.ogc.params import parameter_names
 
 CONFORMANCE = {
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -116,7 +117,17 @@ def test_the_api_definition_is_openapi_3_with_a_path_per_collection(client, db):
             if "$ref" in parameter:
                 parameter = document["components"]["parameters"][parameter["$ref"].rsplit("/", 1)[1]]
             names.add(parameter["name"])
-        assert {"bbox", "bbox-crs", "crs", "limit", "offset", "f", *layer.queryable} == names
+        # a parameterised layer's parameters too (indicators: indicator, datetime)
+        assert {
+            "bbox",
+            "bbox-crs",
+            "crs",
+            "limit",
+            "offset",
+            "f",
+            *layer.queryable,
+            *parameter_names(layer),
+        } == names
         assert f"/collections/{layer.id}/items/{{featureId}}" in document["paths"]
     limit = document["components"]["parameters"]["limit"]["schema"]
     assert (limit["minimum"], limit["maximum"], limit["default"]) == (1, 10_000, 100)
@@ -184,7 +195,8 @@ def test_each_collection_names_its_queryables_as_a_json_schema(client, demo):
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
         assert schema["$id"] == link["href"] and schema["type"] == "object"
         assert schema["additionalProperties"] is False
-        assert list(schema["properties"]) == list(layer.queryable)
+        choices = [p.name for p in layer.parameters if p.kind == "choice"]
+        assert list(schema["properties"]) == [*layer.queryable, *choices]
 
     measures = json.loads(client.get("/ogc/collections/measures/queryables").content)["properties"]
     assert measures["status"] == {"title": "status", "type": "string"}
