@@ -103,6 +103,17 @@ def _schema_location(request: HttpRequest, layer: Layer) -> str:
     return f"{kvp.NAMESPACE} {capabilities.online_resource(request)}{query}"
 
 
+def layer_parameters(layer: Layer, params: kvp.Params) -> dict[str, int | None]:
+    """A parameterised layer's values (e.g. ``indicators``: ``INDICATOR=…&YEAR=…``, vendor parameters
+    named like the layer's parameters); a missing one takes the layer's default."""
+    if not layer.parameters:
+        return {}
+    try:
+        return registry.resolve(layer, {p.name: params.first(p.name.upper()) for p in layer.parameters})
+    except registry.ParameterError as error:
+        raise invalid(error.parameter.name.upper(), error.reason) from None
+
+
 def _time_stamp(layer: Layer, versions: dataversion.Versions) -> str:
     """The time this process first answered with this data version of the layer: the same bytes for
     the same ETag (the ETag is made of the data version), and it moves when the data change."""
@@ -177,6 +188,7 @@ def get_feature(request: MapRequest, params: kvp.Params) -> HttpResponse:
         offset=start,
         ids=ids,
         feature=_features(out, fmt),
+        parameters=layer_parameters(layer, params),
     )
     matched = queries.count(query)
     members = [] if hits or limit == 0 else queries.page(query)
@@ -213,7 +225,14 @@ def get_feature_by_id(request: HttpRequest, params: kvp.Params, fmt: str, out: k
     text = params.required("ID")
     layer, number = kvp.resource_id(text, "ID")
     feature = queries.feature_sql if fmt == kvp.JSON else functools.partial(gml.feature_sql, urn=out.urn)
-    query = queries.Query(layer=layer, out=out.out, ids=[number], limit=1, feature=feature)
+    query = queries.Query(
+        layer=layer,
+        out=out.out,
+        ids=[number],
+        limit=1,
+        feature=feature,
+        parameters=layer_parameters(layer, params),
+    )
     found = queries.page(query)
     if not found:
         raise WFSError(NOT_FOUND, f"There is no feature {text[:60]!r}.", locator="ID")
