@@ -1,6 +1,6 @@
 -- The priority index (planning/sql/priorities.sql, composed in below) as the JSON of
 -- GET /api/priorities/: the rows ordered by dimension and rank, and the gaps by size. One statement.
--- {sensitivity} is the CTE `sensitivity` (quartier_id, dimension, best, worst, moved_by): the ranks under
+-- The sensitivity placeholder below is the CTE `sensitivity` (quartier_id, dimension, best, worst, moved_by): the ranks under
 -- each weight moved by ±20 per cent (sql/priorities_sensitivity.sql), or an empty one.
 WITH p AS (
 {core}

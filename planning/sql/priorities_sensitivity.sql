@@ -1,4 +1,4 @@
--- Sensitivity of the ranks (spliced into priorities_json.sql at {sensitivity}; `p` is the index): each
+-- Sensitivity of the ranks (spliced into priorities_json.sql; `p` is the index): each
 -- weight with w > 0 (the four components and the weighting's indicators) moved by −20 per cent and +20 per cent, the
 -- others fixed, as one cross join of the scored rows with the variants; the score of a variant is the
 -- index's formula with that one weight changed (an indicator's weight changes the need of the
@@ -7,14 +7,14 @@
 -- variants, and the variants under which the rank differs from the base rank.
 variant AS (
     SELECT v.weight, v.factor
-    FROM unnest(%(variant_weights)s::text[], per cent(variant_factors)s::float8[]) AS v (weight, factor)
+    FROM unnest(%(variant_weights)s::text[], %(variant_factors)s::float8[]) AS v (weight, factor)
 ),
 varied AS (
     SELECT p.quartier_id, p.city_id, p.dimension, p.rank, v.weight, v.factor,
         (CASE WHEN v.weight = 'indicators' THEN v.factor ELSE 1 END) * p.w_indicators AS wi,
-        (CASE WHEN v.weight = 'demand' THEN v.factor ELSE 1 END) * per cent(w_demand)s::float8 AS wd,
-        (CASE WHEN v.weight = 'supply' THEN v.factor ELSE 1 END) * per cent(w_supply)s::float8 AS ws,
-        (CASE WHEN v.weight = 'coverage' THEN v.factor ELSE 1 END) * per cent(w_coverage)s::float8 AS wc,
+        (CASE WHEN v.weight = 'demand' THEN v.factor ELSE 1 END) * %(w_demand)s::float8 AS wd,
+        (CASE WHEN v.weight = 'supply' THEN v.factor ELSE 1 END) * %(w_supply)s::float8 AS ws,
+        (CASE WHEN v.weight = 'coverage' THEN v.factor ELSE 1 END) * %(w_coverage)s::float8 AS wc,
         CASE WHEN x.pos IS NULL THEN p.need
              ELSE (p.need_num + (v.factor - 1) * p.indicator_weights[x.pos] * p.indicator_needs[x.pos])
                   / (p.need_den + (v.factor - 1) * p.indicator_weights[x.pos]) END AS need,
