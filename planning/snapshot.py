@@ -142,6 +142,8 @@ def refresh(cities: Iterable[int] | None = None) -> None:
 def refresh_if_stale() -> bool:
     """Recompute the whole snapshot when its inputs' data version or the settings are not the ones it
     was computed with; True when it was."""
+    # the inputs that are no map layer's tables (indicators, weightings) need the data-version trigger too
+    dataversion.install_triggers(INPUT_TABLES)
     token, have, weights = _state(INPUT_TABLES)
     if have == token and weights == _inputs()[1]:
         return False

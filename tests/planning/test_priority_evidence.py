@@ -213,3 +213,28 @@ def test_a_planner_of_another_city_cannot_edit(evidence):
     citizen = user_in("citizen")
     with pytest.raises(Forbidden):
         weightings.weighting_make_default(weighting_id=evidence["weighting"].pk, user=citizen)
+
+
+def test_the_snapshot_follows_the_default_weighting(evidence, planner, django_capture_on_commit_callbacks):
+    from planning import snapshot
+    from django.db import connection
+
+    from planning.models import PrioritySnapshot
+
+    connection.run_on_commit.clear()  # as if the fixture's writes had been committed
+    snapshot.refresh()
+    q = PrioritySnapshot.objects.get(quartier=evidence["Q"])
+    assert q.score_green == pytest.approx(0.6667, abs=1e-4)  # the worked example's default weighting
+    assert snapshot.refresh_if_stale() is False
+    only_heat = weightings.weighting_create(
+        city=evidence["city"], user=planner, name="Nur Hitze", indicator_weights={"hitze": 1}, w_demand=0
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        weightings.weighting_make_default(weighting_id=only_heat.pk, user=planner)
+    q.refresh_from_db()
+    assert q.score_green == pytest.approx((1 + 0.3 + 0.2) / 1.5, abs=1e-4)
+    # a changed indicator value makes the snapshot stale
+    IndicatorValue.objects.filter(indicator__key="hitze", area=evidence["A"]).update(value=50)
+    assert snapshot.refresh_if_stale() is True
+    q.refresh_from_db()
+    assert q.rank == 2
