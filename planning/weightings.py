@@ -301,3 +301,14 @@ def ensure_default(
     _write_indicators(weighting, chosen)
     _changed(weighting)
     return weighting
+
+
+def weighting_components(weights: prio.Weights) -> dict[str, float]:
+    """The component weights that apply: the indicators' only with an indicator chosen."""
+    chosen = any(w > 0 for w in weights.indicator_weights.values())
+    return {
+        **({"indicators": weights.indicators} if chosen else {}),
+        "demand": weights.demand,
+        "supply": weights.supply,
+        "coverage": weights.coverage,
+    }

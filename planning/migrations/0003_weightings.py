@@ -6,74 +6,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0001_initial'),
-        ('planning', '0002_priority_snapshot'),
-        ('quartiere', '0003_addresses'),
+        ("indicators", "0001_initial"),
+        ("planning", "0002_priority_snapshot"),
+        ("quartiere", "0003_addresses"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Weighting',
+            name="Weighting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, verbose_name='short name')),
-                ('description', models.TextField(blank=True, max_length=2000, verbose_name='description')),
-                ('is_default', models.BooleanField(default=False, verbose_name='default')),
-                ('w_indicators', models.FloatField(default=1.0, verbose_name='weight of the indicators')),
-                ('w_demand', models.FloatField(default=0.5, verbose_name='weight of the participation demand')),
-                ('w_supply', models.FloatField(default=0.3, verbose_name='weight of the planned supply')),
-                ('w_coverage', models.FloatField(default=0.2, verbose_name='weight of the focus-area coverage')),
-                ('category_weights', models.JSONField(blank=True, default=dict, verbose_name='weights of the contribution categories')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('city', models.ForeignKey(limit_choices_to={'level': 2}, on_delete=django.db.models.deletion.CASCADE, related_name='weightings', to='quartiere.area', verbose_name='city')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, verbose_name="short name")),
+                ("description", models.TextField(blank=True, max_length=2000, verbose_name="description")),
+                ("is_default", models.BooleanField(default=False, verbose_name="default")),
+                ("w_indicators", models.FloatField(default=1.0, verbose_name="weight of the indicators")),
+                (
+                    "w_demand",
+                    models.FloatField(default=0.5, verbose_name="weight of the participation demand"),
+                ),
+                ("w_supply", models.FloatField(default=0.3, verbose_name="weight of the planned supply")),
+                (
+                    "w_coverage",
+                    models.FloatField(default=0.2, verbose_name="weight of the focus-area coverage"),
+                ),
+                (
+                    "category_weights",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="weights of the contribution categories"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        limit_choices_to={"level": 2},
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="weightings",
+                        to="quartiere.area",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'weighting',
-                'verbose_name_plural': 'weightings',
-                'ordering': ['city', '-is_default', 'name', 'id'],
+                "verbose_name": "weighting",
+                "verbose_name_plural": "weightings",
+                "ordering": ["city", "-is_default", "name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='WeightingIndicator',
+            name="WeightingIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weight', models.FloatField(verbose_name='weight')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='indicators.indicator')),
-                ('weighting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicator_weights', to='planning.weighting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("weight", models.FloatField(verbose_name="weight")),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="indicators.indicator",
+                    ),
+                ),
+                (
+                    "weighting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicator_weights",
+                        to="planning.weighting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['weighting', 'indicator__dimension', 'indicator__key'],
+                "ordering": ["weighting", "indicator__dimension", "indicator__key"],
             },
         ),
         migrations.AddField(
-            model_name='weighting',
-            name='indicators',
-            field=models.ManyToManyField(blank=True, related_name='weightings', through='planning.WeightingIndicator', to='indicators.indicator'),
+            model_name="weighting",
+            name="indicators",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="weightings",
+                through="planning.WeightingIndicator",
+                to="indicators.indicator",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='weightingindicator',
-            constraint=models.UniqueConstraint(fields=('weighting', 'indicator'), name='weighting_indicator_unique'),
+            model_name="weightingindicator",
+            constraint=models.UniqueConstraint(
+                fields=("weighting", "indicator"), name="weighting_indicator_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='weightingindicator',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gt', 0), ('weight__lte', 1000.0)), name='weighting_indicator_weight'),
+            model_name="weightingindicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gt", 0), ("weight__lte", 1000.0)),
+                name="weighting_indicator_weight",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='weighting',
-            constraint=models.UniqueConstraint(fields=('city', 'slug'), name='weighting_slug_unique'),
+            model_name="weighting",
+            constraint=models.UniqueConstraint(fields=("city", "slug"), name="weighting_slug_unique"),
         ),
         migrations.AddConstraint(
-            model_name='weighting',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('city',), name='weighting_one_default'),
+            model_name="weighting",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_default", True)), fields=("city",), name="weighting_one_default"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='weighting',
-            constraint=models.CheckConstraint(condition=models.Q(('w_coverage__gte', 0), ('w_coverage__lte', 1000.0), ('w_demand__gte', 0), ('w_demand__lte', 1000.0), ('w_indicators__gte', 0), ('w_indicators__lte', 1000.0), ('w_supply__gte', 0), ('w_supply__lte', 1000.0)), name='weighting_weights_range'),
+            model_name="weighting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("w_coverage__gte", 0),
+                    ("w_coverage__lte", 1000.0),
+                    ("w_demand__gte", 0),
+                    ("w_demand__lte", 1000.0),
+                    ("w_indicators__gte", 0),
+                    ("w_indicators__lte", 1000.0),
+                    ("w_supply__gte", 0),
+                    ("w_supply__lte", 1000.0),
+                ),
+                name="weighting_weights_range",
+            ),
         ),
     ]
