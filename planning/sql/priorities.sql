@@ -65,20 +65,21 @@ indicator_weight AS (
     JOIN indicators_indicator AS i ON i.key = w.key
     WHERE w.weight > 0
 ),
--- per indicator and city: the latest year with values of the city's Quartiere (up to %(year)s)
-indicator_year AS (
-    SELECT q.city_id, v.indicator_id, max(v.year) AS year
+-- the values of the chosen indicators for the Quartiere (by the index on (area, indicator, year)); per
+-- indicator and city only those of the latest year with values of the city's Quartiere (up to %(year)s)
+indicator_raw AS (
+    SELECT v.area_id, q.city_id, v.indicator_id, v.value, v.year,
+           max(v.year) OVER (PARTITION BY q.city_id, v.indicator_id) AS latest
     FROM indicators_indicatorvalue AS v
     JOIN quartier AS q ON q.id = v.area_id
-    WHERE v.indicator_id IN (SELECT indicator_id FROM indicator_weight)
+    WHERE v.area_id = ANY ((SELECT ids FROM quartier_ids)::bigint[])
+      AND v.indicator_id = ANY (ARRAY(SELECT indicator_id FROM indicator_weight))
       AND (%(year)s::int IS NULL OR v.year <= %(year)s::int)
-    GROUP BY q.city_id, v.indicator_id
 ),
 indicator_value AS (
-    SELECT v.area_id, q.city_id, v.indicator_id, v.value, v.year
-    FROM indicator_year AS y
-    JOIN indicators_indicatorvalue AS v ON v.indicator_id = y.indicator_id AND v.year = y.year
-    JOIN quartier AS q ON q.id = v.area_id AND q.city_id = y.city_id
+    SELECT r.area_id, r.city_id, r.indicator_id, r.value, r.year
+    FROM indicator_raw AS r
+    WHERE r.year = r.latest
 ),
 -- min-max within the city, oriented by direction: 1 = most need; 0 for all when all values are equal
 indicator_need AS (

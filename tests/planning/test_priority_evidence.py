@@ -216,9 +216,9 @@ def test_a_planner_of_another_city_cannot_edit(evidence):
 
 
 def test_the_snapshot_follows_the_default_weighting(evidence, planner, django_capture_on_commit_callbacks):
-    from planning import snapshot
     from django.db import connection
 
+    from planning import snapshot
     from planning.models import PrioritySnapshot
 
     connection.run_on_commit.clear()  # as if the fixture's writes had been committed
