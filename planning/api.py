@@ -5,6 +5,7 @@ Views parse and shape; the rules live in planning.services. Reading published da
 writing needs the planners' group; writes need ``If-Match`` (ETag)."""
 
 import json
+import re
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -241,6 +242,8 @@ def priorities(request: Request) -> HttpResponse:
     year = params.integer(q, "year", lo=1900, hi=2100)
     sensitivity = params.choice(q, "sensitivity", ["0", "1"]) == "1"
     slug = (q.get("weighting") or "").strip() or None
+    if slug is not None and not re.fullmatch(r"[-a-zA-Z0-9_]{1,100}", slug):
+        raise params.invalid("weighting", "must be the slug of a weighting (letters, digits, - and _).")
     weighting = weightings.find(city.pk, slug) if slug else weightings.default_of(city.pk)
     if slug and weighting is None:
         raise params.invalid("weighting", f"the city has no weighting {slug[:60]!r}.")

@@ -300,6 +300,8 @@ def report(request):
     """``/bericht/``: the city report (priority choropleths, priorities and gaps, budget)."""
     city = _report_city(request)
     chosen = request.GET.get("gewichtung") or None
+    if chosen is not None and not (len(chosen) <= 100 and chosen.replace("-", "").replace("_", "").isalnum()):
+        raise Http404(_("This city has no such weighting."))
     weighting = weightings.find(city.pk, chosen) if chosen else None
     if chosen and weighting is None:
         raise Http404(_("This city has no such weighting."))

@@ -103,16 +103,16 @@ class WeightingForm(OfficeForm):
 
     def add_service_errors(self, error: ValidationError) -> None:
         # the services name an indicator's weight ind.<key>, a category's category.<key>
-        found = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-        renamed = {}
+        found = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
         for field, messages in found.items():
             name = field
-            if field and field.startswith("ind."):
+            if field.startswith("ind."):
                 name = "ind_" + field[4:]
-            elif field and field.startswith("category."):
+            elif field.startswith("category."):
                 name = "cat_" + field[9:]
-            renamed[name] = messages
-        super().add_service_errors(ValidationError(renamed))
+            target = name if name in self.fields else None
+            for message in messages:
+                self.add_error(target, message if target or not field else f"{field}: {message}")
 
 
 def _initial(weighting: Weighting) -> dict[str, Any]:

@@ -101,10 +101,10 @@ def _check(weighting: Weighting, indicator_weights: dict[str, float]) -> None:
         )
 
 
-def _unique_slug(city_id: int, name: str, exclude: int | None = None) -> str:
+def _unique_slug(city_id: int, name: str) -> str:
     base = slugify(name)[:90] or "gewichtung"
     slug, n = base, 1
-    while Weighting.objects.filter(city_id=city_id, slug=slug).exclude(pk=exclude).exists():
+    while Weighting.objects.filter(city_id=city_id, slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

@@ -137,6 +137,7 @@ def test_an_indicator_weight_in_the_override_changes_the_ranking(api, evidence):
         ("weights=ind.SGB:1", "weights"),
         ("weights=indicators:0,demand:0,supply:0,coverage:0", "weights"),
         ("weighting=nope", "weighting"),
+        ("weighting=%00", "weighting"),
         ("year=20x", "year"),
         ("sensitivity=yes", "sensitivity"),
     ],
