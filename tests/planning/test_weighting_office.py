@@ -57,7 +57,7 @@ def test_a_planner_copies_edits_and_makes_a_weighting_default(office):
         f"/planung/gewichtungen/{copy.pk}/",
         {**values, "w_demand": "0", "w_supply": "0", "w_coverage": "0", "ind_sgb2_quote": ""},
     )
-    assert none.status_code == 400 and "needs a weight above 0" in none.content.decode()
+    assert none.status_code == 400 and "braucht ein Gewicht über 0" in none.content.decode()
     assert client.post(f"/planung/gewichtungen/{copy.pk}/", values).status_code == 302
     copy.refresh_from_db()
     assert copy.w_indicators == 2 and list(copy.indicator_weights.values_list("weight", flat=True)) == [3]
