@@ -96,7 +96,7 @@ def label_sensitivity(rows: list[dict]) -> None:
     language = get_language() or "de"
     names = {i.key: i.name_in(language) for i in Indicator.objects.filter(key__in=keys)} if keys else {}
     components = {
-        "indicators": _("Indicators"),
+        "indicators": _("Indicators (evidence)"),
         "demand": _("Demand"),
         "supply": _("Supply"),
         "coverage": _("Coverage"),

@@ -274,7 +274,7 @@ def _weights_text(weights: dict[str, float]) -> str:
     """The priority index's weights as the reader's words: each component's translated name and its
     share of the sum of the weights (the score divides by that sum), e.g. "Bedarf 50 %, Angebot 30 %"."""
     names = {
-        "indicators": _("Indicators"),
+        "indicators": _("Indicators (evidence)"),
         "demand": _("Demand"),
         "supply": _("Supply"),
         "coverage": _("Coverage"),

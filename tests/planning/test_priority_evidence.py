@@ -239,3 +239,18 @@ def test_the_snapshot_follows_the_default_weighting(evidence, planner, django_ca
     assert snapshot.refresh_if_stale() is True
     q.refresh_from_db()
     assert q.rank == 2
+
+
+def test_the_report_and_the_profile_show_the_marks_and_the_rank_range(client, evidence):
+    IndicatorValue.objects.filter(indicator__key="hitze", area=evidence["Q"]).delete()
+    profile = client.get(f"/quartiere/{evidence['Q'].slug}/").content.decode()
+    assert "kein Wert: es fehlen Werte für hitze" in profile and "Rangspanne (Gewichte ±20 %)" in profile
+    report = client.get(f"/bericht/?stadt={evidence['city'].pk}").content.decode()
+    assert "kein Wert: es fehlen Werte für hitze" in report
+    assert "Bedarf (Indikatoren)" in report and "Gewichtung: Standard." in report
+    # the weights as shares of their sum (2)
+    assert (
+        "Gewichte: Indikatoren (Evidenz) 50\xa0%, Bedarf 25\xa0%, Angebot 15\xa0%, Abdeckung 10\xa0%."
+        in report
+    )
+    assert client.get(f"/bericht/?stadt={evidence['city'].pk}&gewichtung=nope").status_code == 404
