@@ -10,6 +10,12 @@ gaps) through Django's test client (full middleware stack, `DEBUG` off) against 
 captured from the request and replayed with a bare psycopg cursor, every row fetched. `profile`:
 `GET /quartiere/<slug>/` (the HTML page) against all of its statements replayed; the note gives the
 number of statements, the same for every Quartier (no N+1).
+
+The index rests on indicators: `bench/sql/planning_indicators_generate.sql` adds 12 indicators with a
+value for every Quartier and year 2019–2024 (720k values at 10k; the last indicator misses its 2024
+value in every 200th Quartier) and a default weighting per city choosing all 12, so `priorities` computes
+the need per dimension from them; `priorities_sensitivity` is the same with `&sensitivity=1` (every
+Quartier's rank under each of the 32 weight variants, ±20 %), against its statement likewise.
 """
 
 import random
@@ -33,6 +39,9 @@ MEASURES_PER_QUARTIER = 10
 TARGET = 1.3  # endpoint / bare SQL
 PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
 PLANNING_VERSION = 1  # bump when planning_generate.sql changes
+INDICATORS = 12
+YEARS = (2019, 2024)
+INDICATORS_VERSION = 1  # bump when planning_indicators_generate.sql changes
 
 
 def order_sizes(sizes: list[int]) -> list[int]:
@@ -76,6 +85,33 @@ def ensure_planning_data(n: int) -> Tiling:
     return tiling
 
 
+def ensure_indicator_data(n: int) -> Tiling:
+    """The planning data of ``ensure_planning_data`` and 12 indicators × 6 years of values for every
+    Quartier, with a default weighting per city choosing them all."""
+    tiling = ensure_planning_data(n)
+    spec = {
+        "version": INDICATORS_VERSION,
+        "indicators": INDICATORS,
+        "years": list(YEARS),
+        "planning": dataset_spec("planning"),
+    }
+
+    def build() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                load(__file__, "planning_indicators_generate"),
+                {"indicators": INDICATORS, "first_year": YEARS[0], "last_year": YEARS[1]},
+            )
+
+    def present() -> bool:
+        from planning.models import Weighting
+
+        return Weighting.objects.filter(slug="bench", is_default=True).count() == tiling.cities
+
+    ensure_dataset("planning_indicators", spec, build, present=present)
+    return tiling
+
+
 def _cities(tiling: Tiling, count: int, seed: int) -> list[int]:
     rng = random.Random(seed)
     return [2 + rng.randrange(tiling.cities) for _ in range(count)]
@@ -85,26 +121,36 @@ def _priority_statement(statements: list[Statement]) -> list[Statement]:
     return [s for s in statements if "participation_contributionarea" in s.sql][-1:]
 
 
-@benchmark(sizes=(QUARTIERE,))
-def priorities(ctx: Context, n: int) -> list[Row]:
-    """`/api/priorities/?city=` (100 Quartiere, 4 dimensions, gaps) vs its priority statement."""
-    tiling = ensure_planning_data(n)
+def _index(ctx: Context, n: int, name: str, query: str) -> Row:
+    tiling = ensure_indicator_data(n)
     samples = []
     for city in _cities(tiling, ctx.samples // 2, ctx.seed):
-        url = f"/api/priorities/?city={city}"
+        url = f"/api/priorities/?city={city}{query}"
         samples.append((url, _priority_statement(statements_of(ctx, url))))
-    rows = [
-        ctx.compare(
-            "planning.priorities",
-            n,
-            samples,
-            lambda s: ctx.get(s[0]),
-            lambda s: replay(s[1]),
-            target=TARGET,
-            note=f"{CONTRIBUTIONS_PER_QUARTIER * n:,} contributions, {MEASURES_PER_QUARTIER * n:,} measures",
-        )
-    ]
-    return rows
+    return ctx.compare(
+        name,
+        n,
+        samples,
+        lambda s: ctx.get(s[0]),
+        lambda s: replay(s[1]),
+        target=TARGET,
+        note=(
+            f"{CONTRIBUTIONS_PER_QUARTIER * n:,} contributions, {MEASURES_PER_QUARTIER * n:,} measures, "
+            f"{INDICATORS} indicators × {YEARS[1] - YEARS[0] + 1} years"
+        ),
+    )
+
+
+@benchmark(sizes=(QUARTIERE,))
+def priorities(ctx: Context, n: int) -> list[Row]:
+    """`/api/priorities/?city=` (100 Quartiere, 4 dimensions, 12 indicators, gaps) vs its statement."""
+    return [_index(ctx, n, "planning.priorities", "")]
+
+
+@benchmark(sizes=(QUARTIERE,))
+def priorities_sensitivity(ctx: Context, n: int) -> list[Row]:
+    """`/api/priorities/?city=…&sensitivity=1` (each rank under 32 weight variants) vs its statement."""
+    return [_index(ctx, n, "planning.priorities_sensitivity", "&sensitivity=1")]
 
 
 @benchmark(sizes=(QUARTIERE,))

@@ -5,6 +5,7 @@ Views parse and shape; the rules live in planning.services. Reading published da
 writing needs the planners' group; writes need ``If-Match`` (ETag)."""
 
 import json
+import re
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -20,7 +21,7 @@ from geo.records.api import RecordViewSet, published_arg, record_schema
 from geo.schema import BBOX_PARAM, ERROR, MAX_ID, PAGE_PARAMS, PUBLISHED_PARAM, SRID_PARAM
 from measures.models import Dimension
 from planning import priorities as prio
-from planning import selectors, services
+from planning import selectors, services, weightings
 from planning.models import Priority
 from planning.serializers import FocusAreaSerializer
 from quartiere.models import Area, Level
@@ -103,9 +104,32 @@ PRIORITY_ROW = inline_serializer(
         "score": serializers.FloatField(allow_null=True, help_text="0–1; null without population"),
         "rank": serializers.IntegerField(allow_null=True, help_text="1 = highest priority in the city"),
         "gap": serializers.BooleanField(help_text="high demand, low planned supply"),
+        "missing": serializers.ListField(
+            child=serializers.CharField(),
+            help_text="keys of weighted indicators without a value: then no score and no rank",
+        ),
+        "sensitivity": inline_serializer(
+            "PrioritySensitivity",
+            {
+                "best": serializers.IntegerField(),
+                "worst": serializers.IntegerField(),
+                "moved_by": serializers.ListField(child=serializers.DictField()),
+            },
+            allow_null=True,
+            help_text="with ?sensitivity=1: the rank range when each weight moves by ±20 %",
+        ),
         "components": inline_serializer(
             "PriorityComponents",
             {
+                "indicators": _component(
+                    "PriorityIndicators",
+                    {
+                        "need": NUMBER,
+                        "weight": NUMBER,
+                        "fallback": serializers.BooleanField(),
+                        "values": serializers.ListField(child=serializers.DictField()),
+                    },
+                ),
                 "demand": _component(
                     "PriorityDemand",
                     {
@@ -139,6 +163,8 @@ PRIORITIES_RESPONSE = inline_serializer(
             "PriorityCity", {"id": serializers.IntegerField(), "name": serializers.CharField()}
         ),
         "dimension": serializers.ChoiceField(prio.DIMENSIONS, allow_null=True),
+        "year": serializers.IntegerField(allow_null=True),
+        "weighting": serializers.DictField(allow_null=True),
         "weights": serializers.DictField(),
         "normalisation": serializers.CharField(),
         "method": serializers.CharField(),
@@ -166,12 +192,16 @@ def city_from_param(raw: str | None, *, name: str = "city") -> Area:
 @extend_schema(
     summary="Priority index per Quartier of a city, with its components and the gap analysis",
     description=(
-        "Per Quartier and Charter dimension (and `all`): participation demand (published contributions per "
-        "1,000 inhabitants, weighted by category), planned supply (published measures per 1,000 inhabitants "
-        "and budget in EUR per inhabitant, by the measures' area shares) and focus-area coverage (share of "
-        "the Quartier's surface), each min-max normalised within the city, and the score "
-        "(w_d·demand + w_s·(1 − supply) + w_c·coverage) / (w_d + w_s + w_c). `gaps` lists the Quartiere "
-        "with high demand and low planned supply. Method: docs/priorities.md."
+        "Per Quartier and Charter dimension (and `all`): the need on evidence (the weighting's indicators "
+        "of the dimension, min-max normalised within the city and oriented by direction, weighted mean), "
+        "participation demand (published contributions per 1,000 inhabitants, weighted by category), "
+        "planned supply (published measures per 1,000 inhabitants and budget in EUR per inhabitant, by the "
+        "measures' area shares) and focus-area coverage (share of the Quartier's surface), each min-max "
+        "normalised within the city, and the score (w_i·need + w_d·demand + w_s·(1 − supply) + "
+        "w_c·coverage) / (w_i + w_d + w_s + w_c); w_i is 0 in a dimension without weighted indicators "
+        "(`components.indicators.fallback`). A Quartier without a value of a weighted indicator is listed "
+        "with `missing` and has no score and no rank. `gaps` lists the Quartiere with high demand and low "
+        "planned supply. Method: docs/priorities.md."
     ),
     parameters=[
         OpenApiParameter("city", OpenApiTypes.STR, required=True, description="id or slug of a city"),
@@ -181,7 +211,24 @@ def city_from_param(raw: str | None, *, name: str = "city") -> Area:
         OpenApiParameter(
             "weights",
             OpenApiTypes.STR,
-            description="override weights, e.g. demand:0.6,supply:0.2,coverage:0.2,problem:1,praise:0",
+            description=(
+                "override weights of the weighting, e.g. indicators:1,demand:0.6,supply:0.2,coverage:0.2,"
+                "problem:1,praise:0,ind.sgb2_quote:2 (ind.<key>:0 drops an indicator)"
+            ),
+        ),
+        OpenApiParameter(
+            "weighting",
+            OpenApiTypes.STR,
+            description="slug of a saved weighting of the city; default: its default",
+        ),
+        OpenApiParameter(
+            "year", OpenApiTypes.INT, description="indicators: the latest year with values up to this one"
+        ),
+        OpenApiParameter(
+            "sensitivity",
+            OpenApiTypes.STR,
+            enum=["0", "1"],
+            description="1: each row's rank range under ±20 % weights",
         ),
     ],
     responses={200: PRIORITIES_RESPONSE, 400: ERROR},
@@ -192,16 +239,31 @@ def priorities(request: Request) -> HttpResponse:
     q = request.query_params
     city = city_from_param(q.get("city"))
     dimension = params.choice(q, "dimension", list(prio.DIMENSIONS))
+    year = params.integer(q, "year", lo=1900, hi=2100)
+    sensitivity = params.choice(q, "sensitivity", ["0", "1"]) == "1"
+    slug = (q.get("weighting") or "").strip() or None
+    if slug is not None and not re.fullmatch(r"[-a-zA-Z0-9_]{1,100}", slug):
+        raise params.invalid("weighting", "must be the slug of a weighting (letters, digits, - and _).")
+    weighting = weightings.find(city.pk, slug) if slug else weightings.default_of(city.pk)
+    if slug and weighting is None:
+        raise params.invalid("weighting", f"the city has no weighting {slug[:60]!r}.")
+    base = weightings.weights_of(weighting) if weighting else prio.default_weights()
     try:
-        weights = prio.parse_weights(q.get("weights"))
+        weights = prio.parse_weights(q.get("weights"), base)
     except prio.WeightsInvalid as error:
         raise params.invalid("weights", str(error)) from None
-    results, gaps = prio.priorities_json(city=city.pk, dimension=dimension, weights=weights)
+    results, gaps = prio.priorities_json(
+        city=city.pk, dimension=dimension, weights=weights, year=year, sensitivity=sensitivity
+    )
     head = {
         "city": {"id": city.pk, "name": city.name},
         "dimension": dimension,
+        "year": year,
+        "weighting": {"slug": weighting.slug, "name": weighting.name, "default": weighting.is_default}
+        if weighting
+        else None,
         "weights": weights.as_dict(),
-        "normalisation": "min-max within the city and dimension",
+        "normalisation": "min-max within the city and dimension (indicators: within the city, by year)",
         "method": "docs/priorities.md",
     }
     # the rows are JSON built by PostgreSQL: Python only wraps the text

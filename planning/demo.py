@@ -57,6 +57,51 @@ FOCUS_AREAS = [
 ]
 
 
+# the demo's weightings of the priority index (docs/priorities.md), by indicator key; keys the catalogue
+# lacks are skipped (the indicators' demo loads before this one: INSTALLED_APPS order)
+DEFAULT_WEIGHTING = {
+    "sgb2_quote": 1.0,
+    "kinderarmut": 1.0,
+    "alleinerziehende": 0.5,
+    "altersquote_65": 0.5,
+    "mietbelastung": 0.5,
+    "hitzetage": 1.0,
+    "versiegelung": 0.5,
+    "gruenflaeche_je_ew": 1.0,
+    "arbeitslosenquote": 1.0,
+    "beschaeftigte_je_1000": 0.5,
+}
+GREEN_WEIGHTING = (
+    "Schwerpunkt Grün",
+    "Illustrativ: Hitze, Versiegelung und Grünversorgung zählen doppelt so viel wie die Beteiligung.",
+    {"hitzetage": 2.0, "versiegelung": 1.0, "gruenflaeche_anteil": 1.0, "gruenflaeche_je_ew": 2.0},
+)
+
+
+def load_weightings(city: Area) -> str:
+    """The city's default weighting (the settings' component weights and ``DEFAULT_WEIGHTING``) and
+    "Schwerpunkt Grün"; idempotent."""
+    from indicators.models import Indicator
+    from planning import weightings
+    from planning.models import Weighting
+
+    default = weightings.ensure_default(city, indicators=DEFAULT_WEIGHTING)
+    name, description, chosen = GREEN_WEIGHTING
+    known = set(Indicator.objects.filter(key__in=list(chosen)).values_list("key", flat=True))
+    if not Weighting.objects.filter(city=city, name=name).exists():
+        weightings.weighting_create(
+            city=city,
+            name=name,
+            description=description,
+            w_indicators=2.0,
+            indicator_weights={k: w for k, w in chosen.items() if k in known},
+        )
+    count = default.indicator_weights.count()
+    return (
+        f"weightings: default with {count} indicators, {Weighting.objects.filter(city=city).count()} in all"
+    )
+
+
 @transaction.atomic
 def load_demo(demo_dir: Path) -> str:
     city = Area.objects.filter(level=Level.CITY, code=CITY_CODE).first()
@@ -89,4 +134,5 @@ def load_demo(demo_dir: Path) -> str:
         )
         created += 1
     total = FocusArea.objects.filter(city=city, name__endswith=ILLUSTRATIVE).count()
-    return f"focus areas created {created}, {total} in all (illustrative data)"
+    summary = load_weightings(city)
+    return f"focus areas created {created}, {total} in all (illustrative data); {summary}"

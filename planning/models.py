@@ -119,3 +119,88 @@ class PrioritySnapshotState(models.Model):
     token = models.BigIntegerField()
     weights = models.TextField()
     computed_at = models.DateTimeField(auto_now=True)
+
+
+WEIGHT_MAX = 1000.0
+
+
+class Weighting(models.Model):
+    """A named, saved weighting of the priority index for one city (docs/priorities.md): the weights
+    of the four components (indicators = evidence, participation demand, planned supply, focus-area
+    coverage), of the contribution categories within the demand, and of the chosen indicators
+    (``WeightingIndicator``: an indicator with a weight > 0 is chosen). Exactly one weighting per city
+    is its default: the map layer and the pages without ``?weighting=`` use it."""
+
+    city = models.ForeignKey(
+        "quartiere.Area",
+        verbose_name=_("city"),
+        on_delete=models.CASCADE,
+        related_name="weightings",
+        limit_choices_to={"level": 2},
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("short name"), max_length=100)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_default = models.BooleanField(_("default"), default=False)
+    w_indicators = models.FloatField(_("weight of the indicators"), default=1.0)
+    w_demand = models.FloatField(_("weight of the participation demand"), default=0.5)
+    w_supply = models.FloatField(_("weight of the planned supply"), default=0.3)
+    w_coverage = models.FloatField(_("weight of the focus-area coverage"), default=0.2)
+    category_weights = models.JSONField(_("weights of the contribution categories"), default=dict, blank=True)
+    indicators = models.ManyToManyField(
+        "indicators.Indicator", through="WeightingIndicator", related_name="weightings", blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("weighting")
+        verbose_name_plural = _("weightings")
+        ordering = ["city", "-is_default", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "slug"], name="weighting_slug_unique"),
+            models.UniqueConstraint(
+                fields=["city"], condition=models.Q(is_default=True), name="weighting_one_default"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    w_indicators__gte=0,
+                    w_demand__gte=0,
+                    w_supply__gte=0,
+                    w_coverage__gte=0,
+                    w_indicators__lte=WEIGHT_MAX,
+                    w_demand__lte=WEIGHT_MAX,
+                    w_supply__lte=WEIGHT_MAX,
+                    w_coverage__lte=WEIGHT_MAX,
+                ),
+                name="weighting_weights_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WeightingIndicator(models.Model):
+    """An indicator chosen by a weighting, with its weight (> 0)."""
+
+    weighting = models.ForeignKey(Weighting, on_delete=models.CASCADE, related_name="indicator_weights")
+    indicator = models.ForeignKey("indicators.Indicator", on_delete=models.CASCADE, related_name="+")
+    weight = models.FloatField(_("weight"))
+
+    class Meta:
+        ordering = ["weighting", "indicator__dimension", "indicator__key"]
+        constraints = [
+            models.UniqueConstraint(fields=["weighting", "indicator"], name="weighting_indicator_unique"),
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0, weight__lte=WEIGHT_MAX), name="weighting_indicator_weight"
+            ),
+        ]

@@ -68,7 +68,7 @@ def quartier_profile(quartier: Area) -> Profile:
         by_category, responses = cursor.fetchone()
     if quartier.parent_id is None:
         raise ValueError(f"{quartier} has no city: it is not a Quartier")
-    ranking = prio.priorities(city=quartier.parent_id)["results"]
+    ranking = prio.priorities(city=quartier.parent_id, sensitivity=True)["results"]
     return Profile(
         quartier=quartier,
         indicators=indicators,
@@ -78,6 +78,35 @@ def quartier_profile(quartier: Area) -> Profile:
         responses=json.loads(responses),
         priorities=[row for row in ranking if row["quartier"]["id"] == quartier.pk],
     )
+
+
+def label_sensitivity(rows: list[dict]) -> None:
+    """Give each weight that moves a row's rank (``sensitivity.moved_by``) a label in the page's
+    language: the component's name, or the indicator's name for ``ind.<key>``."""
+    from django.utils.translation import get_language
+
+    from indicators.models import Indicator
+
+    keys = {
+        m["weight"][4:]
+        for row in rows
+        for m in (row.get("sensitivity") or {}).get("moved_by", [])
+        if m["weight"].startswith("ind.")
+    }
+    language = get_language() or "de"
+    names = {i.key: i.name_in(language) for i in Indicator.objects.filter(key__in=keys)} if keys else {}
+    components = {
+        "indicators": _("Indicators (evidence)"),
+        "demand": _("Demand"),
+        "supply": _("Supply"),
+        "coverage": _("Coverage"),
+    }
+    for row in rows:
+        for m in (row.get("sensitivity") or {}).get("moved_by", []):
+            weight = m["weight"]
+            m["label"] = (
+                names.get(weight[4:], weight[4:]) if weight.startswith("ind.") else components[weight]
+            )
 
 
 def profile_dimension_labels() -> dict[str, str]:
@@ -101,6 +130,7 @@ def profile_label(profile: Profile, labels: dict[str, str]) -> None:
         row["outcome_label"] = outcomes.get(row["outcome"], row["outcome"])
         row["category_label"] = categories.get(row["category"], row["category"])
         row["date"] = dt.date.fromisoformat(row["date"]) if row["date"] else None  # ISO text in the JSON
+    label_sensitivity(profile.priorities)
     for row in profile.priorities:
         row["dimension_label"] = _("overall") if row["dimension"] == "all" else labels[row["dimension"]]
 
@@ -132,15 +162,24 @@ class Report:
     budget_by_year: dict
     budget_by_dimension: dict
     budget_by_funding: dict
+    weighting: Any = None  # the planning.models.Weighting shown (None: the settings' weights)
+    weights: Any = None  # its priorities.Weights
 
 
-def city_report(city: Area) -> Report:
-    """The city report: the priority index with gaps, and budget sums by year, dimension and funding
-    source (measures.budget, the rule of docs/budget.md)."""
-    index = prio.priorities(city=city.pk)
+def city_report(city: Area, weighting: Any = None) -> Report:
+    """The city report: the priority index (with ``weighting``, default: the city's default one) with
+    its sensitivity and gaps, and budget sums by year, dimension and funding source (measures.budget,
+    the rule of docs/budget.md)."""
+    from planning import weightings
+
+    weighting = weighting or weightings.default_of(city.pk)
+    weights = weightings.weights_of(weighting) if weighting else prio.default_weights()
+    index = prio.priorities(city=city.pk, weights=weights, sensitivity=True)
     filters = BudgetFilter(city=city.pk)
     return Report(
         city=city,
+        weighting=weighting,
+        weights=weights,
         priorities=index["results"],
         gaps=index["gaps"],
         budget_by_year=budget_summary(filters=filters, group_by="year"),

@@ -3,13 +3,16 @@ change it.
 
 The index of a Quartier is normalised within its city, so computing it for the few Quartiere a tile
 or map shows means computing it for their cities — and the map services wrap the layer's SQL without
-knowing which cities those are. So ``planning_prioritysnapshot`` holds one row per Quartier (default
-weights), and the layer's source joins it to the Quartiere: a tile reads a handful of rows by the
+knowing which cities those are. So ``planning_prioritysnapshot`` holds one row per Quartier (each
+city's default weighting, planning.weightings; the settings' weights for a city without one), and
+the layer's source joins it to the Quartiere: a tile reads a handful of rows by the
 spatial index, and no map request computes anything.
 
 The snapshot is brought up to date **after the writes** that change its inputs, per city, once the
 transaction commits (``connect``: saving or deleting an area, focus area, measure, budget line or
-contribution, and ``quartiere.signals.areas_changed`` of imports, schedule their city; the import of
+contribution, and ``quartiere.signals.areas_changed`` of imports, schedule their city; so do the
+weighting services when a default weighting changes; writes of indicator values make it stale (see
+``refresh_if_stale``); the import of
 the demo and of the benchmarks' data refreshes it whole). A write in autocommit refreshes at once.
 After ``migrate`` (new settings: weights, gap thresholds) the snapshot is recomputed when its inputs'
 data version or the settings differ from what it was computed with (``refresh_if_stale``; also
@@ -37,6 +40,10 @@ INPUT_TABLES = (
     "measures_measure",
     "measures_budgetline",
     "participation_contribution",
+    "planning_weighting",
+    "planning_weightingindicator",
+    "indicators_indicator",
+    "indicators_indicatorvalue",
 )
 # the layer's own data version (its ETag): the snapshot's state row, rewritten with every refresh in
 # the same transaction as the rows, and the Quartiere the layer joins live (names, geometry)
@@ -72,10 +79,29 @@ JOIN quartiere_area AS a ON a.id = s.quartier_id
 """
 
 
-def _inputs() -> tuple[dict, str]:
-    """The statement parameters of the index with the default weights, and their fingerprint."""
-    params = priorities.core_params(priorities.default_weights())
-    return params, json.dumps(params, sort_keys=True, default=str)
+def _inputs() -> tuple[list[dict], str]:
+    """The statements' parameters of the index with each city's default weighting — one set for the
+    cities without one (the settings' weights, ``cities`` NULL: every other city) and one per city with
+    one — and their fingerprint."""
+    from planning.models import Weighting
+    from planning.weightings import weights_of
+
+    own = list(Weighting.objects.filter(is_default=True).order_by("city_id"))
+    rest = priorities.core_params(priorities.default_weights())
+    sets = []
+    for weighting in own:
+        params = priorities.core_params(weights_of(weighting))
+        sets.append({**params, "city": weighting.city_id})
+    if own:
+        # every other city: the Quartiere whose city has no default weighting
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM quartiere_area WHERE level = 2 "
+                "AND id NOT IN (SELECT city_id FROM planning_weighting WHERE is_default)"
+            )
+            rest["cities"] = cursor.fetchone()[0]
+    sets.insert(0, rest)
+    return sets, json.dumps(sets, sort_keys=True, default=str)
 
 
 def _state(tables) -> tuple[int, int | None, str | None]:
@@ -90,18 +116,20 @@ def _state(tables) -> tuple[int, int | None, str | None]:
 
 def refresh(cities: Iterable[int] | None = None) -> None:
     """Recompute the snapshot's rows of ``cities`` (ids; None: every city), in one transaction."""
-    params, fingerprint = _inputs()
     fill = FILL_SQL.format(columns=COLUMNS, core=priorities.core_sql())
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
         token = _state(INPUT_TABLES)[0]
+        sets, fingerprint = _inputs()
+        own = {params["city"]: params for params in sets[1:]}
         if cities is None:
             cursor.execute("DELETE FROM planning_prioritysnapshot")
-            cursor.execute(fill, params)
+            for params in sets:
+                cursor.execute(fill, params)
         else:
             for city in sorted(set(cities)):
                 cursor.execute("DELETE FROM planning_prioritysnapshot WHERE city = %s", [city])
-                cursor.execute(fill, {**params, "city": city})
+                cursor.execute(fill, own.get(city, {**sets[0], "city": city, "cities": None}))
         cursor.execute(
             "INSERT INTO planning_prioritysnapshotstate (id, token, weights, computed_at) "
             "VALUES (1, %s, %s, now()) "
@@ -114,6 +142,8 @@ def refresh(cities: Iterable[int] | None = None) -> None:
 def refresh_if_stale() -> bool:
     """Recompute the whole snapshot when its inputs' data version or the settings are not the ones it
     was computed with; True when it was."""
+    # the inputs that are no map layer's tables (indicators, weightings) need the data-version trigger too
+    dataversion.install_triggers(INPUT_TABLES)
     token, have, weights = _state(INPUT_TABLES)
     if have == token and weights == _inputs()[1]:
         return False

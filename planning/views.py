@@ -5,7 +5,6 @@ city report ``/bericht/`` with its downloads. No inline script: configuration tr
 import json
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
@@ -24,11 +23,12 @@ from measures.models import ActionField, Dimension, MeasureStatus
 from measures.selectors import measure_feature_page
 from participation.layers import NO_CATEGORY_COLOUR, category_colours
 from participation.selectors import contribution_feature_page
-from planning import exports, maps, reports
+from planning import exports, maps, reports, weightings
 from planning.layers import score_classes_config, score_colour, score_legend
 from planning.models import Priority, TimeHorizon
 from planning.selectors import focus_area_feature_page
 from planning.templatetags.figures import percent
+from planning.weightings import weighting_components
 from quartiere.models import Level
 from quartiere.selectors import area_extent, area_feature, area_feature_page
 
@@ -275,7 +275,12 @@ def profile_map_data(request, slug: str):
 def _weights_text(weights: dict[str, float]) -> str:
     """The priority index's weights as the reader's words: each component's translated name and its
     share of the sum of the weights (the score divides by that sum), e.g. "Bedarf 50 %, Angebot 30 %"."""
-    names = {"demand": _("Demand"), "supply": _("Supply"), "coverage": _("Coverage")}
+    names = {
+        "indicators": _("Indicators (evidence)"),
+        "demand": _("Demand"),
+        "supply": _("Supply"),
+        "coverage": _("Coverage"),
+    }
     total = sum(weights.values())
     shares = {key: weight / total if total else None for key, weight in weights.items()}
     return ", ".join(f"{names.get(key, key)} {percent(share)}" for key, share in shares.items())
@@ -296,10 +301,17 @@ def _report_city(request):
 def report(request):
     """``/bericht/``: the city report (priority choropleths, priorities and gaps, budget)."""
     city = _report_city(request)
-    data = reports.city_report(city)
+    chosen = request.GET.get("gewichtung") or None
+    if chosen is not None and not (len(chosen) <= 100 and chosen.replace("-", "").replace("_", "").isalnum()):
+        raise Http404(_("This city has no such weighting."))
+    weighting = weightings.find(city.pk, chosen) if chosen else None
+    if chosen and weighting is None:
+        raise Http404(_("This city has no such weighting."))
+    data = reports.city_report(city, weighting)
     labels = _dimension_labels()
     for row in [*data.priorities, *data.gaps]:
         row["dimension_label"] = labels[row["dimension"]]
+    reports.label_sensitivity(data.priorities)
     by_dimension = {d: [r for r in data.priorities if r["dimension"] == d] for d in labels}
     query = f"?stadt={city.pk}"
     chart = {
@@ -331,7 +343,10 @@ def report(request):
                 for fmt in ("csv", "geojson", "gpkg")
             ],
             "chart": chart,
-            "weights": _weights_text(settings.PLANNING_PRIORITY_WEIGHTS),
+            "weights": _weights_text(weighting_components(data.weights)),
+            "weighting": data.weighting,
+            "weightings": weightings.weightings_of(city.pk),
+            "indicator_weights": data.weights.indicator_weights,
             **indicator_selectors.report_context(city),
         },
     )

@@ -1,8 +1,11 @@
 -- The priority index (planning/sql/priorities.sql, composed in below) as the JSON of
 -- GET /api/priorities/: the rows ordered by dimension and rank, and the gaps by size. One statement.
+-- The sensitivity placeholder below is the CTE `sensitivity` (quartier_id, dimension, best, worst, moved_by): the ranks under
+-- each weight moved by ±20 per cent (sql/priorities_sensitivity.sql), or an empty one.
 WITH p AS (
 {core}
 ),
+{sensitivity},
 shaped AS (
     SELECT p.dimension, p.rank, p.name, p.quartier_id, p.gap, p.gap_size,
         json_build_object(
@@ -12,7 +15,21 @@ shaped AS (
             'score', round(p.score::numeric, 4),
             'rank', p.rank,
             'gap', p.gap,
+            'missing', to_json(p.missing),
+            'sensitivity', CASE WHEN se.quartier_id IS NOT NULL THEN json_build_object(
+                'best', se.best, 'worst', se.worst, 'moved_by', se.moved_by) END,
             'components', json_build_object(
+                'indicators', json_build_object(
+                    'need', round(p.need::numeric, 4),
+                    'weight', p.w_indicators,
+                    'fallback', p.indicator_keys IS NULL,
+                    'values', (
+                        SELECT coalesce(json_agg(json_build_object(
+                                   'key', u.key, 'value', u.value, 'year', u.year, 'weight', u.weight,
+                                   'normalised', round(u.need::numeric, 4)) ORDER BY u.ord), '[]'::json)
+                        FROM unnest(p.indicator_keys, p.indicator_values, p.indicator_years,
+                                    p.indicator_weights, p.indicator_needs)
+                             WITH ORDINALITY AS u (key, value, year, weight, need, ord))),
                 'demand', json_build_object(
                     'contributions', round(p.contributions::numeric, 2),
                     'weighted_contributions', round(p.weighted_contributions::numeric, 2),
@@ -32,6 +49,7 @@ shaped AS (
             )
         ) AS item
     FROM p
+    LEFT JOIN sensitivity AS se ON se.quartier_id = p.quartier_id AND se.dimension = p.dimension
 )
 SELECT
     coalesce(json_agg(item ORDER BY array_position(ARRAY['all', 'just', 'green', 'productive'], dimension),

@@ -140,8 +140,8 @@ def test_it_runs_one_statement(api, known):
         get(api, known["city"])
     priorities = [q for q in ctx.captured_queries if "participation_contributionarea" in q["sql"]]
     assert len(priorities) == 1
-    # the only other statement resolves the city parameter
-    assert len(ctx.captured_queries) == 2
+    # the other statements resolve the city parameter and its default weighting (none here)
+    assert len(ctx.captured_queries) == 3
 
 
 def test_the_city_may_be_given_by_slug(api, known):
