@@ -54,8 +54,12 @@ def ogc_matched(client, layer_id) -> int:
 
 
 def source_count(layer) -> int:
+    """The rows of the layer's source (a parameterised layer with its defaults, as the services use)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({layer.source}) AS src")
+        cursor.execute(
+            f"SELECT count(*) FROM ({registry.source_sql(layer)}) AS src",
+            registry.bound(layer, registry.resolve(layer, {})),
+        )
         return cursor.fetchone()[0]
 
 
