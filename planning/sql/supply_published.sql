@@ -7,7 +7,7 @@
 located AS (
     SELECT l.area_id, l.measure_id, l.share, m.dimensions
     FROM measures_measurearea AS l
-    JOIN measures_measure AS m ON m.id = l.measure_id AND m.published
+    JOIN measures_measure AS m ON m.id = l.measure_id AND m.published AND m.status <> 'stopped'
     WHERE l.area_id = ANY ((SELECT ids FROM quartier_ids)::bigint[]) AND l.level = 3 AND l.share > 0
 ),
 money AS (

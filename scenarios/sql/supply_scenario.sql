@@ -12,7 +12,7 @@ scn_change AS (
 located AS (
     SELECT l.area_id, l.measure_id, l.share, m.dimensions
     FROM measures_measurearea AS l
-    JOIN measures_measure AS m ON m.id = l.measure_id AND m.published
+    JOIN measures_measure AS m ON m.id = l.measure_id AND m.published AND m.status <> 'stopped'
     LEFT JOIN scn_change AS c ON c.measure_id = l.measure_id
     WHERE l.area_id = ANY ((SELECT ids FROM quartier_ids)::bigint[]) AND l.level = 3 AND l.share > 0
       AND c.action IS DISTINCT FROM 'drop'
