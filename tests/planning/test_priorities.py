@@ -148,3 +148,19 @@ def test_the_city_may_be_given_by_slug(api, known):
     response = api.get(f"/api/priorities/?city={known['city'].slug}&dimension=just")
     assert response.status_code == 200
     assert body(response)["city"]["id"] == known["city"].pk
+
+
+def test_a_stopped_measure_is_no_planned_supply(api, known):
+    """A published measure that was stopped (e.g. dropped by an adopted scenario) stays public but no
+    longer supplies its Quartier: a stopped green measure with 5 M EUR in Q changes none of Q's numbers."""
+    from tests.fixtures import square
+    from tests.planning.conftest import measure
+
+    before = by_code(get(api, known["city"], dimension="green"), "green")["Q"]
+    stopped = measure(known["city"], "M6", square(2100, 100, 2400, 400), ["green"], 5_000_000)
+    stopped.status = "stopped"
+    stopped.save(update_fields=["status"])
+    after = by_code(get(api, known["city"], dimension="green"), "green")["Q"]
+    assert after["components"]["supply"] == before["components"]["supply"]
+    assert after["components"]["supply"]["measures"] == 0
+    assert after["score"] == before["score"]
