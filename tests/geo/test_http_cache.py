@@ -36,7 +36,12 @@ def test_it_installs_a_statement_trigger_on_every_table_of_every_layer(db):
         [dataversion.TRIGGER_NAME],
     )
     existing = [t for t in tables if sql_value("SELECT to_regclass(%s) IS NOT NULL", [t])]
-    assert installed == existing
+    # every layer table has it; beyond them only the inputs of derived layer data (the priority
+    # snapshot's: indicators, weightings), which planning.snapshot installs it on itself
+    from planning.snapshot import INPUT_TABLES
+
+    assert set(existing) <= set(installed)
+    assert set(installed) - set(existing) <= set(INPUT_TABLES)
 
 
 def test_installing_again_changes_nothing(db):
