@@ -16,7 +16,7 @@ def test_profile_indicators_on_a_phone(transactional_db, live_server, chromium, 
     watch = Watch()
     page = watch.open(chromium, f"{live_server.url}/quartiere/{slug}/", screen=PHONE)
     panel = page.locator("section.indicator-panel")
-    assert panel.get_by_role("heading", name="Indikatoren", exact=True).is_visible()
+    assert panel.get_by_role("heading", name="Indikatoren im Zeitverlauf", exact=True).is_visible()
     armut = panel.locator('li[data-indicator="armut"]')
     armut.scroll_into_view_if_needed()
     assert armut.locator("svg.sparkline").is_visible()
