@@ -41,25 +41,28 @@ def _template_marker(config: pytest.Config) -> Path:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+def django_db_setup(  # noqa: PLR0913 - pytest-django's fixtures it builds on
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_use_migrations,
+    django_db_modify_db_settings,  # the worker's suffix: test_<name>_gw<n>
+):
     """The test database. Under pytest-xdist (``make test``) it is migrated once per run, as a
     template, and each worker gets a copy of it (``CREATE DATABASE … TEMPLATE``: a file copy, ≈1 s)
-    instead of migrating its own test_<name>_gw<n> (≈25 s of CPU each, all at once on two cores).
-    Without xdist: Django's ``setup_databases``, as pytest-django does."""
+    instead of migrating its own test_<name>_gw<n> (≈25 s of CPU each, all at once). Without xdist,
+    or with ``--reuse-db`` or ``--nomigrations``: pytest-django's own fixture."""
     from django.conf import settings
     from django.db import connection
-    from django.test.utils import setup_databases, teardown_databases
 
-    verbosity = request.config.option.verbose
     worker = getattr(request.config, "workerinput", {}).get("workerid")
-    if worker is None:
-        with django_db_blocker.unblock():
-            databases = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
+    if worker is None or django_db_keepdb or not django_db_use_migrations:
+        request.getfixturevalue("django_db_setup")  # pytest-django's, which this one overrides
         yield
-        with django_db_blocker.unblock():
-            teardown_databases(databases, verbosity=verbosity)
         return
 
+    verbosity = request.config.option.verbose
     creation = connection.creation
     original = connection.settings_dict["NAME"]
     name = creation._get_test_db_name()  # test_<name>_gw<n>: pytest-django added the worker's suffix
