@@ -120,6 +120,17 @@ def demo(demo_module, db) -> dict[str, Area]:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in the default language (German), as a fresh process does: a request through
+    LocaleMiddleware leaves its language active in the thread, so a test would otherwise see the
+    language of the test that ran before it in the same process (under pytest-xdist that order differs
+    from a serial run: a German message read English)."""
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _forget_hash_keys() -> None:
     """Each test starts without the process's memory of address-hashing keys
     (participation.privacy): the keys live in the test's database, which is rolled back after it."""
