@@ -9,6 +9,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # DATABASE_URL wins; otherwise the private cluster (scripts/devdb) is started and used
 DB_ENV = export DATABASE_URL="$${DATABASE_URL:-$$(scripts/devdb url)}"
+# pytest runs in parallel (pytest-xdist): PYTEST_WORKERS processes, each with its own test database
+# (test_<name>_gw0, …), a test file never split between them (most of the time is spent waiting on
+# Chromium, PostGIS and subprocesses, so more workers than cores pay). PYTEST_WORKERS=0 runs serially.
+PYTEST_WORKERS ?= 4
+PYTEST_DIST ?= loadfile
 
 .PHONY: run test lint bench system venv db migrate demo serve clean-db help
 .DEFAULT_GOAL := help
@@ -53,7 +58,7 @@ lint: venv
 
 test: venv db lint
 	@$(DB_ENV); $(PY) manage.py makemigrations --check --dry-run -v 1
-	@$(DB_ENV); $(PY) -m pytest $(PYTEST_ARGS)
+	@$(DB_ENV); $(PY) -m pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS)
 
 bench: venv db
 	@scripts/install-system-packages mapserver-bin cgi-mapserver lighttpd wrk
