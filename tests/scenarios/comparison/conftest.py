@@ -13,9 +13,9 @@ Geometry in EPSG:25832 relative to (X0, Y0) (tests/fixtures.py).
       M5 green in B, unpublished     2023 investment own 1,000,000 (never counted)
 
     scenario S (budget 2023, shared with the board): drops M3 (its planned 2023 line), postpones M4 by
-    one year, changes M1's 2023 line to 80,000 from grants, removes M2's 2024 line, adds a 2025 maintenance line of 10,000 to
-    M2 and proposes P1 (just, square in B: 2024 investment grant 200,000 · 2025 maintenance
-    complementary 20,000).
+    one year, changes M1's 2023 line to 80,000 from grants, removes M2's 2024 line, adds a 2025
+    maintenance line of 10,000 to M2 and proposes P1 (just, square in B: 2024 investment grant
+    200,000 · 2025 maintenance complementary 20,000).
     scenario T (draft): proposes P2 (green, point in Q: 2024 investment own 500,000).
 """
 
