@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from planning.reports import wide_priorities
+from planning.reports import rank_range, wide_priorities
 from planning.selectors import focus_area_feature_page
 from quartiere.models import Area, Level
 from quartiere.selectors import area_feature_page
@@ -23,7 +23,11 @@ CSV_COLUMNS = [
     "dimension",
     "score",
     "rank",
+    "rank_best",
+    "rank_worst",
+    "missing",
     "gap",
+    "need_indicators",
     "contributions",
     "weighted_contributions",
     "demand_per_1000",
@@ -50,6 +54,7 @@ def priorities_csv(rows: list[dict]) -> str:
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         q, c = row["quartier"], row["components"]
+        best, worst = rank_range(row)
         writer.writerow(
             [
                 q["id"],
@@ -59,7 +64,11 @@ def priorities_csv(rows: list[dict]) -> str:
                 row["dimension"],
                 row["score"],
                 row["rank"],
+                best,
+                worst,
+                ",".join(row.get("missing") or []),
                 row["gap"],
+                (c.get("indicators") or {}).get("need"),
                 c["demand"]["contributions"],
                 c["demand"]["weighted_contributions"],
                 c["demand"]["per_1000"],

@@ -189,8 +189,15 @@ def city_report(city: Area, weighting: Any = None) -> Report:
 
 
 def city_report_priorities(city: Area) -> list[dict]:
-    """The city's priority rows (all dimensions, default weights) for the maps and downloads."""
-    return prio.priorities(city=city.pk)["results"]
+    """The city's priority rows (all dimensions, the city's default weighting, with the rank range
+    under ±20 % weights) for the maps and downloads."""
+    return prio.priorities(city=city.pk, sensitivity=True)["results"]
+
+
+def rank_range(row: dict) -> tuple[int | None, int | None]:
+    """The best and worst rank of a priority row when each weight moves ±20 % (None without them)."""
+    sensitivity = row.get("sensitivity") or {}
+    return sensitivity.get("best"), sensitivity.get("worst")
 
 
 def wide_priorities(rows: list[dict]) -> dict[int, dict[str, Any]]:
@@ -205,9 +212,17 @@ def wide_priorities(rows: list[dict]) -> dict[int, dict[str, Any]]:
         d = row["dimension"]
         attrs[f"score_{d}"] = row["score"]
         attrs[f"rank_{d}"] = row["rank"]
+        best, worst = rank_range(row)
+        attrs[f"rank_best_{d}"] = best
+        attrs[f"rank_worst_{d}"] = worst
         attrs[f"gap_{d}"] = row["gap"]
         if d == "all":
             c = row["components"]
+            attrs.update(
+                # the indicators of the weighting without a value here: no score, no rank
+                missing=",".join(row.get("missing") or []),
+                need_indicators=(c.get("indicators") or {}).get("need"),
+            )
             attrs.update(
                 contributions=c["demand"]["contributions"],
                 demand_per_1000=c["demand"]["per_1000"],

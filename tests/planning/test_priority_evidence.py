@@ -254,3 +254,26 @@ def test_the_report_and_the_profile_show_the_marks_and_the_rank_range(client, ev
         in report
     )
     assert client.get(f"/bericht/?stadt={evidence['city'].pk}&gewichtung=nope").status_code == 404
+
+
+def test_the_downloads_carry_the_missing_marks_and_the_rank_range(client, evidence, tmp_path):
+    """The report's CSV and GeoJSON: a Quartier missing a value has no score and names the indicator;
+    every row carries its rank range under ±20 % weights (A and B swap in green, see above)."""
+    import csv
+    import io
+    import json
+
+    IndicatorValue.objects.filter(indicator__key="sgb", area=evidence["Q"], year=2023).delete()
+    text = client.get(f"/bericht/daten.csv?stadt={evidence['city'].pk}").content.decode()
+    table = {(r["quartier"], r["dimension"]): r for r in csv.DictReader(io.StringIO(text))}
+    q_just = table["Quelle", "just"]
+    assert (q_just["missing"], q_just["score"], q_just["rank"]) == ("sgb", "", "")
+    assert table["Quelle", "green"]["missing"] == ""
+    a_green = table["Alpha", "green"]
+    assert (a_green["rank_best"], a_green["rank_worst"]) == ("2", "3")
+    assert float(a_green["need_indicators"]) >= 0
+
+    collection = json.loads(client.get(f"/bericht/daten.geojson?stadt={evidence['city'].pk}").content)
+    props = {f["properties"]["name"]: f["properties"] for f in collection["features"]}
+    assert props["Quelle"]["missing"] == "sgb" and props["Quelle"]["rank_all"] is None
+    assert (props["Alpha"]["rank_best_green"], props["Alpha"]["rank_worst_green"]) == (2, 3)
