@@ -20,27 +20,27 @@ SELECT s.id AS scenario_id, m.id AS measure_id, m.dimensions,
 FROM scenarios_scenario AS s
 JOIN measures_measure AS m ON m.city_id = s.city_id AND m.published;
 
-INSERT INTO scenarios_measurechange (scenario_id, measure_id, action, years, note)
+INSERT INTO scenarios_measurechange (scenario_id, measure_id, action, years, note, label, target_version)
 SELECT x.scenario_id, x.measure_id, CASE WHEN x.r %% 5 = 0 THEN 'drop' ELSE 'postpone' END,
-       CASE WHEN x.r %% 5 = 1 THEN 1 + x.r %% 3 END, ''
-FROM bench_sm AS x WHERE x.r %% 5 IN (0, 1);
+       CASE WHEN x.r %% 5 = 1 THEN 1 + x.r %% 3 END, '', left(m.title, 300), m.version
+FROM bench_sm AS x JOIN measures_measure AS m ON m.id = x.measure_id WHERE x.r %% 5 IN (0, 1);
 
 INSERT INTO scenarios_budgetlinechange (scenario_id, action, budget_line_id, measure_id, fiscal_year, amount, kind,
-    funding, note)
+    funding, note, label, target_version)
 SELECT x.scenario_id, CASE WHEN x.r %% 5 = 2 THEN 'change' ELSE 'remove' END, b.id, NULL,
        NULL, CASE WHEN x.r %% 5 = 2 THEN round(b.amount * 1.2, 2) END, '',
-       CASE WHEN x.r %% 5 = 2 THEN 'grant' ELSE '' END, ''
+       CASE WHEN x.r %% 5 = 2 THEN 'grant' ELSE '' END, '', 'Bench ' || b.id, b.version
 FROM bench_sm AS x
 JOIN LATERAL (
-    SELECT b.id, b.amount FROM measures_budgetline AS b WHERE b.measure_id = x.measure_id
+    SELECT b.id, b.amount, b.version FROM measures_budgetline AS b WHERE b.measure_id = x.measure_id
     ORDER BY b.fiscal_year, b.id OFFSET CASE WHEN x.r %% 5 = 2 THEN 0 ELSE 1 END LIMIT 1
 ) AS b ON true
 WHERE x.r %% 5 IN (2, 3);
 
 INSERT INTO scenarios_budgetlinechange (scenario_id, action, budget_line_id, measure_id, fiscal_year, amount, kind,
-    funding, note)
+    funding, note, label, target_version)
 SELECT x.scenario_id, 'add', NULL, x.measure_id, 2026, 5000 + abs(hashint4(x.measure_id::int)) %% 100000,
-       'maintenance', 'own', ''
+       'maintenance', 'own', '', 'Bench ' || x.measure_id, NULL
 FROM bench_sm AS x WHERE x.r %% 10 = 4;
 
 INSERT INTO scenarios_proposedmeasure (scenario_id, title, description, dimensions, tags, geom)
