@@ -188,10 +188,10 @@ def city_report(city: Area, weighting: Any = None) -> Report:
     )
 
 
-def city_report_priorities(city: Area) -> list[dict]:
-    """The city's priority rows (all dimensions, the city's default weighting, with the rank range
-    under ±20 % weights) for the maps and downloads."""
-    return prio.priorities(city=city.pk, sensitivity=True)["results"]
+def city_report_priorities(city: Area, *, sensitivity: bool = False) -> list[dict]:
+    """The city's priority rows (all dimensions, the city's default weighting) for the maps and, with
+    ``sensitivity`` (the rank range under ±20 % weights, about twice the cost), the downloads."""
+    return prio.priorities(city=city.pk, sensitivity=sensitivity)["results"]
 
 
 def rank_range(row: dict) -> tuple[int | None, int | None]:

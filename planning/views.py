@@ -401,7 +401,7 @@ def report_download(request, fmt: str):
     if fmt not in ("csv", "geojson", "gpkg"):
         raise Http404
     city = _report_city(request)
-    rows = reports.city_report_priorities(city)
+    rows = reports.city_report_priorities(city, sensitivity=True)
     name = f"bericht-{city.slug}"
     if fmt == "csv":
         response = HttpResponse(exports.priorities_csv(rows), content_type="text/csv; charset=utf-8")
