@@ -46,6 +46,10 @@ def test_a_planner_weights_an_indicator_more_and_the_report_ranks_anew(
     expect(page.get_by_role("status")).to_have_text("Gespeichert: „Mehr Grün“.")
     weighting = Weighting.objects.get(name="Mehr Grün")
     assert not weighting.is_default
+    # the list with both weightings (the second with its "make default" button) fits the screen
+    page.goto(f"{live_server.url}/planung/gewichtungen/")
+    expect(page.locator("table.weightings tbody tr")).to_have_count(2)
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
     # the report with the default weighting: green ranks Quelle, Alpha, Beta (docs/priorities.md)
     page.goto(f"{live_server.url}/bericht/?stadt={evidence['city'].pk}")
     assert green_ranking(page) == ["Quelle", "Alpha", "Beta"]
