@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "indicators",
     "planning",
     "scenarios",
+    # the functional region: the municipalities side by side (reads every app below it)
+    "region",
     "accounts",
 ]
 
@@ -258,6 +260,10 @@ API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 1_000)
 # Basemap for the Leaflet pages and the admin widget; the service itself needs no internet.
 BASEMAP_URL = env("BASEMAP_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 BASEMAP_ATTRIBUTION = env("BASEMAP_ATTRIBUTION", "© OpenStreetMap contributors")
+# Many cities in one deployment: the city whose pages answer at the short, city-less addresses
+# (/, /quartiere/<slug>/, /bericht/), by its official key (AGS). Empty: the first city with Quartiere.
+# Every city's pages are also at /staedte/<ags>/…; the short ones keep working when cities are added.
+HOME_CITY = env("HOME_CITY", "")
 
 # Logs carry no client IP and no secret (the privacy notice; docs/operations.md, "Logs"): the one
 # handler redacts every record that reaches it (config.logs.RedactFilter). Django's own handlers

@@ -46,6 +46,7 @@ urlpatterns = [
     path("api/budget/", budget.budget, name="budget"),
     path("api/priorities/", planning_api.priorities, name="priorities"),
     path("api/indicators/", include("indicators.api_urls")),
+    path("api/region/", include("region.api_urls")),
     path("api/", include(router.urls)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -74,6 +75,7 @@ urlpatterns = [
     path("planung/indikatoren/", include("indicators.backoffice.urls")),
     path("planung/gewichtungen/", include("planning.weighting_urls")),
     path("planung/szenarien/", include("scenarios.urls")),
+    path("region/", include("region.urls")),
     path("", include("staff.urls")),  # /planung/team/, the invitation
     path("", include("planning.transparency.urls")),  # /massnahmen/, /strategie/, feeds
     path("", include("planning.urls")),  # /planung/, /quartiere/<slug>/, /bericht/

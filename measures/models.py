@@ -134,14 +134,16 @@ class MeasureStatus(models.TextChoices):
 
 class Measure(models.Model):
     """A planning measure (Maßnahme). Located by a geometry of any type in EPSG:25832, or, for a
-    programme without a place, by a declared scope area (city- or region-wide): exactly one of both."""
+    programme without a place, by a declared scope area (city- or region-wide): exactly one of both.
+    ``city`` is the measure's owner: a city, or for a regional measure (planned by the region's own
+    staff) the region; it is the shard key of the measure and every row below it."""
 
     city = models.ForeignKey(
         "quartiere.Area",
         verbose_name=_("city"),
         on_delete=models.PROTECT,
         related_name="measures",
-        limit_choices_to={"level": 2},
+        limit_choices_to={"level__in": (1, 2)},
     )
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True, max_length=20_000)

@@ -11,6 +11,21 @@ from geo.sql import load
 from quartiere.models import Level
 
 
+def home_city():
+    """The city the short, city-less public addresses (``/``, ``/quartiere/<slug>/``, ``/bericht/``)
+    belong to: ``settings.HOME_CITY`` (an AGS) when set, else the first city (by id) with Quartiere,
+    else the first city; None without cities. Stable when more cities are imported later."""
+    from django.conf import settings
+
+    from quartiere.models import Area
+
+    cities = Area.objects.filter(level=Level.CITY).defer("geom")
+    if settings.HOME_CITY:
+        return cities.filter(code=settings.HOME_CITY).first()
+    with_quartiere = cities.filter(children__isnull=False).order_by("id").first()
+    return with_quartiere or cities.order_by("id").first()
+
+
 class PointOutOfRange(ValueError):
     """The point cannot be transformed into the storage CRS."""
 

@@ -2,12 +2,12 @@ from django.conf import settings
 from django.shortcuts import render
 
 from quartiere.models import Area, Level
-from quartiere.selectors import area_extent
+from quartiere.selectors import area_extent, home_city
 
 
 def overview(request):
     """``/``: the city overview map (Leaflet, vendored) with the Quartiere."""
-    city = Area.objects.filter(level=Level.CITY).order_by("id").first()
+    city = home_city()
     return render(
         request,
         "quartiere/overview.html",

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Membership(models.Model):
-    """A staff member works for ``city`` (an area of the city level). A staff member without any membership
-    is not tied to a city (a deployment for one city, or staff of the region); superusers never are."""
+    """A staff member works for ``city``: an area of the city level, or the region (the region's own staff,
+    who act on region-owned records such as regional measures). A staff member without any membership
+    is not tied to a city (a deployment for one city); superusers never are."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
@@ -14,7 +15,7 @@ class Membership(models.Model):
         "quartiere.Area",
         on_delete=models.CASCADE,
         related_name="staff_memberships",
-        limit_choices_to={"level": 2},
+        limit_choices_to={"level__in": (1, 2)},
         verbose_name=_("city"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -56,7 +57,7 @@ class Invitation(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        limit_choices_to={"level": 2},
+        limit_choices_to={"level__in": (1, 2)},
         verbose_name=_("city"),
     )
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
