@@ -1,4 +1,5 @@
-"""The publishable layers of the area hierarchy: ``regions``, ``cities``, ``quartiere``."""
+"""The publishable layers of the area hierarchy: ``regions`` and ``quartiere``. (``cities``, with the
+region summary's numbers, is registered by the region app: region/layers.py.)"""
 
 from geo.layers import AttributeType, Layer, Style, register
 
@@ -17,13 +18,10 @@ FROM quartiere_area AS a WHERE a.level = {level}
 
 
 def register_layers() -> None:
-    for order, (layer_id, level, de, en, stroke, width) in enumerate(
-        [
-            ("regions", 1, "Regionen", "Regions", "#6b4c9a", 3.0),
-            ("cities", 2, "Städte und Gemeinden", "Cities and municipalities", "#333333", 2.5),
-            ("quartiere", 3, "Quartiere (Stadtteile)", "Quartiere (neighbourhoods)", "#1f5f8b", 1.5),
-        ]
-    ):
+    for order, layer_id, level, de, en, stroke, width in [
+        (0, "regions", 1, "Regionen", "Regions", "#6b4c9a", 3.0),
+        (2, "quartiere", 3, "Quartiere (Stadtteile)", "Quartiere (neighbourhoods)", "#1f5f8b", 1.5),
+    ]:
         register(
             Layer(
                 id=layer_id,

@@ -10,3 +10,8 @@ class RegionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "region"
     verbose_name = _("Region")
+
+    def ready(self) -> None:
+        from region.layers import register_layers
+
+        register_layers()
