@@ -34,7 +34,7 @@ from measures.models import (
 )
 from quartiere.models import Area, Level
 
-GROUP_BYS = ["area", "year", "dimension", "action_field", "funding"]
+GROUP_BYS = ["area", "year", "dimension", "action_field", "funding", "city"]
 # a measure counts fully in each of its dimensions / action fields: these groups may overlap
 OVERLAPPING = {"dimension", "action_field"}
 APPLIES = ["located", "outside", "city", "region"]
@@ -44,12 +44,14 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
 @dataclass(frozen=True)
 class BudgetFilter:
-    """Which money to sum: published measures of ``city`` (area id, level city), located in Quartier
+    """Which money to sum: published measures of ``city`` (area id, level city) or of ``region`` (area
+    id, level region: its own measures and those of its cities), located in Quartier
     ``area`` (by share) or scoped to it, tagged with ``dimension`` / belonging to ``action_field`` (id);
     budget lines of fiscal year ``year`` and status ``status``. None means "any"."""
 
     city: int | None = None
     area: int | None = None
+    region: int | None = None
     year: int | None = None
     dimension: str | None = None
     action_field: int | None = None
@@ -101,6 +103,16 @@ def _group_identity(group_by: str, row: dict[str, Any]) -> dict[str, Any]:
             )
     elif group_by == "year":
         identity.update(key=str(key_id), label=str(key_id), year=key_id)
+    elif group_by == "city":
+        # the owner of the measures: a city, or a region for its own (regional) measures
+        level = Level(row["area_level"])
+        name = row["area_name"]
+        identity.update(
+            key=name if level == Level.CITY else f"region: {name}",
+            label=name if level == Level.CITY else _("region: %(name)s") % {"name": name},
+            area=key_id,
+            level=level.key,
+        )
     elif group_by == "dimension":
         label = str(Dimension(key_code).label) if key_code in Dimension.values else _("no dimension")
         identity.update(key=key_code, label=label)
@@ -153,6 +165,9 @@ def _filters_from(query) -> BudgetFilter:
     city = params.integer(query, "city", lo=1, hi=MAX_ID)
     if city is not None and not Area.objects.filter(pk=city, level=Level.CITY).exists():
         raise params.invalid("city", f"there is no city with id {city}.")
+    region = params.integer(query, "region", lo=1, hi=MAX_ID)
+    if region is not None and not Area.objects.filter(pk=region, level=Level.REGION).exists():
+        raise params.invalid("region", f"there is no region with id {region}.")
     area = params.integer(query, "area", lo=1, hi=MAX_ID)
     if area is not None:
         parent = Area.objects.filter(pk=area, level=Level.QUARTIER).values_list("parent_id", flat=True)
@@ -175,6 +190,7 @@ def _filters_from(query) -> BudgetFilter:
     return BudgetFilter(
         city=city,
         area=area,
+        region=region,
         year=params.integer(query, "year", lo=FISCAL_YEAR_MIN, hi=FISCAL_YEAR_MAX),
         dimension=params.choice(query, "dimension", Dimension.values),
         action_field=action_field,
@@ -209,11 +225,12 @@ class BudgetSums(serializers.Serializer):
 class BudgetGroup(BudgetSums):
     key = serializers.CharField(
         help_text="Quartier name, 'city-wide: <city>', 'region-wide: <region>', 'outside the Quartiere', "
+        "the owner's name (group_by=city; 'region: <region>' for the region's own measures), "
         "fiscal year, dimension, action field slug, funding source; 'none' for measures without one"
     )
     # a field named "label" shadows Field.label, which the stubs type as text
     label = serializers.CharField(help_text="translated label")  # type: ignore[assignment]
-    area = serializers.IntegerField(allow_null=True, help_text="area id (group_by=area)")
+    area = serializers.IntegerField(allow_null=True, help_text="area id (group_by=area, group_by=city)")
     level = serializers.ChoiceField([level.key for level in Level], allow_null=True)
     applies = serializers.ChoiceField(
         APPLIES, allow_null=True, help_text="located in a Quartier (by share), outside, city- or region-wide"
@@ -246,6 +263,11 @@ class BudgetSummary(serializers.Serializer):
         OpenApiParameter("city", OpenApiTypes.INT, description="id of a city: its measures"),
         OpenApiParameter(
             "area", OpenApiTypes.INT, description="id of a Quartier: its share of the located measures"
+        ),
+        OpenApiParameter(
+            "region",
+            OpenApiTypes.INT,
+            description="id of a region: its own measures and those of its cities (group_by=city: per city)",
         ),
         OpenApiParameter(
             "year", OpenApiTypes.INT, description=f"fiscal year {FISCAL_YEAR_MIN}–{FISCAL_YEAR_MAX}"

@@ -12,10 +12,14 @@
 -- into one hash aggregate with a single sum per (group, kind, funding); the breakdowns and the total
 -- are pivoted from that handful of rows.
 WITH candidate AS NOT MATERIALIZED (
-    SELECT m.id, m.scope_id, m.dimensions, m.master_plan_id
+    SELECT m.id, m.city_id, m.scope_id, m.dimensions, m.master_plan_id
     FROM measures_measure AS m
     WHERE m.published
       AND (%(city)s::bigint IS NULL OR m.city_id = %(city)s::bigint)
+      -- a region: its own (regional) measures and those of its cities
+      AND (%(region)s::bigint IS NULL
+           OR m.city_id IN (SELECT r.id FROM quartiere_area AS r
+                            WHERE r.id = %(region)s::bigint OR r.parent_id = %(region)s::bigint))
       AND (%(dimension)s::text IS NULL OR %(dimension)s::varchar = ANY (m.dimensions))
       AND (%(action_field)s::bigint IS NULL
            OR m.id IN (SELECT mg.measure_id
@@ -90,7 +94,7 @@ place AS NOT MATERIALIZED (
 -- index, measure by measure (OFFSET 0 keeps the planner from turning that back into a hash of all
 -- lines, which it prefers with the default random_page_cost); for everything one scan of all lines
 line AS NOT MATERIALIZED (
-    SELECT m.id AS measure_id, b.fiscal_year, b.kind, b.funding, b.amount, m.dimensions
+    SELECT m.id AS measure_id, m.city_id, b.fiscal_year, b.kind, b.funding, b.amount, m.dimensions
     FROM measure AS m
     CROSS JOIN LATERAL (
         SELECT b.fiscal_year, b.kind, b.funding, b.amount
@@ -102,7 +106,7 @@ line AS NOT MATERIALIZED (
     ) AS b
     WHERE %(city)s::bigint IS NOT NULL OR %(area)s::bigint IS NOT NULL
     UNION ALL
-    SELECT b.measure_id, b.fiscal_year, b.kind, b.funding, b.amount, m.dimensions
+    SELECT b.measure_id, m.city_id, b.fiscal_year, b.kind, b.funding, b.amount, m.dimensions
     FROM measures_budgetline AS b
     JOIN measure AS m ON m.id = b.measure_id
     WHERE %(city)s::bigint IS NULL AND %(area)s::bigint IS NULL
@@ -111,25 +115,27 @@ line AS NOT MATERIALIZED (
 ),
 -- each line's money where it goes: weighted when placing, else the line as it is
 flow AS NOT MATERIALIZED (
-    SELECT l.measure_id, l.fiscal_year, l.kind, l.funding, l.dimensions, p.area_id, p.applies,
+    SELECT l.measure_id, l.city_id, l.fiscal_year, l.kind, l.funding, l.dimensions, p.area_id, p.applies,
            l.amount * p.weight AS money
     FROM line AS l
     JOIN place AS p ON p.measure_id = l.measure_id
     WHERE (%(group_by)s = 'area' OR %(area)s::bigint IS NOT NULL)
       AND (%(area)s::bigint IS NULL OR p.area_id = %(area)s::bigint)
     UNION ALL
-    SELECT l.measure_id, l.fiscal_year, l.kind, l.funding, l.dimensions, NULL, NULL, l.amount
+    SELECT l.measure_id, l.city_id, l.fiscal_year, l.kind, l.funding, l.dimensions, NULL, NULL, l.amount
     FROM line AS l
     WHERE NOT (%(group_by)s = 'area' OR %(area)s::bigint IS NOT NULL)
 ),
--- the groups of a flow: one key for area, year and funding; each dimension or action field of the
+-- the groups of a flow: one key for area, year, funding and city (the measure's owner: a city, or the
+-- region for its own measures); each dimension or action field of the
 -- measure for the overlapping groupings ('none' / NULL when it has none)
 keyed AS NOT MATERIALIZED (
-    SELECT CASE %(group_by)s WHEN 'area' THEN f.area_id WHEN 'year' THEN f.fiscal_year END AS key_id,
+    SELECT CASE %(group_by)s WHEN 'area' THEN f.area_id WHEN 'year' THEN f.fiscal_year
+                             WHEN 'city' THEN f.city_id END AS key_id,
            CASE %(group_by)s WHEN 'area' THEN f.applies WHEN 'funding' THEN f.funding END AS key_code,
            f.kind, f.funding, f.money
     FROM flow AS f
-    WHERE %(group_by)s IN ('none', 'area', 'year', 'funding')
+    WHERE %(group_by)s IN ('none', 'area', 'year', 'funding', 'city')
     UNION ALL
     -- a fixed list rather than unnest(): the planner then knows there are four groups, not millions
     SELECT NULL, d.dimension, f.kind, f.funding, f.money
@@ -210,9 +216,9 @@ SELECT g.is_total, g.key_id, g.key_code,
        round((coalesce(g.grant_, 0) + coalesce(g.complementary, 0)) / nullif(g.total, 0), 4)::float8
            AS external_funding_share
 FROM grouped AS g
-LEFT JOIN quartiere_area AS a ON %(group_by)s = 'area' AND a.id = g.key_id
+LEFT JOIN quartiere_area AS a ON %(group_by)s IN ('area', 'city') AND a.id = g.key_id
 LEFT JOIN measures_actionfield AS af ON %(group_by)s = 'action_field' AND af.id = g.key_id
 ORDER BY g.is_total DESC,
          array_position(ARRAY['located', 'outside', 'city', 'region'], g.key_code),
          array_position(ARRAY['just', 'green', 'productive', 'own', 'grant', 'complementary', 'none'], g.key_code),
-         af.position, a.name, g.key_id
+         af.position, a.level DESC, a.name, g.key_id
