@@ -142,11 +142,15 @@ def head(region: Area | None, sort: region_summary.Sort, data: region_summary.Su
         "indicator values. The same numbers as the map layer `cities`. See docs/region.md."
     ),
     parameters=[
-        OpenApiParameter("region", OpenApiTypes.STR, description="id or code of a region; default: every city"),
+        OpenApiParameter(
+            "region", OpenApiTypes.STR, description="id or code of a region; default: every city"
+        ),
         OpenApiParameter(
             "sort",
             OpenApiTypes.STR,
-            description="a field of the cities (" + ", ".join(region_summary.SORTS) + ") or ind.<indicator key>; "
+            description="a field of the cities ("
+            + ", ".join(region_summary.SORTS)
+            + ") or ind.<indicator key>; "
             "a leading '-' sorts descending; default: name",
         ),
     ],

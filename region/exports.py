@@ -113,7 +113,9 @@ def summary_xlsx(rows: list[dict], *, title: str) -> bytes:
     sheet.append([])
     sheet.append([ATTRIBUTION])
     for index, key in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(labels.get(key, key)) + 2))
+        sheet.column_dimensions[get_column_letter(index)].width = max(
+            10, min(40, len(labels.get(key, key)) + 2)
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -55,7 +55,9 @@ BUDGET_CLASSES = [
 def _without_comments(sql: str) -> str:
     """The statement without its ``--`` comments (Mapnik's datasource takes the source as one piece of
     text; the summary's SQL holds no ``--`` inside a literal)."""
-    return "\n".join(line for line in (re.sub(r"--.*$", "", raw).rstrip() for raw in sql.splitlines()) if line)
+    return "\n".join(
+        line for line in (re.sub(r"--.*$", "", raw).rstrip() for raw in sql.splitlines()) if line
+    )
 
 
 def source() -> str:
@@ -109,7 +111,12 @@ def register_layers() -> None:
                     fill_opacity=0.7,
                     label="name",
                     rules=tuple(
-                        Rule(label={"de": de, "en": en}, colour=colour, attribute="budget_per_inhabitant", upto=upto)
+                        Rule(
+                            label={"de": de, "en": en},
+                            colour=colour,
+                            attribute="budget_per_inhabitant",
+                            upto=upto,
+                        )
                         for upto, de, en, colour in BUDGET_CLASSES
                     ),
                 ),

@@ -25,7 +25,9 @@ def default_region() -> Area | None:
     return regions.order_by("id").first()
 
 
-def regional_measures(region_id: int, *, limit: int = REGIONAL_MEASURES_LIMIT) -> tuple[int, list[dict[str, Any]]]:
+def regional_measures(
+    region_id: int, *, limit: int = REGIONAL_MEASURES_LIMIT
+) -> tuple[int, list[dict[str, Any]]]:
     """``(number of regional measures, the first ``limit`` of them)``: published measures owned by the
     region or touching several of its municipalities, each with ``cities`` (id, code, name, share;
     largest share first), its budget (EUR) and whether it is region-wide (sql/regional_measures.sql)."""
@@ -48,7 +50,9 @@ def download_features(region_id: int, sort: summary.Sort) -> str:
     """The region's municipalities with every number as GeoJSON features (comma-joined text, EPSG:4326,
     the stored outlines), in the order of ``sort``."""
     statement = (
-        load(__file__, "download_features").replace("{core}", summary.core_sql()).replace("{order}", sort.order_by())
+        load(__file__, "download_features")
+        .replace("{core}", summary.core_sql())
+        .replace("{order}", sort.order_by())
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, {"region": region_id, "sort_indicator": sort.indicator})

@@ -89,11 +89,15 @@ def core_sql() -> str:
     return load(__file__, "summary")
 
 
-def summary_sql(region_id: int | None = None, *, sort: Sort | str | None = None) -> tuple[str, dict[str, Any]]:
+def summary_sql(
+    region_id: int | None = None, *, sort: Sort | str | None = None
+) -> tuple[str, dict[str, Any]]:
     """The bare statement of ``summary`` and its parameters: one row ``(cities, count, first_year,
     last_year)``, ``cities`` the JSON array (text) of the cities' numbers in the order of ``sort``."""
     chosen = sort if isinstance(sort, Sort) else Sort.parse(sort)
-    statement = load(__file__, "summary_json").replace("{core}", core_sql()).replace("{order}", chosen.order_by())
+    statement = (
+        load(__file__, "summary_json").replace("{core}", core_sql()).replace("{order}", chosen.order_by())
+    )
     return statement, {"region": region_id, "sort_indicator": chosen.indicator}
 
 

@@ -164,7 +164,8 @@ def region(request):
             "map_data": reverse("region:map-data") + _query(area),
             "map_numbers": [(key, numbers[key]) for key in MAP_NUMBERS],
             "downloads": [
-                (fmt, reverse("region:download", args=[fmt]) + _query(area, sort=sort.text)) for fmt in DOWNLOADS
+                (fmt, reverse("region:download", args=[fmt]) + _query(area, sort=sort.text))
+                for fmt in DOWNLOADS
             ],
             "attribution": exports.ATTRIBUTION,
             "basemap_url": settings.BASEMAP_URL,

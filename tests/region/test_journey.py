@@ -6,6 +6,7 @@ answers a WMS GetMap (Mapnik reads the committed rows)."""
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -58,7 +59,7 @@ def test_region_page(region_live, chromium, screen):
     # the CSV, in the table's order
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
-    text = open(download.value.path(), encoding="utf-8").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
     assert [row["name"] for row in csv.DictReader(io.StringIO(text))] == ["Astadt", "Bdorf", "Cheim"]
 
     # the table scrolls inside its box, never the page
@@ -69,7 +70,9 @@ def test_region_page(region_live, chromium, screen):
 
 def test_the_cities_layer_over_wms(region_live, client):
     response = client.get(
-        getmap("499000,5399000,507000,5405000", layers="cities", size=(200, 150), STYLES="budget_per_inhabitant")
+        getmap(
+            "499000,5399000,507000,5405000", layers="cities", size=(200, 150), STYLES="budget_per_inhabitant"
+        )
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"

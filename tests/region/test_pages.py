@@ -20,7 +20,10 @@ def rows_of(html: str, table_id: str) -> list[str]:
     """The row headers of a table's body, in order."""
     body = re.search(rf'<table[^>]*id="{table_id}".*?<tbody>(.*?)</tbody>', html, re.S)
     assert body, table_id
-    return [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r'<th scope="row">(.*?)</th>', body.group(1), re.S)]
+    return [
+        re.sub(r"<[^>]+>", "", h).strip()
+        for h in re.findall(r'<th scope="row">(.*?)</th>', body.group(1), re.S)
+    ]
 
 
 def test_the_page_shows_the_table_sorted_with_aria_sort(world, client):
@@ -28,7 +31,9 @@ def test_the_page_shows_the_table_sorted_with_aria_sort(world, client):
     assert response.status_code == 200
     html = response.content.decode()
     assert rows_of(html, "region-table") == ["Astadt", "Bdorf", "Cheim"]
-    sorted_th = re.findall(r'<th scope="col"[^>]*aria-sort="(\w+)"[^>]*><a href="([^"]+)" data-sort="(\w+)"', html)
+    sorted_th = re.findall(
+        r'<th scope="col"[^>]*aria-sort="(\w+)"[^>]*><a href="([^"]+)" data-sort="(\w+)"', html
+    )
     assert len(sorted_th) == 1
     direction, href, key = sorted_th[0]
     assert (direction, key) == ("descending", "budget_total")

@@ -27,7 +27,9 @@ def expected(region_id: int) -> dict[int, dict]:
     cities = list(Area.objects.filter(level=Level.CITY, parent_id=region_id).annotate(m2=AreaOf("geom")))
     ids = [c.pk for c in cities]
     published = Measure.objects.filter(published=True)
-    links = list(MeasureArea.objects.filter(level=Level.CITY, share__gt=0, area_id__in=ids, measure__published=True))
+    links = list(
+        MeasureArea.objects.filter(level=Level.CITY, share__gt=0, area_id__in=ids, measure__published=True)
+    )
     per_measure: dict[int, list[MeasureArea]] = {}
     for link in links:
         per_measure.setdefault(link.measure_id, []).append(link)
@@ -55,7 +57,11 @@ def expected(region_id: int) -> dict[int, dict]:
         top = snaps.filter(rank=1).order_by("quartier__name").first()
         latest = {}
         for value in IndicatorValue.objects.filter(area=city).select_related("indicator").order_by("year"):
-            latest[value.indicator.key] = {"value": value.value, "year": value.year, "unit": value.indicator.unit}
+            latest[value.indicator.key] = {
+                "value": value.value,
+                "year": value.year,
+                "unit": value.indicator.unit,
+            }
         pop = city.population
         out[city.pk] = {
             "code": city.code,
@@ -148,7 +154,12 @@ def test_the_api_gives_the_same_numbers(world, api):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     body = json.loads(response.content)
-    assert body["region"] == {"id": world["region"], "code": "VRS", "name": "Testregion", "population": 26_000}
+    assert body["region"] == {
+        "id": world["region"],
+        "code": "VRS",
+        "name": "Testregion",
+        "population": 26_000,
+    }
     assert body["count"] == 3
     assert body["fiscal_years"] == {"first": 2024, "last": 2026}
     assert body["cities"] == summary.summary(world["region"])
@@ -215,7 +226,9 @@ def test_the_budget_grouped_by_city(world, api):
         .values("measure__city")
         .annotate(total=Sum("amount"), n=Count("id"))
     )
-    assert {o["measure__city"]: f"{o['total']:.2f}" for o in owners} == {k: g["total"] for k, g in groups.items()}
+    assert {o["measure__city"]: f"{o['total']:.2f}" for o in owners} == {
+        k: g["total"] for k, g in groups.items()
+    }
     assert groups[world["a"]]["level"] == "city" and groups[world["a"]]["key"] == "Astadt"
     assert groups[world["region"]]["level"] == "region"
     assert groups[world["region"]]["key"] == "region: Testregion"

@@ -33,10 +33,18 @@ def build() -> dict[str, int]:
 
     def area(level: Level, code: str, name: str, geom, parent=None, population=None) -> Area:
         return Area.objects.create(
-            level=level, code=code, name=name, slug=name.lower(), geom=geom, parent=parent, population=population
+            level=level,
+            code=code,
+            name=name,
+            slug=name.lower(),
+            geom=geom,
+            parent=parent,
+            population=population,
         )
 
-    region = area(Level.REGION, "VRS", "Testregion", square(-10_000, -10_000, 10_000, 10_000), population=26_000)
+    region = area(
+        Level.REGION, "VRS", "Testregion", square(-10_000, -10_000, 10_000, 10_000), population=26_000
+    )
     a = area(Level.CITY, "08000001", "Astadt", square(0, 0, 4000, 2000), region, 20_000)
     b = area(Level.CITY, "08000002", "Bdorf", square(4000, 0, 6000, 2000), region, 5_000)
     c = area(Level.CITY, "08000003", "Cheim", square(0, 3000, 1000, 4000), region, 1_000)
@@ -45,7 +53,9 @@ def build() -> dict[str, int]:
     other = area(Level.REGION, "ANDERE", "Andere Region", square(25_000, -5_000, 35_000, 5_000))
     z = area(Level.CITY, "09000001", "Zell", square(30_000, 0, 31_000, 1_000), other, 3_000)
 
-    def measure(title: str, owner: Area, lines: list[tuple[int, int]], published: bool = True, **fields) -> Measure:
+    def measure(
+        title: str, owner: Area, lines: list[tuple[int, int]], published: bool = True, **fields
+    ) -> Measure:
         m = Measure.objects.create(title=title, city=owner, published=published, **fields)
         for year, amount in lines:
             BudgetLine.objects.create(
