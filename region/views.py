@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from rest_framework.exceptions import ValidationError
 from indicators.models import Indicator
 from measures.budget import BudgetFilter, budget_summary
 from measures.models import MeasureStatus
+from planning.templatetags.figures import MISSING, euros
 from quartiere.models import Area
 from region import exports, selectors
 from region import summary as region_summary
@@ -111,6 +113,16 @@ def _columns(region: Area, sort: region_summary.Sort) -> list[dict]:
     return columns
 
 
+def _shown(value, kind: str) -> str:
+    """A number of the table as the page's language writes it (formatted here, once per cell: the
+    template's filters cost more than the statement with 179 municipalities)."""
+    if value is None:
+        return MISSING
+    if kind == "eur":
+        return euros(value)
+    return number_format(value, 0 if kind == "int" else 2, force_grouping=True)
+
+
 @require_safe
 def region(request):
     """``/region/``: see the module's docstring."""
@@ -144,7 +156,7 @@ def region(request):
         "budget_total": sum(row["budget_total"] for row in rows),
     }
     kinds = {key: kind for key, _label, kind in exports.COLUMNS}
-    table = [{"row": row, "cells": [(row[key], kinds[key]) for key in TABLE_KEYS[2:]]} for row in rows]
+    table = [{"row": row, "cells": [_shown(row[key], kinds[key]) for key in TABLE_KEYS[2:]]} for row in rows]
     return render(
         request,
         "region/region.html",
