@@ -5,6 +5,7 @@ view only checks the parameters and wraps that text. Its ETag is the data versio
 ``cities`` (the same numbers, geo.http.map_view): a client revalidating gets a 304 without the
 statement running."""
 
+import functools
 import json
 import re
 
@@ -24,6 +25,20 @@ from region import summary as region_summary
 
 MAX_ID = 2**62
 CODE = re.compile(r"[-A-Za-z0-9_.]{1,40}")
+
+
+def rendered(view):
+    """DRF's own answers (a 405, a 404 for an unknown ``?format=``) come unrendered; ``map_view`` reads
+    the body (HEAD) and sets headers on it, so render them first."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.render()
+        return response
+
+    return wrapper
 
 
 def region_from_param(raw: str | None, *, name: str = "region") -> Area | None:
@@ -160,7 +175,8 @@ def head(region: Area | None, sort: region_summary.Sort, data: region_summary.Su
     },
 )
 @map_view(layers=["cities"])
-@api_view(["GET"])
+@rendered
+@api_view(["GET", "HEAD"])
 @permission_classes([AllowAny])
 def summary(request):
     query = request.query_params

@@ -260,3 +260,11 @@ def test_no_personal_data_anywhere(world, api, client):
         text = response.content.decode()
         assert SECRET_EMAIL not in text and SECRET_AUTHOR not in text, url
         assert "email" not in text and "author" not in text, url
+
+
+def test_head_and_format_json(world, api):
+    head = api.head(URL, {"region": "VRS"})
+    assert head.status_code == 200 and head.content == b""
+    assert api.get(URL, {"region": "VRS", "format": "json"}).status_code == 200
+    assert api.head(URL, {"sort": "nope"}).status_code == 400
+    assert api.post(URL).status_code == 405
