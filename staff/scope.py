@@ -128,4 +128,4 @@ class OwnCitiesAdmin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "city":
             kwargs["queryset"] = owner_choices(request.user, region=self.region_owner)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

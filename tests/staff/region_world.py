@@ -46,7 +46,7 @@ WRITTEN = (200, 201, 204, 302, 303)
 REFUSED = (400, 403, 404)
 
 
-def teststadt(region: Area, ludwigsburg: Area) -> Area:
+def second_city(region: Area, ludwigsburg: Area) -> Area:
     """A second city of the region: 1 km² inside the region, outside Ludwigsburg."""
     inside = region.geom.difference(ludwigsburg.geom.buffer(500)).point_on_surface
     x, y = inside.x, inside.y
@@ -76,7 +76,7 @@ class World:
     def build(cls, demo: dict[str, Area]) -> "World":
         ludwigsburg = demo[LUDWIGSBURG]
         region = ludwigsburg.parent
-        return cls({"L": ludwigsburg, "T": teststadt(region, ludwigsburg), "R": region})
+        return cls({"L": ludwigsburg, "T": second_city(region, ludwigsburg), "R": region})
 
     def place(self, key: str) -> Point:
         """A point inside the area ``key`` (EPSG:25832)."""
@@ -132,9 +132,9 @@ class World:
         return user
 
     def _weighting(self, key: str) -> Weighting:
-        return Weighting.objects.create(
-            city=self.areas[key], name="Standard", slug="standard", is_default=True
-        )
+        city = self.areas[key]
+        found = Weighting.objects.filter(city=city, slug="standard").first()
+        return found or Weighting.objects.create(city=city, name="Standard", slug="standard", is_default=True)
 
     def _scenario(self, key: str) -> Scenario:
         scenario = scenario_services.scenario_create(
