@@ -180,6 +180,7 @@ def _grant(user: Any, *, role: str, city: Area | None) -> None:
         Membership.objects.get_or_create(user=user, city=city)
     user.__dict__.pop("_qa_groups", None)
     user.__dict__.pop("_qa_cities", None)
+    user.__dict__.pop("_qa_tied", None)
 
 
 @transaction.atomic

@@ -20,17 +20,21 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from budgeting.models import Budget
+from discussion.models import Comment
+from events.models import Event
 from geo.permissions import CITY_ADMINS, MODERATORS, PLANNERS, STRATEGY_BOARD
 from indicators.models import Indicator, IndicatorValue
 from measures.models import BudgetLine, Measure
 from measures.services import budget_line_create, measure_create
-from participation.models import Consultation, Contribution, ModerationEvent, Response
+from participation.models import Consultation, Contribution, ModerationEvent, Process, Response
 from planning.models import FocusArea, Weighting
 from planning.services import focus_area_create
 from quartiere.models import Area, Level
 from scenarios import services as scenario_services
 from scenarios.models import Scenario, ScenarioComment
 from staff.models import Invitation, Membership
+from surveys.models import Survey
 from tests.fixtures import user_in
 
 LUDWIGSBURG = "08118048"
@@ -169,6 +173,8 @@ def state() -> tuple:
         ScenarioComment.objects.count(),
         sorted(Indicator.objects.values_list("id", "name_de")),
         IndicatorValue.objects.count(),
+        [model.objects.count() for model in (Process, Event, Survey, Budget)],
+        sorted(Comment.objects.values_list("id", "status")),
     )
 
 

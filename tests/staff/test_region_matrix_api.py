@@ -195,6 +195,14 @@ def test_deployment_wide_records_are_written_only_by_staff_not_tied_to_a_city(de
     fields = {"key": "laerm", "name_de": "Lärm", "name_en": "Noise", "unit": "dB", "dimension": "green",
               "direction": "more_need"}  # fmt: skip
     response = client.post("/planung/indikatoren/neu/", fields)
+    offers = {
+        page: any(link in client.get(page).content.decode() for link in links)
+        for page, links in {
+            "/planung/indikatoren/": ['href="/planung/indikatoren/neu/"'],
+            "/planung/indikatoren/ebenen/": ['href="/planung/indikatoren/ebenen/hochladen/"'],
+        }.items()
+    }
+    assert set(offers.values()) == {home != "L"}, offers  # the links only where the write is allowed
     if home == "L":
         assert response.status_code == 403
         assert not indicator_services.Indicator.objects.filter(key="laerm").exists()

@@ -6,6 +6,7 @@ written (tests/staff/region_world.py); and the city choices the forms offer."""
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from quartiere.models import Level
@@ -42,6 +43,19 @@ def consultation_form(w: World, owner: str) -> dict:
         "title": "Spielplätze", "city": area.pk, "area": area.pk, "opens_at": "2031-05-01T09:00",
         "closes_at": "2031-06-01T09:00", "categories": ["idea"], "moderation": "pre", "generalise_m": "0",
     }  # fmt: skip
+
+
+def values_upload(c, w: World, owner: str):
+    """The upload page (/planung/indikatoren/hochladen/): the preview, then the import it offers."""
+    indicator = w.get("indicator", owner)
+    text = f"code;year;{indicator.key}\n{w.areas[owner].code};2025;12,5\n"
+    data = {"file": SimpleUploadedFile("werte.csv", text.encode()), "code_column": "code", "decimal": "auto",
+            "year_column": "year"}  # fmt: skip
+    preview = c.post("/planung/indikatoren/hochladen/", data)
+    token = re.search(r'name="token" value="([^"]+)"', preview.content.decode())
+    if preview.status_code != 200 or token is None:
+        return preview
+    return c.post("/planung/indikatoren/hochladen/import/", {"token": token.group(1)})
 
 
 PATHS: dict[str, Path] = {
@@ -121,6 +135,8 @@ PATHS: dict[str, Path] = {
         CITY_OWNERS,
         lambda c, w, o: c.post(f"/planung/szenarien/{w.get('scenario', o).pk}/kommentare/", {"body": "Gut."}),
     ),
+    # region-level values are deployment-wide: no scoped staff imports them (R is no owner here)
+    "indicators: values upload": Path(PLANNER, CITY_OWNERS, values_upload, creates=True),
 }
 
 
