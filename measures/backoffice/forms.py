@@ -242,6 +242,7 @@ class MeasureForm(OfficeForm):
             by_city.setdefault(quartier.parent_id or 0, []).append((quartier.pk, quartier.name))
         regions = [c.pk for c in cities if c.level == Level.REGION]
         if regions:  # a regional measure applies to the region or to cities of it
+            self.fields["city"].label = _("City or region")
             members = Area.objects.filter(level=Level.CITY, parent_id__in=regions).order_by("name")
             for member in members.only("pk", "name", "parent_id"):
                 by_city[member.parent_id or 0].append((member.pk, member.name))

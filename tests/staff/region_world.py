@@ -50,10 +50,16 @@ WRITTEN = (200, 201, 204, 302, 303)
 REFUSED = (400, 403, 404)
 
 
+_PLACES: dict[tuple[int, int], tuple[float, float]] = {}
+_POINTS: dict[int, Point] = {}
+
+
 def second_city(region: Area, ludwigsburg: Area) -> Area:
     """A second city of the region: 1 km² inside the region, outside Ludwigsburg."""
-    inside = region.geom.difference(ludwigsburg.geom.buffer(500)).point_on_surface
-    x, y = inside.x, inside.y
+    if (region.pk, ludwigsburg.pk) not in _PLACES:  # the same demo areas for a whole module
+        inside = region.geom.difference(ludwigsburg.geom.buffer(500)).point_on_surface
+        _PLACES[region.pk, ludwigsburg.pk] = (inside.x, inside.y)
+    x, y = _PLACES[region.pk, ludwigsburg.pk]
     square = Polygon.from_bbox((x - 500, y - 500, x + 500, y + 500))
     square.srid = region.geom.srid
     return Area.objects.create(
@@ -83,8 +89,11 @@ class World:
         return cls({"L": ludwigsburg, "T": second_city(region, ludwigsburg), "R": region})
 
     def place(self, key: str) -> Point:
-        """A point inside the area ``key`` (EPSG:25832)."""
-        return self.areas[key].geom.point_on_surface
+        """A point inside the area ``key`` (EPSG:25832; kept per area for the module's demo)."""
+        area = self.areas[key]
+        if area.pk not in _POINTS:
+            _POINTS[area.pk] = area.geom.point_on_surface
+        return _POINTS[area.pk].clone()
 
     def get(self, kind: str, key: str) -> Any:
         if (kind, key) not in self.made:

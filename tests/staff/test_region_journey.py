@@ -51,11 +51,13 @@ def test_a_city_planner_sees_only_their_city_and_a_regional_planner_makes_a_regi
 
     page = sign_in(watch, chromium, base, screen, "planer-lb")
     assert city_choices(page) == ["Ludwigsburg"]
+    expect(page.get_by_label("Stadt", exact=True)).to_have_value(str(ludwigsburg.pk))
     assert "Teststadt" not in page.locator("#id_scope").inner_text()
     assert scroll_overflow(page) == 0
 
     page = sign_in(watch, chromium, base, screen, "planer-region")
     assert city_choices(page) == [region.name]
+    expect(page.get_by_label("Stadt oder Region", exact=True)).to_have_value(str(region.pk))
     page.get_by_label("Titel").fill("Regionaler Radschnellweg")
     page.locator('input[name="place"][value="scope"]').check()
     expect(page.locator("#place-scope")).to_be_visible()
