@@ -213,13 +213,13 @@ def check(paths: dict[str, Path], name: str, home: str, owner: str, demo) -> Non
     world.user = AnonymousUser()
     path.send(APIClient(), world, owner)  # refused (anonymous): makes the records it works on
     users = {role: staff(role, world.areas[home]) for role in ROLES}
+    before = state()  # each role's attempt starts from it (rolled back after)
     for role, user in users.items():
         client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
         client.force_login(user)
         world.user = user
         savepoint = transaction.savepoint()
         try:
-            before = state()
             response = path.send(client, world, owner)
             allowed = role in path.roles and owner == home and owner in path.owners
             where = (name, role, home, owner, response.status_code, response.content[:300])
@@ -236,11 +236,12 @@ def check(paths: dict[str, Path], name: str, home: str, owner: str, demo) -> Non
 
 
 def cases(paths: dict[str, Path]) -> list[tuple[str, str, str]]:
-    """(path, home, owner): every owner for a path that creates, else the owners a record may have."""
+    """(path, home, owner): every owner for a path that creates, else the owners a record may have;
+    regional staff against Ludwigsburg only (the second city is the same case for them)."""
     return [
         (name, home, owner)
         for name, path in paths.items()
         for home in HOMES
         for owner in OWNERS
-        if path.creates or owner in path.owners
+        if (path.creates or owner in path.owners) and not (home == "R" and owner == "T")
     ]
