@@ -171,6 +171,8 @@ def test_the_forms_offer_only_the_users_own_cities(demo, home):
     assert offered(measure, "city") == {own}
     team = admin.get("/planung/team/").content.decode()
     assert offered(team, "city") >= {own} and "Teststadt" not in team
+    # Trialog roles are a city's: a regional admin has no city to verify them for
+    assert ('id="trialog-city"' in team) == (home == "L")
     if home == "L":
         for page in ("/planung/verfahren/neu/", "/planung/szenarien/neu/"):
             assert offered(planner.get(page).content.decode(), "city") == {own}, page
