@@ -35,6 +35,7 @@ from geo.errors import Forbidden, ServiceError
 from geo.permissions import is_planner
 from geo.sql import load
 from indicators.models import KEY_MAX, NAME_MAX, YEAR_MAX, YEAR_MIN, ReferenceFeature, ReferenceLayer
+from staff.scope import check_not_tied_to_a_city
 
 MAX_PROBLEMS = 50  # problems named in one rejection (the count names them all)
 ANALYZE_FROM = 10_000  # features from which the import refreshes the table's statistics
@@ -322,9 +323,11 @@ def _prepare(cursor, *, source_srid: int, make_valid: bool) -> int:
 
 def check_user(user: Any) -> None:
     """Reference layers and spatial indicators are written by planners (``user`` None: a system write
-    such as a management command or the demo loader)."""
+    such as a management command or the demo loader); they serve every city, so not by staff tied to a
+    city (staff.scope.check_not_tied_to_a_city)."""
     if user is not None and not is_planner(user):
         raise Forbidden(_("Reference layers are managed by the planners' group."))
+    check_not_tied_to_a_city(user)
 
 
 def import_layer(

@@ -1,5 +1,6 @@
 """Writes of the indicator catalogue and its values. The catalogue is deployment-wide (one list of
-indicators for every city); writing it needs the planners' group. Importing values needs the
+indicators for every city); writing it needs the planners' group and an account not tied to a city
+(staff.scope.check_not_tied_to_a_city: staff without membership, regional staff). Importing values needs the
 planners' group too, and staff tied to cities (staff.scope) import values only for their cities'
 areas (the city and its Quartiere)."""
 
@@ -16,7 +17,7 @@ from geo.permissions import require_planner
 from indicators import importing
 from indicators.models import KEY_MAX, NAME_MAX, Direction, Indicator
 from measures.models import Dimension
-from staff.scope import cities_of
+from staff.scope import check_not_tied_to_a_city, cities_of
 
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 # addresses beside an indicator's: /api/indicators/values/, /planung/indikatoren/neu/ …
@@ -100,6 +101,7 @@ def indicator_create(*, user, key: str, **values: Any) -> Indicator:
     """A new indicator of the catalogue (planners). ``key`` is its stable name in files, the API and
     weightings: unique, lower-case ``[a-z][a-z0-9_]*``; it cannot be changed later."""
     require_planner(user)
+    check_not_tied_to_a_city(user)
     key = check_key(key)
     for name in ("dimension", "direction", *REQUIRED):
         values.setdefault(name, "")
@@ -113,6 +115,7 @@ def indicator_create(*, user, key: str, **values: Any) -> Indicator:
 def indicator_update(*, user, indicator_id: int, **values: Any) -> Indicator:
     """Change an indicator's catalogue fields (not its key)."""
     require_planner(user)
+    check_not_tied_to_a_city(user)
     if "key" in values:
         raise ServiceError(_("The key of an indicator cannot be changed."), "key")
     indicator = Indicator.objects.select_for_update().filter(pk=indicator_id).first()
@@ -129,6 +132,7 @@ def catalogue_import(*, user, path: Path | str) -> tuple[int, int]:
     """Create or update indicators from a catalogue CSV (columns: key and ``INDICATOR_FIELDS``; the
     demo's fixtures/ludwigsburg/indicators-catalogue.csv); (created, updated). One transaction."""
     require_planner(user)
+    check_not_tied_to_a_city(user)
     table = importing.read_csv(Path(path).read_bytes())
     created = updated = 0
     with transaction.atomic():

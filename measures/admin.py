@@ -8,7 +8,7 @@ from geo.admin import HistoryAdmin, MapAdmin
 from geo.records.admin import RecordAdmin, RecordAdminForm
 from measures import services
 from measures.models import ActionField, BudgetLine, MasterPlan, Measure, StrategicGoal
-from staff.scope import check_city, in_own_cities
+from staff.scope import OwnCitiesAdmin, check_city, in_own_cities
 
 
 @admin.register(ActionField)
@@ -56,13 +56,14 @@ class BudgetLineInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(RecordAdmin, HistoryAdmin, MapAdmin):
+class MeasureAdmin(OwnCitiesAdmin, RecordAdmin, HistoryAdmin, MapAdmin):
+    region_owner = True
     form = MeasureAdminForm
     record = services.MEASURE_RECORD
     create_record = services.measure_create
     update_record = services.measure_update
     list_display = ["title", "city", "status", "published", "updated_at"]
-    list_filter = ["status", "published", "city", "master_plan"]
+    list_filter = ["status", "published", ("city", admin.RelatedOnlyFieldListFilter), "master_plan"]
     search_fields = ["title", "description", "rationale", "responsible_unit"]
     filter_horizontal = ["strategic_goals"]
     inlines = [BudgetLineInline]

@@ -100,12 +100,19 @@ def measure_status_check(*, old: str, new: str) -> None:
         raise ValidationError({"status": [reason]})
 
 
-def city_of(record: Any, errors: dict[str, list[str]]) -> Area | None:
-    """The city a city-owned record (a measure, a focus area) belongs to, when it is an area of level
-    city; otherwise None, and the reason in ``errors["city"]``."""
+def city_of(record: Any, errors: dict[str, list[str]], *, region: bool = False) -> Area | None:
+    """The owner of a city-owned record (a measure, a focus area), when it is an area of level city
+    (``region``: or the region, the owner of a regional measure); otherwise None, and the reason in
+    ``errors["city"]``."""
     city: Area | None = record.city if record.city_id else None
+    if region and city is not None and city.level == Level.REGION:
+        return city
     if city is None or city.level != Level.CITY:
-        errors["city"] = [_("must be an area of level city.")]
+        errors["city"] = [
+            _("must be an area of level city or the region.")
+            if region
+            else _("must be an area of level city.")
+        ]
         return None
     return city
 
@@ -115,7 +122,7 @@ def measure_check(measure: Measure, *, old_status: str | None) -> None:
     ``old_status`` is the stored status for a change (None for a new measure). Geometry must be in
     EPSG:25832. Sorts and de-duplicates principles and dimensions in place."""
     errors: dict[str, list[str]] = {}
-    city = city_of(measure, errors)
+    city = city_of(measure, errors, region=True)
     geom = measure.geom
     has_geom = geom is not None
     if geom is not None and geom.empty:
@@ -135,7 +142,11 @@ def measure_check(measure: Measure, *, old_status: str | None) -> None:
         errors["scope"] = [neither]
     elif measure.scope is not None and city is not None:
         scope = measure.scope
-        if not (
+        if city.level == Level.REGION:
+            # a regional measure applies to the region or to cities of it
+            if not (scope.id == city.id or (scope.level == Level.CITY and scope.parent_id == city.id)):
+                errors["scope"] = [_("must be the region or one of its cities.")]
+        elif not (
             scope.id == city.id
             or scope.id == city.parent_id
             or (scope.level == Level.QUARTIER and scope.parent_id == city.id)

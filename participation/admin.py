@@ -10,7 +10,7 @@ from participation.models import Action, Consultation, Contribution, ModerationE
 from participation.permissions import can_see_personal_data, is_moderator
 from participation.selectors import Review
 from participation.services import ParticipationError
-from staff.scope import in_own_cities
+from staff.scope import OwnCitiesAdmin, in_own_cities
 
 
 class ConsultationAdminForm(forms.ModelForm):
@@ -32,7 +32,7 @@ class ConsultationAdminForm(forms.ModelForm):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(HistoryAdmin, MapAdmin):
+class ConsultationAdmin(OwnCitiesAdmin, HistoryAdmin, MapAdmin):
     """Writes through ``consultation_create`` / ``consultation_update`` (audited, scoped)."""
 
     form = ConsultationAdminForm

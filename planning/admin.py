@@ -7,7 +7,7 @@ from geo.admin import HistoryAdmin, MapAdmin
 from geo.records.admin import RecordAdmin, RecordAdminForm
 from planning import services
 from planning.models import FocusArea
-from staff.scope import check_city, in_own_cities
+from staff.scope import OwnCitiesAdmin, check_city, in_own_cities
 
 
 class FocusAreaAdminForm(RecordAdminForm):
@@ -27,13 +27,13 @@ class FocusAreaAdminForm(RecordAdminForm):
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(RecordAdmin, HistoryAdmin, MapAdmin):
+class FocusAreaAdmin(OwnCitiesAdmin, RecordAdmin, HistoryAdmin, MapAdmin):
     form = FocusAreaAdminForm
     record = services.FOCUS_AREA_RECORD
     create_record = services.focus_area_create
     update_record = services.focus_area_update
     list_display = ["name", "city", "priority", "time_horizon", "published", "updated_at"]
-    list_filter = ["priority", "time_horizon", "published", "city"]
+    list_filter = ["priority", "time_horizon", "published", ("city", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "rationale"]
     filter_horizontal = ["measures"]
     readonly_fields = ["version"]

@@ -31,6 +31,7 @@ from planning.templatetags.figures import percent
 from planning.weightings import weighting_components
 from quartiere.models import Level
 from quartiere.selectors import area_extent, area_feature, area_feature_page
+from staff.scope import cities_of, owner_choices
 
 MAP_FEATURE_LIMIT = 5000
 PROFILE_MAP = "quartier"  # the profile's map element is map_quartier
@@ -128,6 +129,9 @@ def workspace(request):
     if not is_planner(request.user):
         raise PermissionDenied(_("The workspace is for the planners' group."))
     city = reports.default_city(request.GET.get("stadt"))
+    own = cities_of(request.user)
+    if own is not None and not request.GET.get("stadt"):  # staff tied to cities start in their own
+        city = owner_choices(request.user).first() or city
     config = {
         **drawing_config(),  # basemap, vertex limit, snapping, Geoman's texts
         "city": city.pk if city else None,

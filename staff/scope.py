@@ -3,10 +3,17 @@
 enforced once.
 
 - superusers act everywhere;
-- a user with memberships (``staff.models.Membership``) acts in those cities only;
-- a user without any membership is not tied to a city and acts everywhere (a deployment for one city,
-  or the region's own staff). Whether the user may do the action at all is the role's question
-  (``geo.permissions``), asked before this one.
+- a user with memberships (``staff.models.Membership``) acts in those areas only: a membership on a
+  city makes city staff (the city's records), a membership on the region makes *regional* staff, who
+  act on the region's own records (regional measures: ``Measure.city`` = the region) and not on the
+  cities' records;
+- a user without any membership is not tied to a city and acts everywhere (a deployment for one
+  city). Whether the user may do the action at all is the role's question (``geo.permissions``),
+  asked before this one.
+
+Deployment-wide records (the indicator catalogue, reference layers and spatial indicator definitions)
+are written only by staff not tied to a city (``check_not_tied_to_a_city``): superusers, staff
+without membership and regional staff. Choices of owners in forms come from ``owner_choices``.
 """
 
 from django.utils.translation import gettext as _
@@ -28,6 +35,39 @@ def cities_of(user) -> frozenset[int] | None:
         user._qa_cities = ids or None
     cities: frozenset[int] | None = user._qa_cities
     return cities
+
+
+def tied_to_a_city(user) -> bool:
+    """Whether ``user`` has a membership on an area of level city (regional staff, staff without
+    membership and superusers are not)."""
+    cities = cities_of(user)
+    if not cities:
+        return cities is not None  # anonymous: frozenset() (tied to nothing, may do nothing)
+    if not hasattr(user, "_qa_tied"):
+        from quartiere.models import Area, Level
+
+        user._qa_tied = Area.objects.filter(pk__in=cities, level=Level.CITY).exists()
+    tied: bool = user._qa_tied
+    return tied
+
+
+def check_not_tied_to_a_city(user, *, field: str | None = None) -> None:
+    """Refuse (403) a write of a deployment-wide record (one for every city) by staff tied to a city.
+    ``user`` None: a system write."""
+    if user is not None and tied_to_a_city(user):
+        raise Forbidden(_("Your account works for a city; this record is shared by every city."), field)
+
+
+def owner_choices(user, *, region: bool = False):
+    """The areas a form offers ``user`` as a record's owner: the cities (level city) ``user`` acts in,
+    and with ``region`` (a record the region may own: a measure) the region too when ``user`` acts in
+    it; cities first (by name), then the region. Everything for staff not tied to an area."""
+    from quartiere.models import Area, Level
+
+    levels = (Level.REGION, Level.CITY) if region else (Level.CITY,)
+    areas = Area.objects.filter(level__in=levels).order_by("-level", "name", "id")
+    cities = cities_of(user)
+    return areas if cities is None else areas.filter(pk__in=cities)
 
 
 def acts_in(user, city_id: int | None) -> bool:
@@ -76,3 +116,16 @@ def in_own_cities(records, user, *, city: str = "city_id"):
     record's city); unchanged for staff not tied to a city and superusers (e.g. the admin's lists)."""
     cities = cities_of(user)
     return records if cities is None else records.filter(**{f"{city}__in": cities})
+
+
+class OwnCitiesAdmin:
+    """For a ``ModelAdmin`` of a city-owned record: its ``city`` field offers the user's own cities
+    (``owner_choices``; ``region_owner``: and the region, for a record the region may own) and the
+    list's city filter only the cities of the rows the user sees."""
+
+    region_owner = False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "city":
+            kwargs["queryset"] = owner_choices(request.user, region=self.region_owner)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -5,17 +5,17 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 
-from quartiere.models import Area, Level
+from quartiere.models import Area
 from staff.models import Invitation, Membership, StaffEvent
-from staff.scope import cities_of
+from staff.scope import cities_of, owner_choices
 from staff.services import GROUPS
 
 
-def team_cities(actor: Any) -> QuerySet[Area]:
-    """The cities ``actor`` hands out roles for: their own, every city for unscoped admins."""
-    cities = Area.objects.filter(level=Level.CITY).order_by("name")
-    own = cities_of(actor)
-    return cities if own is None else cities.filter(pk__in=own)
+def team_cities(actor: Any, *, region: bool = True) -> QuerySet[Area]:
+    """The areas ``actor`` hands out roles for (staff.scope.owner_choices): their own cities (a
+    regional admin: the region), every city and the region for unscoped admins. ``region`` False: the
+    cities only (the Trialog roles are a city's)."""
+    return owner_choices(actor, region=region)
 
 
 def team_members(actor: Any) -> list[Any]:

@@ -58,9 +58,11 @@ def roles_of(user: Any) -> list[str]:
     return [role for role in Role.values if GROUPS[role] in names]
 
 
-def city_by_code(code: str) -> Area:
-    """The city-level area with the area code ``code``; ``ServiceError`` on ``city`` naming it."""
-    city = Area.objects.filter(level=Level.CITY, code=code).first()
+def city_by_code(code: str, *, region: bool = False) -> Area:
+    """The city-level area (``region``: or the region) with the area code ``code``; ``ServiceError`` on
+    ``city`` naming it."""
+    levels = (Level.REGION, Level.CITY) if region else (Level.CITY,)
+    city = Area.objects.filter(level__in=levels, code=code).first()
     if city is None:
         raise ServiceError(_("There is no city with the area code %(code)s.") % {"code": code}, "city")
     return city
@@ -101,7 +103,10 @@ def _check_actor(actor: Any) -> None:
 
 
 def _check_city_given(actor: Any, city: Area | None) -> None:
-    """A city admin tied to cities hands out roles with one of their cities only."""
+    """A city admin tied to cities hands out roles with one of their cities only (a regional admin:
+    the region only)."""
+    if city is not None and city.level not in (Level.REGION, Level.CITY):
+        raise ServiceError(_("Choose one of the cities in the list."), "city")
     if actor is None:
         return
     own = cities_of(actor)
@@ -175,6 +180,7 @@ def _grant(user: Any, *, role: str, city: Area | None) -> None:
         Membership.objects.get_or_create(user=user, city=city)
     user.__dict__.pop("_qa_groups", None)
     user.__dict__.pop("_qa_cities", None)
+    user.__dict__.pop("_qa_tied", None)
 
 
 @transaction.atomic

@@ -47,6 +47,7 @@ def _team_page(
         "invitations": selectors.open_invitations(actor),
         "events": selectors.team_events(actor),
         "cities": selectors.team_cities(actor),
+        "trialog_cities": selectors.team_cities(actor, region=False),
         "roles": Role.choices,
         "invite": invite or {"values": {}, "errors": {}},
         "invite_days": settings.STAFF_INVITATION_DAYS,
@@ -98,7 +99,7 @@ def team_invite(request: HttpRequest) -> HttpResponse:
     city = None
     try:
         if values["city"]:
-            city = _city_from(values["city"])
+            city = _city_from(values["city"], region=True)
         invitation, _token = services.invitation_create(
             email=values["email"],
             role=values["role"],
@@ -156,10 +157,12 @@ def team_withdraw(request: HttpRequest, invitation_id: int) -> HttpResponse:
     return _done(request, _("The invitation has been withdrawn."))
 
 
-def _city_from(value: str) -> Area:
-    """The city whose id the form sent; ``ServiceError`` on ``city`` for anything else."""
+def _city_from(value: str, *, region: bool = False) -> Area:
+    """The city (``region``: or the region) whose id the form sent; ``ServiceError`` on ``city`` for
+    anything else."""
     digits = value.isdigit() and len(value) < 19
-    city = Area.objects.filter(level=Level.CITY, pk=int(value) if digits else 0).first()
+    levels = (Level.REGION, Level.CITY) if region else (Level.CITY,)
+    city = Area.objects.filter(level__in=levels, pk=int(value) if digits else 0).first()
     if city is None:
         raise ServiceError(_("Choose one of the cities in the list."), "city")
     return city

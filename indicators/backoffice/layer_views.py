@@ -36,6 +36,7 @@ from indicators.models import (
 from measures.backoffice.forms import OfficeForm
 from measures.models import Dimension
 from staff.backoffice import office_context, staff_page
+from staff.scope import tied_to_a_city
 
 planner_page = staff_page(is_planner, gettext_lazy("Reference layers are managed by the planners' group."))
 SECTION = "indicators"
@@ -127,6 +128,7 @@ def layer_list(request):
             .annotate(n_values=Count("indicator__values"))
             .order_by("indicator__key"),
             "done": request.GET.get("ok", "")[:KEY_MAX],
+            "shared_editable": not tied_to_a_city(request.user),
         },
     )
 

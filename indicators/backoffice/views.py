@@ -25,7 +25,7 @@ from indicators.backoffice.forms import IndicatorForm, UploadForm
 from indicators.importing import ImportOptions, ImportRejected
 from indicators.models import Indicator
 from staff.backoffice import office_context, staff_page
-from staff.scope import cities_of
+from staff.scope import cities_of, tied_to_a_city
 
 planner_page = staff_page(is_planner, gettext_lazy("The indicators are kept by the planners' group."))
 UPLOADS = Path(tempfile.gettempdir()) / "quartiersatlas-indicator-uploads"
@@ -51,6 +51,8 @@ def indicator_list(request):
             **office_context(request, "indicators"),
             "indicators": _catalogue(),
             "done": Indicator.objects.filter(key=ok[:60]).first() if ok else None,
+            # the catalogue serves every city: staff tied to a city do not change it (staff.scope)
+            "shared_editable": not tied_to_a_city(request.user),
         },
     )
 

@@ -158,7 +158,7 @@ class CityField(forms.TypedChoiceField):
         text = str(value)
         if not (text.isascii() and text.isdigit() and len(text) < 10):
             return False
-        return Area.objects.filter(level=Level.CITY, pk=int(text)).exists()
+        return Area.objects.filter(level__in=(Level.REGION, Level.CITY), pk=int(text)).exists()
 
 
 class MeasureForm(OfficeForm):
@@ -240,6 +240,12 @@ class MeasureForm(OfficeForm):
         by_city: dict[int, list] = {c.pk: [(c.pk, c.name)] for c in cities}
         for quartier in selectors.quartiere_for(user).only("pk", "name", "parent_id"):
             by_city.setdefault(quartier.parent_id or 0, []).append((quartier.pk, quartier.name))
+        regions = [c.pk for c in cities if c.level == Level.REGION]
+        if regions:  # a regional measure applies to the region or to cities of it
+            self.fields["city"].label = _("City or region")
+            members = Area.objects.filter(level=Level.CITY, parent_id__in=regions).order_by("name")
+            for member in members.only("pk", "name", "parent_id"):
+                by_city[member.parent_id or 0].append((member.pk, member.name))
         scopes: list = [("", _("choose an area"))]
         for city in cities:
             scopes.append((city.name, by_city.get(city.pk, [])))

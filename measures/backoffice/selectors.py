@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from measures.models import BudgetLine, MasterPlan, Measure, MeasureArea, MeasureStatus, StrategicGoal
 from measures.services import MEASURE_FIELDS
 from quartiere.models import Area, Level
-from staff.scope import cities_of
+from staff.scope import cities_of, owner_choices
 
 # ?sort= values: the column, "-" in front for descending; the list's default is the last change first
 SORTS = {
@@ -52,10 +52,9 @@ class ListFilters:
 
 
 def cities_for(user: Any) -> QuerySet[Area]:
-    """The cities ``user`` may act in (staff.scope.cities_of), by name."""
-    cities = Area.objects.filter(level=Level.CITY).order_by("name")
-    allowed = cities_of(user)
-    return cities if allowed is None else cities.filter(pk__in=allowed)
+    """The owners ``user`` may give a measure (staff.scope.owner_choices): the cities ``user`` acts
+    in, by name, then the region (a regional measure) when ``user`` acts in it."""
+    return owner_choices(user, region=True)
 
 
 def measures_of(user: Any) -> QuerySet[Measure]:

@@ -1,6 +1,7 @@
 """The Django admin keeps the city scope too: staff tied to a city see and save only their city's
 measures and focus areas (the same check_city as the services, as a form error rather than a 500)."""
 
+import re
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -40,7 +41,12 @@ def test_a_planner_of_another_city_neither_sees_nor_saves_the_citys_measures(gri
             "budgetline_set-INITIAL_FORMS": "0",
         },
     )
-    assert added.status_code == 200 and "other cities than this record" in added.content.decode()
+    # the city field offers the planner's own cities only (staff.scope.OwnCitiesAdmin): C is refused
+    # beside the field
+    page = added.content.decode()
+    assert added.status_code == 200 and "Select a valid choice" in page
+    city = re.search(r'<select name="city".*?</select>', page, re.S).group(0)
+    assert f'<option value="{grid["C"].pk}"' not in city and f'<option value="{grid["O"].pk}"' in city
     assert not Measure.objects.filter(title="Untergeschoben").exists()
 
 

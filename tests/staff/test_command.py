@@ -130,3 +130,17 @@ def test_the_city_admins_group_exists_without_model_permissions(db):
     from django.contrib.auth.models import Group
 
     assert not Group.objects.get(name="city_admins").permissions.exists()
+
+
+def test_add_makes_regional_staff_with_the_regions_code_and_no_quartier(grid, monkeypatch):
+    """``--city`` takes the region's code too (regional staff: staff.scope); a Quartier is no owner."""
+    monkeypatch.setenv("DJANGO_STAFF_PASSWORD", PASSWORD)
+    out = staff("add", "region@example.org", "--role", "planner", "--city", "R", "--noinput")
+    assert "as planner for Region." in out
+    assert list(
+        Membership.objects.filter(user__username="region@example.org").values_list("city__code", flat=True)
+    ) == ["R"]
+    before = nothing_changed()
+    with pytest.raises(CommandError, match="Gebietsschlüssel A"):
+        staff("add", "quartier@example.org", "--role", "planner", "--city", "A", "--noinput")
+    assert nothing_changed() == before

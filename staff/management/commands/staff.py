@@ -42,7 +42,10 @@ class Command(BaseCommand):
         add = sub.add_parser("add", help="create or update a staff account in a role")
         add.add_argument("email")
         add.add_argument("--role", required=True, choices=Role.values)
-        add.add_argument("--city", help="area code (AGS) of the city the person works for")
+        add.add_argument(
+            "--city",
+            help="area code (AGS) of the city the person works for, or the region's code (regional staff)",
+        )
         add.add_argument("--invite", action="store_true", help="mail a one-time link to set a password")
         add.add_argument("--noinput", "--no-input", action="store_false", dest="interactive")
         listing = sub.add_parser("list", help="the staff accounts with their roles and cities")
@@ -63,7 +66,7 @@ class Command(BaseCommand):
             raise CommandError(_message(error)) from None
 
     def _city(self, code: str | None):
-        return services.city_by_code(code) if code else None
+        return services.city_by_code(code, region=True) if code else None
 
     def _add(self, *, email: str, role: str, city: str | None, invite: bool, interactive: bool, **_):
         area = self._city(city)
