@@ -110,12 +110,24 @@ def city_of(record: Any, errors: dict[str, list[str]]) -> Area | None:
     return city
 
 
+def owner_of(measure: Measure, errors: dict[str, list[str]]) -> Area | None:
+    """The area that owns a measure: a city, or the region for a *regional measure* (planned by the
+    region's own staff); otherwise None, and the reason in ``errors["city"]``."""
+    owner: Area | None = measure.city if measure.city_id else None
+    if owner is None or owner.level not in (Level.REGION, Level.CITY):
+        errors["city"] = [_("must be an area of level city or region.")]
+        return None
+    return owner
+
+
 def measure_check(measure: Measure, *, old_status: str | None) -> None:
     """All rules on one (unsaved) measure; a ``ValidationError`` naming every field at fault.
     ``old_status`` is the stored status for a change (None for a new measure). Geometry must be in
-    EPSG:25832. Sorts and de-duplicates principles and dimensions in place."""
+    EPSG:25832. The owner (``city``) is a city, or the region for a regional measure: then the scope
+    can only be the region and the geometry must lie in it (checked in PostGIS). Sorts and de-duplicates principles and dimensions in place."""
     errors: dict[str, list[str]] = {}
-    city = city_of(measure, errors)
+    owner = owner_of(measure, errors)
+    city = owner if owner is not None and owner.level == Level.CITY else None
     geom = measure.geom
     has_geom = geom is not None
     if geom is not None and geom.empty:
@@ -141,6 +153,17 @@ def measure_check(measure: Measure, *, old_status: str | None) -> None:
             or (scope.level == Level.QUARTIER and scope.parent_id == city.id)
         ):
             errors["scope"] = [_("must be the measure's city, its region or one of the city's Quartiere.")]
+    elif measure.scope is not None and owner is not None and owner.level == Level.REGION:
+        if measure.scope_id != owner.id:
+            errors["scope"] = [_("a regional measure's scope can only be its region.")]
+    if (
+        owner is not None
+        and owner.level == Level.REGION
+        and geom is not None
+        and "geom" not in errors
+        and not Area.objects.filter(pk=owner.pk, geom__covers=geom).exists()
+    ):
+        errors["geom"] = [_("a regional measure must lie in its region %(region)s.") % {"region": owner.name}]
     if measure.start_date and measure.end_date and measure.end_date < measure.start_date:
         errors["end_date"] = [_("must not be before the start date.")]
     if old_status is not None:
