@@ -328,7 +328,8 @@ def _load_measures(path: Path, summary: DemoSummary) -> list[int]:
 def load_demo(demo_dir: Path) -> DemoSummary:
     """Load ``strategy.json`` and ``measures.geojson`` (EPSG:4326) from ``demo_dir`` after the demo
     areas, then the ``measures.geojson`` of the ``MORE_MEASURES`` folders beside it (Kornwestheim's,
-    the region's own); geometry is stored in EPSG:25832. Idempotent; then re-links the demo measures to the areas."""
+    the region's own); geometry is stored in EPSG:25832. Idempotent; then re-links the demo measures
+    to the areas."""
     summary = DemoSummary()
     _load_strategy(Path(demo_dir) / STRATEGY_FILE, summary)
     ids = _load_measures(Path(demo_dir) / MEASURES_FILE, summary)

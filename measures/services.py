@@ -124,7 +124,8 @@ def measure_check(measure: Measure, *, old_status: str | None) -> None:
     """All rules on one (unsaved) measure; a ``ValidationError`` naming every field at fault.
     ``old_status`` is the stored status for a change (None for a new measure). Geometry must be in
     EPSG:25832. The owner (``city``) is a city, or the region for a regional measure: then the scope
-    can only be the region and the geometry must lie in it (checked in PostGIS). Sorts and de-duplicates principles and dimensions in place."""
+    can only be the region and the geometry must lie in it (checked in PostGIS). Sorts and
+    de-duplicates principles and dimensions in place."""
     errors: dict[str, list[str]] = {}
     owner = owner_of(measure, errors)
     city = owner if owner is not None and owner.level == Level.CITY else None
@@ -153,9 +154,13 @@ def measure_check(measure: Measure, *, old_status: str | None) -> None:
             or (scope.level == Level.QUARTIER and scope.parent_id == city.id)
         ):
             errors["scope"] = [_("must be the measure's city, its region or one of the city's Quartiere.")]
-    elif measure.scope is not None and owner is not None and owner.level == Level.REGION:
-        if measure.scope_id != owner.id:
-            errors["scope"] = [_("a regional measure's scope can only be its region.")]
+    elif (
+        measure.scope is not None
+        and owner is not None
+        and owner.level == Level.REGION
+        and measure.scope_id != owner.id
+    ):
+        errors["scope"] = [_("a regional measure's scope can only be its region.")]
     if (
         owner is not None
         and owner.level == Level.REGION

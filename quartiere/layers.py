@@ -48,5 +48,6 @@ def register_layers() -> None:
                 ),
                 tables=("quartiere_area",),
                 order=order,
+                attribution=True,
             )
         )
