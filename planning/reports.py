@@ -16,6 +16,7 @@ from measures.models import Dimension, MeasureStatus
 from participation.models import Category, Outcome
 from planning import priorities as prio
 from quartiere.models import Area, Level
+from quartiere.selectors import home_city
 
 RESPONSES_SHOWN = 20
 
@@ -37,13 +38,14 @@ def quartier_by_slug(slug: str, *, city: str | None = None) -> Area | None:
 
 
 def default_city(key: str | None = None) -> Area | None:
-    """The city named by id or slug, else the first city."""
+    """The city named by id or slug, else the home city (``quartiere.selectors.home_city``: the one
+    the short addresses belong to; not simply the first of a region's many municipalities)."""
     cities = Area.objects.filter(level=Level.CITY)
     if key:
         if key.isascii() and key.isdigit() and len(key) <= 18:
             return cities.filter(pk=int(key)).first()
         return cities.filter(slug=key[:200]).order_by("id").first()
-    return cities.order_by("id").first()
+    return home_city()
 
 
 @dataclass
