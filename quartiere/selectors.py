@@ -29,6 +29,18 @@ def home_city():
     return with_quartiere or cities.order_by("id").first()
 
 
+def home_city_id():
+    """``home_city``'s id as a subquery expression, for ordering or filtering in the same statement."""
+    from django.conf import settings
+    from django.db.models import Subquery
+
+    from quartiere.models import Area
+
+    if settings.HOME_CITY:
+        return Subquery(Area.objects.filter(level=Level.CITY, code=settings.HOME_CITY).values("id")[:1])
+    return Subquery(Area.objects.filter(level=Level.QUARTIER).order_by("id").values("parent_id")[:1])
+
+
 class PointOutOfRange(ValueError):
     """The point cannot be transformed into the storage CRS."""
 
