@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "geo.attribution.context",
             ],
         },
     },
@@ -260,6 +261,13 @@ API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 1_000)
 # Basemap for the Leaflet pages and the admin widget; the service itself needs no internet.
 BASEMAP_URL = env("BASEMAP_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 BASEMAP_ATTRIBUTION = env("BASEMAP_ATTRIBUTION", "© OpenStreetMap contributors")
+# The attribution the licence of the boundaries requires wherever they are shown or shipped (maps, the
+# report, downloads, OGC API, WMS capabilities; geo.attribution). The demo's municipalities and region
+# are BKG VG250-EW under dl-de/by-2-0; a deployment with other boundaries names their source here.
+DATA_ATTRIBUTION = {
+    "text": env("DATA_ATTRIBUTION", "© GeoBasis-DE / BKG (2024), Daten verändert"),
+    "url": env("DATA_ATTRIBUTION_URL", "https://www.govdata.de/dl-de/by-2-0"),
+}
 # Many cities in one deployment: the city whose pages answer at the short, city-less addresses
 # (/, /quartiere/<slug>/, /bericht/), by its official key (AGS). Empty: the first city with Quartiere.
 # Every city's pages are also at /staedte/<ags>/…; the short ones keep working when cities are added.

@@ -117,6 +117,9 @@ class Layer:
     # optional: every parameter resolved at once (one query instead of one or two per parameter; the
     # texts are checked by ``resolve`` first); raises ParameterError (see ``not_available``)
     resolver: Callable[[Mapping[str, str | None]], dict[str, int | None]] | None = None
+    # the layer shows the area boundaries: its metadata (WMS capabilities, OGC API collection) carries
+    # the attribution their licence requires (settings.DATA_ATTRIBUTION, geo.attribution)
+    attribution: bool = False
 
     @property
     def default_style(self) -> Style:

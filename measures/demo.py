@@ -35,6 +35,8 @@ from quartiere.models import Area, Level
 
 STRATEGY_FILE = "strategy.json"
 MEASURES_FILE = "measures.geojson"
+# the demo's other measure files, next to demo_dir: a second city's and the region's own
+MORE_MEASURES = ("kornwestheim", "regional")
 LINE_FIELDS = ("amount", "status", "note")
 # a geometry that moved by less than this (m) after the round trip through PostGIS is unchanged
 SAME_PLACE_M = 1e-6
@@ -125,6 +127,13 @@ class _Catalogue:
         }
         self.plans = {p.title: p for p in MasterPlan.objects.all()}
 
+    def owner(self, code: str) -> Area:
+        """The city with ``code``, or the region with it (the owner of a regional measure)."""
+        found = self.areas.get((int(Level.CITY), code)) or self.areas.get((int(Level.REGION), code))
+        if found is None:
+            raise DemoRejected(f"no city or region with code {code!r}: load the demo areas first")
+        return found
+
     def area(self, level: Level, code: str) -> Area:
         try:
             return self.areas[(int(level), code)]
@@ -145,6 +154,7 @@ def _geometries(features: list[dict]) -> dict[int, GEOSGeometry]:
                 "source_srid": crs.WGS84,
                 "storage_srid": crs.STORAGE_SRID,
                 "city_level": int(Level.CITY),
+                "region_level": int(Level.REGION),
             },
         )
         rows = cursor.fetchall()
@@ -154,7 +164,7 @@ def _geometries(features: list[dict]) -> dict[int, GEOSGeometry]:
         if invalid:
             raise DemoRejected(f"{title}: invalid geometry ({invalid})")
         if not in_city:
-            raise DemoRejected(f"{title}: the geometry does not lie inside its city")
+            raise DemoRejected(f"{title}: the geometry does not lie inside its city (or region)")
         geometries[index] = GEOSGeometry(memoryview(ewkb))
     return geometries
 
@@ -168,7 +178,7 @@ def _measure_values(props: dict[str, Any], geom: GEOSGeometry | None, known: _Ca
     except KeyError as error:
         raise DemoRejected(f"{props['title']}: unknown goal or master plan {error}") from None
     return {
-        "city": known.area(Level.CITY, props["city"]),
+        "city": known.owner(props["city"]),
         "title": props["title"],
         "description": props["description"],
         "status": props["status"],
@@ -309,7 +319,7 @@ def _load_measures(path: Path, summary: DemoSummary) -> list[int]:
         summary.budget_lines += _sync_budget(measure, props["budget"])
         ids.append(measure.pk)
     created = _create_measures(new) if new else []
-    summary.created = len(created)
+    summary.created += len(created)
     summary.budget_lines += sum(len(lines) for _, lines in new)
     return ids + [m.pk for m in created]
 
@@ -317,9 +327,15 @@ def _load_measures(path: Path, summary: DemoSummary) -> list[int]:
 @transaction.atomic
 def load_demo(demo_dir: Path) -> DemoSummary:
     """Load ``strategy.json`` and ``measures.geojson`` (EPSG:4326) from ``demo_dir`` after the demo
-    areas; geometry is stored in EPSG:25832. Idempotent; then re-links the demo measures to the areas."""
+    areas, then the ``measures.geojson`` of the ``MORE_MEASURES`` folders beside it (Kornwestheim's,
+    the region's own); geometry is stored in EPSG:25832. Idempotent; then re-links the demo measures
+    to the areas."""
     summary = DemoSummary()
     _load_strategy(Path(demo_dir) / STRATEGY_FILE, summary)
     ids = _load_measures(Path(demo_dir) / MEASURES_FILE, summary)
+    for name in MORE_MEASURES:
+        more = Path(demo_dir).parent / name / MEASURES_FILE
+        if more.exists():
+            ids += _load_measures(more, summary)
     summary.links = measure_links_refresh(measure_ids=ids)
     return summary

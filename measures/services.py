@@ -120,9 +120,11 @@ def city_of(record: Any, errors: dict[str, list[str]], *, region: bool = False) 
 def measure_check(measure: Measure, *, old_status: str | None) -> None:
     """All rules on one (unsaved) measure; a ``ValidationError`` naming every field at fault.
     ``old_status`` is the stored status for a change (None for a new measure). Geometry must be in
-    EPSG:25832. Sorts and de-duplicates principles and dimensions in place."""
+    EPSG:25832. The owner (``city``) is a city, or the region for a regional measure: then the scope
+    is the region or one of its cities and the geometry must lie in the region (checked in PostGIS). Sorts and
+    de-duplicates principles and dimensions in place."""
     errors: dict[str, list[str]] = {}
-    city = city_of(measure, errors, region=True)
+    owner = city = city_of(measure, errors, region=True)
     geom = measure.geom
     has_geom = geom is not None
     if geom is not None and geom.empty:
@@ -152,6 +154,14 @@ def measure_check(measure: Measure, *, old_status: str | None) -> None:
             or (scope.level == Level.QUARTIER and scope.parent_id == city.id)
         ):
             errors["scope"] = [_("must be the measure's city, its region or one of the city's Quartiere.")]
+    if (
+        owner is not None
+        and owner.level == Level.REGION
+        and geom is not None
+        and "geom" not in errors
+        and not Area.objects.filter(pk=owner.pk, geom__covers=geom).exists()
+    ):
+        errors["geom"] = [_("a regional measure must lie in its region %(region)s.") % {"region": owner.name}]
     if measure.start_date and measure.end_date and measure.end_date < measure.start_date:
         errors["end_date"] = [_("must not be before the start date.")]
     if old_status is not None:

@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from geo.attribution import attribution_line
 from planning.reports import rank_range, wide_priorities
 from planning.selectors import focus_area_feature_page
 from quartiere.models import Area, Level
@@ -99,6 +100,7 @@ def priorities_geojson(city: Area, rows: list[dict], *, srid: int = 4326) -> dic
     for feature in collection["features"]:
         attrs = wide.get(feature["id"], {})
         feature["properties"] = {"id": feature["id"], **attrs}
+    collection["attribution"] = attribution_line()  # the boundaries' licence requires it
     if srid != 4326:
         collection["crs"] = {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{srid}"}}
     return collection
@@ -114,6 +116,7 @@ def focus_areas_geojson(city: Area, *, srid: int = 4326) -> dict:
         props["measures"] = ",".join(str(m) for m in props.get("measures") or [])
         props["quartiere"] = ",".join(q["slug"] for q in props.get("quartiere") or [])
         props["id"] = feature["id"]
+    collection["attribution"] = attribution_line()
     if srid != 4326:
         collection["crs"] = {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{srid}"}}
     return collection
@@ -135,9 +138,12 @@ def priorities_geopackage(city: Area, rows: list[dict]) -> bytes:
             source = folder / f"{name}.geojson"
             source.write_text(json.dumps(collection))
             command = [ogr2ogr, "-f", "GPKG", "-nln", name, "-a_srs", "EPSG:25832", "-nlt", "MULTIPOLYGON"]
+            # the boundaries' attribution in the layer's metadata (gpkg_contents.description)
+            command += ["-lco", f"DESCRIPTION={attribution_line()}"]
             if index:
                 command.append("-update")
-            # fixed arguments and paths of our own temporary files: no user text reaches the command
+            # fixed arguments, the operator's attribution setting and paths of our own temporary
+            # files as separate arguments (no shell): no user text reaches the command
             subprocess.run(  # noqa: S603
                 [*command, str(target), str(source)],
                 check=True,

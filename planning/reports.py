@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
 from geo.sql import load
@@ -16,6 +17,7 @@ from measures.models import Dimension, MeasureStatus
 from participation.models import Category, Outcome
 from planning import priorities as prio
 from quartiere.models import Area, Level
+from quartiere.selectors import home_city, home_city_id
 
 RESPONSES_SHOWN = 20
 
@@ -29,21 +31,24 @@ def _rows(name: str, params: dict) -> list[dict]:
 
 def quartier_by_slug(slug: str, *, city: str | None = None) -> Area | None:
     """The Quartier with ``slug`` (of the city with slug ``city`` when given; slugs are unique per
-    city), with its city selected."""
+    city), with its city selected. Without a city the home city's comes first: the short address
+    ``/quartiere/<slug>/`` is the home city's, also when another city has a Quartier of that name."""
     quartiere = Area.objects.select_related("parent").filter(level=Level.QUARTIER, slug=slug)
     if city:
-        quartiere = quartiere.filter(parent__slug=city)
-    return quartiere.order_by("parent_id", "id").first()
+        return quartiere.filter(parent__slug=city).order_by("parent_id", "id").first()
+    home_first = Case(When(parent_id=home_city_id(), then=Value(0)), default=Value(1))
+    return quartiere.order_by(home_first, "parent_id", "id").first()
 
 
 def default_city(key: str | None = None) -> Area | None:
-    """The city named by id or slug, else the first city."""
+    """The city named by id or slug, else the home city (``quartiere.selectors.home_city``: the one
+    the short addresses belong to; not simply the first of a region's many municipalities)."""
     cities = Area.objects.filter(level=Level.CITY)
     if key:
         if key.isascii() and key.isdigit() and len(key) <= 18:
             return cities.filter(pk=int(key)).first()
         return cities.filter(slug=key[:200]).order_by("id").first()
-    return cities.order_by("id").first()
+    return home_city()
 
 
 @dataclass

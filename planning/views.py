@@ -11,11 +11,13 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from geo.attribution import data_attribution
 from geo.drawing import drawing_config
 from geo.permissions import is_planner
 from indicators import selectors as indicator_selectors
@@ -419,4 +421,7 @@ def report_download(request, fmt: str):
             return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
         response = HttpResponse(gpkg, content_type="application/geopackage+sqlite3")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    licence = data_attribution()["url"]
+    if licence:  # the boundaries' licence (the GeoJSON and GeoPackage also name the attribution)
+        response["Link"] = f'<{iri_to_uri(licence)}>; rel="license"'
     return response

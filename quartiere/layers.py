@@ -46,5 +46,6 @@ def register_layers() -> None:
                 ),
                 tables=("quartiere_area",),
                 order=order,
+                attribution=True,
             )
         )

@@ -13,7 +13,9 @@ from quartiere.models import Level
 
 def home_city():
     """The city the short, city-less public addresses (``/``, ``/quartiere/<slug>/``, ``/bericht/``)
-    belong to: ``settings.HOME_CITY`` (an AGS) when set, else the first city (by id) with Quartiere,
+    belong to: ``settings.HOME_CITY`` (an AGS) when set, else the city that got Quartiere first (the
+    parent of the first Quartier by id: a region's municipalities are imported in one go, in the
+    file's order, so the cities' own ids say nothing about which came first for the deployment),
     else the first city; None without cities. Stable when more cities are imported later."""
     from django.conf import settings
 
@@ -22,8 +24,21 @@ def home_city():
     cities = Area.objects.filter(level=Level.CITY).defer("geom")
     if settings.HOME_CITY:
         return cities.filter(code=settings.HOME_CITY).first()
-    with_quartiere = cities.filter(children__isnull=False).order_by("id").first()
+    first_quartier = Area.objects.filter(level=Level.QUARTIER).order_by("id").values("parent_id")[:1]
+    with_quartiere = cities.filter(pk__in=first_quartier).first()
     return with_quartiere or cities.order_by("id").first()
+
+
+def home_city_id():
+    """``home_city``'s id as a subquery expression, for ordering or filtering in the same statement."""
+    from django.conf import settings
+    from django.db.models import Subquery
+
+    from quartiere.models import Area
+
+    if settings.HOME_CITY:
+        return Subquery(Area.objects.filter(level=Level.CITY, code=settings.HOME_CITY).values("id")[:1])
+    return Subquery(Area.objects.filter(level=Level.QUARTIER).order_by("id").values("parent_id")[:1])
 
 
 class PointOutOfRange(ValueError):

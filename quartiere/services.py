@@ -54,24 +54,30 @@ class SourceFeature:
 def read_features(
     path: Path | str,
     *,
-    code_field: str,
+    code_field: str | None,
     name_field: str,
     population_field: str | None = None,
     layer: str | None = None,
     source_srid: int | None = None,
     progress: bool = False,
+    code: str | None = None,
 ) -> tuple[list[SourceFeature], int]:
     """Features of one layer of a GDAL-readable file and the EPSG code of their CRS. Raises
     ``ImportRejected`` with every problem found (missing code or name, a bad population, a code
-    twice) rather than stopping at the first."""
+    twice) rather than stopping at the first. ``code`` instead of ``code_field`` gives the one
+    feature of a single-feature layer its code (an outline file without a key, e.g. a region's)."""
+    if (code_field is None) == (code is None):
+        raise ImportRejected("give either a code field (--code-field) or a code (--code), not both")
     lyr = _open_layer(path, layer)
+    if code is not None and len(lyr) != 1:
+        raise ImportRejected(f"--code {code!r} names one feature; layer {lyr.name!r} has {len(lyr)}")
     _check_fields(lyr, code=code_field, name=name_field, population=population_field)
     srid = source_srid if source_srid is not None else _layer_srid(lyr)
     features: list[SourceFeature] = []
     problems: list[tuple[str, str]] = []
     for feature in tqdm(lyr, total=len(lyr), disable=not progress, desc="reading", unit=" features"):
         source_feature, its_problems = _source_feature(
-            feature, code=code_field, name=name_field, population=population_field
+            feature, code=code_field, name=name_field, population=population_field, code_value=code
         )
         features.append(source_feature)
         problems += its_problems
@@ -99,7 +105,7 @@ def _open_layer(path: Path | str, layer: str | None) -> GDALLayer:
     return source[layer]
 
 
-def _check_fields(lyr: GDALLayer, *, code: str, name: str, population: str | None) -> None:
+def _check_fields(lyr: GDALLayer, *, code: str | None, name: str, population: str | None) -> None:
     for option, field_name in (
         ("--code-field", code),
         ("--name-field", name),
@@ -123,12 +129,12 @@ def _layer_srid(lyr: GDALLayer) -> int:
 
 
 def _source_feature(
-    feature: Feature, *, code: str, name: str, population: str | None
+    feature: Feature, *, code: str | None, name: str, population: str | None, code_value: str | None = None
 ) -> tuple[SourceFeature, list[tuple[str, str]]]:
     """One feature's values and geometry (WKB, None when missing or empty), and what is wrong with
-    them as (code or feature id, reason)."""
+    them as (code or feature id, reason); ``code_value`` instead of the ``code`` field when given."""
     problems: list[tuple[str, str]] = []
-    code_value = str(feature.get(code) or "").strip()
+    code_value = str((feature.get(code) if code is not None else code_value) or "").strip()
     name_value = str(feature.get(name) or "").strip()
     label = code_value or f"feature {feature.fid}"
     inhabitants = None
@@ -248,6 +254,10 @@ def _stage(
                     parent_id,
                 )
             )
+    # a temporary table is never analysed by autovacuum: without statistics the planner guesses
+    # thousands of rows, prices the slug step's self-join in millions and JIT-compiles it (≈ 1 s for
+    # the 179 municipalities of a region; the statement itself takes milliseconds)
+    cursor.execute("ANALYZE import_stage")
     cursor.execute(
         load(__file__, "import_prepare"),
         {"source_srid": source_srid, "storage_srid": crs.STORAGE_SRID, "make_valid": make_valid},
@@ -282,7 +292,7 @@ def area_import_file(
     path: Path | str,
     *,
     level: Level,
-    code_field: str,
+    code_field: str | None,
     name_field: str,
     population_field: str | None = None,
     layer: str | None = None,
@@ -291,8 +301,10 @@ def area_import_file(
     make_valid: bool = False,
     skip_unmatched: bool = False,
     progress: bool | None = None,
+    code: str | None = None,
 ) -> ImportSummary:
-    """Read a file through GDAL and import it (see ``area_import``)."""
+    """Read a file through GDAL and import it (see ``area_import``); ``code`` gives a single-feature
+    file's one feature its code when the file has no code field."""
     features, srid = read_features(
         path,
         code_field=code_field,
@@ -301,6 +313,7 @@ def area_import_file(
         layer=layer,
         source_srid=source_srid,
         progress=sys.stderr.isatty() if progress is None else progress,
+        code=code,
     )
     return area_import(
         features=features,

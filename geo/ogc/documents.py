@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 
 from geo import crs, dataversion
+from geo.attribution import attribution_line
 from geo.http import base_url
 from geo.layers import Layer
 from geo.ogc.params import CRS84, GEOJSON, HTML, JSON, STORAGE_CRS, SUPPORTED_CRS
@@ -72,6 +73,8 @@ def landing(request: HttpRequest, fmt: str) -> dict:
     return {
         "title": title,
         "description": description,
+        # the area boundaries' licence requires it (the ``attribution`` member of OGC API – Common)
+        "attribution": attribution_line(),
         "links": [
             *self_links(request, "/", fmt),
             link(request, "service-desc", OPENAPI, "/api", "OpenAPI 3.0"),
@@ -117,6 +120,8 @@ def collection(request: HttpRequest, layer: Layer, fmt: str, versions: dataversi
         "properties": dict(layer.attributes),
         "queryables": list(layer.queryable),
     }
+    if layer.attribution:
+        document["attribution"] = attribution_line()
     if extent is not None:
         document["extent"] = {"spatial": {"bbox": [[round(v, 7) for v in extent]], "crs": CRS84}}
     if layer.parameters:

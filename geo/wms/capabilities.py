@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 
 from geo import crs, dataversion
 from geo import layers as registry
+from geo.attribution import data_attribution
 from geo.http import base_url
 from geo.layers import Layer
 from geo.sql import load
@@ -208,6 +209,7 @@ def document(request, version: str, language: str) -> str:
                 "bounding_boxes": bounding_boxes(boxes, version),
                 "dimensions": dimensions,
                 "styles": styles,
+                "attribution": data_attribution() if layer.attribution else None,
             }
         )
     wms = settings.WMS

@@ -81,7 +81,7 @@ def test_a_limit_above_the_maximum_is_clamped(client, demo):
 def test_an_offset_past_the_end_gives_an_empty_page(client, demo):
     page = items(client, "quartiere", offset=1000)
 
-    assert page["features"] == [] and page["numberReturned"] == 0 and page["numberMatched"] == 12
+    assert page["features"] == [] and page["numberReturned"] == 0 and page["numberMatched"] == 12 + 4
     assert link(page, "next") is None and "offset=900" in link(page, "prev")
 
 
@@ -171,7 +171,9 @@ def test_equality_filters_on_queryable_attributes(client, demo):
     assert {feature["properties"]["status"] for feature in planned["features"]} == {"planned"}
     assert items(client, "measures", status="nonsense")["numberMatched"] == 0
     city = Area.objects.get(code="08118048").pk
-    assert items(client, "measures", city=city, status="planned")["numberMatched"] == expected
+    of_the_city = Measure.objects.filter(published=True, status="planned", geom__isnull=False, city=city)
+    assert items(client, "measures", city=city, status="planned")["numberMatched"] == of_the_city.count() > 0
+    assert of_the_city.count() < expected  # the region's planned cycle route is not Ludwigsburg's
 
 
 def test_filters_keep_their_values_in_the_paging_links(client, demo):

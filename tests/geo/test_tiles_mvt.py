@@ -167,7 +167,8 @@ def test_tilejson_describes_the_layer(client, demo):
     assert document["tiles"] == ["http://testserver/tiles/measures/{z}/{x}/{y}.mvt"]
     assert (document["minzoom"], document["maxzoom"]) == (0, 22)
     minx, miny, maxx, maxy = document["bounds"]
-    assert 9.0 < minx < maxx < 9.4 and 48.8 < miny < maxy < 49.0
+    # Ludwigsburg's, Kornwestheim's and the region's measures (its cycle route reaches Stuttgart)
+    assert 9.0 < minx < maxx < 9.4 and 48.7 < miny < maxy < 49.0
     (vector_layer,) = document["vector_layers"]
     assert vector_layer["id"] == "measures"
     assert vector_layer["fields"]["title"] == "String"

@@ -68,5 +68,9 @@ def counts() -> dict[str, int]:
 
 @pytest.fixture
 def areas(demo) -> dict[str, Area]:
-    """The demo areas by name: 'Verband Region Stuttgart', 'Ludwigsburg', 'Mitte', …"""
-    return {area.name: area for area in Area.objects.all()}
+    """The demo areas of Ludwigsburg by name: 'Verband Region Stuttgart', 'Ludwigsburg', 'Mitte', …
+    (the region, the city and its Quartiere; the other cities and their Quartiere, e.g.
+    Kornwestheim's Mitte, are in ``demo`` by code)."""
+    ludwigsburg = Area.objects.get(level=2, code="08118048")
+    mine = Area.objects.filter(level=1) | Area.objects.filter(pk=ludwigsburg.pk) | ludwigsburg.children.all()
+    return {area.name: area for area in mine}

@@ -89,9 +89,11 @@ def test_each_measure_has_its_creation_record_with_its_goals(demo):
 
 
 def test_it_has_about_forty_illustrative_measures(demo):
-    measures = Measure.objects.all()
+    measures = Measure.objects.filter(city=demo["08118048"])
     assert 35 <= measures.count() <= 45
     assert measures.count() == len(fixture_features())
+    # and Kornwestheim's 3 and the region's own 4 (fixtures/kornwestheim, fixtures/regional)
+    assert Measure.objects.count() == measures.count() + 3 + 4
     assert all("Illustrative" in m.description for m in measures)
     assert measures.filter(published=False).exists()  # planners' drafts are part of the demo too
 
@@ -100,19 +102,19 @@ def test_it_spreads_measures_over_every_quartier_and_the_wider_levels(demo):
     ludwigsburg = demo["08118048"]
     region = demo["VRS"]
     quartiere = {a.pk for a in ludwigsburg.children.all()}
-    located = MeasureArea.objects.filter(level=Level.QUARTIER, kind="geometry")
+    located = MeasureArea.objects.filter(level=Level.QUARTIER, kind="geometry", measure__city=ludwigsburg)
     assert set(located.values_list("area", flat=True)) == quartiere
     assert Measure.objects.filter(scope=ludwigsburg).count() >= 5
     assert Measure.objects.filter(scope=region).count() >= 3
     # several measures reach over Quartier boundaries and are split by share
     split = located.filter(share__lt=0.999).values("measure").distinct().count()
     assert split >= 4
-    assert Measure.objects.filter(city=ludwigsburg).count() == Measure.objects.count()
+    assert Measure.objects.exclude(city__in=[ludwigsburg, demo["08118046"], region]).count() == 0
 
 
 def test_every_located_measure_is_linked_to_the_quartiere_it_was_drawn_in(demo):
     drawn = {f["properties"]["title"]: set(f["properties"]["quartiere"]) for f in fixture_features()}
-    for measure in Measure.objects.filter(geom__isnull=False):
+    for measure in Measure.objects.filter(geom__isnull=False, city=demo["08118048"]):
         linked = set(
             MeasureArea.objects.filter(measure=measure, level=Level.QUARTIER).values_list(
                 "area__name", flat=True
@@ -129,8 +131,9 @@ def test_every_located_measure_is_linked_to_the_quartiere_it_was_drawn_in(demo):
 
 
 def test_the_geometries_lie_inside_the_city():
-    """The fixture itself, checked with shapely against the (illustrative) city outline."""
-    city = shape(json.loads((DEMO / "city.geojson").read_text())["features"][0]["geometry"])
+    """The fixture itself, checked with shapely against the city's official outline."""
+    official = DEMO.parent / "region-stuttgart" / "ludwigsburg_stadt.geojson"
+    city = shape(json.loads(official.read_text())["features"][0]["geometry"])
     for feature in fixture_features():
         if feature["geometry"] is not None:
             geom = shape(feature["geometry"])

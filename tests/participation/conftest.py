@@ -28,16 +28,28 @@ STUTTGART = (9.1770, 48.7760)  # in the region, outside the city of Ludwigsburg
 
 @pytest.fixture
 def areas(db) -> dict[str, Area]:
-    """Region, city and 12 Quartiere of the demo, imported as load_demo does (areas by code)."""
-    for level, name in ((Level.REGION, "region"), (Level.CITY, "city"), (Level.QUARTIER, "quartiere")):
-        area_import_file(
-            DEMO / f"{name}.geojson",
-            level=level,
-            code_field="code",
-            name_field="name",
-            population_field="population",
-            progress=False,
-        )
+    """The demo's region, Ludwigsburg (its official outline, without the region's other 178
+    municipalities: quicker for every test) and its 12 Quartiere, imported as load_demo does (areas by
+    code)."""
+    official = Path(settings.BASE_DIR) / "fixtures" / "region-stuttgart"
+    common = {"name_field": "name", "progress": False}
+    area_import_file(
+        official / "region_stuttgart.geojson", level=Level.REGION, code_field=None, code="VRS", **common
+    )
+    area_import_file(
+        official / "ludwigsburg_stadt.geojson",
+        level=Level.CITY,
+        code_field="ags",
+        population_field="pop",
+        **common,
+    )
+    area_import_file(
+        DEMO / "quartiere.geojson",
+        level=Level.QUARTIER,
+        code_field="code",
+        population_field="population",
+        **common,
+    )
     return {area.code: area for area in Area.objects.all()}
 
 

@@ -293,7 +293,9 @@ def test_the_map_page_fits_320_px_without_horizontal_scrolling(live_server, chro
 def test_a_place_outside_the_consultation_area_is_announced_and_not_taken(
     live_server, chromium, basemap, make_consultation
 ):
-    make_consultation(title="Rund ums Schloss", area=Area.objects.get(level=Level.QUARTIER, name="Mitte"))
+    make_consultation(
+        title="Rund ums Schloss", area=Area.objects.get(level=Level.QUARTIER, code="08118048-01")
+    )
     watch = Watch()
     page = open_map(watch, chromium, f"{live_server.url}/karte/", DESKTOP)
 

@@ -37,7 +37,7 @@ def slugs(html: str) -> list[str]:
 
 
 def quartier(name: str) -> Area:
-    return Area.objects.get(level=Level.QUARTIER, name=name)
+    return Area.objects.get(level=Level.QUARTIER, parent__code="08118048", name=name)  # Ludwigsburg's
 
 
 def test_the_list_shows_every_consultation_with_its_phase(client, demo):

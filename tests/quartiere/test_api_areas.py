@@ -38,22 +38,25 @@ def test_it_returns_a_feature_collection_in_wgs84(api, demo):
     assert response["Content-Crs"] == "<http://www.opengis.net/def/crs/EPSG/0/4326>"
     assert body["type"] == "FeatureCollection"
     assert "crs" not in body  # RFC 7946: lon/lat WGS84 goes without
-    assert (body["numberMatched"], body["numberReturned"], len(body["features"])) == (14, 14, 14)
-    assert body["links"] == []
+    # the region, its 179 municipalities and the 12 + 4 Quartiere of Ludwigsburg and Kornwestheim; a
+    # page holds API_PAGE_SIZE (100)
+    assert (body["numberMatched"], body["numberReturned"], len(body["features"])) == (196, 100, 100)
+    assert [link["rel"] for link in body["links"]] == ["next"]
     for f in body["features"]:
         assert f["type"] == "Feature"
         assert f["geometry"]["type"] == "MultiPolygon"
         for lon, lat in positions(f["geometry"]):
-            assert 8.7 < lon < 10.0 and 48.4 < lat < 49.1  # the region around Ludwigsburg
+            assert 8.7 < lon < 10.0 and 48.4 < lat < 49.1  # Verband Region Stuttgart
 
 
 def test_it_orders_by_level_then_name_with_properties(api, demo):
-    _, body = get(api, "/api/areas/")
+    _, body = get(api, "/api/areas/", limit=1000)
 
     levels = [f["properties"]["level"] for f in body["features"]]
-    assert levels == ["region", "city"] + ["quartier"] * 12
-    assert names(body)[:4] == ["Verband Region Stuttgart", "Ludwigsburg", "Eglosheim", "Grünbühl-Sonnenberg"]
-    city = body["features"][1]
+    assert levels == ["region"] + ["city"] * 179 + ["quartier"] * 16
+    assert names(body)[:3] == ["Verband Region Stuttgart", "Adelberg", "Affalterbach"]
+    assert names(body)[180:183] == ["Eglosheim", "Grünbühl-Sonnenberg", "Hoheneck"]
+    (city,) = [f for f in body["features"] if f["properties"]["code"] == "08118048"]
     assert city["id"] == demo["08118048"].id
     assert city["properties"] == {
         "level": "city",
@@ -69,16 +72,17 @@ def test_it_orders_by_level_then_name_with_properties(api, demo):
 def test_it_filters_by_level(api, demo):
     _, body = get(api, "/api/areas/", level="quartier")
 
-    assert body["numberMatched"] == 12
+    assert body["numberMatched"] == 12 + 4  # Ludwigsburg's and Kornwestheim's
     assert {f["properties"]["level"] for f in body["features"]} == {"quartier"}
 
 
 def test_it_filters_by_parent(api, demo):
     _, quartiere = get(api, "/api/areas/", parent=demo["08118048"].id)
-    _, cities = get(api, "/api/areas/", parent=demo["VRS"].id)
+    _, cities = get(api, "/api/areas/", parent=demo["VRS"].id, limit=1000)
 
     assert quartiere["numberMatched"] == 12
-    assert names(cities) == ["Ludwigsburg"]
+    assert cities["numberMatched"] == 179
+    assert "Ludwigsburg" in names(cities) and "Kornwestheim" in names(cities)
 
 
 def test_it_filters_by_a_bbox_inside_one_quartier(api, demo):
@@ -92,7 +96,7 @@ def test_it_returns_areas_a_bbox_only_touches_at_their_edge(api, demo):
     # a 20 m box around the city's westernmost vertex: the city and its region intersect it, none contains it
     lon, lat = sql_row(
         "SELECT ST_X(p), ST_Y(p) FROM (SELECT (ST_DumpPoints(ST_Transform(geom, 4326))).geom AS p "
-        "FROM quartiere_area WHERE level = 2) AS d ORDER BY ST_X(p) LIMIT 1"
+        "FROM quartiere_area WHERE code = '08118048') AS d ORDER BY ST_X(p) LIMIT 1"
     )
     d = 0.0001  # ≈ 10 m
     bbox = f"{lon - d},{lat - d},{lon + d},{lat + d}"
@@ -104,7 +108,7 @@ def test_it_returns_areas_a_bbox_only_touches_at_their_edge(api, demo):
     # half of the box lies outside the city: it is intersected, not contained
     assert sql_value(
         "SELECT NOT ST_Within(ST_MakeEnvelope(%s, %s, %s, %s, 4326), ST_Transform(geom, 4326)) "
-        "FROM quartiere_area WHERE level = 2",
+        "FROM quartiere_area WHERE code = '08118048'",
         [lon - d, lat - d, lon + d, lat + d],
     )
 
@@ -135,14 +139,14 @@ def test_it_combines_filters(api, demo):
 
 
 def test_it_pages_with_limit_and_offset(api, demo):
-    _, first = get(api, "/api/areas/", limit=5)
-    _, middle = get(api, "/api/areas/", limit=5, offset=5)
-    _, last = get(api, "/api/areas/", limit=5, offset=10)
+    _, first = get(api, "/api/areas/", level="quartier", limit=6)
+    _, middle = get(api, "/api/areas/", level="quartier", limit=6, offset=6)
+    _, last = get(api, "/api/areas/", level="quartier", limit=6, offset=12)
 
     assert [(p["numberMatched"], p["numberReturned"]) for p in (first, middle, last)] == [
-        (14, 5),
-        (14, 5),
-        (14, 4),
+        (16, 6),
+        (16, 6),
+        (16, 4),
     ]
     assert [[link["rel"] for link in p["links"]] for p in (first, middle, last)] == [
         ["next"],
@@ -150,7 +154,7 @@ def test_it_pages_with_limit_and_offset(api, demo):
         ["prev"],
     ]
     ids = [f["id"] for p in (first, middle, last) for f in p["features"]]
-    assert sorted(ids) == sorted(Area.objects.values_list("id", flat=True))
+    assert sorted(ids) == sorted(Area.objects.filter(level=3).values_list("id", flat=True))
 
 
 def test_it_links_to_the_next_and_previous_page_keeping_the_filters(api, demo):
@@ -179,9 +183,9 @@ def test_it_links_back_to_the_first_page_from_any_offset(api, demo):
 
 
 def test_it_returns_an_empty_page_past_the_end(api, demo):
-    _, body = get(api, "/api/areas/", offset=100)
+    _, body = get(api, "/api/areas/", offset=200)
 
-    assert (body["numberMatched"], body["numberReturned"], body["features"]) == (14, 0, [])
+    assert (body["numberMatched"], body["numberReturned"], body["features"]) == (196, 0, [])
     assert [link["rel"] for link in body["links"]] == ["prev"]
 
 
@@ -191,7 +195,7 @@ def test_it_answers_in_utm_metres_when_asked(api, demo):
     assert response["Content-Crs"] == "<http://www.opengis.net/def/crs/EPSG/0/25832>"
     assert body["crs"] == {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}}
     for e, n in positions(body["features"][0]["geometry"]):
-        assert 500_000 < e < 530_000 and 5_400_000 < n < 5_430_000
+        assert 480_000 < e < 573_000 and 5_371_000 < n < 5_437_000  # Verband Region Stuttgart
 
 
 def test_it_accepts_the_srid_as_an_epsg_name(api, demo):

@@ -79,10 +79,13 @@ def test_it_finds_each_quartier_at_its_centre(api, demo, name):
     assert [(a["level"], a["name"]) for a in areas][1:] == [("city", "Ludwigsburg"), ("quartier", name)]
 
 
-def test_it_finds_only_the_region_outside_the_city(api, demo):
-    areas = locate(api, lon=9.18, lat=48.78)  # Stuttgart
+def test_it_finds_the_region_and_the_municipality_of_a_city_without_quartiere(api, demo):
+    areas = locate(api, lon=9.18, lat=48.78)  # Stuttgart: one of the region's 179 cities, no Quartiere
 
-    assert [a["name"] for a in areas] == ["Verband Region Stuttgart"]
+    assert [(a["level"], a["name"]) for a in areas] == [
+        ("region", "Verband Region Stuttgart"),
+        ("city", "Stuttgart"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ class Poisoned:
 def poison() -> Poisoned:
     """Every text field of one object of each kind in the demo's Quartier Mitte becomes ``PAYLOAD``
     (written as stored data: whichever way it came in, this is what the outputs must show)."""
-    mitte = Area.objects.get(level=Level.QUARTIER, slug="mitte")
+    mitte = Area.objects.get(level=Level.QUARTIER, code="08118048-01")  # Ludwigsburg's Mitte
     measure = (
         Measure.objects.filter(published=True, geom__isnull=False, areas=mitte, strategic_goals__isnull=False)
         .order_by("id")

@@ -248,7 +248,7 @@ def test_an_imported_area_name_is_stored_and_served_literally(client, demo, tmp_
 
     from quartiere.models import Area, Level
 
-    mitte = Area.objects.get(level=Level.QUARTIER, slug="mitte")
+    mitte = Area.objects.get(level=Level.QUARTIER, code="08118048-01")  # Ludwigsburg's Mitte
     source = tmp_path / "quartiere.geojson"
     feature = {
         "type": "Feature",

@@ -16,7 +16,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--parent", metavar="CODE", help="code of the parent area (default: by largest overlap)"
         )
-        parser.add_argument("--code-field", required=True, metavar="F")
+        code = parser.add_mutually_exclusive_group(required=True)
+        code.add_argument("--code-field", metavar="F", help="the field holding each feature's code")
+        code.add_argument(
+            "--code", metavar="CODE", help="the code of the file's only feature (a file without a code field)"
+        )
         parser.add_argument("--name-field", required=True, metavar="F")
         parser.add_argument("--population-field", metavar="F")
         parser.add_argument("--source-srid", type=int, metavar="N", help="EPSG code when the file names none")
@@ -32,6 +36,7 @@ class Command(BaseCommand):
                 options["path"],
                 level=Level.from_name(options["level"]),
                 code_field=options["code_field"],
+                code=options["code"],
                 name_field=options["name_field"],
                 population_field=options["population_field"],
                 layer=options["layer"],

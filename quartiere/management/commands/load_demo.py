@@ -8,26 +8,58 @@ from quartiere.addresses import AddressFields, address_import_file
 from quartiere.models import Level
 from quartiere.services import area_import_file
 
-DEMO = Path(settings.BASE_DIR) / "fixtures" / "ludwigsburg"
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+DEMO = FIXTURES / "ludwigsburg"
+REGION = FIXTURES / "region-stuttgart"
+REGION_CODE = "VRS"
+# the illustrative Quartiere of the demo's cities (each a partition of the city's official outline)
+DEMO_QUARTIERE = (DEMO / "quartiere.geojson", FIXTURES / "kornwestheim" / "quartiere.geojson")
 DEMO_ADDRESS_FIELDS = AddressFields(
     street="street", number="number", postcode="postcode", place="place", ref="id", x="lon", y="lat"
 )
 
 
 def load_demo_places(*, addresses: bool = True) -> list[tuple[str, object]]:
-    """The demo's region, city and Quartiere, then (with ``addresses``) its illustrative addresses for
-    the place search (fixtures/ludwigsburg/build_addresses.py); (name, import summary) of each."""
-    done: list[tuple[str, object]] = []
-    for level, name in ((Level.REGION, "region"), (Level.CITY, "city"), (Level.QUARTIER, "quartiere")):
+    """The demo's areas: the official outline of Verband Region Stuttgart (code VRS) and its 179
+    municipalities as cities (code = AGS; BKG VG250-EW, fixtures/region-stuttgart), the illustrative
+    Quartiere of Ludwigsburg and Kornwestheim, then (with ``addresses``) the illustrative addresses
+    for the place search (fixtures/ludwigsburg/build_addresses.py); (name, import summary) of each."""
+    done: list[tuple[str, object]] = [
+        (
+            "region",
+            area_import_file(
+                REGION / "region_stuttgart.geojson",
+                level=Level.REGION,
+                code_field=None,
+                code=REGION_CODE,
+                name_field="name",
+                population_field="pop",
+                progress=False,
+            ),
+        ),
+        (
+            "cities",
+            area_import_file(
+                REGION / "region_stuttgart_gemeinden.geojson",
+                level=Level.CITY,
+                code_field="ags",
+                name_field="name",
+                population_field="pop",
+                parent_code=REGION_CODE,
+                progress=False,
+            ),
+        ),
+    ]
+    for path in DEMO_QUARTIERE:
         summary = area_import_file(
-            DEMO / f"{name}.geojson",
-            level=level,
+            path,
+            level=Level.QUARTIER,
             code_field="code",
             name_field="name",
             population_field="population",
             progress=False,
         )
-        done.append((name, summary))
+        done.append((f"quartiere ({path.parent.name})", summary))
     if addresses:
         addresses_csv = DEMO / "addresses.csv"
         imported = address_import_file(addresses_csv, fields=DEMO_ADDRESS_FIELDS, source="demo", srid=4326)
@@ -36,7 +68,10 @@ def load_demo_places(*, addresses: bool = True) -> list[tuple[str, object]]:
 
 
 class Command(BaseCommand):
-    help = "Load the illustrative Ludwigsburg demo through the same import code users run; idempotent."
+    help = (
+        "Load the demo (official boundaries of Verband Region Stuttgart, illustrative Quartiere and "
+        "measures) through the same import code users run; idempotent."
+    )
 
     def handle(self, *args, **options) -> None:
         for name, summary in load_demo_places():
@@ -46,4 +81,4 @@ class Command(BaseCommand):
             loader = getattr(config, "load_demo", None)
             if loader is not None:
                 self.stdout.write(f"{config.label}: {loader(DEMO)}")
-        self.stdout.write(self.style.SUCCESS("Ludwigsburg demo loaded (illustrative data)"))
+        self.stdout.write(self.style.SUCCESS("Demo loaded (official boundaries, illustrative data)"))

@@ -1,0 +1,20 @@
+// Every Leaflet map of the page shows the attribution of the area data (settings.DATA_ATTRIBUTION,
+// given by geo/leaflet.html as json_script) in its attribution control, next to the basemap's. Loaded
+// right after leaflet.js, before any map is made. The text is data: set as a text node, never as HTML.
+(function () {
+  "use strict";
+  var node = document.getElementById("data-attribution");
+  if (!node || !window.L) { return; }
+  var data = JSON.parse(node.textContent);
+  if (!data || !data.text) { return; }
+  var element = document.createElement(data.url ? "a" : "span");
+  element.textContent = data.text;
+  if (data.url) {
+    element.href = data.url;
+    element.rel = "license";
+  }
+  var html = element.outerHTML;
+  L.Map.addInitHook(function () {
+    if (this.attributionControl) { this.attributionControl.addAttribution(html); }
+  });
+}());
