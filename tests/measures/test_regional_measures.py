@@ -1,5 +1,5 @@
 """Regional measures (REGION-PLAN decision 1): a measure owned by the region (``Measure.city`` = the
-region area, VRS) may only be scoped to the region and must lie in it; a city's measure keeps its
+region area, VRS) is scoped to the region or one of its cities and must lie in the region; a city's measure keeps its
 rules. The demo's regional measures are linked to the municipalities they touch, with shares."""
 
 import pytest
@@ -25,11 +25,14 @@ def test_the_region_owns_a_measure_across_municipalities(demo, planner):
     assert sum(cities.values()) == pytest.approx(1.0)
 
 
-def test_a_regional_measure_is_scoped_to_its_region_only(demo, planner):
+def test_a_regional_measure_is_scoped_to_its_region_or_its_cities(demo, planner):
     measure_create(city=demo["VRS"], title="Regionaler Pakt", scope=demo["VRS"], user=planner)
+    measure_create(city=demo["VRS"], title="Pakt für eine Stadt", scope=demo["08118048"], user=planner)
 
     with pytest.raises(ValidationError) as error:
-        measure_create(city=demo["VRS"], title="Pakt für eine Stadt", scope=demo["08118048"], user=planner)
+        measure_create(
+            city=demo["VRS"], title="Pakt für ein Quartier", scope=demo["08118048-01"], user=planner
+        )
     assert set(error.value.message_dict) == {"scope"}
 
 
