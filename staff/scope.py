@@ -61,11 +61,20 @@ def check_not_tied_to_a_city(user, *, field: str | None = None) -> None:
 def owner_choices(user, *, region: bool = False):
     """The areas a form offers ``user`` as a record's owner: the cities (level city) ``user`` acts in,
     and with ``region`` (a record the region may own: a measure) the region too when ``user`` acts in
-    it; cities first (by name), then the region. Everything for staff not tied to an area."""
+    it; the home city first (``quartiere.selectors.home_city``: the form's default), then the cities
+    by name, then the region. Everything for staff not tied to an area."""
+    from django.db.models import Case, Value, When
+
     from quartiere.models import Area, Level
+    from quartiere.selectors import home_city
 
     levels = (Level.REGION, Level.CITY) if region else (Level.CITY,)
-    areas = Area.objects.filter(level__in=levels).order_by("-level", "name", "id")
+    home = home_city()
+    areas = (
+        Area.objects.filter(level__in=levels)
+        .alias(first=Case(When(pk=home.pk if home else None, then=Value(0)), default=Value(1)))
+        .order_by("first", "-level", "name", "id")
+    )
     cities = cities_of(user)
     return areas if cities is None else areas.filter(pk__in=cities)
 

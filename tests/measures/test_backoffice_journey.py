@@ -117,7 +117,7 @@ def test_a_planner_creates_a_measure_drawn_as_a_polygon_with_three_budget_lines_
     measure = Measure.objects.get(title="Grünes Band Weststadt")
     assert measure.geom.geom_type == "Polygon" and measure.geom.srid == 25832 and not measure.published
     assert measure.tags == ["Grün", "Hitze"] and measure.dimensions == ["green"]
-    city = Area.objects.get(level=Level.CITY)
+    city = Area.objects.get(level=Level.CITY, code="08118048")
     assert measure.city == city and measure.area_links.filter(level=Level.QUARTIER).exists()
     # the drawing is shown again, editable, from the stored geometry
     expect(page.locator("#measure-map path.leaflet-interactive").first).to_be_visible()
