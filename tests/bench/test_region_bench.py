@@ -1,6 +1,8 @@
 """The region benchmark's generator and its benchmark functions, run small in pytest's test database
 (``db`` fixture, rolled back), never in the benchmark databases."""
 
+import dataclasses
+
 import pytest
 from django.db import connection
 
@@ -14,8 +16,8 @@ from tests.conftest import sql_value
 
 pytestmark = pytest.mark.django_db
 
-# 60 cells of 600 m in blocks of 10 × 2: 4 cities of up to 20 Quartiere, 6,000 contributions, 600 measures
-SMALL = Region.sized(60, block_height=2)
+# 60 cells of 600 m in blocks of 10 × 2: 4 cities of up to 20 Quartiere, 1,200 contributions, 600 measures
+SMALL = dataclasses.replace(Region.sized(60, block_height=2), per_quartier=20)
 
 # what the city owns (and the region), by part: ids, geometries and the values shown
 CITY_ROWS = {
@@ -47,14 +49,14 @@ def test_it_generates_the_region_and_one_city_with_the_same_rows():
     region_id = SMALL.tiling.region_id
     assert Area.objects.filter(level=Level.CITY).count() == SMALL.tiling.cities == 4
     assert Area.objects.get(pk=city).level == Level.CITY
-    assert Contribution.objects.count() == 60 * 100
+    assert Contribution.objects.count() == 60 * 20
     assert set(Contribution.objects.values_list("status", flat=True)) == {
         "published",
         "pending",
         "rejected",
         "hidden",
     }
-    assert ContributionArea.objects.count() == 3 * 60 * 100
+    assert ContributionArea.objects.count() == 3 * 60 * 20
     assert Measure.objects.count() == 600
     regional = Measure.objects.filter(city_id=region_id)
     assert 10 < regional.count() < 100
@@ -78,7 +80,7 @@ def test_it_generates_the_region_and_one_city_with_the_same_rows():
 
     assert list(Area.objects.filter(level=Level.CITY).values_list("id", flat=True)) == [city]
     assert Contribution.objects.exclude(city_id=city).count() == 0
-    assert Contribution.objects.count() == 100 * Area.objects.filter(parent_id=city).count()
+    assert Contribution.objects.count() == 20 * Area.objects.filter(parent_id=city).count()
     assert regional.count() == Measure.objects.filter(city_id=region_id).count() > 10
     assert city_rows(city, region_id) == everything
 
@@ -89,7 +91,7 @@ def test_the_benchmark_functions_run_once():
     code = Area.objects.get(pk=city).code
     ctx = Context(quick=True)
 
-    rows = bench_region.run_city_pages(ctx, SMALL.tiling.n, city, code, many=None, one=None, samples=2)
+    rows = bench_region.run_city_pages(ctx, SMALL.tiling.n, city, code, many=None, one=None, samples=1)
 
     names = {row.name for row in rows}
     assert {"city Quartier profile", "city report", "city api measures", "city api priorities"} <= names
