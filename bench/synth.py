@@ -42,9 +42,21 @@ class Tiling:
     y0: float
     cell: float = CELL_SIZE_M
     block: int = CITY_BLOCK
+    # the height of a city's block in cells (None: square blocks of ``block`` × ``block``)
+    block_height: int | None = None
 
     @classmethod
-    def for_n(cls, n: int) -> "Tiling":
+    def for_n(
+        cls,
+        n: int,
+        *,
+        cell: float = CELL_SIZE_M,
+        centre: tuple[float, float] = CENTRE,
+        block: int = CITY_BLOCK,
+        block_height: int | None = None,
+    ) -> "Tiling":
+        """The tiling of ``n`` cells of ``cell`` metres centred on ``centre`` (EPSG:25832), a city per
+        block of ``block`` columns × ``block_height`` rows (default: square)."""
         if n < 1:
             raise ValueError("a tiling needs at least one Quartier")
         columns = math.ceil(math.sqrt(n))
@@ -53,16 +65,24 @@ class Tiling:
             n=n,
             columns=columns,
             rows=rows,
-            x0=CENTRE[0] - columns * CELL_SIZE_M / 2,
-            y0=CENTRE[1] - rows * CELL_SIZE_M / 2,
+            x0=centre[0] - columns * cell / 2,
+            y0=centre[1] - rows * cell / 2,
+            cell=cell,
+            block=block,
+            block_height=None if block_height == block else block_height,
         )
+
+    @property
+    def block_rows(self) -> int:
+        """The height of a city's block in cells."""
+        return self.block_height or self.block
 
     @property
     def cities(self) -> int:
         # blocks per block-row: its first row is its fullest
         total = 0
-        for block_row in range(math.ceil(self.rows / self.block)):
-            in_first_row = min(self.columns, self.n - block_row * self.block * self.columns)
+        for block_row in range(math.ceil(self.rows / self.block_rows)):
+            in_first_row = min(self.columns, self.n - block_row * self.block_rows * self.columns)
             total += math.ceil(in_first_row / self.block)
         return total
 
@@ -80,7 +100,7 @@ class Tiling:
         return 1 + self.cities + self.n
 
     def spec(self) -> dict:
-        return {
+        spec = {
             "version": AREAS_VERSION,
             "n": self.n,
             "cell": self.cell,
@@ -89,6 +109,14 @@ class Tiling:
             "wiggle": WIGGLE,
             "block": self.block,
         }
+        # only where they differ from the shared tiling's, whose spec (and data) stay as they were
+        if self.block_height is not None:
+            spec["block_height"] = self.block_height
+        centre = (self.x0 + self.columns * self.cell / 2, self.y0 + self.rows * self.cell / 2)
+        default = Tiling.for_n(self.n, cell=self.cell)
+        if (self.x0, self.y0) != (default.x0, default.y0):
+            spec["centre"] = [round(centre[0], 3), round(centre[1], 3)]
+        return spec
 
     def sql_params(self) -> dict:
         return {
@@ -102,11 +130,12 @@ class Tiling:
             "x0": self.x0,
             "y0": self.y0,
             "block": self.block,
+            "block_rows": self.block_rows,
             "block_columns": math.ceil(self.columns / self.block),
         }
 
 
-def build_tiling(n: int) -> Tiling:
+def build_tiling(n: int, tiling: Tiling | None = None) -> Tiling:
     """Replace all areas by a tiling of ``n`` Quartier-like polygons (EPSG:25832), ``CITY_BLOCK``² of them
     per city (city geometry = union of its Quartiere) under one region (the union of all).
 
@@ -114,8 +143,11 @@ def build_tiling(n: int) -> Tiling:
     so the Quartiere neither overlap nor leave gaps. The outline of the tiling is straight.
     Empties ``quartiere_area`` and every table referencing it (``TRUNCATE … CASCADE``), so call it only in
     the benchmark database or inside a transaction that is rolled back (a test). Deterministic: the same
-    ``n`` gives the same data. Run it inside a transaction (the temporary tables live until commit)."""
-    tiling = Tiling.for_n(n)
+    ``n`` gives the same data. Run it inside a transaction (the temporary tables live until commit).
+    ``tiling``: another layout of the ``n`` cells (``Tiling.for_n(n, …)``: cell size, centre, blocks)."""
+    tiling = tiling or Tiling.for_n(n)
+    if tiling.n != n:
+        raise ValueError(f"the tiling has {tiling.n} cells, not {n}")
     params = tiling.sql_params()
     with connection.cursor() as cursor:
         # TRUNCATE refuses to run while deferred foreign-key checks of this transaction are pending

@@ -8,7 +8,7 @@ WITH cell AS (
 )
 SELECT
     cell.c,
-    (cell.j / %(block)s::int) * %(block_columns)s::int + cell.i / %(block)s::int AS block,
+    (cell.j / %(block_rows)s::int) * %(block_columns)s::int + cell.i / %(block)s::int AS block,
     1000 + floor(9000 * (hashint8(cell.c::bigint * 8 + 5)::float8 + 2147483648) / 4294967296)::int
         AS population,
     -- ST_MakeLine collapses the node repeated where one edge ends and the next begins

@@ -20,9 +20,9 @@ flagged AS (
     FROM candidate
 )
 SELECT f.horizontal, f.i, f.j,
-    CASE WHEN f.a_exists THEN (f.aj / %(block)s::int) * %(block_columns)s::int + f.ai / %(block)s::int END
+    CASE WHEN f.a_exists THEN (f.aj / %(block_rows)s::int) * %(block_columns)s::int + f.ai / %(block)s::int END
         AS block_a,
-    CASE WHEN f.b_exists THEN (f.bj / %(block)s::int) * %(block_columns)s::int + f.bi / %(block)s::int END
+    CASE WHEN f.b_exists THEN (f.bj / %(block_rows)s::int) * %(block_columns)s::int + f.bi / %(block)s::int END
         AS block_b,
     line.geom
 FROM flagged AS f
