@@ -11,19 +11,74 @@ from geo.sql import load
 from quartiere.models import Level
 
 
-def home_city():
-    """The city the short, city-less public addresses (``/``, ``/quartiere/<slug>/``, ``/bericht/``)
-    belong to: ``settings.HOME_CITY`` (an AGS) when set, else the first city (by id) with Quartiere,
-    else the first city; None without cities. Stable when more cities are imported later."""
+def home_city_queryset():
+    """The home city as a query of at most one row (to use as a subquery): ``settings.HOME_CITY`` (an
+    AGS) when set, else the first city (by id) with Quartiere, else the first city."""
     from django.conf import settings
+    from django.db.models import Exists, OuterRef
 
     from quartiere.models import Area
 
     cities = Area.objects.filter(level=Level.CITY).defer("geom")
     if settings.HOME_CITY:
-        return cities.filter(code=settings.HOME_CITY).first()
-    with_quartiere = cities.filter(children__isnull=False).order_by("id").first()
-    return with_quartiere or cities.order_by("id").first()
+        return cities.filter(code=settings.HOME_CITY)[:1]
+    with_quartiere = Exists(Area.objects.filter(parent=OuterRef("pk")))
+    return cities.order_by(with_quartiere.desc(), "id")[:1]
+
+
+def home_city():
+    """The city the short, city-less public addresses (``/``, ``/quartiere/<slug>/``, ``/bericht/``)
+    belong to: ``settings.HOME_CITY`` (an AGS) when set, else the first city (by id) with Quartiere,
+    else the first city; None without cities. Stable when more cities are imported later. One
+    statement."""
+    return home_city_queryset().first()
+
+
+# The counties (Kreise) by the first five digits of their municipalities' AGS: the groups of the city
+# list and the switcher. Those of Verband Region Stuttgart (the demo); another county shows its key.
+COUNTIES = {
+    "08111": "Stuttgart",
+    "08115": "Landkreis Böblingen",
+    "08116": "Landkreis Esslingen",
+    "08117": "Landkreis Göppingen",
+    "08118": "Landkreis Ludwigsburg",
+    "08119": "Rems-Murr-Kreis",
+}
+
+
+def counties() -> dict[str, str]:
+    """County key (5 digits) → name, for the counties known by name."""
+    return dict(COUNTIES)
+
+
+def county_key(code: str) -> str:
+    """The county key of an AGS (its first five digits); '' for a code that is no AGS."""
+    return code[:5] if len(code) == 8 and code.isascii() and code.isdigit() else ""
+
+
+class SwitcherGroup(TypedDict):
+    name: str
+    cities: list[tuple[str, str]]  # (AGS, name)
+
+
+def switcher_entries() -> tuple[tuple[str, str] | None, list[SwitcherGroup]]:
+    """What the city switcher lists (one statement, no geometry): the region (code, name) if there is
+    one, and the cities with an AGS grouped by county (by county name, then city name)."""
+    from quartiere.models import Area
+
+    region = None
+    groups: dict[str, SwitcherGroup] = {}
+    rows = Area.objects.filter(level__in=[Level.REGION, Level.CITY]).order_by("level", "name", "code")
+    for level, code, name in rows.values_list("level", "code", "name"):
+        if level == Level.REGION:
+            region = region or (code, name)
+            continue
+        key = county_key(code)
+        if not key:
+            continue
+        group = groups.setdefault(key, {"name": COUNTIES.get(key, key), "cities": []})
+        group["cities"].append((code, name))
+    return region, sorted(groups.values(), key=lambda g: g["name"])
 
 
 class PointOutOfRange(ValueError):
