@@ -1,10 +1,12 @@
 """The city switcher and the city pages in Debian's Chromium: switching city with the keyboard alone
 on a desktop and on a 360 px phone (the menu folded), landing on the city's page, opening a Quartier;
-no sideways scrolling at 320 px; names with template and HTML syntax shown as text."""
+no sideways scrolling at 320 px; no axe-core violation (WCAG 2.1 A/AA); names with template and HTML
+syntax shown as text."""
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.axe import assert_accessible
 from tests.browser import DESKTOP, NARROW, Watch, scroll_overflow
 from tests.planning.cities_story import ASPERG, KORNWESTHEIM, LUDWIGSBURG, SYNTAX, build
 
@@ -45,6 +47,7 @@ def test_switching_city_by_keyboard_on_a_desktop_and_opening_a_quartier(live_ser
     expect(page.locator("h1")).to_have_text("Kornwestheim")
     expect(page.locator("#city-switch")).to_have_value(KORNWESTHEIM)
     expect(page.locator("#map .leaflet-overlay-pane path")).to_have_count(2)  # its two Quartiere
+    assert_accessible(page)  # WCAG 2.1 A/AA, the switcher included
     link = page.locator(".quartier-links").get_by_role("link", name="Mitte")
     link.focus()
     page.keyboard.press("Enter")
@@ -92,6 +95,9 @@ def test_the_city_pages_fit_320_px_and_show_names_as_text(live_server, chromium,
     for path in paths:
         page.goto(live_server.url + path)
         assert scroll_overflow(page) == 0, path
+    assert_accessible(page)  # the city's consultations
+    page.goto(f"{live_server.url}/staedte/")
+    assert_accessible(page)  # the list of cities with its search form
     # the menu open, the switcher in it: still no sideways scrolling
     page.get_by_role("button", name="Menü").click()
     expect(page.locator("#city-switch")).to_be_visible()
