@@ -158,6 +158,7 @@ def workspace(request):
         "planning/workspace.html",
         {
             "city": city,
+            "report_url": report_url(city) if city else reverse("planning:report"),
             "workspace_config": config,
             "dimensions": Dimension.choices,
             "statuses": MeasureStatus.choices,
@@ -190,13 +191,15 @@ def profile(request, slug: str):
     """``/quartiere/<slug>/``: the Quartier profile of the home city (``?stadt=`` another city's, by
     slug). A Quartier not in the home city but of one other city's is moved there for good (301)."""
     quartier = _quartier_or_404(slug, request)
+    city = quartier.parent
     if (
         not request.GET.get("stadt")
         and not getattr(quartier, "at_home", True)
-        and is_ags(quartier.parent.code)
+        and city is not None
+        and is_ags(city.code)
     ):
         # not the home city's: the only Quartier of that name, in another city
-        return HttpResponsePermanentRedirect(quartier_url(quartier.parent, quartier.slug))
+        return HttpResponsePermanentRedirect(quartier_url(city, quartier.slug))
     query = _city_query(request)
     return render_profile(
         request,
