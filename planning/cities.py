@@ -60,11 +60,11 @@ def _count(model, **outer) -> Coalesce:
 class County:
     key: str
     name: str
-    cities: list[Area] = field(default_factory=list)
+    cities: list[dict[str, Any]] = field(default_factory=list)
 
 
 @require_safe
-def index(request):
+def index(request) -> HttpResponse:
     """``/staedte/``: every city by county, with how many Quartiere, published measures and
     consultations each has; ``?q=`` searches the names, ``?kreis=`` (5 digits) keeps one county. The
     switcher's ``?ags=`` goes to that city's page (``region``: to ``/region/``)."""
@@ -101,8 +101,15 @@ def index(request):
     for city in cities:
         key = county_key(city.code)
         group = groups.setdefault(key, County(key, names.get(key, key or _("Other"))))
-        city.url = city_url(city)
-        group.cities.append(city)
+        group.cities.append(
+            {
+                "name": city.name,
+                "url": city_url(city),
+                "n_quartiere": city.n_quartiere,
+                "n_measures": city.n_measures,
+                "n_consultations": city.n_consultations,
+            }
+        )
         total += 1
     return render(
         request,
@@ -135,10 +142,11 @@ def render_city(request, city: Area | None) -> HttpResponse:
         if city
         else []
     )
-    context: dict[str, Any] = {"city": city, "quartiere": quartiere}
+    context: dict[str, Any] = {
+        "city": city,
+        "quartiere": [{"name": q.name, "url": quartier_url(city, q.slug)} for q in quartiere] if city else [],
+    }
     if city is not None:
-        for quartier in quartiere:
-            quartier.url = quartier_url(city, quartier.slug)
         surface = getattr(city, "surface", None)
         km2 = surface.sq_m / 1e6 if surface is not None else None
         consultations = portal.rows(portal.consultations().filter(city=city)[:CONSULTATIONS_SHOWN])
