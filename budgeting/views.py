@@ -143,8 +143,9 @@ def propose(request, consultation: str):
             except ValidationError as error:
                 errors = _errors(error)
                 status = getattr(error, "status", 400)
+    view = area_extent(area_id=budget.consultation.area_id or budget.city_id)
     config = {
-        "view": area_extent(area_id=budget.consultation.area_id or budget.city_id),
+        "view": view,
         "messages": {
             "placed": _("Place taken: %(lon)s, %(lat)s. You can move the map and take another."),
         },
@@ -163,6 +164,10 @@ def propose(request, consultation: str):
             title_max=TITLE_MAX,
             text_max=TEXT_MAX,
             map_config=config,
+            # the coordinate fields' example: the middle of the consultation's area (of its city)
+            example=(
+                {"lat": f"{view['centre'][0]:.4f}", "lon": f"{view['centre'][1]:.4f}"} if view else None
+            ),
         ),
         status=status,
     )

@@ -14,6 +14,7 @@ from measures import budget
 from participation import api as participation_api
 from participation.api import places as places_api
 from planning import api as planning_api
+from planning import cities
 from quartiere import api as quartiere_api
 
 
@@ -78,8 +79,9 @@ urlpatterns = [
     path("region/", include("region.urls")),
     path("", include("staff.urls")),  # /planung/team/, the invitation
     path("", include("planning.transparency.urls")),  # /massnahmen/, /strategie/, feeds
-    path("", include("planning.urls")),  # /planung/, /quartiere/<slug>/, /bericht/
-    path("", include("quartiere.urls")),
+    path("staedte/", include("planning.city_urls")),  # every city's pages by its AGS
+    path("", include("planning.urls")),  # /planung/, /quartiere/<slug>/, /bericht/ (the home city's)
+    path("", cities.home, name="overview"),  # the home city's page
 ]
 
 # the database out of reach while a middleware runs (e.g. saving the session): 503, not 500

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Value, When
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext as _
 
 from geo.sql import load
@@ -17,7 +17,7 @@ from measures.models import Dimension, MeasureStatus
 from participation.models import Category, Outcome
 from planning import priorities as prio
 from quartiere.models import Area, Level
-from quartiere.selectors import home_city, home_city_id
+from quartiere.selectors import home_city, home_city_queryset
 
 RESPONSES_SHOWN = 20
 
@@ -30,19 +30,40 @@ def _rows(name: str, params: dict) -> list[dict]:
 
 
 def quartier_by_slug(slug: str, *, city: str | None = None) -> Area | None:
-    """The Quartier with ``slug`` (of the city with slug ``city`` when given; slugs are unique per
-    city), with its city selected. Without a city the home city's comes first: the short address
-    ``/quartiere/<slug>/`` is the home city's, also when another city has a Quartier of that name."""
-    quartiere = Area.objects.select_related("parent").filter(level=Level.QUARTIER, slug=slug)
+    """The Quartier with ``slug``, its city selected: of the city with slug ``city`` when given (slugs
+    are unique per city); else of the home city (``quartiere.selectors.home_city``), else the only one
+    of that name in the other cities (None when several cities have one: the address is ambiguous)."""
+    quartiere = Area.objects.select_related("parent").filter(level=Level.QUARTIER, slug=slug[:200])
     if city:
-        return quartiere.filter(parent__slug=city).order_by("parent_id", "id").first()
-    home_first = Case(When(parent_id=home_city_id(), then=Value(0)), default=Value(1))
-    return quartiere.order_by(home_first, "parent_id", "id").first()
+        return quartiere.filter(parent__slug=city[:200]).order_by("parent_id", "id").first()
+    # one statement: the home city's first, then at most one more to tell "the only one" apart
+    home = Q(parent_id__in=home_city_queryset().values("pk"))
+    found = list(
+        quartiere.annotate(at_home=ExpressionWrapper(home, output_field=BooleanField())).order_by(
+            "-at_home", "parent_id", "id"
+        )[:2]
+    )
+    if found and (found[0].at_home or len(found) == 1):
+        return found[0]
+    return None
+
+
+def quartier_of_city(ags: str, slug: str) -> Area | None:
+    """The Quartier ``slug`` of the city with the official key ``ags``, its city selected."""
+    return (
+        Area.objects.select_related("parent")
+        .filter(level=Level.QUARTIER, slug=slug[:200], parent__level=Level.CITY, parent__code=ags)
+        .first()
+    )
+
+
+def city_by_ags(ags: str) -> Area | None:
+    """The city with the official key ``ags`` (without its geometry)."""
+    return Area.objects.filter(level=Level.CITY, code=ags).defer("geom").first()
 
 
 def default_city(key: str | None = None) -> Area | None:
-    """The city named by id or slug, else the home city (``quartiere.selectors.home_city``: the one
-    the short addresses belong to; not simply the first of a region's many municipalities)."""
+    """The city named by id or slug, else the home city (``quartiere.selectors.home_city``)."""
     cities = Area.objects.filter(level=Level.CITY)
     if key:
         if key.isascii() and key.isdigit() and len(key) <= 18:

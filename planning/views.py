@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,6 +31,7 @@ from planning.models import Priority, TimeHorizon
 from planning.selectors import focus_area_feature_page
 from planning.templatetags.figures import percent
 from planning.weightings import weighting_components
+from quartiere.links import city_url, is_ags, quartier_url, report_url
 from quartiere.models import Level
 from quartiere.selectors import area_extent, area_feature, area_feature_page
 from staff.scope import cities_of, owner_choices
@@ -38,6 +39,7 @@ from staff.scope import cities_of, owner_choices
 MAP_FEATURE_LIMIT = 5000
 PROFILE_MAP = "quartier"  # the profile's map element is map_quartier
 REPORT_DIMENSIONS = ("all", "just", "green", "productive")  # the report's maps: map_priority_<d>
+REPORT_FORMATS = ("csv", "geojson", "gpkg")
 
 # Labels of measures' choices shown on these pages; measures has no German catalog yet, so planning's
 # carries them (gettext catalogs are shared by all apps).
@@ -162,6 +164,7 @@ def workspace(request):
         "planning/workspace.html",
         {
             "city": city,
+            "report_url": report_url(city) if city else reverse("planning:report"),
             "workspace_config": config,
             "dimensions": Dimension.choices,
             "statuses": MeasureStatus.choices,
@@ -173,7 +176,17 @@ def workspace(request):
 
 
 def _quartier_or_404(slug: str, request) -> "reports.Area":
+    """The Quartier of a short address ``/quartiere/<slug>/…``: of the city ``?stadt=`` (slug) when
+    given, else of the home city, else the one Quartier of that name in another city."""
     quartier = reports.quartier_by_slug(slug, city=request.GET.get("stadt"))
+    if quartier is None:
+        raise Http404(_("There is no Quartier with this name."))
+    return quartier
+
+
+def city_quartier_or_404(ags: str, slug: str) -> "reports.Area":
+    """The Quartier ``slug`` of the city with the AGS ``ags`` (``/staedte/<ags>/quartiere/<slug>/``)."""
+    quartier = reports.quartier_of_city(ags, slug)
     if quartier is None:
         raise Http404(_("There is no Quartier with this name."))
     return quartier
@@ -181,24 +194,51 @@ def _quartier_or_404(slug: str, request) -> "reports.Area":
 
 @require_safe
 def profile(request, slug: str):
-    """``/quartiere/<slug>/``: the Quartier profile, part of the report (printable)."""
+    """``/quartiere/<slug>/``: the Quartier profile of the home city (``?stadt=`` another city's, by
+    slug). A Quartier not in the home city but of one other city's is moved there for good (301)."""
     quartier = _quartier_or_404(slug, request)
+    city = quartier.parent
+    if (
+        not request.GET.get("stadt")
+        and not getattr(quartier, "at_home", True)
+        and city is not None
+        and is_ags(city.code)
+    ):
+        # not the home city's: the only Quartier of that name, in another city
+        return HttpResponsePermanentRedirect(quartier_url(city, quartier.slug))
+    query = _city_query(request)
+    return render_profile(
+        request,
+        quartier,
+        map_script=reverse("planning:profile-map", args=[quartier.slug]) + query,
+        map_data=reverse("planning:profile-map-data", args=[quartier.slug]) + query,
+    )
+
+
+def render_profile(request, quartier, *, map_script: str, map_data: str) -> HttpResponse:
+    """The Quartier profile, part of the city's report (printable), at whichever address; its
+    canonical address is the long one, ``/staedte/<ags>/quartiere/<slug>/``."""
     data = reports.quartier_profile(quartier)
     labels = reports.profile_dimension_labels()
     reports.profile_label(data, labels)
+    city = quartier.parent
     return render(
         request,
         "planning/profile.html",
         {
             "quartier": quartier,
-            "city": quartier.parent,
+            "city": city,
+            "canonical": quartier_url(city, quartier.slug),
+            "report_url": report_url(city),
+            "city_url": city_url(city),
+            "feed_url": reverse("transparency:quartier-feed", args=[quartier.slug]) + f"?stadt={city.slug}",
             "p": data,
             "q": data.indicators.get("quartier", {}),
             "c": data.indicators.get("city", {}),
             "chart": reports.profile_budget_chart(data.budget_by_year, labels),
             "map_id": f"map_{PROFILE_MAP}",
-            "map_script": reverse("planning:profile-map", args=[quartier.slug]) + _city_query(request),
-            "map_data": reverse("planning:profile-map-data", args=[quartier.slug]) + _city_query(request),
+            "map_script": map_script,
+            "map_data": map_data,
             "map_assets": maps.rendered(PROFILE_MAP),
             "indicator_panel": indicator_selectors.profile_panel(quartier),
         },
@@ -231,7 +271,10 @@ def _json(document: dict) -> JsonResponse:
 @require_safe
 def profile_map_js(request, slug: str):
     """The set-up script of the profile's map (folium; no data: that comes from ``profile_map_data``)."""
-    quartier = _quartier_or_404(slug, request)
+    return profile_map_js_of(_quartier_or_404(slug, request))
+
+
+def profile_map_js_of(quartier) -> HttpResponse:
     return _js(maps.setup_script(PROFILE_MAP, centre=_city_centre(quartier.parent_id)))
 
 
@@ -239,7 +282,10 @@ def profile_map_js(request, slug: str):
 def profile_map_data(request, slug: str):
     """The layers of the profile's map as JSON: the Quartier, its focus areas, measures and published
     contributions (generalised where the consultation says so); GeoJSON in EPSG:4326."""
-    quartier = _quartier_or_404(slug, request)
+    return profile_map_data_of(_quartier_or_404(slug, request))
+
+
+def profile_map_data_of(quartier) -> JsonResponse:
     focus = focus_area_feature_page(user=None, area=quartier.pk, limit=MAP_FEATURE_LIMIT)
     measures = measure_feature_page(user=None, area_id=quartier.pk, limit=MAP_FEATURE_LIMIT)
     contributions = contribution_feature_page(area_id=quartier.pk, limit=MAP_FEATURE_LIMIT)
@@ -297,6 +343,7 @@ def _dimension_labels() -> dict[str, str]:
 
 
 def _report_city(request):
+    """The city of the short address ``/bericht/…``: ``?stadt=`` (id or slug), else the home city."""
     city = reports.default_city(request.GET.get("stadt"))
     if city is None:
         raise Http404(_("There is no city yet."))
@@ -305,8 +352,30 @@ def _report_city(request):
 
 @require_safe
 def report(request):
-    """``/bericht/``: the city report (priority choropleths, priorities and gaps, budget)."""
+    """``/bericht/``: the report of the home city (``?stadt=`` another city's)."""
     city = _report_city(request)
+    query = f"?stadt={city.pk}"
+    return render_report(
+        request,
+        city,
+        map_script=reverse("planning:report-maps") + query,
+        map_data=reverse("planning:report-maps-data") + query,
+        downloads=[(fmt, reverse("planning:report-download", args=[fmt]) + query) for fmt in REPORT_FORMATS],
+        stadt_param=str(city.pk),
+    )
+
+
+def render_report(
+    request,
+    city,
+    *,
+    map_script: str,
+    map_data: str,
+    downloads: list[tuple[str, str]],
+    stadt_param: str | None = None,
+) -> HttpResponse:
+    """The city report (priority choropleths, priorities and gaps, budget) at whichever address; its
+    canonical address is the long one, ``/staedte/<ags>/bericht/``."""
     chosen = request.GET.get("gewichtung") or None
     if chosen is not None and not (len(chosen) <= 100 and chosen.replace("-", "").replace("_", "").isalnum()):
         raise Http404(_("This city has no such weighting."))
@@ -319,7 +388,8 @@ def report(request):
         row["dimension_label"] = labels[row["dimension"]]
     reports.label_sensitivity(data.priorities)
     by_dimension = {d: [r for r in data.priorities if r["dimension"] == d] for d in labels}
-    query = f"?stadt={city.pk}"
+    for row in [*data.priorities, *data.gaps]:
+        row["url"] = quartier_url(city, row["quartier"]["slug"])
     chart = {
         "years": [g["year"] for g in data.budget_by_year["groups"]],
         "series": [
@@ -337,17 +407,17 @@ def report(request):
         "planning/report.html",
         {
             "city": city,
+            "canonical": report_url(city),
+            "stadt_param": stadt_param,
+            "city_url": city_url(city),
             "r": data,
             "tables": [(labels[d], rows) for d, rows in by_dimension.items()],
             "dimension_maps": [(f"map_priority_{d}", labels[d]) for d in REPORT_DIMENSIONS],
-            "map_script": reverse("planning:report-maps") + query,
-            "map_data": reverse("planning:report-maps-data") + query,
+            "map_script": map_script,
+            "map_data": map_data,
             "map_assets": maps.rendered("priority_all"),
             "score_legend": score_legend(),
-            "downloads": [
-                (fmt, reverse("planning:report-download", args=[fmt]) + query)
-                for fmt in ("csv", "geojson", "gpkg")
-            ],
+            "downloads": downloads,
             "chart": chart,
             "weights": _weights_text(weighting_components(data.weights)),
             "weighting": data.weighting,
@@ -361,7 +431,10 @@ def report(request):
 @require_safe
 def report_maps_js(request):
     """The set-up script of the report's four priority maps (overall, just, green, productive)."""
-    city = _report_city(request)
+    return report_maps_js_of(_report_city(request))
+
+
+def report_maps_js_of(city) -> HttpResponse:
     return _js(maps.setup_script(*(f"priority_{d}" for d in REPORT_DIMENSIONS), centre=_city_centre(city.pk)))
 
 
@@ -369,7 +442,10 @@ def report_maps_js(request):
 def report_maps_data(request):
     """The report's four priority choropleths as JSON: the city's Quartiere with their scores and the
     colour of each score's class (the ``priorities`` layer's classes); GeoJSON in EPSG:4326."""
-    city = _report_city(request)
+    return report_maps_data_of(_report_city(request))
+
+
+def report_maps_data_of(city) -> JsonResponse:
     rows = reports.city_report_priorities(city)
     page = area_feature_page(level=Level.QUARTIER, parent=city.pk, limit=1_000_000)
     wide = reports.wide_priorities(rows)
@@ -404,9 +480,14 @@ def report_maps_data(request):
 @require_safe
 def report_download(request, fmt: str):
     """The report data: ``daten.csv``, ``daten.geojson`` (EPSG:4326) or ``daten.gpkg`` (EPSG:25832)."""
-    if fmt not in ("csv", "geojson", "gpkg"):
+    if fmt not in REPORT_FORMATS:
         raise Http404
-    city = _report_city(request)
+    return report_download_of(_report_city(request), fmt)
+
+
+def report_download_of(city, fmt: str) -> HttpResponse:
+    if fmt not in REPORT_FORMATS:
+        raise Http404
     rows = reports.city_report_priorities(city, sensitivity=True)
     name = f"bericht-{city.slug}"
     if fmt == "csv":

@@ -11,34 +11,76 @@ from geo.sql import load
 from quartiere.models import Level
 
 
-def home_city():
-    """The city the short, city-less public addresses (``/``, ``/quartiere/<slug>/``, ``/bericht/``)
-    belong to: ``settings.HOME_CITY`` (an AGS) when set, else the city that got Quartiere first (the
-    parent of the first Quartier by id: a region's municipalities are imported in one go, in the
-    file's order, so the cities' own ids say nothing about which came first for the deployment),
-    else the first city; None without cities. Stable when more cities are imported later."""
+def home_city_queryset():
+    """The home city as a query of at most one row (to use as a subquery): ``settings.HOME_CITY`` (an
+    AGS) when set, else the city that got Quartiere first (the parent of the first Quartier by id: a
+    region's municipalities are imported in one go, in the file's order, so the cities' own ids say
+    nothing about which came first for the deployment), else the first city."""
     from django.conf import settings
+    from django.db.models import Case, Subquery, Value, When
 
     from quartiere.models import Area
 
     cities = Area.objects.filter(level=Level.CITY).defer("geom")
     if settings.HOME_CITY:
-        return cities.filter(code=settings.HOME_CITY).first()
-    first_quartier = Area.objects.filter(level=Level.QUARTIER).order_by("id").values("parent_id")[:1]
-    with_quartiere = cities.filter(pk__in=first_quartier).first()
-    return with_quartiere or cities.order_by("id").first()
+        return cities.filter(code=settings.HOME_CITY)[:1]
+    first_parent = Subquery(Area.objects.filter(level=Level.QUARTIER).order_by("id").values("parent_id")[:1])
+    got_quartiere_first = Case(When(pk=first_parent, then=Value(0)), default=Value(1))
+    return cities.order_by(got_quartiere_first, "id")[:1]
 
 
-def home_city_id():
-    """``home_city``'s id as a subquery expression, for ordering or filtering in the same statement."""
-    from django.conf import settings
-    from django.db.models import Subquery
+def home_city():
+    """The city the short, city-less public addresses (``/``, ``/quartiere/<slug>/``, ``/bericht/``)
+    belong to (``home_city_queryset``); None without cities. Stable when more cities are imported
+    later. One statement."""
+    return home_city_queryset().first()
 
+
+# The counties (Kreise) by the first five digits of their municipalities' AGS: the groups of the city
+# list and the switcher. Those of Verband Region Stuttgart (the demo); another county shows its key.
+COUNTIES = {
+    "08111": "Stuttgart",
+    "08115": "Landkreis Böblingen",
+    "08116": "Landkreis Esslingen",
+    "08117": "Landkreis Göppingen",
+    "08118": "Landkreis Ludwigsburg",
+    "08119": "Rems-Murr-Kreis",
+}
+
+
+def counties() -> dict[str, str]:
+    """County key (5 digits) → name, for the counties known by name."""
+    return dict(COUNTIES)
+
+
+def county_key(code: str) -> str:
+    """The county key of an AGS (its first five digits); '' for a code that is no AGS."""
+    return code[:5] if len(code) == 8 and code.isascii() and code.isdigit() else ""
+
+
+class SwitcherGroup(TypedDict):
+    name: str
+    cities: list[tuple[str, str]]  # (AGS, name)
+
+
+def switcher_entries() -> tuple[tuple[str, str] | None, list[SwitcherGroup]]:
+    """What the city switcher lists (one statement, no geometry): the region (code, name) if there is
+    one, and the cities with an AGS grouped by county (by county name, then city name)."""
     from quartiere.models import Area
 
-    if settings.HOME_CITY:
-        return Subquery(Area.objects.filter(level=Level.CITY, code=settings.HOME_CITY).values("id")[:1])
-    return Subquery(Area.objects.filter(level=Level.QUARTIER).order_by("id").values("parent_id")[:1])
+    region = None
+    groups: dict[str, SwitcherGroup] = {}
+    rows = Area.objects.filter(level__in=[Level.REGION, Level.CITY]).order_by("level", "name", "code")
+    for level, code, name in rows.values_list("level", "code", "name"):
+        if level == Level.REGION:
+            region = region or (code, name)
+            continue
+        key = county_key(code)
+        if not key:
+            continue
+        group = groups.setdefault(key, {"name": COUNTIES.get(key, key), "cities": []})
+        group["cities"].append((code, name))
+    return region, sorted(groups.values(), key=lambda g: g["name"])
 
 
 class PointOutOfRange(ValueError):

@@ -19,6 +19,7 @@ from measures.models import MeasureStatus
 from participation.models import Outcome
 from planning import reports
 from planning.transparency import selectors
+from quartiere.links import quartier_url
 from quartiere.models import Area
 
 FEED_ITEMS = 50
@@ -160,7 +161,7 @@ class QuartierFeed(_Events):
         )
 
     def link(self, obj: Scope) -> str:
-        return reverse("planning:profile", args=[obj.area.slug]) + obj.query
+        return quartier_url(obj.area.parent, obj.area.slug) if obj.area.parent else reverse("overview")
 
     def feed_url(self, obj: Scope) -> str:
         return reverse("transparency:quartier-feed", args=[obj.area.slug]) + obj.query

@@ -158,8 +158,8 @@ def public_measure(measure_id: int) -> Measure | None:
             Prefetch("budget_lines", BudgetLine.objects.order_by("fiscal_year", "funding", "id")),
             Prefetch(
                 "area_links",
-                MeasureArea.objects.select_related("area")
-                .defer("area__geom")
+                MeasureArea.objects.select_related("area__parent")
+                .defer("area__geom", "area__parent__geom")
                 .order_by("level", "-share", "area__name"),
             ),
             Prefetch(

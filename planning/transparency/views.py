@@ -19,6 +19,7 @@ from participation import formats
 from participation.models import Category, Origin, Outcome
 from planning import reports
 from planning.transparency import selectors
+from quartiere.links import quartier_url
 from quartiere.models import Area, Level
 
 PAGE_SIZE = 20
@@ -250,6 +251,10 @@ def measure_detail(request, pk: int):
                     "share": link.share,
                     "kind": kinds.get(link.kind, link.kind),
                     "is_quartier": link.level == Level.QUARTIER,
+                    # a regional measure may touch the Quartiere of several cities: each one's address
+                    "url": quartier_url(link.area.parent, link.area.slug)
+                    if link.level == Level.QUARTIER and link.area.parent
+                    else None,
                 }
                 for link in data.links
             ],

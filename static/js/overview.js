@@ -1,4 +1,5 @@
-// The city overview: Quartier outlines from /api/areas/ over the configured basemap.
+// A city's page (/staedte/<ags>/, and / for the home city): its Quartiere from /api/areas/ — or, while
+// it has none, its own outline (one Feature) — over the configured basemap.
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("map-config").textContent);
@@ -23,7 +24,7 @@
           lyr.bindTooltip(label, { permanent: true, direction: "center", className: "area-label" });
         },
       }).addTo(map);
-      if (collection.features.length) {
+      if (!collection.features || collection.features.length) {
         map.fitBounds(layer.getBounds());
       }
     });

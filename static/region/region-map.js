@@ -22,7 +22,6 @@
   }
 
   var map = L.map(element, { keyboard: true, zoomSnap: 0.5 });
-  map.attributionControl.addAttribution(escapeHtml(element.getAttribute("data-attribution") || ""));
   var basemap = element.getAttribute("data-basemap-url");
   if (basemap) {
     L.tileLayer(basemap, { maxZoom: 19, attribution: escapeHtml(element.getAttribute("data-basemap-attribution") || "") }).addTo(map);

@@ -18,7 +18,7 @@
     var map = L.map(element, { keyboard: true, keyboardPanDelta: 60 });
     L.tileLayer(config.basemapUrl, { maxZoom: 19, attribution: config.basemapAttribution }).addTo(map);
     if (config.view) map.fitBounds(config.view.bounds);
-    else map.setView([48.8973, 9.1916], 13);
+    else map.fitWorld(); // no area: the whole world, never a city of its own
     var marker = null;
     function place(latlng) {
       if (marker) marker.setLatLng(latlng);

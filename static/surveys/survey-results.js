@@ -10,7 +10,7 @@
     var map = L.map(element);
     L.tileLayer(config.basemapUrl, { maxZoom: 19, attribution: config.basemapAttribution }).addTo(map);
     if (config.view) map.fitBounds(config.view.bounds);
-    else map.setView([48.8973, 9.1916], 13);
+    else map.fitWorld(); // no area: the whole world, never a city of its own
     maps[element.getAttribute("data-question")] = map;
   });
   fetch(config.placesUrl, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
