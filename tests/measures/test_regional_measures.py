@@ -1,5 +1,5 @@
-"""Regional measures (REGION-PLAN decision 1): a measure owned by the region (``Measure.city`` = the
-region area, VRS) is scoped to the region or one of its cities and must lie in the region; a city's measure keeps its
+"""Regional measures: a measure owned by the region (``Measure.city`` = the region area, VRS) is
+scoped to the region or one of its cities and must lie in the region; a city's measure keeps its
 rules. The demo's regional measures are linked to the municipalities they touch, with shares."""
 
 import pytest
