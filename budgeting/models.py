@@ -69,6 +69,8 @@ class Budget(models.Model):
         verbose_name_plural = _("participatory budgets")
         constraints = [
             models.CheckConstraint(condition=Q(total__gt=0), name="budget_total_positive"),
+            # the target of the proposals', ballots' and choices' composite foreign keys (quartiere.shard)
+            models.UniqueConstraint(fields=["id", "city"], name="budget_id_city_unique"),
         ]
 
     def __str__(self) -> str:
@@ -138,6 +140,7 @@ class Proposal(models.Model):
                 condition=~Q(feasibility="not_feasible") | ~Q(feasibility_reason=""),
                 name="proposal_not_feasible_has_reason",
             ),
+            models.UniqueConstraint(fields=["id", "city"], name="proposal_id_city_unique"),
         ]
 
     def __str__(self) -> str:

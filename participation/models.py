@@ -98,6 +98,8 @@ class Process(models.Model):
         verbose_name = _("process")
         verbose_name_plural = _("processes")
         ordering = ["title", "id"]
+        # the target of the consultations' composite foreign key (quartiere.shard)
+        constraints = [models.UniqueConstraint(fields=["id", "city"], name="process_id_city_unique")]
 
     def __str__(self) -> str:
         return self.title

@@ -154,6 +154,18 @@ ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {table}_city_fk;
     return forward, reverse
 
 
+def city_key_sql(table: str, fk: str, parent_table: str) -> tuple[str, str]:
+    """(forward, reverse) SQL of the composite foreign key of a row whose city the services set
+    (a column of its own, NOT NULL): ``(fk, city_id) → parent_table (id, city_id) ON UPDATE CASCADE``.
+    A nullable ``fk`` is not checked where it is NULL (MATCH SIMPLE). Frozen like ``city_sql``."""
+    name = f"{table}_{fk}_city_fk"
+    forward = (
+        f"ALTER TABLE {table} ADD CONSTRAINT {name} FOREIGN KEY ({fk}, city_id) "
+        f"REFERENCES {parent_table} (id, city_id) ON UPDATE CASCADE DEFERRABLE INITIALLY IMMEDIATE"
+    )
+    return forward, f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}"
+
+
 def backfill_sql(table: str, parent_fk: str, parent_table: str, parent_city: str = "city_id") -> str:
     """One UPDATE filling ``city_id`` of every row of ``table`` from its parent."""
     return (
