@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from geo.crs import STORAGE_SRID
+from quartiere.shard import CityField
 
 TITLE_MAX = 200
 TEXT_MAX = 3000
@@ -68,6 +69,8 @@ class Budget(models.Model):
         verbose_name_plural = _("participatory budgets")
         constraints = [
             models.CheckConstraint(condition=Q(total__gt=0), name="budget_total_positive"),
+            # the target of the proposals', ballots' and choices' composite foreign keys (quartiere.shard)
+            models.UniqueConstraint(fields=["id", "city"], name="budget_id_city_unique"),
         ]
 
     def __str__(self) -> str:
@@ -137,6 +140,7 @@ class Proposal(models.Model):
                 condition=~Q(feasibility="not_feasible") | ~Q(feasibility_reason=""),
                 name="proposal_not_feasible_has_reason",
             ),
+            models.UniqueConstraint(fields=["id", "city"], name="proposal_id_city_unique"),
         ]
 
     def __str__(self) -> str:
@@ -176,6 +180,8 @@ class Ballot(models.Model):
                 | Q(user__isnull=False, browser__isnull=True),
                 name="ballot_account_xor_browser",
             ),
+            # the target of the choices' composite foreign key (quartiere.shard)
+            models.UniqueConstraint(fields=["id", "city"], name="ballot_id_city_unique"),
         ]
 
 
@@ -183,6 +189,7 @@ class BallotChoice(models.Model):
     """A proposal selected on a ballot; ``budget`` repeated so that the tally reads one table."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
+    city = CityField(on_delete=models.PROTECT, parent="ballot")
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="choices")
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="+")
 

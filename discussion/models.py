@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participation.models import PSEUDONYM_MAX, REASON_MAX, FlagReason, Status
+from quartiere.shard import CityField
 
 TEXT_MAX = 2000
 UNIT_MAX = 200
@@ -112,6 +113,8 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=Q(official=False) | ~Q(unit=""), name="comment_official_has_unit"
             ),
+            # the target of the flags' composite foreign key (quartiere.shard)
+            models.UniqueConstraint(fields=["id", "city"], name="comment_id_city_unique"),
         ]
 
     def __str__(self) -> str:
@@ -133,6 +136,7 @@ class CommentFlag(models.Model):
     flags count towards hiding the comment (``DISCUSSION_FLAG_THRESHOLD``)."""
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    city = CityField(on_delete=models.PROTECT, parent="comment")
     reason = models.CharField(_("reason"), max_length=20, choices=FlagReason.choices)
     note = models.CharField(_("note"), max_length=REASON_MAX, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from geo.crs import STORAGE_SRID
+from quartiere.shard import CityField
 
 TITLE_MAX = 200
 TEXT_MAX = 5000
@@ -82,6 +83,8 @@ class Event(models.Model):
                 condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"
             ),
             models.CheckConstraint(condition=~Q(title=""), name="event_title_not_empty"),
+            # the target of the registrations' composite foreign key (quartiere.shard)
+            models.UniqueConstraint(fields=["id", "city"], name="event_id_city_unique"),
         ]
 
     def __str__(self) -> str:
@@ -117,6 +120,7 @@ class Registration(models.Model):
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
     )
+    city = CityField(on_delete=models.PROTECT, parent="event")
     name = models.CharField(_("name or pseudonym"), max_length=NAME_MAX)
     email = models.EmailField(_("email (private)"))
     people = models.PositiveSmallIntegerField(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geo.crs import STORAGE_SRID
 from measures.models import Dimension
+from quartiere.shard import CityField
 
 KEY_MAX = 60
 NAME_MAX = 200
@@ -71,6 +72,8 @@ class IndicatorValue(models.Model):
     area = models.ForeignKey(
         "quartiere.Area", verbose_name=_("area"), on_delete=models.CASCADE, related_name="indicator_values"
     )
+    # the owner of the area's values: a Quartier's city, a city or the region itself (Area.owner_city)
+    city = CityField(on_delete=models.CASCADE, parent="area", parent_city="owner_city")
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.FloatField(_("value"))
     quality = models.CharField(_("quality"), max_length=20, choices=Quality.choices, default=Quality.MEASURED)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from geo.crs import STORAGE_SRID
+from quartiere.shard import CityField
 
 FISCAL_YEAR_MIN = 2000
 FISCAL_YEAR_MAX = 2100
@@ -200,7 +201,12 @@ class Measure(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    areas = models.ManyToManyField("quartiere.Area", through="MeasureArea", related_name="linked_measures")
+    areas = models.ManyToManyField(
+        "quartiere.Area",
+        through="MeasureArea",
+        through_fields=("measure", "area"),
+        related_name="linked_measures",
+    )
     history = MEASURE_HISTORY
 
     class Meta:
@@ -219,6 +225,8 @@ class Measure(models.Model):
                 | Q(end_date__gte=models.F("start_date")),
                 name="measure_dates_ordered",
             ),
+            # the target of the children's composite foreign key (quartiere.shard)
+            models.UniqueConstraint(fields=["id", "city"], name="measure_id_city_unique"),
         ]
         indexes = [
             models.Index(fields=["city", "status"]),
@@ -251,6 +259,7 @@ class MeasureArea(models.Model):
     for polygons, 1 for points and scopes)."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="area_links")
+    city = CityField(on_delete=models.PROTECT, parent="measure")
     area = models.ForeignKey("quartiere.Area", on_delete=models.CASCADE, related_name="measure_links")
     level = models.PositiveSmallIntegerField()
     share = models.FloatField()
@@ -285,6 +294,7 @@ class BudgetLine(models.Model):
     measure = models.ForeignKey(
         Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="budget_lines"
     )
+    city = CityField(on_delete=models.PROTECT, parent="measure")
     fiscal_year = models.PositiveSmallIntegerField(
         _("fiscal year"), validators=[MinValueValidator(FISCAL_YEAR_MIN), MaxValueValidator(FISCAL_YEAR_MAX)]
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from geo.crs import STORAGE_SRID
+from quartiere.shard import CityField
 from staff.models import TrialogRole
 
 TRIALOG_ROLES = TrialogRole.Kind.choices
@@ -97,6 +98,8 @@ class Process(models.Model):
         verbose_name = _("process")
         verbose_name_plural = _("processes")
         ordering = ["title", "id"]
+        # the target of the consultations' composite foreign key (quartiere.shard)
+        constraints = [models.UniqueConstraint(fields=["id", "city"], name="process_id_city_unique")]
 
     def __str__(self) -> str:
         return self.title
@@ -188,6 +191,8 @@ class Consultation(models.Model):
                 condition=Q(closes_at__gt=models.F("opens_at")), name="consultation_window_ordered"
             ),
             models.CheckConstraint(condition=~Q(categories=[]), name="consultation_has_categories"),
+            # the target of the children's composite foreign key (quartiere.shard)
+            models.UniqueConstraint(fields=["id", "city"], name="consultation_id_city_unique"),
         ]
 
     def __str__(self) -> str:
@@ -263,7 +268,10 @@ class Contribution(models.Model):
         "measures.Measure", verbose_name=_("linked measures"), blank=True, related_name="contributions"
     )
     areas = models.ManyToManyField(
-        "quartiere.Area", through="ContributionArea", related_name="linked_contributions"
+        "quartiere.Area",
+        through="ContributionArea",
+        through_fields=("contribution", "area"),
+        related_name="linked_contributions",
     )
 
     class Meta:
@@ -280,6 +288,7 @@ class Contribution(models.Model):
                 name="contribution_rejected_has_reason",
             ),
             models.CheckConstraint(condition=~Q(text=""), name="contribution_text_not_empty"),
+            models.UniqueConstraint(fields=["id", "city"], name="contribution_id_city_unique"),
         ]
         permissions = [
             ("moderate_contribution", _("Can moderate contributions")),
@@ -297,6 +306,7 @@ class ContributionArea(models.Model):
     """A contribution lies in an area: computed in PostGIS by quartiere.linking, never edited by hand."""
 
     contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="area_links")
+    city = CityField(on_delete=models.PROTECT, parent="contribution")
     area = models.ForeignKey("quartiere.Area", on_delete=models.CASCADE, related_name="contribution_links")
     level = models.PositiveSmallIntegerField()
     share = models.FloatField()
@@ -332,6 +342,7 @@ class Support(models.Model):
     """Unterstützung: one per account, or per browser (a random id in a signed cookie)."""
 
     contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="supports")
+    city = CityField(on_delete=models.PROTECT, parent="contribution")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True)
     browser = models.CharField(max_length=64, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -360,6 +371,7 @@ class Flag(models.Model):
     key has rotated past it (participation.services.flag_add)."""
 
     contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="flags")
+    city = CityField(on_delete=models.PROTECT, parent="contribution")
     reason = models.CharField(_("reason"), max_length=20, choices=FlagReason.choices)
     note = models.CharField(_("note"), max_length=REASON_MAX, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True)
@@ -396,6 +408,7 @@ class Response(models.Model):
     """Stellungnahme der Verwaltung: the official answer to a contribution."""
 
     contribution = models.OneToOneField(Contribution, on_delete=models.CASCADE, related_name="response")
+    city = CityField(on_delete=models.PROTECT, parent="contribution")
     text = models.TextField(_("text"), max_length=RESPONSE_MAX)
     unit = models.CharField(_("unit"), max_length=200)
     date = models.DateField(_("date"), default=timezone.localdate)
@@ -442,6 +455,8 @@ class ModerationEvent(models.Model):
 
     contribution_id = models.BigIntegerField(db_index=True)
     consultation = models.ForeignKey(Consultation, on_delete=models.SET_NULL, null=True, related_name="+")
+    # kept when the consultation is deleted (the log outlives it); none only for older rows without one
+    city = CityField(on_delete=models.SET_NULL, null=True, parent="consultation")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -492,6 +507,7 @@ class SubscriptionNotice(models.Model):
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="notices")
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="+")
+    city = CityField(on_delete=models.PROTECT, parent="consultation")
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from geo.crs import STORAGE_SRID
 from measures.models import Dimension
+from quartiere.shard import CityField
 
 NAME_MAX = 200
 RATIONALE_MAX = 5000
@@ -62,7 +63,10 @@ class FocusArea(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     areas = models.ManyToManyField(
-        "quartiere.Area", through="FocusAreaArea", related_name="linked_focus_areas"
+        "quartiere.Area",
+        through="FocusAreaArea",
+        through_fields=("focus_area", "area"),
+        related_name="linked_focus_areas",
     )
     history = FOCUS_AREA_HISTORY
 
@@ -71,6 +75,8 @@ class FocusArea(models.Model):
         verbose_name_plural = _("focus areas")
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["city", "published"])]
+        # the target of the links' composite foreign key (quartiere.shard)
+        constraints = [models.UniqueConstraint(fields=["id", "city"], name="focus_area_id_city_unique")]
 
     def __str__(self) -> str:
         return self.name
@@ -81,6 +87,7 @@ class FocusAreaArea(models.Model):
     ``share`` is the part of the focus area's surface inside the area (m²/m²)."""
 
     focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="area_links")
+    city = CityField(on_delete=models.PROTECT, parent="focus_area")
     area = models.ForeignKey("quartiere.Area", on_delete=models.CASCADE, related_name="focus_area_links")
     level = models.PositiveSmallIntegerField()
     share = models.FloatField()
@@ -183,6 +190,8 @@ class Weighting(models.Model):
                 ),
                 name="weighting_weights_range",
             ),
+            # the target of the chosen indicators' composite foreign key (quartiere.shard)
+            models.UniqueConstraint(fields=["id", "city"], name="weighting_id_city_unique"),
         ]
 
     def __str__(self) -> str:
@@ -193,6 +202,7 @@ class WeightingIndicator(models.Model):
     """An indicator chosen by a weighting, with its weight (> 0)."""
 
     weighting = models.ForeignKey(Weighting, on_delete=models.CASCADE, related_name="indicator_weights")
+    city = CityField(on_delete=models.CASCADE, parent="weighting")
     indicator = models.ForeignKey("indicators.Indicator", on_delete=models.CASCADE, related_name="+")
     weight = models.FloatField(_("weight"))
 

@@ -1,6 +1,6 @@
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GinIndex
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.utils.translation import gettext_lazy as _
 
 from geo.crs import STORAGE_SRID
@@ -43,6 +43,13 @@ class Area(models.Model):
     parent_level = models.GeneratedField(
         expression=F("level") - 1, output_field=models.PositiveSmallIntegerField(), db_persist=True
     )
+    # The city owning the rows about this area (its indicator values): a Quartier's parent, a city or
+    # the region itself. With (id, owner_city) unique it is the target of their composite foreign key.
+    owner_city = models.GeneratedField(
+        expression=Case(When(level=3, then=F("parent")), default=F("id")),
+        output_field=models.BigIntegerField(),
+        db_persist=True,
+    )
     code = models.CharField(_("official code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200)
@@ -60,6 +67,7 @@ class Area(models.Model):
                 fields=["parent", "slug"], name="area_parent_slug_unique", nulls_distinct=False
             ),
             models.UniqueConstraint(fields=["id", "level"], name="area_id_level_unique"),
+            models.UniqueConstraint(fields=["id", "owner_city"], name="area_id_owner_city_unique"),
             models.CheckConstraint(
                 condition=Q(level=Level.REGION, parent__isnull=True)
                 | Q(level__gt=Level.REGION, parent__isnull=False),

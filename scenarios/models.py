@@ -30,6 +30,7 @@ from measures.models import (
     FundingSource,
     LinkKind,
 )
+from quartiere.shard import CityField
 
 NAME_MAX = 200
 TEXT_MAX = 5000
@@ -75,6 +76,8 @@ class Scenario(models.Model):
         verbose_name_plural = _("scenarios")
         ordering = ["-budget_year", "name", "id"]
         indexes = [models.Index(fields=["city", "state"])]
+        # the target of the children's composite foreign key (quartiere.shard)
+        constraints = [models.UniqueConstraint(fields=["id", "city"], name="scenario_id_city_unique")]
 
     def __str__(self) -> str:
         return self.name
@@ -84,6 +87,7 @@ class ProposedMeasure(models.Model):
     """A new measure of a scenario: exactly one of ``geom`` and ``scope`` (like ``measures.Measure``)."""
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="proposed_measures")
+    city = CityField(on_delete=models.PROTECT, parent="scenario")
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX)
     dimensions = ArrayField(
@@ -108,7 +112,12 @@ class ProposedMeasure(models.Model):
     adopted_as = models.ForeignKey(
         "measures.Measure", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    areas = models.ManyToManyField("quartiere.Area", through="ProposedMeasureArea", related_name="+")
+    areas = models.ManyToManyField(
+        "quartiere.Area",
+        through="ProposedMeasureArea",
+        through_fields=("proposed_measure", "area"),
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("proposed measure")
@@ -119,7 +128,8 @@ class ProposedMeasure(models.Model):
                 condition=Q(geom__isnull=False, scope__isnull=True)
                 | Q(geom__isnull=True, scope__isnull=False),
                 name="proposed_measure_geom_xor_scope",
-            )
+            ),
+            models.UniqueConstraint(fields=["id", "city"], name="proposed_measure_id_city_unique"),
         ]
 
     def __str__(self) -> str:
@@ -130,6 +140,7 @@ class ProposedMeasureArea(models.Model):
     """Computed by quartiere.linking like ``measures.MeasureArea``; never edited by hand."""
 
     proposed_measure = models.ForeignKey(ProposedMeasure, on_delete=models.CASCADE, related_name="area_links")
+    city = CityField(on_delete=models.PROTECT, parent="proposed_measure")
     area = models.ForeignKey("quartiere.Area", on_delete=models.CASCADE, related_name="+")
     level = models.PositiveSmallIntegerField()
     share = models.FloatField()
@@ -146,6 +157,7 @@ class ProposedBudgetLine(models.Model):
     proposed_measure = models.ForeignKey(
         ProposedMeasure, on_delete=models.CASCADE, related_name="budget_lines"
     )
+    city = CityField(on_delete=models.PROTECT, parent="proposed_measure")
     fiscal_year = models.PositiveSmallIntegerField(
         _("fiscal year"), validators=[MinValueValidator(FISCAL_YEAR_MIN), MaxValueValidator(FISCAL_YEAR_MAX)]
     )
@@ -175,6 +187,7 @@ class MeasureChange(models.Model):
     """A published measure the scenario drops, or postpones by ``years`` (its budget lines move with it)."""
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="measure_changes")
+    city = CityField(on_delete=models.PROTECT, parent="scenario")
     # SET_NULL, not CASCADE: a measure deleted after the change was composed must make the adoption
     # fail with the change named (``label``), not make the change vanish unseen
     measure = models.ForeignKey("measures.Measure", on_delete=models.SET_NULL, null=True, related_name="+")
@@ -209,6 +222,7 @@ class BudgetLineChange(models.Model):
     published ``measure``. For ``change`` and ``add`` the new year, amount, kind and funding."""
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="budget_changes")
+    city = CityField(on_delete=models.PROTECT, parent="scenario")
     action = models.CharField(_("action"), max_length=20, choices=BudgetLineAction.choices)
     # SET_NULL as in MeasureChange: a deleted target fails the adoption, named by ``label``
     budget_line = models.ForeignKey(
@@ -260,6 +274,7 @@ class BudgetLineChange(models.Model):
 
 class ScenarioComment(models.Model):
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="comments")
+    city = CityField(on_delete=models.PROTECT, parent="scenario")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -278,6 +293,7 @@ class ScenarioEvent(models.Model):
     """The audit trail of a scenario."""
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="events")
+    city = CityField(on_delete=models.PROTECT, parent="scenario")
     action = models.CharField(_("action"), max_length=30)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from geo.crs import STORAGE_SRID
+from quartiere.shard import CityField
 
 INTRO_MAX = 5000
 QUESTION_MAX = 500
@@ -72,6 +73,8 @@ class Survey(models.Model):
     class Meta:
         verbose_name = _("survey")
         verbose_name_plural = _("surveys")
+        # the target of the children's composite foreign key (quartiere.shard)
+        constraints = [models.UniqueConstraint(fields=["id", "city"], name="survey_id_city_unique")]
 
     def __str__(self) -> str:
         return str(self.consultation)
@@ -87,6 +90,7 @@ class Question(models.Model):
     survey = models.ForeignKey(
         Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions"
     )
+    city = CityField(on_delete=models.PROTECT, parent="survey")
     position = models.PositiveSmallIntegerField(_("position"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     text = models.CharField(_("question"), max_length=QUESTION_MAX)
@@ -150,6 +154,7 @@ class SurveyResponse(models.Model):
                 condition=Q(browser__isnull=False),
                 name="survey_response_once_per_browser",
             ),
+            models.UniqueConstraint(fields=["id", "city"], name="survey_response_id_city_unique"),
         ]
 
 
@@ -157,6 +162,7 @@ class Answer(models.Model):
     """The answer to one question: choice indexes, a scale value, a text or a point (EPSG:25832)."""
 
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    city = CityField(on_delete=models.PROTECT, parent="response")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     choices = ArrayField(models.PositiveSmallIntegerField(), null=True, blank=True)
     scale = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -192,6 +198,8 @@ class AnswerModeration(models.Model):
 
     answer_id = models.BigIntegerField(db_index=True)
     survey = models.ForeignKey(Survey, on_delete=models.SET_NULL, null=True, related_name="+")
+    # kept when the survey is deleted (the log outlives it)
+    city = CityField(on_delete=models.SET_NULL, null=True, parent="survey")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
