@@ -56,7 +56,9 @@ WITHIN = [
     ("participation.Consultation", "geom", "city"),
 ]
 
-# A declared area (scope, consultation area) that is neither the owner nor below it.
+# A declared area (scope, consultation area) that is neither the owner, nor below it, nor the owner's
+# region (a city's share of a region-wide programme, a city's consultation for the region: the
+# services allow those).
 AREA_BELOW_OWNER = [
     ("measures.Measure", "scope"),
     ("participation.Consultation", "area"),
@@ -141,12 +143,13 @@ def _statements(tolerance: float) -> Iterator[tuple[str, str, sql.Composable]]:
             yield (
                 model._meta.db_table,
                 f"{declared} not in its city",
-                # the owner is the declared area, its parent or its grandparent
+                # the owner is the declared area, its parent or its grandparent, or its region
                 sql.SQL(
                     "SELECT t.id FROM {t} AS t JOIN {area} AS s ON s.id = t.{declared} "
                     "LEFT JOIN {area} AS p ON p.id = s.parent_id "
+                    "LEFT JOIN {area} AS o ON o.id = t.city_id "
                     "WHERE t.city_id IS DISTINCT FROM s.id AND t.city_id IS DISTINCT FROM s.parent_id "
-                    "AND t.city_id IS DISTINCT FROM p.parent_id"
+                    "AND t.city_id IS DISTINCT FROM p.parent_id AND s.id IS DISTINCT FROM o.parent_id"
                 ).format(t=sql.Identifier(model._meta.db_table), area=AREA, declared=_col(model, declared)),
             )
     for label, levels in OWNERS:
