@@ -4,6 +4,7 @@ official responses and the moderation log. Geometry in EPSG:25832; no IP address
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GistIndex
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -281,6 +282,11 @@ class Contribution(models.Model):
         indexes = [
             models.Index(fields=["consultation", "status"]),
             models.Index(Upper("email"), name="contribution_email_upper"),
+            # the public reads (map layer, API) ask for the published ones in a box: with many cities
+            # the planner otherwise ANDs the spatial index with a status index covering most rows
+            GistIndex(
+                fields=["geom_public"], condition=Q(status="published"), name="contribution_published_geom"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
