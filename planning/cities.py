@@ -94,7 +94,7 @@ def index(request) -> HttpResponse:
         n_quartiere=_count(Area, parent=OuterRef("pk")),
         n_measures=_count(Measure, city=OuterRef("pk"), published=True),
         n_consultations=_count(Consultation, city=OuterRef("pk")),
-    ).order_by("code", "name")
+    ).order_by("name", "code")  # alphabetical within each county
     names = counties()
     groups: dict[str, County] = {}
     total = 0

@@ -151,7 +151,8 @@ def test_service_metadata_and_limits_come_from_settings(client, settings):
 
 
 def online_resources(doc) -> set[str]:
-    return set(doc.xpath("//wms:OnlineResource/@xlink:href", namespaces=WMS_NS))
+    """The service's own addresses (not the data's attribution link, which points at its licence)."""
+    return set(doc.xpath("//wms:OnlineResource[not(parent::wms:Attribution)]/@xlink:href", namespaces=WMS_NS))
 
 
 def test_online_resource_is_the_request_host_or_the_public_url(client, settings):

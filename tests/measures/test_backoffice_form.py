@@ -140,9 +140,9 @@ class TestCreate:
             assert f"<legend>{legend}</legend>" in html
         config = json.loads(re.search(r'id="measure-map-config"[^>]*>(.*?)</script>', html).group(1))
         assert config["geoman"]["buttonTitles"]["drawPolyButton"] == "Draw an area"
-        # the map starts in the first of the planner's cities (by name), its Quartiere as outlines
+        # the map starts in the first of the planner's cities: the home city (staff.scope.owner_choices)
         assert config["areasUrl"].endswith("level=quartier&limit=1000&parent=")
-        assert config["city"] == grid["O"].pk
+        assert config["city"] == grid["C"].pk  # C has the Quartiere; O comes first by name
         assert config["view"]["bounds"]
 
     def test_it_creates_a_measure_drawn_on_the_map(self, signed_in, grid, planner):

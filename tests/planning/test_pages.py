@@ -22,8 +22,13 @@ SCRIPT = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 def assert_no_inline_script_and_local_assets(html: str) -> None:
     for attributes in SCRIPT.findall(html):
         assert "src=" in attributes or 'type="application/json"' in attributes, attributes
-    for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+    # assets (scripts, images, stylesheets) are local; a link to a licence is a link, not an asset
+    for url in re.findall(r'(?:src="|<link\b[^>]*\bhref=")([^"]+)"', html):
         assert not url.startswith(("http:", "https:", "//")), url
+    for tag in re.findall(r"<a\b([^>]*)>", html):
+        url = re.search(r'\bhref="([^"]+)"', tag)
+        external = url is not None and url.group(1).startswith(("http:", "https:", "//"))
+        assert not external or 'rel="license"' in tag, tag
 
 
 def test_the_profile_shows_the_quartier_next_to_its_city(client, known):

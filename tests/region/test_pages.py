@@ -47,7 +47,8 @@ def test_the_page_shows_the_table_sorted_with_aria_sort(world, client):
 
 def test_the_default_region_is_the_home_citys(world, client):
     html = client.get("/region/").content.decode()
-    assert "Testregion" in html and "Andere Region" not in html
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+    assert "Testregion" in heading and "Andere Region" not in heading
 
 
 def test_the_page_lists_the_regional_measures_with_their_shares(world, client):

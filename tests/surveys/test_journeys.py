@@ -24,16 +24,17 @@ from tests.surveys.conftest import CITY, make_survey, questions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DEMO = Path(settings.BASE_DIR) / "fixtures" / "ludwigsburg"
+OFFICIAL = Path(settings.BASE_DIR) / "fixtures" / "region-stuttgart"
 
 
 @pytest.fixture
 def live(live_server, basemap, db, settings):
     # the region and the city of the demo are enough here (the whole demo would cost seconds per test)
-    for level, name in ((Level.REGION, "region"), (Level.CITY, "city")):
-        area_import_file(
-            DEMO / f"{name}.geojson", level=level, code_field="code", name_field="name", progress=False
-        )
+    common = {"name_field": "name", "progress": False}
+    area_import_file(
+        OFFICIAL / "region_stuttgart.geojson", level=Level.REGION, code_field=None, code="VRS", **common
+    )
+    area_import_file(OFFICIAL / "ludwigsburg_stadt.geojson", level=Level.CITY, code_field="ags", **common)
     caches[settings.PARTICIPATION_THROTTLE_CACHE].clear()
     return live_server
 
