@@ -22,18 +22,17 @@ from measures.models import Dimension
 from participation.models import Category
 from planning import weightings
 from planning.models import WEIGHT_MAX, Weighting
-from quartiere.models import Area, Level
+from quartiere.models import Area
 from staff.backoffice import office_context, staff_page
-from staff.scope import cities_of
+from staff.scope import cities_of, owner_choices
 
 planner_page = staff_page(is_planner, gettext_lazy("Weightings are kept by the planners' group."))
 SECTION = "weightings"
 
 
 def _cities(user) -> list[Area]:
-    cities = Area.objects.filter(level=Level.CITY).order_by("name", "id")
-    own = cities_of(user)
-    return list(cities if own is None else cities.filter(pk__in=own))
+    """The cities ``user`` works for, the home city first (staff.scope.owner_choices)."""
+    return list(owner_choices(user).defer("geom"))
 
 
 def _weight_field(label, *, required: bool = True) -> forms.FloatField:

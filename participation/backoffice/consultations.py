@@ -30,7 +30,7 @@ from participation.models import Category, Consultation, Moderation, Process, St
 from quartiere.models import Area, Level
 from quartiere.selectors import area_extent
 from staff.backoffice import staff_page
-from staff.scope import cities_of
+from staff.scope import owner_choices
 
 DRAW = "draw"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -40,10 +40,9 @@ planner_page = staff_page(is_planner, gettext_lazy("Consultations are set up by 
 
 
 def cities_for(user) -> list[Area]:
-    """The cities ``user`` works for (every city for staff not tied to one)."""
-    cities = Area.objects.filter(level=Level.CITY).order_by("name")
-    scope = cities_of(user)
-    return list(cities if scope is None else cities.filter(pk__in=scope))
+    """The cities ``user`` works for (every city for staff not tied to one), the home city first
+    (``staff.scope.owner_choices``: the form's default)."""
+    return list(owner_choices(user).defer("geom"))
 
 
 def _area_choices(cities: list[Area]) -> list:

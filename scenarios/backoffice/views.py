@@ -21,7 +21,7 @@ from geo.drawing import drawing_config
 from geo.errors import Conflict, Forbidden, NotFound, StaleVersion
 from geo.permissions import is_board_member, is_planner
 from measures.backoffice.forms import PLACE_GEOMETRY, PLACE_SCOPE
-from quartiere.models import Area, Level
+from quartiere.models import Area
 from quartiere.selectors import area_extent
 from scenarios import access, selectors, services
 from scenarios.backoffice.forms import (
@@ -44,7 +44,7 @@ from scenarios.models import (
 )
 from staff.backoffice import office_context as _office_context
 from staff.backoffice import staff_page
-from staff.scope import cities_of
+from staff.scope import owner_choices
 
 planner_page = staff_page(is_planner, gettext_lazy("Scenarios are composed by the planners' group."))
 reader_page = staff_page(
@@ -66,9 +66,8 @@ def _scenario(request: HttpRequest, pk: int) -> Scenario:
 
 
 def _cities(user) -> list[Area]:
-    cities = Area.objects.filter(level=Level.CITY).order_by("name")
-    own = cities_of(user)
-    return list(cities if own is None else cities.filter(pk__in=own))
+    """The cities ``user`` works for, the home city first (staff.scope.owner_choices)."""
+    return list(owner_choices(user).defer("geom"))
 
 
 def _version(request: HttpRequest) -> int:
