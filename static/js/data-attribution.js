@@ -14,6 +14,9 @@
     element.rel = "license";
   }
   var html = element.outerHTML;
+  // the attribution takes two or three lines at the bottom of a phone's map: popups pan clear of it,
+  // so that their links are never under it
+  L.Popup.mergeOptions({ autoPanPaddingBottomRight: L.point(5, 64) });
   L.Map.addInitHook(function () {
     if (this.attributionControl) { this.attributionControl.addAttribution(html); }
   });

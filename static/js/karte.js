@@ -262,7 +262,11 @@
       var c = feature.geometry.coordinates;
       var label = (config.categories[feature.properties.category] || "") + ": " + feature.properties.text.slice(0, 80);
       var marker = L.marker([c[1], c[0]], { icon: icon(feature.properties.category), title: label, alt: label });
-      marker.bindPopup(function () { return describe(feature, "h3"); }, { maxWidth: 320 });
+      // on a phone a contribution with its response is taller than the map: the popup scrolls within
+      // it, clear of the attribution at the bottom
+      marker.bindPopup(function () { return describe(feature, "h3"); }, {
+        maxWidth: 320, maxHeight: Math.max(160, map.getSize().y - 150)
+      });
       markers[feature.id] = marker;
       cluster.addLayer(marker);
       var item = el("li");
