@@ -6,17 +6,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measures', '0006_city_on_every_row'),
-        ('participation', '0011_city_keys_of_owned_rows'),
-        ('quartiere', '0004_area_owner_city'),
+        ("measures", "0006_city_on_every_row"),
+        ("participation", "0011_city_keys_of_owned_rows"),
+        ("quartiere", "0004_area_owner_city"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='contribution',
-            index=django.contrib.postgres.indexes.GistIndex(condition=models.Q(('status', 'published')), fields=['geom_public'], name='contribution_published_geom'),
+            model_name="contribution",
+            index=django.contrib.postgres.indexes.GistIndex(
+                condition=models.Q(("status", "published")),
+                fields=["geom_public"],
+                name="contribution_published_geom",
+            ),
         ),
     ]
