@@ -126,13 +126,16 @@ def many_published(make_consultation, city):
     return consultation
 
 
-def public_location_index() -> str:
-    name = sql_value(
-        "SELECT indexname FROM pg_indexes WHERE tablename = 'participation_contribution' "
-        "AND indexdef LIKE '%%USING gist (geom_public)%%'"
-    )
-    assert name, "geom_public has no GiST index"
-    return name
+def public_location_indexes() -> list[str]:
+    """The GiST indexes on ``geom_public``: the whole column's and the published rows' (partial)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'participation_contribution' "
+            "AND indexdef LIKE '%%USING gist (geom_public)%%'"
+        )
+        names = [row[0] for row in cursor.fetchall()]
+    assert names, "geom_public has no GiST index"
+    return names
 
 
 def plan(query: str, params: list) -> str:
@@ -152,13 +155,13 @@ def plan(query: str, params: list) -> str:
 )
 def test_the_map_services_bbox_filter_on_the_layer_uses_the_published_locations_index(many_published, test):
     assert sql_value("SELECT count(*) FROM participation_contribution WHERE geom_public IS NULL") == 0
-    index = public_location_index()
+    indexes = public_location_indexes()
     source = layers.get("contributions").source
     box = [9.190, 48.895, 9.200, 48.900]  # ≈700 m × 550 m around the Schloss
 
     explained = plan(f"SELECT src.id FROM ({source}) AS src WHERE {test}", box)
 
-    assert index in explained, explained
+    assert any(index in explained for index in indexes), explained
     assert "Seq Scan on participation_contribution" not in explained, explained
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM ({source}) AS src WHERE {test}", box)
@@ -173,9 +176,12 @@ def test_the_api_bbox_filter_uses_the_published_locations_index(many_published):
     assert 0 < page.matched < 3000
     (sql, params) = capture.statements[0]
     explained = plan(sql, params)
-    index = public_location_index()
-    # the matches are found through the index (the page's own rows are then fetched by id)
-    assert f"Bitmap Index Scan on {index}" in explained or f"Index Scan using {index}" in explained, explained
+    # the matches are found through an index on the published location (the page's own rows are then
+    # fetched by id)
+    assert any(
+        f"Bitmap Index Scan on {index}" in explained or f"Index Scan using {index}" in explained
+        for index in public_location_indexes()
+    ), explained
 
 
 class Capture:
