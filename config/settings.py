@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "geo",
     "quartiere",
     "staff",
+    # council papers (OParl): below measures, which link to them
+    "council",
     "measures",
     "participation",
     # the formats inside a consultation (participation.formats), then the layer that reads across
@@ -57,6 +59,8 @@ INSTALLED_APPS = [
     "events",
     # decision bases: indicators (read by planning's priority index) and the scenarios above planning
     "indicators",
+    # development plans (XPlanung): a reference layer beside the indicators
+    "plans",
     "planning",
     "scenarios",
     # the functional region: the municipalities side by side (reads every app below it)

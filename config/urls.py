@@ -77,6 +77,9 @@ urlpatterns = [
     path("planung/gewichtungen/", include("planning.weighting_urls")),
     path("planung/szenarien/", include("scenarios.urls")),
     path("region/", include("region.urls")),
+    path("rat/", include("council.urls")),
+    path("bauleitplaene/", include("plans.urls")),
+    path("catalogue/", include("geo.catalogue.urls")),
     path("", include("staff.urls")),  # /planung/team/, the invitation
     path("", include("planning.transparency.urls")),  # /massnahmen/, /strategie/, feeds
     path("staedte/", include("planning.city_urls")),  # every city's pages by its AGS
