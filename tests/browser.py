@@ -125,3 +125,22 @@ def scroll_overflow(page) -> int:
         "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
         " - document.documentElement.clientWidth"
     )
+
+
+def wait_still(locator, *, frames: int = 8) -> None:
+    """Wait until the element has kept its place and size for ``frames`` animation frames: a map's pan,
+    zoom or fly animation has ended, so that a pixel measured or clicked now is still there after."""
+    locator.evaluate(
+        """(element, frames) => new Promise(resolve => {
+            let last = "", same = 0;
+            const tick = () => {
+                const r = element.getBoundingClientRect();
+                const now = [r.x, r.y, r.width, r.height].join();
+                same = now === last ? same + 1 : 0;
+                last = now;
+                if (same >= frames) resolve(); else requestAnimationFrame(tick);
+            };
+            requestAnimationFrame(tick);
+        })""",
+        frames,
+    )

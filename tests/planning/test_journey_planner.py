@@ -15,7 +15,7 @@ from measures.models import Measure
 from measures.services import measure_create
 from planning.models import FocusArea
 from planning.services import focus_area_create
-from tests.browser import DESKTOP, PHONE, Watch
+from tests.browser import DESKTOP, PHONE, Watch, wait_still
 from tests.fixtures import point, square
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -254,6 +254,9 @@ def test_moving_a_pin_saves_without_asking_and_cancel_restores_the_stored_geomet
     pin(page).click()
     page.get_by_role("button", name="Geometrie bearbeiten").click()
     expect(page.locator("#map")).to_be_in_viewport(ratio=0.9)  # on the phone it scrolls back to the map
+    # the pin can be dragged now, and neither the page's scroll nor the map moves it any more
+    expect(pin(page)).to_have_class(re.compile(r"\bleaflet-marker-draggable\b"))
+    wait_still(pin(page))
     x, y = pin_tip(page)
     page.mouse.move(x, y - 10)
     page.mouse.down()

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.axe import assert_accessible
-from tests.browser import DESKTOP, NARROW, PHONE, Watch, scroll_overflow
+from tests.browser import DESKTOP, NARROW, PHONE, Watch, scroll_overflow, wait_still
 from tests.planning.transparency_story import CONTRIBUTION_TEXT, RESPONSE_TEXT, TITLE, UNIT, Story, tell
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,6 +71,7 @@ def test_a_citizen_follows_a_contribution_from_the_map_to_its_measure(
         item.get_by_role("button", name="Auf der Karte zeigen").click()
         popup = page.locator(".leaflet-popup")
         expect(popup).to_contain_text(RESPONSE_TEXT)
+        wait_still(popup)  # the map has zoomed to the pin and panned the popup into view
         popup.get_by_role("link", name=TITLE).click()
     assert_measure_page(page, story)
     watch.assert_clean()
