@@ -154,10 +154,27 @@
         group.addLayer(l);
       });
   }
+  // A reload replaces every layer of its group. An object the planner opened (or began to edit) while
+  // the reload was under way stays open on its new layer: otherwise the panel would act on a layer no
+  // longer on the map, and the pin on the map would be inert.
+  function rebind(group, kind) {
+    var old = state.target;
+    if (!old || old.qaKind !== kind || !old.feature.id || group.hasLayer(old)) { return; }
+    group.eachLayer(function (l) {
+      if (l.feature.id !== old.feature.id) { return; }
+      if (old.pm) { old.pm.disable(); }
+      state.target = l;
+      if (state.mode === "editing" && !state.replacement) {
+        l.pm.enable({ snappable: true, snapDistance: config.snapDistance, allowSelfIntersection: false });
+      }
+      show(state.mode);
+    });
+  }
   function loadMeasures() {
     return getJSON(config.measuresUrl + filterQuery()).then(function (fc) {
       layers.measures.clearLayers();
       fc.features.forEach(function (f) { if (f.geometry) { addEditable(layers.measures, f, "measure"); } });
+      rebind(layers.measures, "measure");
     });
   }
   function loadFocusAreas() {
@@ -165,6 +182,7 @@
     return getJSON(config.focusAreasUrl + (d ? "&dimension=" + encodeURIComponent(d) : "")).then(function (fc) {
       layers.focusAreas.clearLayers();
       fc.features.forEach(function (f) { addEditable(layers.focusAreas, f, "focus-area"); });
+      rebind(layers.focusAreas, "focus-area");
     });
   }
 

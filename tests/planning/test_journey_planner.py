@@ -255,7 +255,7 @@ def test_moving_a_pin_saves_without_asking_and_cancel_restores_the_stored_geomet
     page.get_by_role("button", name="Geometrie bearbeiten").click()
     expect(page.locator("#map")).to_be_in_viewport(ratio=0.9)  # on the phone it scrolls back to the map
     # the pin can be dragged now, and neither the page's scroll nor the map moves it any more
-    expect(pin(page)).to_have_class(re.compile(r"\bleaflet-marker-draggable\b"))
+    expect(pin(page)).to_have_class(re.compile(r"\bws-target\b.*\bleaflet-pm-draggable\b"))
     wait_still(pin(page))
     x, y = pin_tip(page)
     page.mouse.move(x, y - 10)
@@ -318,4 +318,33 @@ def test_the_workspace_and_its_drawing_tools_speak_english_too(
     )
     marker_tool = page.locator(".button-container", has=page.locator(".leaflet-pm-icon-marker"))
     expect(marker_tool).to_have_attribute("title", "Draw a point")
+    watch.assert_clean()
+
+
+def test_an_object_opened_while_the_map_reloads_stays_open_on_its_new_layer(
+    live_server, chromium, basemap, planner, bench
+):
+    """Cancelling reloads the objects; a planner who opens a pin before the reload has arrived keeps it
+    open when the new pins replace the old ones, and can edit it (the pin is neither inert nor stale)."""
+    measure, _focus_area = bench
+    watch, page = sign_in(chromium, live_server, DESKTOP)
+    pin(page).click()
+    page.get_by_role("button", name="Geometrie bearbeiten").click()
+    held: list = []
+    # the reload waits until the test lets it through (later requests pass on to the Watch's handler)
+    page.route("**/api/measures/?*", lambda route: route.fallback() if held else held.append(route))
+    page.get_by_role("button", name="Abbrechen").click()
+    expect(page.locator("#ws-status")).to_have_text("Abgebrochen: Die gespeicherte Fassung wird wieder gezeigt.")
+    while not held:
+        page.wait_for_timeout(20)
+    pin(page).click()  # the old pin, about to be replaced
+    expect(heading(page)).to_contain_text("Bank am Marktplatz")
+    held[0].fallback()
+    expect(pin(page)).to_have_count(1)
+    expect(pin(page)).to_have_class(re.compile(r"\bws-target\b"))
+    expect(heading(page)).to_contain_text("Bank am Marktplatz")
+    page.get_by_role("button", name="Geometrie bearbeiten").click()
+    expect(pin(page)).to_have_class(re.compile(r"\bws-target\b.*\bleaflet-pm-draggable\b"))
+    expect(pin(page)).not_to_have_class(re.compile(r"\bws-inert\b"))
+    assert Measure.objects.get(pk=measure.pk).version == measure.version
     watch.assert_clean()
