@@ -334,7 +334,9 @@ def test_an_object_opened_while_the_map_reloads_stays_open_on_its_new_layer(
     # the reload waits until the test lets it through (later requests pass on to the Watch's handler)
     page.route("**/api/measures/?*", lambda route: route.fallback() if held else held.append(route))
     page.get_by_role("button", name="Abbrechen").click()
-    expect(page.locator("#ws-status")).to_have_text("Abgebrochen: Die gespeicherte Fassung wird wieder gezeigt.")
+    expect(page.locator("#ws-status")).to_have_text(
+        "Abgebrochen: Die gespeicherte Fassung wird wieder gezeigt."
+    )
     while not held:
         page.wait_for_timeout(20)
     pin(page).click()  # the old pin, about to be replaced
