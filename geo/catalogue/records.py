@@ -244,5 +244,10 @@ def all_records(request: HttpRequest) -> list[Record]:
     return [*datasets, *(service_record(service, base, datasets) for service in SERVICES)]
 
 
-def layer_record_id(layer: Layer) -> str:
-    return record_id(layer.id)
+def metadata_url(base: str, layer: Layer) -> str:
+    """The CSW GetRecordById URL of the layer's ISO record (capabilities' MetadataURL, OGC API's
+    ``describedby``)."""
+    return (
+        f"{base}/catalogue/csw?service=CSW&version=2.0.2&request=GetRecordById&id={record_id(layer.id)}"
+        "&outputSchema=http://www.isotc211.org/2005/gmd&elementSetName=full"
+    )
