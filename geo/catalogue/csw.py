@@ -219,6 +219,8 @@ def from_xml(body: bytes) -> Query:
         root = etree.fromstring(body, parser=filters.SAFE_PARSER)
     except etree.XMLSyntaxError as error:
         raise CswError("NoApplicableCode", "", f"The request is not well-formed XML: {error}") from None
+    if root.getroottree().docinfo.doctype:
+        raise CswError("NoApplicableCode", "", "A request document must not have a DOCTYPE.")
     name = _request_name(etree.QName(root).localname if isinstance(root.tag, str) else "")
     _check_service(root.get("service"), root.get("version"), name)
     query = Query(request=name)

@@ -204,6 +204,8 @@ def parse_filter_text(text: str) -> Predicate:
         element = etree.fromstring(text.encode(), parser=SAFE_PARSER)
     except etree.XMLSyntaxError as error:
         raise ConstraintError(f"the filter is not well-formed XML: {error}") from None
+    if element.getroottree().docinfo.doctype:
+        raise ConstraintError("the filter must not have a DOCTYPE")
     return from_filter(element)
 
 
