@@ -347,3 +347,12 @@ def test_a_layer_registered_later_has_its_record_at_once(client):
         assert int(total.get("numberOfRecordsMatched")) == before + 1
     finally:
         registry._registry.pop(layer.id, None)
+
+
+def test_a_nul_in_a_parameter_is_a_400_in_each_endpoints_own_format(client):
+    report = client.get("/catalogue/csw?service=CSW&request=GetRecords&constraint=%00")
+    records = client.get("/catalogue/collections/layers/items?q=%00")
+
+    assert report.status_code == records.status_code == 400
+    assert exception(report) == ("InvalidParameterValue", "constraint")
+    assert records.json()["code"] == "InvalidParameterValue"

@@ -36,10 +36,12 @@ def test_owslib_reads_every_layers_record_and_searches_by_bbox_and_text(server):
 
     found = records.collection_items("layers", q="Quartier", type="dataset", limit=100)
     assert found["numberMatched"] >= 2
-    assert all(
-        "quartier" in (f["properties"]["title"] + f["properties"]["description"]).lower()
-        for f in found["features"]
-    )
+    texts = [
+        " ".join([p["title"], p["description"], *p["keywords"]])
+        for p in (f["properties"] for f in found["features"])
+    ]
+    assert all("quartier" in text.lower() for text in texts)
+    assert "Quartiere (Stadtteile)" in [f["properties"]["title"] for f in found["features"]]
 
     one = records.collection_item("layers", record_id("quartiere"))
     assert one["properties"]["title"] == registry.get("quartiere").title_in("de")
