@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from geo.catalogue import csw
 from geo.catalogue.records import LANGUAGE, Record, all_records
-from geo.http import base_url
+from geo.http import add_cors, base_url
 
 XML = "application/xml; charset=utf-8"
 MAX_BODY = 1_000_000
@@ -32,10 +32,11 @@ def csw_endpoint(request: HttpRequest) -> HttpResponse:
             query = csw.from_kvp(params)
         body = csw.respond(lambda: all_records(request), query, url)
     except csw.CswError as error:
-        return HttpResponse(csw.exception_report(error), content_type=XML, status=error.status)
+        report = HttpResponse(csw.exception_report(error), content_type=XML, status=error.status)
+        report["Cache-Control"] = "no-store"
+        return add_cors(report)
     response = HttpResponse(body, content_type=XML)
-    response["Access-Control-Allow-Origin"] = settings.MAP_CORS_ALLOW_ORIGIN or ""
-    return response
+    return add_cors(response)
 
 
 # --- OGC API – Records ------------------------------------------------------------------------------
@@ -57,8 +58,7 @@ ITEM_PARAMS = {"f", "bbox", "q", "limit", "offset", "type"}
 
 def _json(document: dict, status: int = 200, media: str = JSON) -> HttpResponse:
     response = HttpResponse(json.dumps(document, ensure_ascii=False), content_type=media, status=status)
-    response["Access-Control-Allow-Origin"] = settings.MAP_CORS_ALLOW_ORIGIN or ""
-    return response
+    return add_cors(response)
 
 
 class RecordsError(Exception):

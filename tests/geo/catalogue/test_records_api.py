@@ -101,3 +101,10 @@ def test_bad_parameters_are_400s_naming_the_parameter(client, params, named):
 def test_unknown_collections_and_records_are_404s(client):
     assert client.get("/catalogue/collections/secrets/items").status_code == 404
     assert client.get(f"{ITEMS}/no-such-record").status_code == 404
+
+
+def test_browsers_of_other_sites_may_read_the_catalogue(client, settings):
+    settings.MAP_CORS_ALLOW_ORIGIN = "*"
+
+    for path in ("/catalogue/csw?service=CSW&request=GetCapabilities", ITEMS):
+        assert client.get(path)["Access-Control-Allow-Origin"] == "*", path
