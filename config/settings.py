@@ -454,6 +454,27 @@ WMS: dict[str, Any] = {
 # the other map services; exception reports are never cached.
 # --- end WMS ----------------------------------------------------------------------------------------
 
+# --- catalogue: ISO 19115/19139 metadata, CSW 2.0.2, OGC API – Records (geo.catalogue, docs/catalogue.md)
+# The point of contact and licence every layer's record names. A boundary layer's record takes the
+# licence of DATA_ATTRIBUTION instead. Record ids are UUID5s of ID_NAMESPACE and the layer id: keep the
+# namespace when the host changes, so that harvesters keep their records.
+CATALOGUE: dict[str, Any] = {
+    "ORGANISATION": env("METADATA_CONTACT_ORGANISATION", WMS["CONTACT"]["ORGANIZATION"]),
+    "PERSON": env("METADATA_CONTACT_PERSON", WMS["CONTACT"]["PERSON"]),
+    "EMAIL": env("METADATA_CONTACT_EMAIL", WMS["CONTACT"]["EMAIL"]),
+    "PHONE": env("METADATA_CONTACT_PHONE", WMS["CONTACT"]["PHONE"]),
+    "CITY": env("METADATA_CONTACT_CITY", WMS["CONTACT"]["CITY"]),
+    "COUNTRY": env("METADATA_CONTACT_COUNTRY", WMS["CONTACT"]["COUNTRY"]),
+    "LICENCE": (
+        env("METADATA_LICENCE", "Datenlizenz Deutschland – Namensnennung – Version 2.0"),
+        env("METADATA_LICENCE_URL", "https://www.govdata.de/dl-de/by-2-0"),
+    ),
+    "ID_NAMESPACE": env("METADATA_ID_NAMESPACE", PUBLIC_URL or "quartiersatlas"),
+    # records per GetRecords page by default and at most
+    "DEFAULT_RECORDS": envint("CATALOGUE_DEFAULT_RECORDS", 10),
+    "MAX_RECORDS": envint("CATALOGUE_MAX_RECORDS", 100),
+}
+
 # --- map services: WMS, OGC API – Features, vector tiles (geo.http, docs/ogc.md) -------------------
 # Sent with every 200 of /ows, /ogc/ and /tiles/ (a 304 repeats it). Clients and caches revalidate
 # with the ETag (a hash of the layers' data versions and the request) once max-age has passed; data

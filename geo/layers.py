@@ -96,6 +96,29 @@ class ParameterError(ValueError):
         self.reason = reason
 
 
+CharterDimension = Literal["just", "green", "productive"]
+# ISO 19115 MD_MaintenanceFrequencyCode values the layers use
+UpdateFrequency = Literal["continual", "daily", "weekly", "monthly", "annually", "asNeeded", "irregular"]
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What a layer's catalogue record says beyond title and abstract (``geo.catalogue``).
+
+    ``dimensions``: the New Leipzig Charter's dimensions the layer serves (just, green, productive
+    city; default all three: the area layers frame every one), written as keywords. ``keywords``:
+    further free keywords (German first). ``update_frequency``: an ISO MD_MaintenanceFrequencyCode.
+    ``topic``: an ISO MD_TopicCategoryCode. ``licence``: ``(name, url)`` of the data's licence; None
+    takes ``settings.CATALOGUE["LICENCE"]`` (a boundary layer, ``Layer.attribution``, takes the
+    licence of ``settings.DATA_ATTRIBUTION``)."""
+
+    keywords: tuple[str, ...] = ()
+    dimensions: tuple[CharterDimension, ...] = ("just", "green", "productive")
+    update_frequency: UpdateFrequency = "asNeeded"
+    topic: str = "planningCadastre"
+    licence: tuple[str, str] | None = None
+
+
 @dataclass(frozen=True)
 class Layer:
     id: str
@@ -120,6 +143,8 @@ class Layer:
     # the layer shows the area boundaries: its metadata (WMS capabilities, OGC API collection) carries
     # the attribution their licence requires (settings.DATA_ATTRIBUTION, geo.attribution)
     attribution: bool = False
+    # catalogue metadata (ISO 19115, geo.catalogue); the defaults suit every layer, apps narrow them
+    metadata: Metadata = field(default_factory=Metadata)
 
     @property
     def default_style(self) -> Style:

@@ -67,14 +67,16 @@ def timed_out(exc: BaseException | None) -> bool:
 
 
 def service_of(request: HttpRequest) -> str:
-    """Which form an error takes: ``wms``, ``wfs`` (``/ows`` with ``SERVICE=WFS``), ``ogc`` (OGC API
-    and vector tiles), ``json`` or ``html``."""
+    """Which form an error takes: ``wms``, ``wfs`` (``/ows`` with ``SERVICE=WFS``), ``csw`` (the
+    catalogue's CSW), ``ogc`` (OGC API – Features and Records, vector tiles), ``json`` or ``html``."""
     path = request.path_info
     if path == "/ows" or path.startswith("/ows/"):
         from geo.wfs.request import asks_for_wfs
 
         return "wfs" if asks_for_wfs(request.GET) else "wms"
-    if path.startswith(("/ogc/", "/tiles/")):
+    if path.startswith("/catalogue/csw"):
+        return "csw"
+    if path.startswith(("/ogc/", "/tiles/", "/catalogue/")):
         return "ogc"
     accept = request.headers.get("Accept", "")
     if (
@@ -140,6 +142,13 @@ def error_response(
                 status=status,
             )
         )
+    elif service == "csw":
+        from geo.catalogue import csw
+
+        csw_code = "InvalidParameterValue" if code == "InvalidParameterValue" else "NoApplicableCode"
+        text = message if field is None else f"Parameter {field} {message}"
+        report = csw.exception_report(csw.CswError(csw_code, field or "", text, status))
+        response = HttpResponse(report, content_type="application/xml; charset=utf-8", status=status)
     elif service == "ogc":
         from geo.http import add_cors
 

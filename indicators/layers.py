@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from django.db import connection
 
-from geo.layers import AttributeType, Layer, Parameter, Rule, Style, not_available, register
+from geo.layers import AttributeType, Layer, Metadata, Parameter, Rule, Style, not_available, register
 from geo.sql import load
 
 # Need classes of the choropleth (the layer's style, the report's maps, the profile): 1 = least need
@@ -250,6 +250,9 @@ def register_layers() -> None:
             ),
             tables=("indicators_indicator", "indicators_indicatorvalue", "quartiere_area"),
             order=35,
+            metadata=Metadata(
+                keywords=("Indikatoren", "Statistik"), update_frequency="annually", topic="society"
+            ),
             parameters=PARAMETERS,
             caption=caption,
             resolver=resolve,

@@ -3,7 +3,7 @@ have no place to draw). ``measures`` holds every geometry type; ``measures_areas
 and ``measures_points`` hold one type each (as Multi-geometries), for clients such as QGIS that fix a
 layer's geometry type from its first features."""
 
-from geo.layers import GeometryType, Layer, Rule, Style, register
+from geo.layers import GeometryType, Layer, Metadata, Rule, Style, register
 
 STATUS_COLOURS = [
     ("idea", "Idee", "idea", "#9e9e9e"),
@@ -71,6 +71,7 @@ def measures_layer(
         ),
         tables=("measures_measure",),
         order=order,
+        metadata=Metadata(keywords=("Maßnahmen", "Stadtentwicklung")),
     )
 
 

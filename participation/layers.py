@@ -4,7 +4,7 @@ author, the deletion token or anything about the client. The pseudonym is left o
 hand out whole layers in bulk (downloads, GetFeatureInfo), which the contributor did not sign up
 for; the participation map and API show it next to the text."""
 
-from geo.layers import Layer, Rule, Style, register
+from geo.layers import Layer, Metadata, Rule, Style, register
 
 # The colour of each contribution category, everywhere: the WMS style and its legend below, the pins
 # and list of /karte/ (karte.js, from the page's configuration) and the contributions on the planners'
@@ -77,5 +77,8 @@ def register_layers() -> None:
             ),
             tables=("participation_contribution", "participation_consultation"),
             order=30,
+            metadata=Metadata(
+                keywords=("Bürgerbeteiligung", "Beteiligung"), update_frequency="continual", topic="society"
+            ),
         )
     )

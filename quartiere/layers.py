@@ -1,7 +1,7 @@
 """The publishable layers of the area hierarchy: ``regions`` and ``quartiere``. (``cities``, with the
 region summary's numbers, is registered by the region app: region/layers.py.)"""
 
-from geo.layers import AttributeType, Layer, Style, register
+from geo.layers import AttributeType, Layer, Metadata, Style, register
 
 ATTRIBUTES: dict[str, AttributeType] = {
     "code": "string",
@@ -47,5 +47,10 @@ def register_layers() -> None:
                 tables=("quartiere_area",),
                 order=order,
                 attribution=True,
+                metadata=Metadata(
+                    keywords=("Verwaltungsgrenzen", "Quartier"),
+                    update_frequency="irregular",
+                    topic="boundaries",
+                ),
             )
         )

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 
 from geo import crs, dataversion
 from geo.attribution import attribution_line
+from geo.catalogue.records import metadata_url
 from geo.http import base_url
 from geo.layers import Layer
 from geo.ogc.params import CRS84, GEOJSON, HTML, JSON, STORAGE_CRS, SUPPORTED_CRS
@@ -114,6 +115,12 @@ def collection(request: HttpRequest, layer: Layer, fmt: str, versions: dataversi
             link(request, QUERYABLES_REL, SCHEMA_JSON, f"{path}/queryables", "Queryables"),
             link(request, SCHEMA_REL, SCHEMA_JSON, f"{path}/schema", "Schema of the features"),
             link(request, "collection", JSON, "/collections", "All collections"),
+            {
+                "rel": "describedby",
+                "type": "application/xml",
+                "title": "ISO 19139 metadata (CSW)",
+                "href": metadata_url(base_url(request), layer),
+            },
         ],
         # for clients that show attributes before the first page (not part of the standard)
         "geometryType": layer.geometry_type,

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 
 from geo import crs, dataversion
 from geo import layers as registry
+from geo.catalogue.records import metadata_url
 from geo.http import base_url
 from geo.wfs import gml
 from geo.wfs.request import GET_FEATURE_BY_ID, GML32, JSON, NAMESPACE, PREFIX, VERSIONS, advertised_crs
@@ -78,6 +79,7 @@ def document(request, version: str, language: str, versions: dataversion.Version
                 "south": _number(south),
                 "east": _number(east),
                 "north": _number(north),
+                "metadata_url": metadata_url(base_url(request), layer),
             }
         )
     names = [entry["name"] for entry in entries]

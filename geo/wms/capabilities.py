@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from geo import crs, dataversion
 from geo import layers as registry
 from geo.attribution import data_attribution
+from geo.catalogue.records import metadata_url
 from geo.http import base_url
 from geo.layers import Layer
 from geo.sql import load
@@ -210,6 +211,7 @@ def document(request, version: str, language: str) -> str:
                 "dimensions": dimensions,
                 "styles": styles,
                 "attribution": data_attribution() if layer.attribution else None,
+                "metadata_url": metadata_url(base_url(request), layer),
             }
         )
     wms = settings.WMS
