@@ -290,19 +290,27 @@ def test_public_reads_come_from_the_replica_and_the_writer_reads_the_primary_unt
 
 
 def test_a_replica_lagging_beyond_the_limit_is_skipped(
-    live_server, replicas, settings, city, planner_token, paused
+    live_server, replicas, settings, city, planner_token, standby
 ):
-    settings.REPLICA_MAX_LAG_SECONDS = 1
+    settings.REPLICA_MAX_LAG_SECONDS = 2
     items = reads(live_server.url, city)["items"]
+    wait_for_replay(standby)
     assert shown("items", requests.get(items, timeout=30)) == 0
     assert routing.status()[REPLICA]["healthy"] is True
 
-    save_focus_area(live_server.url, planner_token, city)  # replay is paused: the replica falls behind
-    time.sleep(1.5)
+    standby.execute("SELECT pg_wal_replay_pause()")
+    try:
+        save_focus_area(live_server.url, planner_token, city)  # the replica falls behind by this write
+        time.sleep(2.5)
+        assert shown("items", requests.get(items, timeout=30)) == 1  # from the primary
+        assert routing.status()[REPLICA]["healthy"] is False
+        assert routing.status()[REPLICA]["lag"] > 2
+    finally:
+        standby.execute("SELECT pg_wal_replay_resume()")
 
-    assert shown("items", requests.get(items, timeout=30)) == 1  # from the primary
-    assert routing.status()[REPLICA]["healthy"] is False
-    assert routing.status()[REPLICA]["lag"] > 1
+    wait_for_replay(standby)
+    assert shown("items", requests.get(items, timeout=30)) == 1  # from the replica, caught up again
+    assert routing.status()[REPLICA]["healthy"] is True
 
 
 def test_a_replica_that_is_down_is_skipped_and_the_read_answers_from_the_primary(
