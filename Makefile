@@ -57,6 +57,7 @@ lint: venv
 	DATABASE_URL="$${DATABASE_URL:-postgis://lint@localhost/none}" $(VENV)/bin/mypy
 
 test: venv db lint
+	@[ -n "$${DATABASE_URL:-}" ] || scripts/devdb replica start  # the standby of tests/geo/test_replicas.py
 	@$(DB_ENV); $(PY) manage.py makemigrations --check --dry-run -v 1
 	@$(DB_ENV); $(PY) -m pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS)
 
@@ -66,4 +67,4 @@ bench: venv db
 
 clean-db:
 	-scripts/devdb stop
-	rm -rf .pgdata .devdb-url
+	rm -rf .pgdata .pgdata-replica .devdb-url

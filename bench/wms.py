@@ -202,16 +202,11 @@ def wrk(port: int, paths: list[str], seconds: int, connections: int = 8) -> dict
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@benchmark(sizes=(100_000,))
-def load(ctx: Context, n: int) -> list[Row]:
-    """Under load: `wrk`, 8 connections on loopback, 30 s per service against gunicorn (GetMap 512²,
-    OGC API items of a 1 km bbox, z14 tiles); requests/s, p50, p99; zero errors required."""
+def load_services(ctx: Context, tiling: Tiling) -> dict[str, list[str]]:
+    """The requests of the load test per service: 200 random GetMap 512², OGC API items pages of a
+    1 km bbox and z14 tiles inside the tiling (also used by ``bench.replicas``)."""
     from bench.ogc import sample_tiles
 
-    if not shutil.which("wrk"):
-        raise RuntimeError("wrk is missing: scripts/install-system-packages wrk")
-    tiling = ensure_wms_data(n)
-    seconds = 5 if ctx.quick else 30
     boxes = views(tiling, 200, ctx.seed + 7, 512)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -221,7 +216,7 @@ def load(ctx: Context, n: int) -> list[Row]:
             [[(b[0] + b[2]) / 2 for b in boxes], [(b[1] + b[3]) / 2 for b in boxes]],
         )
         lonlat = cursor.fetchall()
-    services = {
+    return {
         "GetMap 512²": [f"/ows?{getmap_query(box, 512)}" for box in boxes],
         "OGC items (1 km bbox)": [
             "/ogc/collections/quartiere/items?limit=100&bbox=" + ",".join(f"{v:.6f}" for v in box)
@@ -229,25 +224,42 @@ def load(ctx: Context, n: int) -> list[Row]:
         ],
         "tile z14": [f"/tiles/quartiere/14/{x}/{y}.mvt" for x, y in sample_tiles(tiling, 200, ctx.seed + 9)],
     }
-    rows = []
+
+
+@benchmark(sizes=(100_000,))
+def load(ctx: Context, n: int) -> list[Row]:
+    """Under load: `wrk`, 8 connections on loopback, 30 s per service against gunicorn (GetMap 512²,
+    OGC API items of a 1 km bbox, z14 tiles); requests/s, p50, p99; zero errors required."""
+    if not shutil.which("wrk"):
+        raise RuntimeError("wrk is missing: scripts/install-system-packages wrk")
+    tiling = ensure_wms_data(n)
+    seconds = 5 if ctx.quick else 30
+    services = load_services(ctx, tiling)
     with gunicorn() as port:
-        for name, paths in services.items():
-            wrk(port, paths[:20], 2)  # warm every worker
-            result = wrk(port, paths, seconds)
-            errors = result["errors"] + result["non2xx"]
-            rows.append(
-                Row(
-                    name=f"load: {name}",
-                    n=n,
-                    endpoint_ms=result["p99"],
-                    floor_ms=result["p50"],
-                    target=None,
-                    samples=result["requests"],
-                    floor="p50 (endpoint column: p99)",
-                    note=f"{result['requests'] / result['seconds']:.1f} req/s, {errors} errors, "
-                    f"8 connections, {seconds} s, gunicorn {PROCESSES} workers",
-                )
+        return under_load(port, services, n, seconds, "load")
+
+
+def under_load(port: int, services: dict[str, list[str]], n: int, seconds: int, label: str) -> list[Row]:
+    """``wrk`` through each service's requests against the gunicorn on ``port``: a row per service
+    (p99 and p50, requests per second); any error fails the run."""
+    rows = []
+    for name, paths in services.items():
+        wrk(port, paths[:20], 2)  # warm every worker
+        result = wrk(port, paths, seconds)
+        errors = result["errors"] + result["non2xx"]
+        rows.append(
+            Row(
+                name=f"{label}: {name}",
+                n=n,
+                endpoint_ms=result["p99"],
+                floor_ms=result["p50"],
+                target=None,
+                samples=result["requests"],
+                floor="p50 (endpoint column: p99)",
+                note=f"{result['requests'] / result['seconds']:.1f} req/s, {errors} errors, "
+                f"8 connections, {seconds} s, gunicorn {PROCESSES} workers",
             )
-            if errors:
-                raise AssertionError(f"{name} under load: {errors} errors")
+        )
+        if errors:
+            raise AssertionError(f"{label}, {name} under load: {errors} errors")
     return rows

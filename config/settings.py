@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # what a middleware raises reaches handler500, geo.middleware.server_error)
     "geo.middleware.CraftedInputMiddleware",
     "geo.middleware.DatabaseUnavailableMiddleware",
+    # reads to a read replica or the primary, per request (geo.db.routing; a no-op without replicas)
+    "geo.db.routing.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,6 +162,34 @@ DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
 # default, and gunicorn would kill the worker), then the request gets a 503 (geo.middleware).
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT_S", 5))
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME") or None}
+
+# Read replicas (docs/operations.md "Read replicas"): hot standbys of the primary, comma-separated URLs,
+# as aliases replica1 … replicaN. The map services, public reads and anonymous API reads go to a
+# healthy one (geo.db.routing); writes, signed-in pages and a browser that wrote in the last
+# REPLICA_PIN_SECONDS go to the primary. A replica is skipped while down or lagging more than
+# REPLICA_MAX_LAG_SECONDS (measured per process every REPLICA_CHECK_SECONDS; a down one retried after
+# REPLICA_RETRY_SECONDS). Tests mirror them to the primary (tests/geo/test_replicas.py uses a standby).
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(envlist("DATABASE_REPLICA_URLS", []), start=1):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = dj_database_url.parse(
+        _url, engine="geo.db", conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    DATABASES[_alias]["OPTIONS"] = {
+        **DATABASES["default"]["OPTIONS"],
+        **DATABASES[_alias].get("OPTIONS", {}),
+        "connect_timeout": envint("REPLICA_CONNECT_TIMEOUT_S", 2),
+        "application_name": f"quartiersatlas-{_alias}",
+    }
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["geo.db.routing.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = envint("REPLICA_MAX_LAG_SECONDS", 5)
+REPLICA_CHECK_SECONDS = envint("REPLICA_CHECK_SECONDS", 1)
+REPLICA_RETRY_SECONDS = envint("REPLICA_RETRY_SECONDS", 10)
+# longer than the lag a replica in use may have (max lag + one check): read-your-writes
+REPLICA_PIN_SECONDS = envint("REPLICA_PIN_SECONDS", REPLICA_MAX_LAG_SECONDS + REPLICA_CHECK_SECONDS + 4)
+REPLICA_PIN_COOKIE = "qa_primary"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -31,6 +31,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from geo import crs
 from geo import layers as registry
+from geo.db.routing import read_connection
 from geo.layers import Layer
 
 TRIGGER_NAME = "qa_data_version"
@@ -142,12 +143,13 @@ def version_sql(tables: Iterable[str]) -> str:
     return lookups[0] if len(lookups) == 1 else f"greatest({', '.join(lookups)})"
 
 
-def read(layers: Iterable[Layer] | None = None, *, using: str = DEFAULT_DB_ALIAS) -> Versions:
-    """The current versions of the tables of ``layers`` (default: all registered layers): one query."""
+def read(layers: Iterable[Layer] | None = None, *, using: str | None = None) -> Versions:
+    """The current versions of the tables of ``layers`` (default: all registered layers): one query,
+    on ``using`` or where the request reads (``geo.db.routing``: the same database as its data)."""
     tables = layer_tables(layers)
     if not tables:
         return Versions({})
-    with connections[using].cursor() as cursor:
+    with (connections[using] if using else read_connection).cursor() as cursor:
         cursor.execute(
             "SELECT table_name, version FROM geo_dataversion WHERE table_name = ANY(%s::text[])", [tables]
         )
@@ -191,7 +193,7 @@ FROM (
 
 
 def layer_extent(
-    layer: Layer, versions: Versions, srid: int = crs.WGS84, *, using: str = DEFAULT_DB_ALIAS
+    layer: Layer, versions: Versions, srid: int = crs.WGS84, *, using: str | None = None
 ) -> tuple[float, float, float, float] | None:
     """The bounding box of the layer's published features in ``srid`` (x/y order: lon/lat for 4326),
     or None when it has none. A scan of the layer, cached per data version."""
@@ -199,7 +201,7 @@ def layer_extent(
         raise ValueError(f"SRID {srid} is not allowed")
 
     def compute() -> tuple[float, float, float, float] | None:
-        with connections[using].cursor() as cursor:
+        with (connections[using] if using else read_connection).cursor() as cursor:
             # a parameterised layer's extent: its features with every parameter NULL (their geometry
             # does not depend on the parameters)
             sql = EXTENT_SQL.format(source=registry.source_sql(layer))

@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.request import Request
 
 from geo import crs
+from geo.db.routing import read_connection as connection  # reads: a replica or the primary
 
 GEOJSON = "application/geo+json"
 

@@ -55,6 +55,7 @@ from psycopg import errors as pg_errors
 
 from geo import dataversion
 from geo import layers as registry
+from geo.db.routing import replica_read
 from geo.layers import Layer
 from geo.middleware import RETRY_AFTER_S, TOO_SLOW, UNAVAILABLE
 
@@ -307,7 +308,7 @@ def map_view(
                 return response  # complete: ETag, Cache-Control, Vary, CORS
             return finish(request, response, etag, vary)
 
-        return wrapper
+        return replica_read(wrapper)  # its reads may go to a read replica (geo.db.routing)
 
     return decorate
 

@@ -7,7 +7,6 @@ import re
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.db import connection
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -16,6 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from geo import params
+from geo.db.routing import read_connection as connection  # reads: a replica or the primary
 from geo.schema import ERROR, PAGE_PARAMS
 from geo.sql import load
 from indicators.models import YEAR_MAX, YEAR_MIN, Direction

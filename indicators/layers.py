@@ -10,8 +10,7 @@ the latest year with values of that indicator), bound as integers (``geo.layers.
 
 from collections.abc import Mapping, Sequence
 
-from django.db import connection
-
+from geo.db.routing import read_connection as connection  # reads: a replica or the primary
 from geo.layers import AttributeType, Layer, Metadata, Parameter, Rule, Style, not_available, register
 from geo.sql import load
 

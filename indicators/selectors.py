@@ -4,9 +4,9 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
 from django.utils.translation import get_language
 
+from geo.db.routing import read_connection as connection  # reads: a replica or the primary
 from geo.sql import load
 from indicators.layers import NEED_CLASSES, NO_DATA_COLOUR, NO_DATA_LABEL, need_class, need_colour
 from indicators.models import Quality

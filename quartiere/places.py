@@ -15,13 +15,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
 from django.utils.translation import gettext as _
 from geopy.adapters import URLLibAdapter  # type: ignore[import-untyped]
 from geopy.exc import GeopyError  # type: ignore[import-untyped]
 from geopy.geocoders import Nominatim, Photon  # type: ignore[import-untyped]
 
 from geo import crs
+from geo.db.routing import read_connection as connection  # reads: a replica or the primary
 from geo.sql import load
 
 logger = logging.getLogger(__name__)

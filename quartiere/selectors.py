@@ -3,9 +3,10 @@
 from contextlib import nullcontext
 from typing import TypedDict
 
-from django.db import DataError, InternalError, connection, transaction
+from django.db import DataError, InternalError, transaction
 
 from geo import crs
+from geo.db.routing import read_connection as connection  # reads: a replica or the primary
 from geo.geojson import BBox, FeaturePage, feature_page, precision_for
 from geo.sql import load
 from quartiere.models import Level

@@ -83,8 +83,9 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def gunicorn() -> Iterator[int]:
-    """Our service under gunicorn on loopback (the benchmark database, DEBUG off)."""
+def gunicorn(extra_env: dict[str, str] | None = None) -> Iterator[int]:
+    """Our service under gunicorn on loopback (the benchmark database, DEBUG off; ``extra_env``: more
+    settings, such as ``DATABASE_REPLICA_URLS``)."""
     port = free_port()
     env = {
         **os.environ,
@@ -93,6 +94,7 @@ def gunicorn() -> Iterator[int]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "PYTHONWARNINGS": "ignore:No directory at",  # whitenoise: the API needs no collected static files
+        **(extra_env or {}),
     }
     command = [
         sys.executable,

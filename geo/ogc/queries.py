@@ -9,11 +9,11 @@ allow-list, written into the SQL text; everything from the client is a bound par
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 from geo import crs
 from geo import layers as registry
+from geo.db.routing import read_connection as connection  # reads: a replica or the primary
 from geo.layers import Layer
 from geo.ogc.params import Crs
 

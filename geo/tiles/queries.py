@@ -12,10 +12,9 @@ pushed down and compute ``ST_AsMVTGeom`` twice.
 import functools
 import math
 
-from django.db import connection
-
 from geo import crs, dataversion
 from geo import layers as registry
+from geo.db.routing import read_connection as connection  # reads: a replica or the primary
 from geo.layers import Layer
 
 EXTENT = 4096  # tile units per side (the MVT default)

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import connection
 from django.template.loader import render_to_string
 
 from geo import crs, dataversion
 from geo import layers as registry
 from geo.attribution import data_attribution
 from geo.catalogue.records import metadata_url
+from geo.db.routing import read_connection as connection  # reads: a replica or the primary
 from geo.http import base_url
 from geo.layers import Layer
 from geo.sql import load

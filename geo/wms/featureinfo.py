@@ -12,11 +12,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.template.loader import render_to_string
 
 from geo import crs
 from geo import layers as registry
+from geo.db.routing import read_connection as connection  # reads: a replica or the primary
 from geo.layers import Layer
 from geo.sql import load
 from geo.wms.errors import WMSError

@@ -18,6 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from geo import crs
 from geo import layers as registry
+from geo.db.routing import read_alias
 from geo.layers import Layer, Resolved, Style
 from geo.mapnik_env import LABEL_FONT, mapnik
 from geo.sql import load
@@ -136,8 +137,9 @@ def label_sql(layer: Layer, style: Style, system: WmsCrs, values: Resolved | Non
 
 
 def datasource(sql: str, system: WmsCrs) -> object:
-    """Mapnik's postgis datasource for the table ``sql`` (kept per SQL and database)."""
-    params = connection_parameters()
+    """Mapnik's postgis datasource for the table ``sql`` (kept per SQL and database: the one the
+    request reads from, a replica or the primary, ``geo.db.routing``)."""
+    params = connection_parameters(read_alias())
     key = (sql, tuple(sorted(params.items())))
     found = _datasources.get(key)
     if found is None:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 
 from geo import layers as registry
+from geo.db.routing import replica_read
 from geo.http import map_view
 from geo.wfs import views as wfs_views
 from geo.wfs.request import asks_for_wfs
@@ -62,6 +63,7 @@ def _errors(request: HttpRequest, exc: Exception) -> HttpResponse | None:
     return None
 
 
+@replica_read  # both services below read only
 def ows(request: HttpRequest) -> HttpResponse:
     """One endpoint for two services: ``SERVICE=WFS`` is the WFS 2.0 (``geo.wfs``), anything else WMS."""
     if asks_for_wfs(request.GET):
