@@ -28,6 +28,8 @@ unit of docs/operations.md all start gunicorn with this file; each reads the env
 """
 
 import os
+import re
+from functools import cache
 from pathlib import Path
 
 from gunicorn.glogging import Logger
@@ -65,6 +67,14 @@ _ADDRESS_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded", "true-client-ip
 _URL_ATOMS = ("r", "U", "q", "f", "{raw_uri}e", "{path_info}e", "{query_string}e", "{http_referer}e")
 
 
+@cache
+def _printed_atoms(log_format: str) -> frozenset[str]:
+    """The atoms ``log_format`` prints, named as gunicorn's ``SafeAtoms`` looks them up (``{…}`` ones in
+    lower case)."""
+    names = re.findall(r"%\(([^)]*)\)", log_format)
+    return frozenset(name.lower() if name.startswith("{") else name for name in names)
+
+
 class PrivateLogger(Logger):
     """gunicorn's logger, with the address atoms blanked and every line of the access and error log
     redacted (``Invalid request from ip=…``, ``Error handling request <uri>``)."""
@@ -78,6 +88,10 @@ class PrivateLogger(Logger):
 
     def atoms(self, resp, req, environ, request_time) -> dict:
         atoms = super().atoms(resp, req, environ, request_time)
+        # only the atoms the line prints (what else gunicorn offers, every header and environ entry,
+        # is never read): redacting them all cost more than the rest of a vector tile's request
+        printed = _printed_atoms(self.cfg.access_log_format)
+        atoms = {name: value for name, value in atoms.items() if name in printed}
         for name in _ADDRESS_ATOMS:
             if name in atoms:
                 atoms[name] = IP
