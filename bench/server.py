@@ -8,8 +8,12 @@ one after the other, over one HTTP/1.1 connection kept alive (as a browser or ng
 `keepalive` sends them) and, for comparison, over a new connection each (`Connection: close`, what
 gunicorn's `sync` workers force on every request). Floor: the tile's `ST_AsMVT` statement
 (`geo.tiles.queries.tile_sql`, same parameters) on a bare psycopg cursor in the benchmark process,
-checked to give the same bytes; timed interleaved with the requests. The note gives the memory of
-each worker after the run (PSS and RSS from `/proc/<pid>/smaps_rollup`).
+checked to give the same bytes; timed interleaved with the requests. The CPU columns count this
+process and its own backend only; the note adds the server's CPU per tile (its processes and their
+database backends, user + system from `/proc`, over the requests its access log counts) and gives the
+ratio of all CPU a tile costs to the bare statement's — the figure a busy machine leaves intact. With
+`--nice`, the server and its backends are reniced too. The note also gives the memory of each worker
+after the run (PSS and RSS from `/proc/<pid>/smaps_rollup`).
 """
 
 import http.client
@@ -18,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from bench.core import Context, Row, benchmark
@@ -100,6 +104,40 @@ def new_connection(port: int, path: str) -> bytes:
         conn.close()
 
 
+def server_pids(master: int) -> list[int]:
+    """The server's processes (its process group) and the database backends of the benchmark database
+    other than this process's own connection's: the workers' connections."""
+    from django.db import connection
+
+    done = subprocess.run(["pgrep", "-g", str(master)], capture_output=True, text=True)
+    pids = [int(pid) for pid in done.stdout.split()]
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"
+        )
+        return pids + [row[0] for row in cursor.fetchall()]
+
+
+def cpu_ms(pids: list[int]) -> float:
+    """CPU time (user + system) the processes have used, in ms (those gone since count 0)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def renice(pids: list[int], level: int) -> None:
+    for pid in pids:
+        with suppress(OSError):  # a process gone meanwhile
+            os.setpriority(os.PRIO_PROCESS, pid, level)
+
+
 def worker_memory(master: int) -> list[tuple[int, int]]:
     """(PSS, RSS) in MiB of each worker of the gunicorn ``master``."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
@@ -139,30 +177,37 @@ def tile(ctx: Context, n: int) -> list[Row]:
                 raise AssertionError(
                     f"{sample[0]}: the served tile differs from its bare statement (or is empty)"
                 )
-        rows.append(
-            ctx.compare(
+        access_log = Path(logs) / "access.log"
+        pids = server_pids(process.pid)  # the workers' database connections are open by now
+        if ctx.nice is not None:  # the server and its backends at the level the runner gives itself
+            renice(pids, ctx.nice)
+        for name, endpoint, target, note in (
+            (
                 "tile z14 over HTTP, keep-alive",
-                n,
-                samples,
                 lambda sample: client.get(sample[0]),
-                _bare_tile,
-                target=TARGET,
-                floor_label="bare ST_AsMVT",
-                note="one connection for all requests",
-            )
-        )
-        rows.append(
-            ctx.compare(
+                TARGET,
+                "one connection",
+            ),
+            (
                 "tile z14 over HTTP, new connection each",
-                n,
-                samples,
                 lambda sample: new_connection(port, sample[0]),
-                _bare_tile,
-                target=None,
-                floor_label="bare ST_AsMVT",
-                note="`Connection: close`, as gunicorn's sync workers answer every request",
+                None,
+                "`Connection: close`, as gunicorn's sync workers answer every request",
+            ),
+        ):
+            served, used = sum(1 for _ in access_log.open()), cpu_ms(pids)
+            row = ctx.compare(
+                name, n, samples, endpoint, _bare_tile, target=target, floor_label="bare ST_AsMVT", note=note
             )
-        )
+            server_ms = (cpu_ms(pids) - used) / max(sum(1 for _ in access_log.open()) - served, 1)
+            if row.endpoint_cpu_ms is not None and row.floor_cpu_ms:
+                total = row.endpoint_cpu_ms + server_ms
+                row.note += (
+                    f"; CPU per tile: server {server_ms:.2f} ms (workers and their database backends) + "
+                    f"client {row.endpoint_cpu_ms:.2f} ms = {total:.2f} ms vs the bare statement's "
+                    f"{row.floor_cpu_ms:.2f} ms → {total / row.floor_cpu_ms:.2f}×"
+                )
+            rows.append(row)
         memory = worker_memory(process.pid)
         logged = sum(1 for _ in (Path(logs) / "access.log").open())
     rows[0].note += (

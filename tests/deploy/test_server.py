@@ -106,7 +106,7 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def get(port: int, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=90)
     try:
         conn.request("GET", path, headers={"Host": "127.0.0.1", **headers})
         response = conn.getresponse()
@@ -153,7 +153,7 @@ def test_it_answers_health_and_a_page(server):
 
 
 def test_it_keeps_the_connection_alive_between_requests(server):
-    conn = http.client.HTTPConnection("127.0.0.1", server["port"], timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", server["port"], timeout=90)
     try:
         local_ports = []
         for path in ("/health", "/tiles/quartiere.json", "/health"):
