@@ -29,20 +29,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WRK_SCRIPT = """
-local paths = %s
-local i = 0
-request = function()
-  i = i %% #paths + 1
-  return wrk.format("GET", paths[i])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  local format = '{"requests": %%d, "seconds": %%f, "p50": %%f, "p99": %%f, "errors": %%d, "non2xx": %%d}\\n'
-  io.write(string.format(format, summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
-    latency:percentile(99) / 1e3, e.connect + e.read + e.write + e.timeout, e.status))
-end
-"""
 
 
 def free_port() -> int:
@@ -117,6 +103,8 @@ def commands(port: int) -> dict[str, tuple[list[str], dict[str, str]]]:
 
 
 def wrk(port: int, paths: list[str], seconds: int, close: bool) -> dict:
+    from bench.wms import WRK_SCRIPT  # after django.setup(): the WMS benchmark's Lua script for wrk
+
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT % ("{" + ", ".join(json.dumps(p) for p in paths) + "}"))
     command = ["wrk", "-t", "2", "-c", "8", "-d", f"{seconds}s", "--timeout", "30s", "-s", script.name]

@@ -17,6 +17,7 @@ after the run (PSS and RSS from `/proc/<pid>/smaps_rollup`).
 """
 
 import http.client
+import importlib.util
 import os
 import subprocess
 import sys
@@ -36,9 +37,16 @@ SIZES = (10_000,)
 TARGET = 1.5  # a tile over HTTP, keep-alive / its bare statement (issue 17)
 
 
+def granian_available() -> bool:
+    """granian (not a dependency) can be imported, or was installed into ``GRANIAN_PATH``."""
+    path = os.environ.get("GRANIAN_PATH")
+    return bool(importlib.util.find_spec("granian") or (path and Path(path, "granian").is_dir()))
+
+
 @contextmanager
-def make_run_server(log_dir: Path) -> Iterator[tuple[int, subprocess.Popen]]:
-    """gunicorn as `make run` starts it (``--config config/gunicorn.py``), on a free loopback port."""
+def make_run_server(log_dir: Path, server: str = "gunicorn") -> Iterator[tuple[int, subprocess.Popen]]:
+    """gunicorn as `make run` starts it (``--config config/gunicorn.py``), on a free loopback port; or,
+    for comparison, granian's WSGI server with as many processes and threads (no access log)."""
     port = free_port()
     env = {
         **os.environ,
@@ -49,20 +57,20 @@ def make_run_server(log_dir: Path) -> Iterator[tuple[int, subprocess.Popen]]:
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "PYTHONWARNINGS": "ignore:No directory at",  # whitenoise: tiles need no collected static files
     }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "config.wsgi:application",
-        "--config",
-        "config/gunicorn.py",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--access-logfile",
-        str(log_dir / "access.log"),
-        "--error-logfile",
-        str(log_dir / "error.log"),
-    ]
+    if server == "gunicorn":
+        command = [
+            sys.executable, "-m", "gunicorn", "config.wsgi:application", "--config", "config/gunicorn.py",
+            "--bind", f"127.0.0.1:{port}",
+            "--access-logfile", str(log_dir / "access.log"), "--error-logfile", str(log_dir / "error.log"),
+        ]  # fmt: skip
+    else:
+        command = [
+            sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", "2",
+            "--blocking-threads", "4",
+            "--host", "127.0.0.1", "--port", str(port), "--no-ws", "config.wsgi:application",
+        ]  # fmt: skip
+        if os.environ.get("GRANIAN_PATH"):
+            env["PYTHONPATH"] = os.environ["GRANIAN_PATH"]
     process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     try:
         wait_for(port, "/health", process)
@@ -166,9 +174,17 @@ def tile(ctx: Context, n: int) -> list[Row]:
         for x, y in sample_tiles(tiling, ctx.samples, ctx.seed + 17)
     ]
     rows = []
+    servers = ["gunicorn", "granian"] if granian_available() else ["gunicorn"]
+    for server in servers:
+        rows += _over_http(ctx, n, samples, server)
+    return rows
+
+
+def _over_http(ctx: Context, n: int, samples: list[tuple], server: str) -> list[Row]:
+    rows = []
     with (
         tempfile.TemporaryDirectory(prefix="qa-bench-server-") as logs,
-        make_run_server(Path(logs)) as (port, process),
+        make_run_server(Path(logs), server) as (port, process),
     ):
         client = KeepAlive(port)
         for sample in samples:
@@ -177,41 +193,54 @@ def tile(ctx: Context, n: int) -> list[Row]:
                 raise AssertionError(
                     f"{sample[0]}: the served tile differs from its bare statement (or is empty)"
                 )
-        access_log = Path(logs) / "access.log"
         pids = server_pids(process.pid)  # the workers' database connections are open by now
         if ctx.nice is not None:  # the server and its backends at the level the runner gives itself
             renice(pids, ctx.nice)
-        for name, endpoint, target, note in (
-            (
-                "tile z14 over HTTP, keep-alive",
-                lambda sample: client.get(sample[0]),
-                TARGET,
-                "one connection",
-            ),
-            (
-                "tile z14 over HTTP, new connection each",
-                lambda sample: new_connection(port, sample[0]),
-                None,
-                "`Connection: close`, as gunicorn's sync workers answer every request",
-            ),
-        ):
-            served, used = sum(1 for _ in access_log.open()), cpu_ms(pids)
-            row = ctx.compare(
-                name, n, samples, endpoint, _bare_tile, target=target, floor_label="bare ST_AsMVT", note=note
+        served = [0]
+
+        def counted(get):
+            def endpoint(sample):
+                served[0] += 1
+                return get(sample)
+
+            return endpoint
+
+        cases = [("keep-alive", lambda sample: client.get(sample[0]), "one connection")]
+        if server == "gunicorn":
+            cases.append(
+                (
+                    "new connection each",
+                    lambda sample: new_connection(port, sample[0]),
+                    "`Connection: close`, as gunicorn's sync workers answer every request",
+                )
             )
-            server_ms = (cpu_ms(pids) - used) / max(sum(1 for _ in access_log.open()) - served, 1)
+        for mode, get, note in cases:
+            name = f"tile z14 over HTTP, {mode}" + ("" if server == "gunicorn" else f", {server}")
+            target = TARGET if server == "gunicorn" and mode == "keep-alive" else None
+            if server != "gunicorn":
+                note += "; for comparison: granian, no access log (not what make run starts)"
+            before, used = served[0], cpu_ms(pids)
+            row = ctx.compare(
+                name,
+                n,
+                samples,
+                counted(get),
+                _bare_tile,
+                target=target,
+                floor_label="bare ST_AsMVT",
+                note=note,
+            )
+            server_ms = (cpu_ms(pids) - used) / max(served[0] - before, 1)
             if row.endpoint_cpu_ms is not None and row.floor_cpu_ms:
                 total = row.endpoint_cpu_ms + server_ms
                 row.note += (
-                    f"; CPU per tile: server {server_ms:.2f} ms (workers and their database backends) + "
+                    f"; CPU per tile: server {server_ms:.2f} ms (its processes, their database backends) + "
                     f"client {row.endpoint_cpu_ms:.2f} ms = {total:.2f} ms vs the bare statement's "
                     f"{row.floor_cpu_ms:.2f} ms → {total / row.floor_cpu_ms:.2f}×"
                 )
             rows.append(row)
         memory = worker_memory(process.pid)
-        logged = sum(1 for _ in (Path(logs) / "access.log").open())
-    rows[0].note += (
-        f"; gunicorn gthread, 2 workers × 4 threads, {logged:,} requests logged; per worker after the run: "
-        + ", ".join(f"PSS {pss} MiB (RSS {rss})" for pss, rss in memory)
+    rows[0].note += f"; {server} 2 workers × 4 threads; per worker after the run: " + ", ".join(
+        f"PSS {pss} MiB (RSS {rss})" for pss, rss in memory
     )
     return rows
