@@ -1,4 +1,4 @@
-# Quartiersatlas: the web service (gunicorn) on Debian bookworm with Debian's GDAL/GEOS/PROJ,
+# Quartiersatlas: the web service (gunicorn, config/gunicorn.py) on Debian bookworm with Debian's GDAL/GEOS/PROJ,
 # the same libraries `make run` uses. The database is a separate container (docker-compose.yml).
 # Build: docker build -t quartiersatlas .   See docs/operations.md.
 FROM python:3.11-slim-bookworm
@@ -44,8 +44,9 @@ RUN useradd --system --uid 10001 --gid nogroup --create-home --home-dir /home/ap
  && chmod 0755 docker/entrypoint.sh docker/healthcheck.py
 USER app
 
-ENV DEBUG=0 \
-    WEB_CONCURRENCY=3
+# The server is gunicorn with config/gunicorn.py, as `make run` starts it: gthread workers that keep
+# connections alive, WEB_CONCURRENCY processes (default 2) × GUNICORN_THREADS threads (default 4).
+ENV DEBUG=0
 EXPOSE 8000
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \

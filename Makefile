@@ -1,5 +1,7 @@
 # Quartiersatlas: `make run` serves the demo, `make test` runs every check. Both set up what they need:
 # system packages (as root, else the exact sudo line), .venv, the private PostGIS cluster.
+# `make run` serves as production does (gunicorn with config/gunicorn.py, DEBUG off); `make dev` with
+# Django's auto-reloading development server.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3
@@ -15,11 +17,12 @@ DB_ENV = export DATABASE_URL="$${DATABASE_URL:-$$(scripts/devdb url)}"
 PYTEST_WORKERS ?= 4
 PYTEST_DIST ?= loadfile
 
-.PHONY: run test lint bench system venv db migrate demo serve clean-db help
+.PHONY: run dev test lint bench system venv db migrate demo serve clean-db help
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make run    set up everything and serve the Ludwigsburg demo on http://$(HOST):$(PORT)/"
+	@echo "make run    set up everything and serve the Ludwigsburg demo on http://$(HOST):$(PORT)/ (gunicorn)"
+	@echo "make dev    the same with Django's auto-reloading development server (DEBUG on)"
 	@echo "make test   set up everything, lint and run the whole test suite against PostGIS"
 	@echo "make bench  run the benchmarks (bench/), results in docs/benchmarks.md"
 
@@ -43,12 +46,27 @@ migrate: venv db
 demo: migrate
 	@$(DB_ENV); $(PY) manage.py load_demo
 
+# `make run`'s production settings: DEBUG off, a secret key kept in .secret-key (made once, mode 600,
+# gitignored; read through SECRET_KEY_FILE, so it is in no process's environment), the hosts it
+# answers to, and cookies without the Secure flag because the demo is served over plain HTTP (behind
+# TLS, as docs/operations.md deploys it, they are Secure). Each can be overridden from the environment.
+RUN_ENV = export DEBUG=0 SECRET_KEY_FILE="$${SECRET_KEY_FILE:-.secret-key}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost,127.0.0.1,[::1]}" \
+	SESSION_COOKIE_SECURE="$${SESSION_COOKIE_SECURE:-0}" CSRF_COOKIE_SECURE="$${CSRF_COOKIE_SECURE:-0}"; \
+	test -s "$$SECRET_KEY_FILE" || (umask 077; $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > "$$SECRET_KEY_FILE")
+URLS = / /beteiligung/ /karte/ /quartiere/mitte/ /bericht/ /planung/ /api/ /api/areas/ "/api/locate/?lon=9.1956&lat=48.8997" \
+	/api/docs/ /api/schema/ "/ows?SERVICE=WMS&REQUEST=GetCapabilities" /ogc/ /tiles/quartiere.json /health /admin/
+
 run: demo
-	@$(DB_ENV); $(PY) manage.py collectstatic --noinput -v 0; \
-	echo; echo "Quartiersatlas – Ludwigsburg demo (illustrative data)"; \
-	for p in / /beteiligung/ /karte/ /quartiere/mitte/ /bericht/ /planung/ /api/ /api/areas/ "/api/locate/?lon=9.1956&lat=48.8997" /api/docs/ /api/schema/ "/ows?SERVICE=WMS&REQUEST=GetCapabilities" /ogc/ /tiles/quartiere.json /health /admin/; do \
-	  echo "  http://$(HOST):$(PORT)$$p"; done; echo; \
-	exec $(PY) manage.py runserver --noreload "$(HOST):$(PORT)"
+	@$(DB_ENV); $(RUN_ENV); $(PY) manage.py collectstatic --noinput -v 0; \
+	echo; echo "Quartiersatlas – Ludwigsburg demo (illustrative data), gunicorn (config/gunicorn.py)"; \
+	for p in $(URLS); do echo "  http://$(HOST):$(PORT)$$p"; done; echo; \
+	exec $(PY) -m gunicorn config.wsgi:application --config config/gunicorn.py --bind "$(HOST):$(PORT)"
+
+dev: demo
+	@$(DB_ENV); echo; echo "Quartiersatlas – Ludwigsburg demo (illustrative data), development server (DEBUG on)"; \
+	for p in $(URLS); do echo "  http://$(HOST):$(PORT)$$p"; done; echo; \
+	exec $(PY) manage.py runserver "$(HOST):$(PORT)"
 
 lint: venv
 	$(VENV)/bin/ruff check .

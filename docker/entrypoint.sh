@@ -6,7 +6,8 @@
 #   DB_WAIT_SECONDS   how long to wait for the database (default 60)
 #   MIGRATE           1 (default) runs `migrate`; set 0 on all but one replica
 #   LOAD_DEMO         1 loads the demo (idempotent: later starts report it unchanged); default 0
-#   WEB_CONCURRENCY   gunicorn workers (default 3); GUNICORN_TIMEOUT (default 60 s);
+#   WEB_CONCURRENCY   gunicorn workers, GUNICORN_THREADS threads each, GUNICORN_KEEPALIVE,
+#                     GUNICORN_TIMEOUT: read by config/gunicorn.py (defaults there);
 #                     more gunicorn options in GUNICORN_CMD_ARGS (read by gunicorn itself)
 set -eu
 cd "$(dirname "$0")/.."
@@ -48,11 +49,6 @@ if [ "${LOAD_DEMO:-0}" = 1 ]; then
   DB_STATEMENT_TIMEOUT_MS=0 python manage.py load_demo
 fi
 
-# config/gunicorn.py: access and error log on stdout/stderr, without client IPs or deletion tokens
-exec gunicorn config.wsgi:application \
-  --config config/gunicorn.py \
-  --bind 0.0.0.0:8000 \
-  --workers "${WEB_CONCURRENCY:-3}" \
-  --timeout "${GUNICORN_TIMEOUT:-60}" \
-  --worker-tmp-dir /dev/shm \
-  --max-requests 2000 --max-requests-jitter 200
+# config/gunicorn.py: gthread workers (WEB_CONCURRENCY × GUNICORN_THREADS, keep-alive), timeouts,
+# access and error log on stdout/stderr without client IPs or deletion tokens — as `make run`
+exec gunicorn config.wsgi:application --config config/gunicorn.py --bind 0.0.0.0:8000

@@ -100,3 +100,10 @@ def test_it_refuses_to_start_without_a_secret(tmp_path, missing):
     result = compose_config(tmp_path, **others)
     assert result.returncode != 0
     assert f"set {missing}" in result.stderr
+
+
+def test_web_sizes_gunicorn_as_config_gunicorn_py_reads_it(config):
+    # the entrypoint starts gunicorn with config/gunicorn.py, as `make run` does; compose passes the sizes
+    environment = config["services"]["web"]["environment"]
+    assert int(environment["WEB_CONCURRENCY"]) >= 1
+    assert int(environment["GUNICORN_THREADS"]) >= 1

@@ -58,7 +58,9 @@ def test_entrypoint_is_valid_sh_and_serves_gunicorn():
     text = ENTRYPOINT.read_text()
     assert re.search(r"exec gunicorn config\.wsgi", text)
     assert "--bind 0.0.0.0:8000" in text
-    assert "WEB_CONCURRENCY" in text
+    # workers, threads, keep-alive and timeouts: config/gunicorn.py reads them, as for `make run`
+    for option in ("--workers", "--threads", "--worker-class", "--keep-alive", "--timeout", "--max-requests"):
+        assert option not in text
 
 
 def test_entrypoint_logs_as_the_gunicorn_config_says():

@@ -1,0 +1,276 @@
+"""The server people run: `make run` starts gunicorn with config/gunicorn.py and production settings
+(DEBUG off), and that server keeps connections alive, serves hashed static files with far-future cache
+headers, answers with the project's error pages and draws maps from several threads at once.
+
+The server here is started with `make run`'s own command and environment (read from the Makefile, so
+the two cannot drift apart) against the test database; the static files are collected as `make run`
+does, into a temporary directory, leaving out the large API documentation bundles no page here uses.
+"""
+
+import http.client
+import json
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+MAKEFILE = (ROOT / "Makefile").read_text()
+SERVE = "-m gunicorn config.wsgi:application --config config/gunicorn.py --bind"
+# collected for this test only: the 404 page's stylesheet and the site's frame need none of these
+NOT_COLLECTED = ("drf_spectacular_sidecar", "rest_framework", "admin", "gis", "vendor/swagger*")
+ANY_HOST = "0.0.0.0"  # noqa: S104 - `make run HOST=0.0.0.0`, as the README shows
+GETMAP = (
+    "/ows?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=quartiere,measures&STYLES=&CRS=EPSG:25832"
+    "&BBOX=510000,5410000,520000,5420000&WIDTH=256&HEIGHT=256&FORMAT=image/png"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_run_environment(tmp: Path, host: str) -> dict[str, str]:
+    """The environment `make run` gives gunicorn: its RUN_ENV lines, run by the shell."""
+    block = re.search(r"^RUN_ENV = (.*?)(?=^\S)", MAKEFILE, re.MULTILINE | re.DOTALL)
+    assert block, "the Makefile defines RUN_ENV"
+    script = block.group(1).replace("\\\n", " ").replace("$$", "$").replace("$(HOST)", host)
+    script = script.replace("$(PY)", shlex.quote(sys.executable))
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
+    env["SECRET_KEY_FILE"] = str(tmp / "secret-key")
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", f"{script.strip()}; env -0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    pairs = (item.split("=", 1) for item in done.stdout.decode().split("\0") if "=" in item)
+    return dict(pairs)
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker, tmp_path_factory):
+    """gunicorn as `make run` starts it, on a free port, against the test database."""
+    tmp = tmp_path_factory.mktemp("server")
+    with django_db_blocker.unblock():
+        database = connection.settings_dict["NAME"]
+    url = os.environ.get("DATABASE_URL") or (ROOT / ".devdb-url").read_text().strip()
+    env = make_run_environment(tmp, "127.0.0.1")
+    env.update(
+        DATABASE_URL=url.rsplit("/", 1)[0] + "/" + database,
+        STATIC_ROOT=str(tmp / "static"),
+        PYTHONUNBUFFERED="1",
+    )
+    ignore = [arg for pattern in NOT_COLLECTED for arg in ("-i", pattern)]
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0", *ignore],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    port = free_port()
+    command = [sys.executable, *SERVE.split(), f"127.0.0.1:{port}"]
+    log = (tmp / "server.log").open("wb")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited with {process.returncode}: {(tmp / 'server.log').read_text()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                pytest.fail("gunicorn did not listen within 60 s")
+            time.sleep(0.2)
+    try:
+        yield {"port": port, "process": process, "log": tmp / "server.log", "env": env}
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def get(port: int, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=90)
+    try:
+        conn.request("GET", path, headers={"Host": "127.0.0.1", **headers})
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
+
+
+def test_make_run_serves_with_gunicorn_and_this_config_and_make_dev_with_the_reloader():
+    run = MAKEFILE[MAKEFILE.index("\nrun:") : MAKEFILE.index("\ndev:")]
+    dev = MAKEFILE[MAKEFILE.index("\ndev:") : MAKEFILE.index("\nlint:")]
+    assert f'exec $(PY) {SERVE} "$(HOST):$(PORT)"' in run
+    assert "$(RUN_ENV)" in run and "collectstatic" in run
+    assert "runserver" not in run
+    assert 'exec $(PY) manage.py runserver "$(HOST):$(PORT)"' in dev
+    assert "--noreload" not in dev
+
+
+def test_make_run_has_debug_off_a_kept_secret_key_and_its_host_allowed(tmp_path):
+    env = make_run_environment(tmp_path, ANY_HOST)
+    assert env["DEBUG"] == "0"
+    assert "SECRET_KEY" not in env  # only the file's name: the key is in no process's environment
+    key = Path(env["SECRET_KEY_FILE"])
+    secret = key.read_text().strip()
+    assert len(secret) >= 50
+    assert key.stat().st_mode & 0o077 == 0  # readable by its owner only
+    assert make_run_environment(tmp_path, ANY_HOST)["SECRET_KEY_FILE"] == str(key)
+    assert key.read_text().strip() == secret  # kept for the next start, not made anew
+    assert env["ALLOWED_HOSTS"].split(",")[0] == ANY_HOST
+    assert {"localhost", "127.0.0.1"} <= set(env["ALLOWED_HOSTS"].split(","))
+    # plain HTTP: cookies without the Secure flag, or sign-in would fail on any other host
+    assert env["SESSION_COOKIE_SECURE"] == env["CSRF_COOKIE_SECURE"] == "0"
+    assert (ROOT / ".gitignore").read_text().splitlines().count(".secret-key") == 1
+    assert ".secret-key" in (ROOT / ".dockerignore").read_text().split()
+
+
+def test_it_answers_health_and_a_page(server):
+    status, headers, body = get(server["port"], "/health")
+    assert (status, json.loads(body)["status"]) == (200, "ok")
+    status, headers, body = get(server["port"], "/karte/datenschutz/")
+    assert status == 200, body[:500]
+    assert headers["content-type"].startswith("text/html")
+    assert b"<html" in body
+
+
+def test_it_keeps_the_connection_alive_between_requests(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server["port"], timeout=90)
+    try:
+        local_ports = []
+        for path in ("/health", "/tiles/quartiere.json", "/health"):
+            conn.request("GET", path, headers={"Host": "127.0.0.1"})
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200
+            assert (response.getheader("Connection") or "").lower() != "close"
+            assert not response.will_close
+            local_ports.append(conn.sock.getsockname()[1])
+        assert len(set(local_ports)) == 1, local_ports  # one TCP connection for all three
+    finally:
+        conn.close()
+
+
+def test_static_files_are_hashed_compressed_and_cached_for_a_year(server):
+    status, _, page = get(server["port"], "/nirgends/")
+    assert status == 404
+    stylesheet = re.search(rb'href="(/static/css/error-pages\.[0-9a-f]{12}\.css)"', page)
+    assert stylesheet, page[:2000]
+    status, headers, body = get(server["port"], stylesheet.group(1).decode(), **{"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers["content-encoding"] == "gzip"
+    cache = headers["cache-control"]
+    assert "immutable" in cache and int(re.search(r"max-age=(\d+)", cache).group(1)) >= 365 * 24 * 3600
+
+
+def test_debug_is_off_errors_are_the_projects_own_pages(server):
+    status, headers, body = get(server["port"], "/nirgends/", **{"Accept-Language": "de"})
+    assert status == 404
+    assert "<h1>Seite nicht gefunden</h1>" in body.decode()
+    assert b"URLconf" not in body and b"Traceback" not in body and b"DEBUG = True" not in body
+    # an unknown Host is refused (ALLOWED_HOSTS is enforced), without Django's debug page
+    status, _, body = get(server["port"], "/health", Host="attacker.example")
+    assert status == 400
+    assert b"DisallowedHost" not in body and b"Traceback" not in body
+
+
+def test_maps_are_drawn_by_several_threads_at_once(server):
+    # 2 workers × 4 threads: 16 GetMaps at once share each worker's Mapnik datasources and pool
+    def getmap(_):
+        status, headers, body = get(server["port"], GETMAP)
+        return status, headers.get("content-type"), body[:8]
+
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(getmap, range(16)))
+    assert answers == [(200, "image/png", b"\x89PNG\r\n\x1a\n")] * 16
+    log = server["log"].read_text()
+    assert "WMS render failed" not in log and "Null connection" not in log and "[ERROR]" not in log
+
+
+def test_a_graceful_reload_keeps_serving(server):
+    # `systemctl reload` (HUP): new workers start, the old ones finish their requests and leave
+    before = set(workers(server["process"].pid))
+    assert len(before) == 2
+    os.kill(server["process"].pid, signal.SIGHUP)
+    deadline = time.monotonic() + 30
+    answered = []
+    while time.monotonic() < deadline:
+        answered.append(get(server["port"], "/health")[0])
+        now = set(workers(server["process"].pid))
+        if len(now) == 2 and not now & before:
+            break
+        time.sleep(0.2)
+    assert not set(workers(server["process"].pid)) & before, "the workers were not replaced"
+    assert set(answered) == {200}
+
+
+def workers(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(pid) for pid in children.read_text().split()]
+
+
+SETTINGS = """
+import json
+from gunicorn.config import Config
+cfg = Config()
+found = {}
+exec(compile(open("config/gunicorn.py").read(), "config/gunicorn.py", "exec"), found)
+for name, value in found.items():
+    if name in cfg.settings:
+        cfg.set(name, value)
+names = ("worker_class_str", "workers", "threads", "keepalive", "timeout", "control_socket_disable")
+print(json.dumps({name: getattr(cfg, name) for name in names}))
+"""
+
+
+def gunicorn_settings(**env: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", SETTINGS],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_config_chooses_threaded_workers_that_keep_connections_alive():
+    settings = gunicorn_settings()
+    assert settings["worker_class_str"] == "gthread"  # sync workers close every connection
+    assert (settings["workers"], settings["threads"]) == (2, 4)
+    # longer than nginx's upstream keepalive_timeout (60 s): the proxy, not gunicorn, closes idle ones
+    assert settings["keepalive"] > 60
+    assert settings["timeout"] == 60
+    assert settings["control_socket_disable"] is True
+
+
+def test_the_environment_sizes_the_server():
+    settings = gunicorn_settings(
+        WEB_CONCURRENCY="5", GUNICORN_THREADS="2", GUNICORN_KEEPALIVE="5", GUNICORN_TIMEOUT="90"
+    )
+    assert (settings["workers"], settings["threads"], settings["keepalive"], settings["timeout"]) == (
+        5,
+        2,
+        5,
+        90,
+    )
