@@ -1,11 +1,14 @@
-"""The WMTS at /wmts (MapProxy in front of our own /ows) as OWSLib's WebMapTileService takes it, against a
-live server: capabilities with every registry layer on the AdV tile matrix set for EPSG:25832 and on
-GoogleMapsCompatible, tiles by KVP and REST with the Quartiere drawn where they are, a second request
-served from the cache (no request at the WMS), a data write invalidating the layer's tiles, and seeding
-writing the tiles of a box."""
+"""The WMTS at /wmts (MapProxy in front of our own /ows) as OWSLib's WebMapTileService and QGIS's WMTS
+provider (Debian's python3-qgis, headless) take it, against a live server: capabilities with every
+registry layer on the AdV tile matrix set for EPSG:25832 and on GoogleMapsCompatible, tiles by KVP and
+REST with the Quartiere drawn where they are, a second request served from the cache (no request at the
+WMS), a data write invalidating the layer's tiles, and seeding writing the tiles of a box."""
 
+import json
 import math
+import os
 import re
+import subprocess
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,6 +43,7 @@ ADV_LEVEL0_RES = 4891.96981025128
 # GoogleMapsCompatible (WMTS 1.0.0, Annex E.4): level 0 at 1:559082264.0287178
 GOOGLE_SCALE0 = 559082264.0287178
 MITTE_LON_LAT = (9.1913, 48.8956)
+QGIS_SCRIPT = Path(__file__).with_name("qgis_wmts.py")
 TRANSPARENT = (0, 0, 0, 0)
 
 
@@ -292,3 +296,47 @@ def test_the_generated_configuration_is_mapproxys_own(tmp_path, wmts):
     assert set(loaded.caches) == {layer.id for layer in config.cached_layers()}
     assert {ADV, GOOGLE} <= set(loaded.grids)
     assert loaded.sources["quartiere_wms"].conf["req"]["url"] == "http://web:8000/ows"
+
+
+def qgis(capabilities: str, layer: str, matrix_set: str, crs: str, box: tuple[float, ...]) -> dict:
+    env = {key: value for key, value in os.environ.items() if "proxy" not in key.lower()}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    done = subprocess.run(  # noqa: S603 - our script, the system's Python
+        ["/usr/bin/python3", str(QGIS_SCRIPT), capabilities, layer, matrix_set, crs, *map(str, box)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(next(line for line in done.stdout.splitlines() if line.startswith("{")))
+
+
+@pytest.mark.parametrize(
+    ("matrix_set", "crs", "city", "elsewhere"),
+    [
+        (
+            ADV,
+            "EPSG:25832",
+            (509_000, 5_411_000, 523_000, 5_421_000),
+            (600_000, 5_500_000, 614_000, 5_510_000),
+        ),
+        (
+            GOOGLE,
+            "EPSG:3857",
+            (1_021_000, 6_253_000, 1_033_000, 6_262_000),
+            (1_121_000, 6_353_000, 1_133_000, 6_362_000),
+        ),
+    ],
+)
+def test_qgis_loads_the_quartiere_through_its_wmts_provider(wmts, matrix_set, crs, city, elsewhere):
+    capabilities = f"{wmts}/1.0.0/WMTSCapabilities.xml"
+
+    there = qgis(capabilities, "quartiere", matrix_set, crs, city)
+    away = qgis(capabilities, "quartiere", matrix_set, crs, elsewhere)
+
+    assert there["valid"] and there["crs"] == crs
+    assert there["size"] == [280, 200]
+    assert there["painted"] > 1000  # the boundaries of the Quartiere
+    assert away["valid"] and away["painted"] == 0
