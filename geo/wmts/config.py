@@ -153,7 +153,10 @@ def build(
                 "meta_size": [4, 4],
                 "meta_buffer": 80,
             },
-            "http": {"client_timeout": settings.MAPPROXY_SOURCE_TIMEOUT},
+            "http": {
+                "client_timeout": settings.MAPPROXY_SOURCE_TIMEOUT,
+                "access_control_allow_origin": settings.MAP_CORS_ALLOW_ORIGIN,
+            },
             "image": {"paletted": False},
         },
     }

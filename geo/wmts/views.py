@@ -11,15 +11,18 @@ MapProxy handles KVP under its path ``/service`` and REST under ``/wmts``; this 
 environment it expects (``SCRIPT_NAME``/``PATH_INFO``) and turns its response into Django's.
 """
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
+from geo.public import public_read
 from geo.wmts import errors
 from geo.wmts.service import service
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "upgrade"}
 
 
+@public_read  # the same for every user and language: the short middleware chain (geo.public)
 @csrf_exempt
 def wmts(request: HttpRequest, path: str = "") -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
@@ -52,4 +55,8 @@ def wmts(request: HttpRequest, path: str = "") -> HttpResponse:
     for name, value in captured["headers"]:  # type: ignore[attr-defined]
         if name.lower() not in HOP_BY_HOP:
             response[name] = value
+    if response.status_code in (200, 304):
+        # MapProxy's default is three days; a tile changes with its layer's data, as the other map
+        # services' responses do: the same policy, revalidated with MapProxy's ETag/Last-Modified
+        response["Cache-Control"] = settings.MAP_CACHE_CONTROL
     return response

@@ -9,6 +9,7 @@ import math
 import os
 import re
 import subprocess
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -194,12 +195,21 @@ def test_a_second_request_is_served_from_the_cache(wmts, source_requests, settin
 
     first = get(url)[2]
     asked = list(source_requests)
-    second = get(url)[2]
+    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - the live server
+        second = response.read()
+        headers = response.headers
 
     assert len(asked) == 1  # one metatile: 4×4 tiles and a buffer in one GetMap
     assert "crs=EPSG%3A25832" in asked[0] and "layers=quartiere" in asked[0]
     assert source_requests == asked  # nothing new at the WMS
     assert second == first
+    # the map services' policy (MapProxy's own is three days), revalidated with MapProxy's ETag
+    assert headers["Cache-Control"] == settings.MAP_CACHE_CONTROL
+    assert headers["ETag"] and headers["Access-Control-Allow-Origin"] == settings.MAP_CORS_ALLOW_ORIGIN
+    revalidated = urllib.request.Request(url, headers={"If-None-Match": headers["ETag"]})
+    with pytest.raises(urllib.error.HTTPError) as not_modified:
+        urllib.request.urlopen(revalidated, timeout=60)  # noqa: S310 - the live server
+    assert not_modified.value.code == 304
     tiles = list(Path(settings.MAPPROXY_CACHE_DIR, "quartiere").glob(f"*/quartiere/{ADV}/9/*/*.png"))
     assert len(tiles) == 16
 
