@@ -39,9 +39,11 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-build-only ALLOWED_HOSTS=build.invalid \
     python manage.py collectstatic --noinput -v 0
 
 # Runs unprivileged; the code stays root-owned and read-only for it. The home directory is
-# writable (gunicorn keeps its control socket there).
+# writable (gunicorn keeps its control socket there), and so is the tile cache's directory (a named
+# volume mounted there takes its owner).
 RUN useradd --system --uid 10001 --gid nogroup --create-home --home-dir /home/app --shell /usr/sbin/nologin app \
- && chmod 0755 docker/entrypoint.sh docker/healthcheck.py
+ && chmod 0755 docker/entrypoint.sh docker/healthcheck.py \
+ && install -d -o app -g nogroup /var/cache/quartiersatlas
 USER app
 
 # The server is gunicorn with config/gunicorn.py, as `make run` starts it: gthread workers that keep

@@ -525,6 +525,15 @@ TILES_MIN_ZOOM = envint("TILES_MIN_ZOOM", 0)
 TILES_MAX_ZOOM = envint("TILES_MAX_ZOOM", 22)
 # --- end map services -------------------------------------------------------------------------------
 
+# --- WMTS and tile cache (geo/wmts: MapProxy, docs/operations.md "WMTS and tile cache") ------------
+# Where MapProxy reaches our WMS (its sources are plain GetMap requests on <URL>/ows): the web service
+# itself for `make run`, the web service's container in docker-compose. Never derived from a request.
+MAPPROXY_SOURCE_URL = env("MAPPROXY_SOURCE_URL", "http://127.0.0.1:8000")
+MAPPROXY_SOURCE_TIMEOUT = envint("MAPPROXY_SOURCE_TIMEOUT", 60)
+# The file cache: <dir>/<layer>/<generation>/<layer>/<TileMatrixSet>/<z>/<x>/<y>.png
+MAPPROXY_CACHE_DIR = Path(env("MAPPROXY_CACHE_DIR", str(BASE_DIR / "var" / "mapproxy")))
+# --- end WMTS ---------------------------------------------------------------------------------------
+
 # Staff invitations (staff.services): how long the one-time link to set a password stays valid, days
 STAFF_INVITATION_DAYS = envint("STAFF_INVITATION_DAYS", 7)
 

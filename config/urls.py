@@ -60,6 +60,7 @@ urlpatterns = [
     path("diskussion/", include("discussion.urls")),
     path("konto/", include("accounts.urls")),
     path("ows", include("geo.wms.urls")),
+    path("", include("geo.wmts.urls")),  # /wmts: MapProxy: WMTS and tile cache (docs/operations.md)
     # the landing page at /ogc too (the address the docs give): QGIS 3.22 cannot follow a relative redirect
     path("ogc", ogc_views.landing, name="ogc-root"),
     path("ogc/", include("geo.ogc.urls")),

@@ -38,8 +38,25 @@ def config(tmp_path: Path) -> dict[str, Any]:
     return yaml.safe_load(result.stdout)
 
 
-def test_it_defines_db_and_web(config):
-    assert set(config["services"]) == {"db", "web"}
+def test_it_defines_db_web_and_mapproxy(config):
+    assert set(config["services"]) == {"db", "web", "mapproxy"}
+
+
+def test_mapproxy_serves_the_same_image_asking_the_web_services_wms_and_keeps_tiles_in_a_volume(config):
+    mapproxy, web = config["services"]["mapproxy"], config["services"]["web"]
+    environment = mapproxy["environment"]
+    assert mapproxy["image"] == web["image"]
+    assert mapproxy["depends_on"]["web"]["condition"] == "service_healthy"
+    assert environment["MAPPROXY_SOURCE_URL"] == "http://web:8000"
+    assert "web" in web["environment"]["ALLOWED_HOSTS"].split(",")  # MapProxy's Host header
+    assert environment["MIGRATE"] == "0" and environment["LOAD_DEMO"] == "0"
+    assert environment["DATABASE_URL"] == web["environment"]["DATABASE_URL"]  # it reads the data versions
+    assert environment["MAPPROXY_CACHE_DIR"].startswith("/var/cache/quartiersatlas/")
+    assert any(v.startswith("tiles:/var/cache/quartiersatlas") for v in mapproxy["volumes"])
+    assert "tiles" in config["volumes"]
+    assert {"published": 8001, "target": 8000} in [
+        {"published": int(p["published"]), "target": int(p["target"])} for p in mapproxy["ports"]
+    ]
 
 
 def test_db_image_pins_postgresql_and_postgis_majors(config):
