@@ -7,7 +7,7 @@ INSERT INTO plans_developmentplan AS p (
 )
 SELECT s.city_id, s.kind, s.name, s.number, s.legal_status, s.legal_status_label, s.status_group,
        s.preparation_date, s.in_force_date, ST_SetSRID(s.geom, %(storage_srid)s), s.gml_id, s.version,
-       s.source_file, now(), now()
+       s.source_file, clock_timestamp(), clock_timestamp()
 FROM plan_stage AS s
 ORDER BY s.ord
 ON CONFLICT (city_id, kind, number) DO UPDATE
