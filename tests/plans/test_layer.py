@@ -55,3 +55,12 @@ def test_a_vector_tile_over_a_plan_holds_it(grid, tmp_path):
     tile = mapbox_vector_tile.decode(response.content)
     numbers = {f["properties"]["number"] for f in tile["development_plans"]["features"]}
     assert "1" in numbers
+
+
+def test_the_profile_lists_the_plans_touching_the_quartier_escaped(grid, tmp_path):
+    import_plans(tmp_path)
+    html = Client().get(f"/quartiere/{grid['A'].slug}/").content.decode()
+    assert "Nord &lt;b&gt;fett&lt;/b&gt;" in html and "<b>fett</b>" not in html
+    assert "F1" not in html  # the FP plan lies in Beta only
+    beta = Client().get(f"/quartiere/{grid['B'].slug}/").content.decode()
+    assert "F1" in beta and "Nord &lt;b&gt;" not in beta

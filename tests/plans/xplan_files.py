@@ -118,6 +118,9 @@ def document(*plans: Plan, version: str = "5.4", namespace: str | None = None, p
     )
 
 
-def write(path: Path, *plans: Plan, version: str = "5.4", **kwargs) -> Path:
+def write(path: Path, *plans: Plan, version: str = "5.4", ags: str | None = "", **kwargs) -> Path:
+    """Write the document; ``ags``, when given (None too), replaces every plan's."""
+    if ags != "":
+        plans = tuple(Plan(**{**plan.__dict__, "ags": ags}) for plan in plans)
     path.write_text(document(*plans, version=version, **kwargs), encoding="utf-8")
     return path
