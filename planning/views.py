@@ -31,6 +31,7 @@ from planning.models import Priority, TimeHorizon
 from planning.selectors import focus_area_feature_page
 from planning.templatetags.figures import percent
 from planning.weightings import weighting_components
+from plans import selectors as plan_selectors
 from quartiere.links import city_url, is_ags, quartier_url, report_url
 from quartiere.models import Level
 from quartiere.selectors import area_extent, area_feature, area_feature_page
@@ -241,6 +242,7 @@ def render_profile(request, quartier, *, map_script: str, map_data: str) -> Http
             "map_data": map_data,
             "map_assets": maps.rendered(PROFILE_MAP),
             "indicator_panel": indicator_selectors.profile_panel(quartier),
+            "development_plans": plan_selectors.plans_in_area(quartier.id),
         },
     )
 

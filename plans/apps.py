@@ -10,3 +10,17 @@ class PlansConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "plans"
     verbose_name = _("Development plans")
+
+    def ready(self) -> None:
+        from plans.layers import register_layers
+        from plans.services import PLAN_LINKS
+        from quartiere import linking
+
+        linking.register(PLAN_LINKS)
+        register_layers()
+
+    def load_demo(self, demo_dir):
+        """Called by ``manage.py load_demo`` after the areas: the illustrative development plans."""
+        from plans.demo import load_demo
+
+        return load_demo(demo_dir)

@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from plans.services import xplan_import
+from plans.xplangml import XPlanRejected
+
+
+class Command(BaseCommand):
+    help = (
+        "Import development plans (BP_Plan, FP_Plan) from XPlanGML 5.0–5.4 / 6.0 files through GDAL, "
+        "in one transaction: a file or plan at fault imports nothing (docs/xplanung.md)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="XPlanGML file(s)")
+        parser.add_argument(
+            "--city",
+            metavar="AGS",
+            help="the city (AGS) of every plan; default: the plan's AGS, else its location",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="check and count, store nothing")
+
+    def handle(self, *args, **options) -> None:
+        try:
+            summary = xplan_import(options["paths"], city_code=options["city"], dry_run=options["dry_run"])
+        except XPlanRejected as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(str(summary))

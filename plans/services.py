@@ -1,0 +1,155 @@
+"""Writes of development plans: ``xplan_import`` (``manage.py import_xplan``, the demo), docs/xplanung.md.
+
+The files are read first (``plans.xplangml``: lxml checks, GDAL's GML driver reads); then, in one
+transaction, the plans of all files are staged in a temporary table, transformed into EPSG:25832,
+checked and given their city in PostGIS (``sql/import_prepare.sql``), and inserted or updated by
+(city, kind, number) (``sql/import_upsert.sql``); the links to the areas of the plans written are
+recomputed by ``quartiere.linking``. Any problem in any file refuses the whole run: nothing is written.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import connection, transaction
+
+from geo import crs
+from geo.sql import load
+from plans import codes
+from plans.models import NAME_MAX, NUMBER_MAX, DevelopmentPlan, DevelopmentPlanArea
+from plans.xplangml import PlanRecord, XPlanRejected, read_plans
+from quartiere import linking
+from quartiere.models import Area, Level
+
+PLAN_LINKS = linking.LinkTarget.for_models(DevelopmentPlan, DevelopmentPlanArea, fk="plan")
+
+
+@dataclass
+class XPlanImportSummary:
+    files: int = 0
+    plans: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    changed_ids: list[int] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        text = (
+            f"{self.plans} plan(s) from {self.files} file(s): created {self.created}, "
+            f"updated {self.updated}, unchanged {self.unchanged}"
+        )
+        return text + (" (dry run: nothing stored)" if self.dry_run else "")
+
+
+def _check_texts(records: list[PlanRecord]) -> list[tuple[str, str]]:
+    """Lengths and code lists, per plan: (plan, reason)."""
+    problems = []
+    for record in records:
+        where = f"{record.source_file}: {record.label}"
+        if len(record.name) > NAME_MAX:
+            problems.append((where, f"xplan:name is longer than {NAME_MAX} characters"))
+        if len(record.number) > NUMBER_MAX:
+            problems.append((where, f"xplan:nummer is longer than {NUMBER_MAX} characters"))
+        known = codes.STATUS[record.kind]
+        if record.legal_status is not None and record.legal_status not in known:
+            problems.append(
+                (where, f"rechtsstand {record.legal_status} is not a code of {record.kind}_Rechtsstand")
+            )
+    return problems
+
+
+def _city_id(city_code: str | None) -> int | None:
+    if city_code is None:
+        return None
+    city = Area.objects.filter(level=Level.CITY, code=city_code.strip()).first()
+    if city is None:
+        raise XPlanRejected(f"--city {city_code[:20]!r}: no city with that AGS")
+    return city.id
+
+
+def _stage(cursor, records: list[PlanRecord]) -> None:
+    # ON COMMIT DROP only fires at the outermost commit: a caller's transaction may still hold one
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.plan_stage")
+    cursor.execute(
+        "CREATE TEMP TABLE plan_stage (ord int PRIMARY KEY, source_file text, version text, kind text, "
+        "gml_id text, name text, number text, legal_status int, legal_status_label text, "
+        "status_group text, preparation_date date, in_force_date date, ags text, src geometry, "
+        "srid int, geom geometry, city_id bigint, problem text) ON COMMIT DROP"
+    )
+    with cursor.cursor.copy(
+        "COPY plan_stage (ord, source_file, version, kind, gml_id, name, number, legal_status, "
+        "legal_status_label, status_group, preparation_date, in_force_date, ags, src, srid) FROM STDIN"
+    ) as copy:
+        for ord_, r in enumerate(records):
+            copy.write_row(
+                (
+                    ord_,
+                    r.source_file,
+                    r.version,
+                    r.kind,
+                    r.gml_id,
+                    r.name,
+                    r.number,
+                    r.legal_status,
+                    codes.STATUS[r.kind].get(r.legal_status, "") if r.legal_status is not None else "",
+                    codes.status_group(r.legal_status),
+                    r.preparation_date,
+                    r.in_force_date,
+                    r.ags,
+                    r.wkb.hex(),
+                    r.srid,
+                )
+            )
+    cursor.execute("ANALYZE plan_stage")
+
+
+def xplan_import(
+    paths: Iterable[Path | str], *, city_code: str | None = None, dry_run: bool = False
+) -> XPlanImportSummary:
+    """Import the BP_Plan and FP_Plan features of the XPlanGML files ``paths`` in one transaction.
+    ``city_code`` (an AGS) assigns every plan to that city; otherwise a plan's city is the one with
+    its XP_Gemeinde's AGS, else the city holding the largest part of its area. Geometry is stored in
+    EPSG:25832. ``XPlanRejected`` (nothing written) names each file or plan at fault; ``dry_run``
+    checks and counts everything, then rolls back."""
+    records: list[PlanRecord] = []
+    summary = XPlanImportSummary(dry_run=dry_run)
+    for path in paths:
+        records += read_plans(path)
+        summary.files += 1
+    summary.plans = len(records)
+    problems = _check_texts(records)
+    if problems:
+        raise XPlanRejected(f"{len(problems)} plan(s) refused; nothing imported", problems)
+    with transaction.atomic(), connection.cursor() as cursor:
+        city_id = _city_id(city_code)
+        _stage(cursor, records)
+        cursor.execute(
+            load(__file__, "import_prepare"), {"storage_srid": crs.STORAGE_SRID, "city_id": city_id}
+        )
+        cursor.execute(
+            "SELECT source_file, kind, number, gml_id, problem FROM plan_stage "
+            "WHERE problem IS NOT NULL ORDER BY ord"
+        )
+        bad = [
+            (f"{source}: {kind}_Plan {number or gml_id!r}", problem)
+            for source, kind, number, gml_id, problem in cursor.fetchall()
+        ]
+        if bad:
+            raise XPlanRejected(f"{len(bad)} plan(s) refused; nothing imported", bad)
+        cursor.execute(load(__file__, "import_upsert"), {"storage_srid": crs.STORAGE_SRID})
+        rows = cursor.fetchall()
+        summary.created = sum(1 for _, created in rows if created)
+        summary.updated = len(rows) - summary.created
+        summary.unchanged = len(records) - len(rows)
+        summary.changed_ids = [plan_id for plan_id, _ in rows]
+        if summary.changed_ids:
+            linking.links_refresh(PLAN_LINKS, ids=summary.changed_ids)
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary
+
+
+def plan_links_refresh(*, plan_ids: Iterable[int] | None = None) -> int:
+    """Recompute the plans' links to the areas (None: all plans); the link rows written."""
+    return linking.links_refresh(PLAN_LINKS, ids=plan_ids)
