@@ -79,7 +79,6 @@ urlpatterns = [
     path("planung/szenarien/", include("scenarios.urls")),
     path("region/", include("region.urls")),
     path("rat/", include("council.urls")),
-    path("bauleitplaene/", include("plans.urls")),
     path("catalogue/", include("geo.catalogue.urls")),
     path("", include("staff.urls")),  # /planung/team/, the invitation
     path("", include("planning.transparency.urls")),  # /massnahmen/, /strategie/, feeds
