@@ -78,7 +78,8 @@ def connection_parameters(alias: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
     ``options`` rides along in ``dbname``: libpq reads the joined string as one connection string."""
     db = connections[alias].settings_dict
     options = (
-        f"-c statement_timeout={int(settings.WMS['RENDER_TIMEOUT_MS'])} -c max_parallel_workers_per_gather=0"
+        f"-c statement_timeout={int(settings.WMS['RENDER_TIMEOUT_MS'])} -c max_parallel_workers_per_gather=0 "
+        "-c jit=off"
     )
     name, application = _quoted(str(db["NAME"])), _quoted(application_name())
     dbname = f"{name} options={_quoted(options)} application_name={application}"
