@@ -155,8 +155,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# No JIT: the service's statements are short and index-driven; above jit_above_cost the compile time
+# was most of a region-scale bbox read (54 → 11.5 ms with JIT off, issue 17). Parallel workers likewise.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-    f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c max_parallel_workers_per_gather=0"
+    f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c max_parallel_workers_per_gather=0 -c jit=off"
 )
 # A database host that does not answer costs a request this many seconds (libpq waits for ever by
 # default, and gunicorn would kill the worker), then the request gets a 503 (geo.middleware).

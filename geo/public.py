@@ -51,8 +51,13 @@ def is_public_read(view: Callable) -> bool:
 
 
 def wants_html(request: HttpRequest) -> bool:
-    """DRF's browsable API (``Accept: text/html…`` or ``?format=``): it needs the session and the user."""
-    return "html" in request.META.get("HTTP_ACCEPT", "") or "format" in request.GET
+    """DRF's browsable API (``Accept: text/html…`` or ``?format=``) or an OGC API page (``?f=html``):
+    it needs the session and the user."""
+    return (
+        "html" in request.META.get("HTTP_ACCEPT", "")
+        or "format" in request.GET
+        or request.GET.get("f", "").lower() == "html"
+    )
 
 
 def public_middleware() -> list[str]:

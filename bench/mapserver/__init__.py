@@ -82,8 +82,36 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=5)
 
 
+class Port(int):
+    """A server's port on loopback, with the process id of the server (its master)."""
+
+    pid: int
+
+    def __new__(cls, port: int, pid: int) -> "Port":
+        self = super().__new__(cls, port)
+        self.pid = pid
+        return self
+
+
+def workers(pid: int) -> list[int]:
+    """The child processes of ``pid`` (gunicorn's workers, lighttpd's FastCGI processes)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with suppress(OSError):
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def pss_mib(pid: int) -> float:
+    """The proportional set size of process ``pid`` (shared pages split between their users), MiB."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no Pss in /proc/{pid}/smaps_rollup")
+
+
 @contextmanager
-def gunicorn(extra_env: dict[str, str] | None = None) -> Iterator[int]:
+def gunicorn(extra_env: dict[str, str] | None = None) -> Iterator[Port]:
     """Our service under gunicorn on loopback (the benchmark database, DEBUG off; ``extra_env``: more
     settings, such as ``DATABASE_REPLICA_URLS``)."""
     port = free_port()
@@ -117,7 +145,7 @@ def gunicorn(extra_env: dict[str, str] | None = None) -> Iterator[int]:
     process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     try:
         wait_for(port, "/health", process)
-        yield port
+        yield Port(port, process.pid)
     finally:
         stop(process)
 
@@ -170,7 +198,7 @@ def measures_layers(style: Style) -> str:
 
 
 @contextmanager
-def mapserver() -> Iterator[int]:
+def mapserver() -> Iterator[Port]:
     """MapServer 8 as FastCGI under lighttpd on loopback, reading the benchmark database."""
     from geo import layers as registry
 
@@ -190,6 +218,7 @@ def mapserver() -> Iterator[int]:
                 fontset=fontset,
                 connection=libpq_connection(),
                 online_resource=f"http://127.0.0.1:{port}/mapserv?",
+                ogc_resource=f"http://127.0.0.1:{port}/mapserv/bench/ogcapi",
             )
         )
         config = Path(root, "mapserver.conf")
@@ -205,6 +234,6 @@ def mapserver() -> Iterator[int]:
         process = subprocess.Popen(["lighttpd", "-D", "-f", str(lighttpd_conf)], start_new_session=True)
         try:
             wait_for(port, "/mapserv?SERVICE=WMS&REQUEST=GetCapabilities", process)
-            yield port
+            yield Port(port, process.pid)
         finally:
             stop(process)

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from geo import layers as registry
-from geo.http import MapRequest, json_errors, map_view
+from geo.http import NOT_MODIFIED, MapRequest, NotModified, json_errors, map_view
 from geo.layers import Layer
 from geo.ogc import documents, openapi, queries
 from geo.ogc.documents import OPENAPI
@@ -34,6 +34,7 @@ from geo.ogc.params import (
     reject_unknown,
     single,
 )
+from geo.public import public_read
 
 ITEMS_PARAMS = {"f", "bbox", "bbox-crs", "crs", "limit", "offset"}
 
@@ -133,8 +134,9 @@ def _json_only(request: HttpRequest, what: str) -> None:
         raise OGCError(400, "InvalidParameterValue", f"f: {what} is available as json only.")
 
 
-@ogc_view(layers=_collection_ids)
-def items(request: HttpRequest, collection_id: str) -> HttpResponseBase:
+@public_read  # JSON only: ?f=html and Accept: text/html take the full chain (geo.public.wants_html)
+@map_view(layers=_collection_ids, vary=("Accept",), errors=json_errors, versions="view")
+def items(request: MapRequest, collection_id: str) -> HttpResponseBase | NotModified:
     layer = _layer(collection_id)
     params = single(request)
     fmt = negotiate(request, params, GEOJSON)
@@ -153,7 +155,21 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponseBase:
         offset=offset,
         parameters=layer_parameters(params, layer),
     )
-    matched = queries.count(query)
+    conditional = request.map_conditional
+    if fmt == "json" and limit <= settings.OGC_STREAM_FROM:
+        # the data version, the page and numberMatched in one statement (one snapshot, one round trip)
+        read = queries.versioned_page(query, conditional.claimed)
+        conditional.token = read.token
+        if read.features is None:
+            return NOT_MODIFIED
+        features, matched = read.features, read.matched
+    else:
+        # HTML and streamed pages: the version first, then the data (a write in between only makes
+        # the next request miss the cache, never stale data look current)
+        conditional.token = queries.version(query)
+        if conditional.token == conditional.claimed:
+            return NOT_MODIFIED
+        features, matched = None, queries.count(query)
 
     def links(returned: int) -> list[dict]:
         return documents.items_links(
@@ -161,8 +177,8 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponseBase:
         )
 
     if fmt == "html":
-        features = [json.loads(text) for text in queries.page(query)]
-        context = {"layer": layer, "features": features, "matched": matched, "links": links(len(features))}
+        shown = [json.loads(text) for text in queries.page(query)]
+        context = {"layer": layer, "features": shown, "matched": matched, "links": links(len(shown))}
         context.update(offset=offset, attributes=list(layer.attributes), crs=out.uri)
         return render(request, "ogc/items.html", context)
     head = f'{{"type":"FeatureCollection","numberMatched":{matched},"features":['
@@ -170,8 +186,7 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponseBase:
     def tail(returned: int) -> str:
         return f'],"numberReturned":{returned},"links":{json.dumps(links(returned), ensure_ascii=False)}}}'
 
-    if limit <= settings.OGC_STREAM_FROM:
-        features = queries.page(query)
+    if features is not None:
         response: HttpResponseBase = HttpResponse(
             head + ",".join(features) + tail(len(features)), content_type=GEOJSON
         )

@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+import fpng
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -25,7 +26,7 @@ from geo.sql import load
 from geo.wms import styles
 from geo.wms.crs import WmsCrs
 from geo.wms.errors import WMSError
-from geo.wms.request import IMAGE_FORMATS, MapRequest
+from geo.wms.request import FPNG, IMAGE_FORMATS, MapRequest
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,8 @@ def connection_parameters(alias: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
     ``options`` rides along in ``dbname``: libpq reads the joined string as one connection string."""
     db = connections[alias].settings_dict
     options = (
-        f"-c statement_timeout={int(settings.WMS['RENDER_TIMEOUT_MS'])} -c max_parallel_workers_per_gather=0"
+        f"-c statement_timeout={int(settings.WMS['RENDER_TIMEOUT_MS'])} -c max_parallel_workers_per_gather=0 "
+        "-c jit=off"
     )
     name, application = _quoted(str(db["NAME"])), _quoted(application_name())
     dbname = f"{name} options={_quoted(options)} application_name={application}"
@@ -165,7 +167,19 @@ def _background(module, transparent: bool, bgcolor: str):
 
 
 def _encode(image, format_: str) -> bytes:
-    return image.to_string(IMAGE_FORMATS[format_])
+    encoding = IMAGE_FORMATS[format_]
+    if encoding == FPNG:
+        return encode_png(image)
+    return image.to_string(encoding)
+
+
+def encode_png(image) -> bytes:
+    """A truecolour PNG (RGBA, 8 bits a channel) of Mapnik's ``image`` with fpng: the pixels as drawn,
+    anti-aliasing and labels untouched. Mapnik's own PNG writers took 5–10× as long (zlib; the palette
+    PNG also quantises): see the notes of ``wms`` in docs/benchmarks.md."""
+    if image.premultiplied():
+        image.demultiply()
+    return fpng.from_bytes(image.to_string(), image.width(), image.height(), 4)
 
 
 def _guard(fn: Callable[[], bytes]) -> bytes:

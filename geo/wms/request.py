@@ -30,11 +30,15 @@ from geo.wms.errors import (
 
 # FORMAT → Mapnik's encoding. Palette PNG with fast zlib: a third of the encoding time of 32-bit PNG
 # and a smaller file (DESIGN.md); 32-bit on request.
+# Mapnik's encoder names, and FPNG: the truecolour PNG writer of geo.wms.render (lossless, the pixels as
+# drawn; measured 5–10× faster than Mapnik's PNG writers, files ≈3× those of the 8-bit palette PNG).
+FPNG = "fpng"
 IMAGE_FORMATS = {
-    "image/png": "png8:z=1",
-    "image/png; mode=8bit": "png8:z=1",
-    "image/png8": "png8:z=1",
-    "image/png; mode=32bit": "png32:z=1",
+    "image/png": FPNG,
+    # the palette PNG for clients that ask for it (a third of the bytes; quantised to 256 colours)
+    "image/png; mode=8bit": "png8:m=h:z=1",
+    "image/png8": "png8:m=h:z=1",
+    "image/png; mode=32bit": FPNG,
     "image/jpeg": "jpeg85",
 }
 ADVERTISED_IMAGE_FORMATS = ("image/png", "image/jpeg", "image/png; mode=32bit")

@@ -243,3 +243,28 @@ def test_the_version_expression_gives_the_token_of_the_versions_read(demo):
         with db.cursor() as cursor:
             cursor.execute(f"SELECT {dataversion.version_sql(layer.tables)}")
             assert cursor.fetchone()[0] == dataversion.read([layer]).token([layer]), layer.id
+
+
+def test_an_items_page_its_count_and_its_data_version_come_in_one_statement(client, demo):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(db) as fresh:
+        first = client.get(ITEMS)
+    with CaptureQueriesContext(db) as revalidated:
+        assert client.get(ITEMS, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    assert len(fresh.captured_queries) == 1 and len(revalidated.captured_queries) == 1
+    assert "geo_dataversion" in fresh.captured_queries[0]["sql"]
+    Measure.objects.filter(published=True).update(title="Neu")
+    changed = client.get(ITEMS, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert b"Neu" in changed.content and b"Neu" not in first.content
+
+
+def test_html_and_streamed_items_read_the_version_before_the_data(client, demo):
+    for url in (ITEMS + "&f=html", "/ogc/collections/measures/items?limit=5000"):
+        etag = client.get(url)["ETag"]
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+        Measure.objects.filter(published=True).update(title=f"Neu {len(url)}")
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200

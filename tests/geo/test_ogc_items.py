@@ -335,3 +335,33 @@ def test_extreme_but_valid_values_are_answered(client, demo, params):
         response = client.get(ITEMS.format(layer), params)
         assert response.status_code == 200, (layer, body(response)[:200])
         assert json.loads(body(response))["type"] == "FeatureCollection"
+
+
+def test_number_matched_is_right_whether_or_not_the_page_is_full(client, demo):
+    """The count runs only when the page cannot tell: a page that is not full ends the matches."""
+    layer = registry.get("quartiere")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({registry.source_sql(layer)}) AS src", registry.bound(layer))
+        total = cursor.fetchone()[0]
+    assert total > 3
+    cases = [
+        {"limit": total + 5},  # not full: offset + returned
+        {"limit": total},  # exactly full: counted
+        {"limit": 3},  # full: counted
+        {"limit": 3, "offset": total - 2},  # the last page, not full
+        {"limit": 3, "offset": total + 7},  # past the end: counted
+    ]
+    for params in cases:
+        page = items(client, "quartiere", **params)
+        expected_returned = max(0, min(params["limit"], total - params.get("offset", 0)))
+        assert page["numberMatched"] == total, params
+        assert page["numberReturned"] == expected_returned == len(page["features"]), params
+        assert (link(page, "next") is not None) == (params.get("offset", 0) + expected_returned < total)
+
+
+def test_the_service_connection_runs_without_jit_and_parallel_workers(db):
+    """A region-scale bbox read spent most of its time compiling (issue 17): the service's statements are
+    short and index-driven, so its connections run with JIT and parallel workers off."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')")
+        assert cursor.fetchone() == ("off", "0")

@@ -282,3 +282,49 @@ def test_geometry_is_generalised_to_the_pixel_size():
 
     assert coarse < fine
     assert coarse >= 4 * 12  # every Quartier is kept, if as a small ring
+
+
+def test_image_png_is_a_lossless_truecolour_png_of_the_pixels_mapnik_drew(client, monkeypatch):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from geo.wms import render
+
+    drawn = []
+    encode = render.encode_png
+
+    def keep(image) -> bytes:  # a spy: the real encoder runs, the drawn image is kept to compare with
+        drawn.append(image)
+        return encode(image)
+
+    monkeypatch.setattr(render, "encode_png", keep)
+    body = draw(client, layers="quartiere,measures", size=(300, 200))
+
+    decoded = Image.open(BytesIO(body))
+    decoded.load()  # a checksum error or a truncated stream would raise here
+    assert decoded.format == "PNG" and decoded.mode == "RGBA" and decoded.size == (300, 200)
+    (image,) = drawn
+    assert decoded.tobytes() == image.to_string()  # every pixel as drawn, anti-aliasing included
+    mapnik_png = Image.open(BytesIO(image.to_string("png32")))
+    assert decoded.tobytes() == mapnik_png.convert("RGBA").tobytes()  # what Mapnik's own writer gives
+    assert len({decoded.getpixel((x, y)) for x in range(0, 300, 3) for y in range(0, 200, 3)}) > 20
+
+
+def test_the_8_bit_png_stays_a_palette_image_on_request(client):
+    from io import BytesIO
+
+    from PIL import Image
+
+    palette = Image.open(BytesIO(draw(client, layers="quartiere,measures", FORMAT="image/png; mode=8bit")))
+    truecolour = Image.open(BytesIO(draw(client, layers="quartiere,measures", FORMAT="image/png")))
+
+    assert palette.mode == "P" and truecolour.mode == "RGBA"
+    assert palette.size == truecolour.size
+
+
+def test_a_transparent_png_keeps_its_alpha(client):
+    picture = Picture(draw(client, layers="quartiere", TRANSPARENT="TRUE"))
+
+    alphas = {picture.rgba(x, y)[3] for y in range(picture.height) for x in range(picture.width)}
+    assert 0 in alphas and 255 in alphas and len(alphas) > 2  # clear, opaque and anti-aliased edges
