@@ -103,8 +103,8 @@ def decisions_for(paper_ids: Iterable[int]) -> dict[int, list[Decision]]:
 
 def deciding(decisions: list[Decision]) -> Decision | None:
     """The consultation that decided the paper (the last deciding one), else its latest one."""
-    decided = [d for d in decisions if d.decided]
-    return (decided or decisions or [None])[-1]
+    decided = [d for d in decisions if d.decided] or decisions
+    return decided[-1] if decided else None
 
 
 def paper_page(paper_id: int) -> PaperPage | None:

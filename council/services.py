@@ -123,8 +123,7 @@ def _import_body(
 def _city_of(data: dict[str, Any]) -> Area:
     """The city of an OParl body: by ``ags`` (8 digits), else by the ``rgs`` (12 digits: the AGS is
     its first five and last three)."""
-    ags = data.get("ags") if isinstance(data.get("ags"), str) else ""
-    rgs = data.get("rgs") if isinstance(data.get("rgs"), str) else ""
+    ags, rgs = _text(data, "ags", 12), _text(data, "rgs", 12)
     if not ags and len(rgs) == 12:
         ags = rgs[:5] + rgs[-3:]
     city = Area.objects.filter(level=Level.CITY, code=ags).first() if ags else None
@@ -136,7 +135,7 @@ def _city_of(data: dict[str, Any]) -> Area:
     return city
 
 
-def _store_all(body: Body, objects: Iterable[dict[str, Any]], store, report: BodyImport) -> int:  # type: ignore[no-untyped-def]
+def _store_all(body: Body, objects: Iterable[dict[str, Any]], store: Any, report: BodyImport) -> int:
     count = 0
     for obj in objects:
         if obj.get("deleted") is True:
@@ -148,7 +147,8 @@ def _store_all(body: Body, objects: Iterable[dict[str, Any]], store, report: Bod
 
 
 def _mark_deleted(obj: dict[str, Any]) -> int:
-    model = {"Organization": Organization, "Meeting": Meeting, "Paper": Paper}[type_of(obj)]
+    models: dict[str, Any] = {"Organization": Organization, "Meeting": Meeting, "Paper": Paper}
+    model = models[type_of(obj)]
     updated: int = model.objects.filter(oparl_id=obj["id"]).update(
         deleted=True, modified=_datetime(obj, "modified")
     )

@@ -38,3 +38,31 @@ def cities(cities_module, db) -> dict[str, Area]:
 def server() -> Iterator[OParlServer]:
     with oparl_server() as running:
         yield running
+
+
+@pytest.fixture
+def imported(cities, server) -> OParlServer:
+    """The fixture's Ludwigsburg papers imported over HTTP."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("import_oparl", server.url("system"), stdout=StringIO())
+    return server
+
+
+def kornwestheim_paper(city: Area, **fields):
+    """A paper of Kornwestheim's council (written directly: the fixture has Ludwigsburg's only)."""
+    from council.models import Body, Paper
+
+    body, _ = Body.objects.get_or_create(
+        oparl_id="https://ratsinfo.kornwestheim.example/oparl/body/1",
+        defaults={"city": city, "name": "Stadt Kornwestheim"},
+    )
+    values = {
+        "oparl_id": f"https://ratsinfo.kornwestheim.example/oparl/paper/{Paper.objects.count() + 1}",
+        "name": "Vorlage aus Kornwestheim",
+        "reference": "354/21",
+        **fields,
+    }
+    return Paper.objects.create(body=body, **values)

@@ -158,12 +158,12 @@ def test_since_overrides_the_stored_time(cities, server):
     ("failure", "message"),
     [
         (500, "HTTP 500"),
-        (b"{not json", "not valid JSON"),
+        (b"{not json", "kein gültiges JSON"),
         (
             b'{"data": [{"id": "http://x/1", "type": "https://schema.oparl.org/1.1/Person"}]}',
-            "expected an OParl Paper",
+            "erwartet war ein OParl-Paper",
         ),
-        (b"[1, 2]", "not a JSON object"),
+        (b"[1, 2]", "kein JSON-Objekt"),
     ],
 )
 def test_a_failing_list_page_writes_nothing(cities, server, failure, message):
@@ -194,13 +194,13 @@ def test_a_failure_in_a_later_run_keeps_what_was_there_and_the_sync_time(cities,
     "url", ["file:///etc/passwd", "ftp://example.org/oparl", "javascript:alert(1)", "not a url"]
 )
 def test_only_http_and_https_are_read(cities, url):
-    with pytest.raises(CommandError, match="only http and https"):
+    with pytest.raises(CommandError, match="nur http- und https-Adressen"):
         run(url)
     assert Body.objects.count() == 0
 
 
 def test_an_unreachable_server_is_a_clear_error(cities):
-    with pytest.raises(CommandError, match="could not be read"):
+    with pytest.raises(CommandError, match="konnte nicht gelesen werden"):
         run("http://127.0.0.1:9/oparl/v1/system", "--timeout", "2")
 
 
