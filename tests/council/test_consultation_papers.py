@@ -67,3 +67,23 @@ def test_another_citys_paper_or_consultation_is_refused(office, cities, imported
     )
     assert office.post(f"/planung/verfahren/{kw.pk}/vorlagen/", {"paper": other.pk}).status_code == 403
     assert ConsultationPaper.objects.count() == 0
+
+
+def test_a_master_plan_links_a_paper_of_the_planners_city_only(office, cities, imported):
+    from measures.models import MasterPlanPaper
+    from tests.measures.factories import MasterPlanFactory
+
+    plan = MasterPlanFactory(title="Masterplan Vitale Stadtteile")
+    other = kornwestheim_paper(cities[KORNWESTHEIM], reference="312/20")
+    url = f"/planung/strategie/masterplaene/{plan.pk}/vorlagen/"
+    page = office.get(url, {"q": "312/20"}).content.decode()
+    assert "Vorlage 312/20 verknüpfen" in page and f'value="{other.pk}"' not in page  # only Ludwigsburg's
+
+    assert office.post(url, {"paper": other.pk}).status_code == 403
+    paper = Paper.objects.get(reference="312/20", city=cities[LUDWIGSBURG])
+    assert office.post(url, {"paper": paper.pk}).status_code == 302
+    assert MasterPlanPaper.objects.get().city_id == cities[LUDWIGSBURG].pk
+    assert (
+        "Masterplan: Masterplan Vitale Stadtteile"
+        in Client().get(f"/rat/vorlagen/{paper.pk}/").content.decode()
+    )
