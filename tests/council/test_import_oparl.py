@@ -231,3 +231,33 @@ def test_links_other_than_http_are_not_kept(cities, server):
 def test_a_bad_since_is_a_clear_error(cities, server):
     with pytest.raises(CommandError, match="--since"):
         run(server.url("system"), "--since", "yesterday")
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_every_keeps_importing_and_survives_a_failed_run(cities, server, monkeypatch):
+    """--every: a failed run is reported on stderr and the next interval imports again."""
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 1:
+            server.failures.clear()  # the server is back for the second run
+            return
+        raise _Stop
+
+    monkeypatch.setattr("council.management.commands.import_oparl.time.sleep", sleep)
+    server.failures["body/1/paper"] = 500
+    err = StringIO()
+    with pytest.raises(_Stop):
+        call_command("import_oparl", server.url("system"), "--every", "5", stdout=StringIO(), stderr=err)
+    assert "HTTP 500" in err.getvalue()
+    assert sleeps == [300, 300]
+    assert Paper.objects.count() == 5  # the second run imported
+
+
+def test_every_must_be_at_least_a_minute(cities, server):
+    with pytest.raises(CommandError, match="--every"):
+        run(server.url("system"), "--every", "0")
