@@ -52,7 +52,7 @@ def test_a_planner_links_a_paper_and_the_measure_page_shows_the_decision(
     expect(section.locator("#linked-papers-none")).to_have_text("Noch keine Ratsvorlage verknüpft.")
 
     # the planner types the reference and sends it with Enter
-    search = page.get_by_label("Ratsvorlage nach Nummer oder Titel suchen")
+    search = page.get_by_label("Ratsvorlage suchen: Vorlagennummer oder Stichwort")
     search.fill("Vorl.Nr. 354/20")
     search.press("Enter")
     page.wait_for_url(f"**/planung/massnahmen/{measure.pk}/vorlagen/?q=*")
