@@ -11,3 +11,9 @@ class CouncilConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "council"
     verbose_name = _("Council papers")
+
+    def load_demo(self, demo_dir):
+        """Called by ``manage.py load_demo`` after the areas, before the measures link to the papers."""
+        from council.demo import load_demo
+
+        return load_demo(demo_dir)

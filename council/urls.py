@@ -1,2 +1,9 @@
+from django.urls import path
+
+from council import views
+
 app_name = "council"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.paper_list, name="papers"),
+    path("vorlagen/<int:pk>/", views.paper_detail, name="paper"),
+]

@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 
 from geo import crs
 from geo.sql import load
+from measures import paper_links
 from measures.models import MEASURE_HISTORY, ActionField, BudgetLine, MasterPlan, Measure, StrategicGoal
 from measures.services import (
     budget_line_create,
@@ -338,4 +339,6 @@ def load_demo(demo_dir: Path) -> DemoSummary:
         if more.exists():
             ids += _load_measures(more, summary)
     summary.links = measure_links_refresh(measure_ids=ids)
+    # the council papers that decided demo measures (council loads its demo papers before)
+    paper_links.demo_links_load(Path(demo_dir) / "paper_links.json")
     return summary

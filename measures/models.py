@@ -1,5 +1,6 @@
 """Strategy tree (action fields, strategic goals, master plans), measures and their budget lines."""
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
@@ -327,3 +328,59 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.fiscal_year}: {self.amount} EUR"
+
+
+class MeasurePaper(models.Model):
+    """A council paper (``council.Paper``) that decided or concerns a measure; linked by planners
+    (measures.paper_links), within the measure's city. The row follows the measure's city."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="paper_links")
+    city = CityField(on_delete=models.PROTECT, parent="measure")
+    paper = models.ForeignKey("council.Paper", on_delete=models.CASCADE, related_name="measure_links")
+    created_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("linked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("council paper of a measure")
+        verbose_name_plural = _("council papers of measures")
+        constraints = [models.UniqueConstraint(fields=["measure", "paper"], name="measure_paper_unique")]
+        indexes = [models.Index(fields=["paper", "measure"])]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} → {self.paper_id}"
+
+
+class MasterPlanPaper(models.Model):
+    """A council paper about a master plan (e.g. its adoption). Master plans are shared by every city;
+    the row belongs to the paper's city (it follows the paper)."""
+
+    master_plan = models.ForeignKey(MasterPlan, on_delete=models.CASCADE, related_name="paper_links")
+    city = CityField(on_delete=models.PROTECT, parent="paper")
+    paper = models.ForeignKey("council.Paper", on_delete=models.CASCADE, related_name="master_plan_links")
+    created_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("linked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("council paper of a master plan")
+        verbose_name_plural = _("council papers of master plans")
+        constraints = [
+            models.UniqueConstraint(fields=["master_plan", "paper"], name="master_plan_paper_unique")
+        ]
+        indexes = [models.Index(fields=["paper", "master_plan"])]
+
+    def __str__(self) -> str:
+        return f"{self.master_plan_id} → {self.paper_id}"

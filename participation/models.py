@@ -533,3 +533,32 @@ class HashKey(models.Model):
     class Meta:
         verbose_name = _("address hashing key")
         verbose_name_plural = _("address hashing keys")
+
+
+class ConsultationPaper(models.Model):
+    """A council paper about a consultation (e.g. the decision to hold it, or the one taking up its
+    results); linked by planners within the consultation's city. The row follows the consultation's city."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="paper_links")
+    city = CityField(on_delete=models.PROTECT, parent="consultation")
+    paper = models.ForeignKey("council.Paper", on_delete=models.CASCADE, related_name="consultation_links")
+    created_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("linked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("council paper of a consultation")
+        verbose_name_plural = _("council papers of consultations")
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "paper"], name="consultation_paper_unique")
+        ]
+        indexes = [models.Index(fields=["paper", "consultation"])]
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id} → {self.paper_id}"

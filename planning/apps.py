@@ -17,14 +17,18 @@ class PlanningConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from council import links as council_links
         from geo.roles import on_post_migrate
         from planning import snapshot
+        from planning.council_links import linked_to_paper
         from planning.layers import register_layers
         from planning.services import FOCUS_AREA_LINKS
         from quartiere import linking
 
         # keeps the focus areas' links right when areas are re-imported
         linking.register(FOCUS_AREA_LINKS)
+        # a council paper's page lists the measures, master plans and consultations linked to it
+        council_links.register(linked_to_paper)
         register_layers()
         # the staff roles' permissions, after every app's permissions exist (planning migrates last)
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="geo.roles")

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from measures.backoffice import strategy
+from measures.backoffice import strategy, strategy_papers
 
 
 class RecordId:
@@ -34,4 +34,14 @@ urlpatterns = [
     path("masterplaene/neu/", strategy.master_plan_new, name="master-plan-new"),
     path("masterplaene/<strategy_id:pk>/", strategy.master_plan_edit, name="master-plan"),
     path("masterplaene/<strategy_id:pk>/loeschen/", strategy.master_plan_delete, name="master-plan-delete"),
+    path(
+        "masterplaene/<strategy_id:pk>/vorlagen/",
+        strategy_papers.master_plan_papers,
+        name="master-plan-papers",
+    ),
+    path(
+        "masterplaene/<strategy_id:pk>/vorlagen/<strategy_id:paper_id>/entfernen/",
+        strategy_papers.master_plan_paper_remove,
+        name="master-plan-paper-remove",
+    ),
 ]

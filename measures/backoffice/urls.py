@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from measures.backoffice import views
+from measures.backoffice import papers, views
 
 app_name = "measures-office"
 
@@ -14,4 +14,10 @@ urlpatterns = [
     path("<int:measure_id>/haushalt/", views.budget_line_add, name="budget-add"),
     path("<int:measure_id>/haushalt/<int:line_id>/", views.budget_line_edit, name="budget-edit"),
     path("<int:measure_id>/haushalt/<int:line_id>/loeschen/", views.budget_line_delete, name="budget-delete"),
+    path("<int:measure_id>/vorlagen/", papers.measure_papers, name="papers"),
+    path(
+        "<int:measure_id>/vorlagen/<int:paper_id>/entfernen/",
+        papers.measure_paper_remove,
+        name="paper-remove",
+    ),
 ]

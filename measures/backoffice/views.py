@@ -31,6 +31,7 @@ from measures.backoffice.forms import (
     OfficeForm,
 )
 from measures.models import ActionField, BudgetLine, Dimension, MasterPlan, Measure, MeasureStatus
+from measures.paper_links import measure_papers
 from measures.selectors import measure_detail
 from quartiere.models import Area
 from quartiere.selectors import area_extent
@@ -172,6 +173,7 @@ def _render_form(
         new_line = new_line or BudgetLineForm(auto_id="bl-new-%s", initial={"kind": "investment"})
         new_line.mark()
         context.update(
+            papers=measure_papers(measure.pk),
             years=list(years.values()),
             budget_total=sum((line.amount for line in lines), start=0),
             new_line=new_line,

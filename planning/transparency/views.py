@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from measures.models import ActionField, Dimension, FundingSource, LinkKind, MeasureStatus
+from measures.paper_links import measure_papers
 from participation import formats
 from participation.models import Category, Origin, Outcome
 from planning import reports
@@ -275,6 +276,7 @@ def measure_detail(request, pk: int):
             "feed_url": reverse("transparency:city-feed"),
             # what the formats add under it (participation.formats), e.g. the discussion
             "panels": formats.panels("measure", request, measure),
+            "papers": measure_papers(measure.pk),
         },
     )
 
