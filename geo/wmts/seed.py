@@ -2,6 +2,7 @@
 levels within a box, written into the layers' current generations (the directories ``/wmts`` serves
 from). ``manage.py mapproxy_seed`` (quartiere, which knows the cities' extents) calls ``seed``."""
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,6 +12,14 @@ from mapproxy.seed.seeder import seed as run_seed
 
 from geo.wmts import config
 from geo.wmts.service import current_generations, proxy_configuration
+
+# The seeder's worker pool (multiprocess) imports dill, whose trace logger gets a stderr handler of its
+# own that bypasses the configured, redacting ones (config.logs): it goes, and dill's records propagate
+# to those handlers like every other library's.
+_dill = logging.getLogger("dill")
+for _handler in list(_dill.handlers):
+    _dill.removeHandler(_handler)
+_dill.propagate = True
 
 LEVELS = {config.ADV_25832: len(config.ADV_RESOLUTIONS), config.GOOGLE: 20}
 
