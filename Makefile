@@ -52,10 +52,12 @@ demo: migrate
 # TLS, as docs/operations.md deploys it, they are Secure). Each can be overridden from the environment.
 RUN_ENV = export DEBUG=0 SECRET_KEY_FILE="$${SECRET_KEY_FILE:-.secret-key}" \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost,127.0.0.1,[::1]}" \
-	SESSION_COOKIE_SECURE="$${SESSION_COOKIE_SECURE:-0}" CSRF_COOKIE_SECURE="$${CSRF_COOKIE_SECURE:-0}"; \
+	SESSION_COOKIE_SECURE="$${SESSION_COOKIE_SECURE:-0}" CSRF_COOKIE_SECURE="$${CSRF_COOKIE_SECURE:-0}" \
+	MAPPROXY_SOURCE_URL="$${MAPPROXY_SOURCE_URL:-http://$(HOST):$(PORT)}"; \
 	test -s "$$SECRET_KEY_FILE" || (umask 077; $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > "$$SECRET_KEY_FILE")
 URLS = / /beteiligung/ /karte/ /quartiere/mitte/ /bericht/ /planung/ /api/ /api/areas/ "/api/locate/?lon=9.1956&lat=48.8997" \
-	/api/docs/ /api/schema/ "/ows?SERVICE=WMS&REQUEST=GetCapabilities" /ogc/ /tiles/quartiere.json /health /admin/
+	/api/docs/ /api/schema/ "/ows?SERVICE=WMS&REQUEST=GetCapabilities" /ogc/ /tiles/quartiere.json \
+	/wmts/1.0.0/WMTSCapabilities.xml "/catalogue/csw?SERVICE=CSW&REQUEST=GetCapabilities" /rat/ /region/ /health /admin/
 
 run: demo
 	@$(DB_ENV); $(RUN_ENV); $(PY) manage.py collectstatic --noinput -v 0; \

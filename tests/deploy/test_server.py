@@ -41,11 +41,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def make_run_environment(tmp: Path, host: str) -> dict[str, str]:
+def make_run_environment(tmp: Path, host: str, port: int = 8000) -> dict[str, str]:
     """The environment `make run` gives gunicorn: its RUN_ENV lines, run by the shell."""
     block = re.search(r"^RUN_ENV = (.*?)(?=^\S)", MAKEFILE, re.MULTILINE | re.DOTALL)
     assert block, "the Makefile defines RUN_ENV"
     script = block.group(1).replace("\\\n", " ").replace("$$", "$").replace("$(HOST)", host)
+    script = script.replace("$(PORT)", str(port))
     script = script.replace("$(PY)", shlex.quote(sys.executable))
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
     env["SECRET_KEY_FILE"] = str(tmp / "secret-key")
@@ -68,7 +69,8 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         database = connection.settings_dict["NAME"]
     url = os.environ.get("DATABASE_URL") or (ROOT / ".devdb-url").read_text().strip()
-    env = make_run_environment(tmp, "127.0.0.1")
+    port = free_port()
+    env = make_run_environment(tmp, "127.0.0.1", port)
     env.update(
         DATABASE_URL=url.rsplit("/", 1)[0] + "/" + database,
         STATIC_ROOT=str(tmp / "static"),
@@ -82,7 +84,6 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
         check=True,
         timeout=120,
     )
-    port = free_port()
     command = [sys.executable, *SERVE.split(), f"127.0.0.1:{port}"]
     log = (tmp / "server.log").open("wb")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -137,6 +138,8 @@ def test_make_run_has_debug_off_a_kept_secret_key_and_its_host_allowed(tmp_path)
     assert key.read_text().strip() == secret  # kept for the next start, not made anew
     assert env["ALLOWED_HOSTS"].split(",")[0] == ANY_HOST
     assert {"localhost", "127.0.0.1"} <= set(env["ALLOWED_HOSTS"].split(","))
+    # /wmts's MapProxy asks the server itself for the tiles it has not cached yet
+    assert env["MAPPROXY_SOURCE_URL"] == f"http://{ANY_HOST}:8000"
     # plain HTTP: cookies without the Secure flag, or sign-in would fail on any other host
     assert env["SESSION_COOKIE_SECURE"] == env["CSRF_COOKIE_SECURE"] == "0"
     assert (ROOT / ".gitignore").read_text().splitlines().count(".secret-key") == 1
