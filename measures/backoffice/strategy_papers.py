@@ -37,14 +37,18 @@ def _page(request: HttpRequest, plan: MasterPlan, *, error: ServiceError | None 
         results = [p for p in results if p.city_id in cities]
     context = {
         **office_context(request, "strategy"),
-        "plan": plan,
+        "record_title": str(plan),
+        "record_pk": plan.pk,
+        "back_url": reverse("office-strategy:master-plan", args=[plan.pk]),
+        "back_text": _("Back to the master plan “%(title)s”") % {"title": plan},
+        "remove_url_name": "office-strategy:master-plan-paper-remove",
         "query": query,
         "linked": linked,
         "results": [(paper, paper.pk in linked_ids) for paper in results],
         "error": error,
     }
     return render(
-        request, "measures/backoffice/strategy_papers.html", context, status=error.status if error else 200
+        request, "council/backoffice/link_papers.html", context, status=error.status if error else 200
     )
 
 

@@ -39,14 +39,18 @@ def _page(
     results = paper_search(query, city_id=consultation.city_id) if query.strip() else []
     context = {
         **office_context(request, "consultations"),
-        "consultation": consultation,
+        "record_title": consultation.title,
+        "record_pk": consultation.pk,
+        "back_url": reverse("office-consultations:edit", args=[consultation.pk]),
+        "back_text": _("Back to the consultation “%(title)s”") % {"title": consultation.title},
+        "remove_url_name": "office-consultations:paper-remove",
         "query": query,
         "linked": linked,
         "results": [(paper, paper.pk in linked_ids) for paper in results],
         "error": error,
     }
     return render(
-        request, "participation/backoffice/papers.html", context, status=error.status if error else 200
+        request, "council/backoffice/link_papers.html", context, status=error.status if error else 200
     )
 
 

@@ -49,6 +49,12 @@ def test_a_planner_finds_links_and_removes_a_paper(office, cities, imported):
     assert link.city_id == cities[LUDWIGSBURG].pk
     # the paper's public page lists the consultation
     assert f"/beteiligung/{consultation.slug}/" in Client().get(f"/rat/vorlagen/{paper.pk}/").content.decode()
+    # the page lists it with its removal, under the consultation's title and the way back to it
+    page = office.get(url).content.decode()
+    assert f'action="{url}{paper.pk}/entfernen/"' in page
+    assert f"Ratsvorlagen zu „{consultation.title}“" in page
+    back = f"Zurück zum Beteiligungsverfahren „{consultation.title}“"
+    assert f'<a href="/planung/verfahren/{consultation.pk}/">{back}</a>' in page
 
     assert office.post(f"{url}{paper.pk}/entfernen/").status_code == 302
     assert ConsultationPaper.objects.count() == 0
@@ -83,5 +89,8 @@ def test_a_master_plan_links_a_paper_of_the_planners_city_only(office, cities, i
     paper = Paper.objects.get(reference="312/20", city=cities[LUDWIGSBURG])
     assert office.post(url, {"paper": paper.pk}).status_code == 302
     assert MasterPlanPaper.objects.get().city_id == cities[LUDWIGSBURG].pk
+    page = office.get(url).content.decode()
+    assert f'action="{url}{paper.pk}/entfernen/"' in page
+    assert f'<a href="/planung/strategie/masterplaene/{plan.pk}/">Zurück zum Masterplan' in page
     page = Client().get(f"/rat/vorlagen/{paper.pk}/").content.decode()
     assert 'Masterplan: <a href="/strategie/">Masterplan Vitale Stadtteile</a>' in page
