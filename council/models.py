@@ -14,6 +14,7 @@ paper's, meeting's) city through ``quartiere.shard.CityField``."""
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quartiere.shard import CityField
 
@@ -105,7 +106,7 @@ class Meeting(OParlObject):
     web = models.URLField(_("web page"), max_length=OPARL_ID_LENGTH, blank=True)
 
     class Meta:
-        verbose_name = _("meeting")
+        verbose_name = pgettext_lazy("council information system", "meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-start", "id"]
         constraints = [models.UniqueConstraint(fields=["id", "city"], name="council_meeting_id_city_unique")]
@@ -125,7 +126,9 @@ class AgendaItem(OParlObject):
     public = models.BooleanField(_("public"), default=True)
     result = models.CharField(_("result"), max_length=300, blank=True)
     resolution_text = models.TextField(_("resolution"), blank=True, max_length=50_000)
-    consultation_ref = models.URLField(_("consultation"), max_length=OPARL_ID_LENGTH, blank=True)
+    consultation_ref = models.URLField(
+        pgettext_lazy("council information system", "consultation"), max_length=OPARL_ID_LENGTH, blank=True
+    )
 
     class Meta:
         verbose_name = _("agenda item")
@@ -166,7 +169,9 @@ class PaperConsultation(OParlObject):
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="consultations")
     city = CityField(on_delete=models.PROTECT, parent="paper")
-    meeting_ref = models.URLField(_("meeting"), max_length=OPARL_ID_LENGTH, blank=True)
+    meeting_ref = models.URLField(
+        pgettext_lazy("council information system", "meeting"), max_length=OPARL_ID_LENGTH, blank=True
+    )
     agenda_item_ref = models.URLField(_("agenda item"), max_length=OPARL_ID_LENGTH, blank=True)
     organization_refs = ArrayField(
         models.URLField(max_length=OPARL_ID_LENGTH), verbose_name=_("organizations"), default=list, blank=True

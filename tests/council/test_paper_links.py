@@ -4,7 +4,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from council.models import Paper
 from geo.errors import Forbidden, NotFound, ServiceError
@@ -92,8 +92,9 @@ def test_a_missing_paper_is_refused_naming_the_field(world, paper_id):
 
 def test_a_paper_deleted_in_the_source_cannot_be_linked(world):
     Paper.objects.filter(pk=world["papers"]["lb"].pk).update(deleted=True)
-    with pytest.raises(ServiceError, match="no such council paper"):
+    with pytest.raises(ServiceError) as error, translation.override("en"):
         measure_paper_link(measure_id=world["measures"]["lb"].pk, paper_id=world["papers"]["lb"].pk)
+    assert error.value.field == "paper" and "no such council paper" in error.value.message
 
 
 def test_a_regional_measure_links_no_city_paper(world, cities):
