@@ -28,12 +28,16 @@ def category_colours() -> dict[str, str]:
 # when it asks for generalisation; kept by triggers, see sql/public_location.sql). It has a GiST index
 # of its own, so the services' bbox filter on ``src.geom`` uses an index, and the map shows exactly
 # the location the API publishes.
+# The consultation's generalisation is a scalar subquery, not a join: a reader that leaves the column
+# out (the map, the tiles) skips it, and under ``ORDER BY … LIMIT`` PostgreSQL evaluates it after the
+# sort, for the page's rows only (with a join, every contribution in the box looked its consultation
+# up: a region's 3,700 for a page of 1,000).
 SOURCE = """
 SELECT c.id, c.geom_public AS geom,
        c.consultation_id AS consultation, c.category, c.origin, c.text, c.created_at AS created,
-       nullif(k.generalise_m, 0) AS generalised_m
+       (SELECT nullif(k.generalise_m, 0) FROM participation_consultation AS k
+        WHERE k.id = c.consultation_id) AS generalised_m
 FROM participation_contribution AS c
-JOIN participation_consultation AS k ON k.id = c.consultation_id
 WHERE c.status = 'published'
 """
 

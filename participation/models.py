@@ -287,6 +287,14 @@ class Contribution(models.Model):
             GistIndex(
                 fields=["geom_public"], condition=Q(status="published"), name="contribution_published_geom"
             ),
+            # the readers that come from link rows (the priority index's demand per Quartier) find a
+            # published contribution's category in the index alone (one heap page per row otherwise)
+            models.Index(
+                fields=["id"],
+                include=["category"],
+                condition=Q(status="published"),
+                name="contribution_published_id",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -18,18 +18,18 @@ wanted AS (
 quartier_ids AS (
     SELECT ARRAY(SELECT id FROM quartier) AS ids
 ),
-category_weight AS (
-    SELECT w.category, w.weight
-    FROM unnest(%(categories)s::text[], %(category_weights)s::float8[]) AS w (category, weight)
-),
 -- participation demand: published contributions linked to the Quartier (share: 1, ½ on a boundary),
--- weighted by category; the same in every dimension (contributions carry no dimension)
+-- weighted by category; the same in every dimension (contributions carry no dimension). The weight is
+-- read from the arrays by position (a join with the unnested pairs became a loop over them for every
+-- contribution); a category the weighting does not name is left out, as a join would.
 demand AS (
-    SELECT l.area_id, sum(l.share) AS contributions, sum(l.share * w.weight) AS weighted
+    SELECT l.area_id, sum(l.share) AS contributions,
+           sum(l.share * (%(category_weights)s::float8[])[array_position(%(categories)s::text[], c.category::text)])
+               AS weighted
     FROM participation_contributionarea AS l
     JOIN participation_contribution AS c ON c.id = l.contribution_id AND c.status = 'published'
-    JOIN category_weight AS w ON w.category = c.category
     WHERE l.area_id = ANY ((SELECT ids FROM quartier_ids)::bigint[]) AND l.level = 3
+      AND c.category::text = ANY (%(categories)s::text[])
     GROUP BY l.area_id
 ),
 {supply},
