@@ -1,15 +1,14 @@
 """Read replicas: the map services under load from the primary alone, and from a streaming standby.
 
 Data and requests: those of `wms.load` (N Quartiere and N measures; random GetMap 512², OGC API items
-pages of a 1 km bbox, z14 tiles). Two gunicorns (sync workers, `DEBUG` off) run side by side: one with
-the primary alone, one with `DATABASE_REPLICA_URLS` naming a hot standby of the private cluster
-(`scripts/devdb replica start`: streaming replication on the same machine), so that its map services
-read from the standby (counted: the service's sessions in the standby's `pg_stat_activity`). Per
-service `wrk` runs against one, then the other: 8 connections, 30 s each (5 s with `--quick`);
-requests per second, p50 and p99; zero errors required. On one
-machine the standby shares the cores with the primary, gunicorn and `wrk`: the figures show what the
-routing costs, not what a replica on its own machine adds (docs/operations.md, "Read replicas").
-"""
+pages of a 1 km bbox, z14 tiles). Two gunicorns (as `make run` serves: gthread workers, `DEBUG` off) run
+side by side: one with the primary alone, one with `DATABASE_REPLICA_URLS` naming a hot standby of the
+private cluster (`scripts/devdb replica start`: streaming replication on the same machine), so that its
+map services read from the standby (counted: the service's sessions in the standby's
+`pg_stat_activity`). Per service `wrk` runs against one, then the other: 8 connections, 30 s each (5 s
+with `--quick`); requests per second, p50 and p99; zero errors required. On one machine the standby
+shares the cores with the primary, gunicorn and `wrk`: the figures show what the routing costs, not what
+a replica on its own machine adds (docs/operations.md, "Read replicas")."""
 
 import shutil
 import subprocess

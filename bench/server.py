@@ -27,7 +27,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from bench.core import Context, Row, benchmark
-from bench.mapserver import ROOT, database_url, free_port, stop, wait_for
+from bench.mapserver import free_port, gunicorn, serve, service_env
 from bench.ogc import ZOOM, _bare_tile, sample_tiles
 from bench.synth import ensure_areas
 from geo import layers as registry
@@ -44,39 +44,25 @@ def granian_available() -> bool:
 
 
 @contextmanager
-def make_run_server(log_dir: Path, server: str = "gunicorn") -> Iterator[tuple[int, subprocess.Popen]]:
-    """gunicorn as `make run` starts it (``--config config/gunicorn.py``), on a free loopback port; or,
-    for comparison, granian's WSGI server with as many processes and threads (no access log)."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-never-used-elsewhere-0123456789abcdefghijkl",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "PYTHONWARNINGS": "ignore:No directory at",  # whitenoise: tiles need no collected static files
-    }
+def make_run_server(log_dir: Path, server: str = "gunicorn") -> Iterator[tuple[int, int]]:
+    """gunicorn as `make run` starts it (``bench.mapserver.gunicorn``), on a free loopback port; or,
+    for comparison, granian's WSGI server with as many processes and threads (no access log).
+    Yields the port and the server's (master's) process id."""
     if server == "gunicorn":
-        command = [
-            sys.executable, "-m", "gunicorn", "config.wsgi:application", "--config", "config/gunicorn.py",
-            "--bind", f"127.0.0.1:{port}",
-            "--access-logfile", str(log_dir / "access.log"), "--error-logfile", str(log_dir / "error.log"),
-        ]  # fmt: skip
-    else:
-        command = [
-            sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", "2",
-            "--blocking-threads", "4",
-            "--host", "127.0.0.1", "--port", str(port), "--no-ws", "config.wsgi:application",
-        ]  # fmt: skip
-        if os.environ.get("GRANIAN_PATH"):
-            env["PYTHONPATH"] = os.environ["GRANIAN_PATH"]
-    process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
-    try:
-        wait_for(port, "/health", process)
-        yield port, process
-    finally:
-        stop(process)
+        with gunicorn({"WEB_CONCURRENCY": "2"}, log_dir=log_dir) as port:
+            yield port, port.pid
+        return
+    port = free_port()
+    env = service_env()
+    command = [
+        sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", "2",
+        "--blocking-threads", "4",
+        "--host", "127.0.0.1", "--port", str(port), "--no-ws", "config.wsgi:application",
+    ]  # fmt: skip
+    if os.environ.get("GRANIAN_PATH"):
+        env["PYTHONPATH"] = os.environ["GRANIAN_PATH"]
+    with serve(command, env, port) as served:
+        yield served, served.pid
 
 
 class KeepAlive:
@@ -184,7 +170,7 @@ def _over_http(ctx: Context, n: int, samples: list[tuple], server: str) -> list[
     rows = []
     with (
         tempfile.TemporaryDirectory(prefix="qa-bench-server-") as logs,
-        make_run_server(Path(logs), server) as (port, process),
+        make_run_server(Path(logs), server) as (port, master),
     ):
         client = KeepAlive(port)
         for sample in samples:
@@ -193,7 +179,7 @@ def _over_http(ctx: Context, n: int, samples: list[tuple], server: str) -> list[
                 raise AssertionError(
                     f"{sample[0]}: the served tile differs from its bare statement (or is empty)"
                 )
-        pids = server_pids(process.pid)  # the workers' database connections are open by now
+        pids = server_pids(master)  # the workers' database connections are open by now
         if ctx.nice is not None:  # the server and its backends at the level the runner gives itself
             renice(pids, ctx.nice)
         served = [0]
@@ -239,7 +225,7 @@ def _over_http(ctx: Context, n: int, samples: list[tuple], server: str) -> list[
                     f"{row.floor_cpu_ms:.2f} ms → {total / row.floor_cpu_ms:.2f}×"
                 )
             rows.append(row)
-        memory = worker_memory(process.pid)
+        memory = worker_memory(master)
     rows[0].note += f"; {server} 2 workers × 4 threads; per worker after the run: " + ", ".join(
         f"PSS {pss} MiB (RSS {rss})" for pss, rss in memory
     )

@@ -2,9 +2,10 @@
 
 Data: `bench.synth.ensure_areas(N)` (N Quartiere of ≈0.64 km² around Ludwigsburg, EPSG:25832) and N
 measures from `bench/sql/measures_generate.sql` (points, lines, rectangles; 90 % published). Both
-servers run as warm HTTP servers on loopback with the same number of processes: ours under gunicorn
-(sync workers, `DEBUG` off), MapServer 8 (Debian's `mapserv`) as FastCGI under lighttpd, keeping its
-PostGIS connections (`CLOSE_CONNECTION=DEFER`, as deployed), reading the same tables with an
+servers run as warm HTTP servers on loopback with the same number of processes: ours as `make run`
+serves it (gunicorn with `config/gunicorn.py`: gthread workers of 4 threads keeping connections alive,
+the redacting access log; `DEBUG` off), MapServer 8 (Debian's `mapserv`) as FastCGI under lighttpd,
+keeping its PostGIS connections (`CLOSE_CONNECTION=DEFER`, as deployed), reading the same tables with an
 equivalent style (`bench/mapserver/`: Quartiere outlined and labelled, measures by status in three
 geometry layers) and writing AGG/PNG (RGB, zlib level 1; ours: truecolour RGBA PNG by fpng).
 Requests: `GetMap` of `quartiere,measures` at 512² and 1024² over random views 2 km and 15 km wide
@@ -321,7 +322,7 @@ def under_load(port: int, services: dict[str, list[str]], n: int, seconds: int, 
                 samples=result["requests"],
                 floor="p50 (endpoint column: p99)",
                 note=f"{result['requests'] / result['seconds']:.1f} req/s, {errors} errors, "
-                f"8 connections, {seconds} s, gunicorn {PROCESSES} workers",
+                f"8 connections, {seconds} s, gunicorn {PROCESSES} gthread workers",
             )
         )
         if errors:
@@ -375,7 +376,7 @@ def load(ctx: Context, n: int) -> list[Row]:
     rows = []
     failed = []
     for who, server, paths in (
-        (f"ours (gunicorn, {PROCESSES} workers)", gunicorn, ours_paths),
+        (f"ours (gunicorn, {PROCESSES} gthread workers)", gunicorn, ours_paths),
         (f"MapServer 8 (lighttpd, {PROCESSES} FastCGI processes)", mapserver, peer_paths),
     ):
         with server() as port:

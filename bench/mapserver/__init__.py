@@ -110,44 +110,47 @@ def pss_mib(pid: int) -> float:
     raise RuntimeError(f"no Pss in /proc/{pid}/smaps_rollup")
 
 
-@contextmanager
-def gunicorn(extra_env: dict[str, str] | None = None) -> Iterator[Port]:
-    """Our service under gunicorn on loopback (the benchmark database, DEBUG off; ``extra_env``: more
-    settings, such as ``DATABASE_REPLICA_URLS``)."""
-    port = free_port()
-    env = {
+def service_env(extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of our server in a benchmark: the benchmark database, ``DEBUG`` off, a fixed
+    secret key (no ``.secret-key`` file is written), loopback hosts; ``extra_env`` on top."""
+    return {
         **os.environ,
         "DATABASE_URL": database_url(),
         "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-never-used-elsewhere-0123456789abcdefghijkl",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SETTINGS_MODULE": "config.settings",
-        "PYTHONWARNINGS": "ignore:No directory at",  # whitenoise: the API needs no collected static files
+        "PYTHONWARNINGS": "ignore:No directory at",  # whitenoise: the services need no collected static files
         **(extra_env or {}),
     }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "config.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(PROCESSES),
-        "--worker-class",
-        "sync",
-        "--keep-alive",
-        "60",
-        "--log-level",
-        "warning",
-        "--timeout",
-        "120",
-    ]
+
+
+@contextmanager
+def serve(command: list[str], env: dict[str, str], port: int) -> Iterator[Port]:
+    """Run ``command`` (a server listening on ``port``) in its own process group until the block ends."""
     process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     try:
         wait_for(port, "/health", process)
         yield Port(port, process.pid)
     finally:
         stop(process)
+
+
+@contextmanager
+def gunicorn(extra_env: dict[str, str] | None = None, *, log_dir: Path | None = None) -> Iterator[Port]:
+    """Our service as ``make run`` serves it: gunicorn with ``config/gunicorn.py`` (gthread workers
+    that keep connections alive, the redacting access log), ``PROCESSES`` workers, on loopback.
+    The access log goes to ``log_dir`` when given, else nowhere (it is still formatted and redacted).
+    ``extra_env``: more settings, such as ``DATABASE_REPLICA_URLS``."""
+    port = free_port()
+    env = service_env({"WEB_CONCURRENCY": str(PROCESSES), **(extra_env or {})})
+    logs = (log_dir / "access.log", log_dir / "error.log") if log_dir else (os.devnull, os.devnull)
+    command = [
+        sys.executable, "-m", "gunicorn", "config.wsgi:application", "--config", "config/gunicorn.py",
+        "--bind", f"127.0.0.1:{port}", "--access-logfile", str(logs[0]), "--error-logfile", str(logs[1]),
+    ]  # fmt: skip
+    with serve(command, env, port) as served:
+        yield served
 
 
 def measures_layers(style: Style) -> str:
