@@ -37,6 +37,13 @@ class PlanningConfig(AppConfig):
         snapshot.connect()
         post_migrate.connect(_refresh_snapshot, sender=self, dispatch_uid="planning.snapshot")
 
+    def demo_context(self):
+        """``manage.py load_demo`` runs inside this: the priority snapshot is refreshed once at the end,
+        not after each import's writes."""
+        from planning import snapshot
+
+        return snapshot.deferred()
+
     def load_demo(self, demo_dir: Path) -> str:
         """Called by ``manage.py load_demo`` after measures and participation: illustrative focus areas;
         then the priority snapshot of the map layer is brought up to date (else the first map request

@@ -132,3 +132,32 @@ def test_its_etag_follows_the_snapshot(known, client):
     PrioritySnapshotState.objects.update(token=-1)  # as if the inputs had changed since
     again = client.get(TILE.format(x=x, y=y), HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 200 and again["ETag"] != first["ETag"]
+
+
+def test_inside_deferred_writes_wait_and_the_end_refreshes_once(known, django_capture_on_commit_callbacks):
+    """``manage.py load_demo`` runs inside ``deferred()``: its imports' writes refresh nothing each time,
+    the block's end refreshes the whole snapshot once."""
+    committed()
+    before = scores()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, snapshot.deferred():
+        for x in range(2100, 2900, 100):
+            contribute(known["consultation"], "problem", x, 600)
+        linking.links_refresh(contribution_links())
+        with snapshot.deferred():  # nested: only the outer block refreshes
+            snapshot.schedule(known["city"].pk)
+        assert scores() == before
+    assert callbacks == []  # nothing was scheduled on commit
+    assert scores()["Quelle"] != before["Quelle"]
+    assert snapshot.refresh_if_stale() is False
+
+
+def test_a_deferred_block_that_raises_refreshes_nothing(known):
+    committed()
+    before = row_versions()
+    with pytest.raises(RuntimeError), snapshot.deferred():
+        snapshot.schedule(known["city"].pk)
+        raise RuntimeError("the load failed")
+    assert row_versions() == before
+    # and the next write schedules again, as usual
+    snapshot.schedule(known["city"].pk)
+    assert connection.run_on_commit

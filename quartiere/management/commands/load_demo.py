@@ -1,3 +1,4 @@
+from contextlib import ExitStack
 from pathlib import Path
 
 from django.apps import apps
@@ -74,11 +75,17 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        for name, summary in load_demo_places():
-            self.stdout.write(f"{name}: {summary}")
-        # later apps add their part of the demo (measures, participation, planning)
-        for config in apps.get_app_configs():
-            loader = getattr(config, "load_demo", None)
-            if loader is not None:
-                self.stdout.write(f"{config.label}: {loader(DEMO)}")
+        with ExitStack() as stack:
+            # an app may wrap the whole load (planning: one refresh of its snapshot at the end)
+            for config in apps.get_app_configs():
+                context = getattr(config, "demo_context", None)
+                if context is not None:
+                    stack.enter_context(context())
+            for name, summary in load_demo_places():
+                self.stdout.write(f"{name}: {summary}")
+            # later apps add their part of the demo (measures, participation, planning)
+            for config in apps.get_app_configs():
+                loader = getattr(config, "load_demo", None)
+                if loader is not None:
+                    self.stdout.write(f"{config.label}: {loader(DEMO)}")
         self.stdout.write(self.style.SUCCESS("Demo loaded (official boundaries, illustrative data)"))
