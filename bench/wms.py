@@ -306,27 +306,17 @@ def load_services(ctx: Context, tiling: Tiling) -> dict[str, list[str]]:
 
 def under_load(port: int, services: dict[str, list[str]], n: int, seconds: int, label: str) -> list[Row]:
     """``wrk`` through each service's requests against the gunicorn on ``port``: a row per service
-    (p99 and p50, requests per second); any error fails the run."""
+    (``load_row``, named ``<label>: <service>``); any error fails the run."""
     rows = []
     for name, paths in services.items():
         wrk(port, paths[:20], 2)  # warm every worker
         result = wrk(port, paths, seconds)
-        errors = result["errors"] + result["non2xx"]
-        rows.append(
-            Row(
-                name=f"{label}: {name}",
-                n=n,
-                endpoint_ms=result["p99"],
-                floor_ms=result["p50"],
-                target=None,
-                samples=result["requests"],
-                floor="p50 (endpoint column: p99)",
-                note=f"{result['requests'] / result['seconds']:.1f} req/s, {errors} errors, "
-                f"8 connections, {seconds} s, gunicorn {PROCESSES} gthread workers",
-            )
-        )
-        if errors:
-            raise AssertionError(f"{label}, {name} under load: {errors} errors")
+        who = f"gunicorn {PROCESSES} gthread workers"
+        row = load_row(name, n, result, seconds, who, worker_pss(port.pid))
+        row.name = f"{label}: {name}"
+        rows.append(row)
+        if result["errors"] + result["non2xx"]:
+            raise AssertionError(f"{label}, {name} under load: {result['errors'] + result['non2xx']} errors")
     return rows
 
 
