@@ -126,11 +126,14 @@ def service_env(extra_env: dict[str, str] | None = None) -> dict[str, str]:
 
 
 @contextmanager
-def serve(command: list[str], env: dict[str, str], port: int) -> Iterator[Port]:
-    """Run ``command`` (a server listening on ``port``) in its own process group until the block ends."""
-    process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+def serve(
+    command: list[str], env: dict[str, str], port: int, *, ready: str = "/health", cwd: Path = ROOT
+) -> Iterator[Port]:
+    """Run ``command`` (a server listening on ``port``) in its own process group until the block ends;
+    it is up once ``GET ready`` answers (below 500)."""
+    process = subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True)
     try:
-        wait_for(port, "/health", process)
+        wait_for(port, ready, process)
         yield Port(port, process.pid)
     finally:
         stop(process)
