@@ -50,7 +50,7 @@ def make_run_server(log_dir: Path, server: str = "gunicorn") -> Iterator[tuple[i
     Yields the port and the server's (master's) process id."""
     if server == "gunicorn":
         with gunicorn({"WEB_CONCURRENCY": "2"}, log_dir=log_dir) as port:
-            yield port, port.pid
+            yield int(port), port.pid
         return
     port = free_port()
     env = service_env()
@@ -62,7 +62,7 @@ def make_run_server(log_dir: Path, server: str = "gunicorn") -> Iterator[tuple[i
     if os.environ.get("GRANIAN_PATH"):
         env["PYTHONPATH"] = os.environ["GRANIAN_PATH"]
     with serve(command, env, port) as served:
-        yield served, served.pid
+        yield int(served), served.pid
 
 
 class KeepAlive:
