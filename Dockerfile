@@ -1,4 +1,4 @@
-# Quartiersatlas: the web service (gunicorn, config/gunicorn.py) on Debian bookworm with Debian's GDAL/GEOS/PROJ,
+# Quartiersatlas: the web service (granian, config/server.py) on Debian bookworm with Debian's GDAL/GEOS/PROJ,
 # the same libraries `make run` uses. The database is a separate container (docker-compose.yml).
 # Build: docker build -t quartiersatlas .   See docs/operations.md.
 FROM python:3.11-slim-bookworm
@@ -39,15 +39,15 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-build-only ALLOWED_HOSTS=build.invalid \
     python manage.py collectstatic --noinput -v 0
 
 # Runs unprivileged; the code stays root-owned and read-only for it. The home directory is
-# writable (gunicorn keeps its control socket there), and so is the tile cache's directory (a named
+# writable, and so is the tile cache's directory (a named
 # volume mounted there takes its owner).
 RUN useradd --system --uid 10001 --gid nogroup --create-home --home-dir /home/app --shell /usr/sbin/nologin app \
  && chmod 0755 docker/entrypoint.sh docker/healthcheck.py \
  && install -d -o app -g nogroup /var/cache/quartiersatlas
 USER app
 
-# The server is gunicorn with config/gunicorn.py, as `make run` starts it: gthread workers that keep
-# connections alive, WEB_CONCURRENCY processes (default 2) × GUNICORN_THREADS threads (default 4).
+# The server is granian, configured by config/server.py, as `make run` starts it: it keeps connections
+# alive, WEB_CONCURRENCY processes (default 2) × SERVER_THREADS threads (default 4).
 ENV DEBUG=0
 EXPOSE 8000
 

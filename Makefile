@@ -1,6 +1,6 @@
 # Quartiersatlas: `make run` serves the demo, `make test` runs every check. Both set up what they need:
 # system packages (as root, else the exact sudo line), .venv, the private PostGIS cluster.
-# `make run` serves as production does (gunicorn with config/gunicorn.py, DEBUG off); `make dev` with
+# `make run` serves as production does (granian, configured by config/server.py; DEBUG off); `make dev` with
 # Django's auto-reloading development server.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -61,9 +61,9 @@ URLS = / /beteiligung/ /karte/ /quartiere/mitte/ /bericht/ /planung/ /api/ /api/
 
 run: demo
 	@$(DB_ENV); $(RUN_ENV); $(PY) manage.py collectstatic --noinput -v 0; \
-	echo; echo "Quartiersatlas – Ludwigsburg demo (illustrative data), gunicorn (config/gunicorn.py)"; \
+	echo; echo "Quartiersatlas – Ludwigsburg demo (illustrative data), granian (config/server.py)"; \
 	for p in $(URLS); do echo "  http://$(HOST):$(PORT)$$p"; done; echo; \
-	exec $(PY) -m gunicorn config.wsgi:application --config config/gunicorn.py --bind "$(HOST):$(PORT)"
+	exec $(PY) -m config.server --host "$(HOST)" --port "$(PORT)"
 
 dev: demo
 	@$(DB_ENV); echo; echo "Quartiersatlas – Ludwigsburg demo (illustrative data), development server (DEBUG on)"; \

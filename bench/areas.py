@@ -2,7 +2,7 @@
 
 Data: `bench.synth.ensure_areas(N)`, a tiling of N Quartiere (≈0.64 km², 28 vertices each) under
 cities of 10 × 10 Quartiere and one region, in EPSG:25832. Endpoint: `GET` the way a WSGI server
-(gunicorn) calls the service: the project's WSGI application `config.wsgi.application` (Django, these
+(granian) calls the service: the project's WSGI application `config.wsgi.application` (Django, these
 public reads on the shorter middleware chain of `geo.public`, request signals, connection health
 checks, `DEBUG` off), given a WSGI environ without a socket, body read. Floor: the statement the endpoint ran,
 captured from the request itself and replayed with a bare psycopg cursor on the same connection, every

@@ -1,4 +1,4 @@
-"""Which WSGI server: `wrk` against gunicorn `sync`, gunicorn `gthread` and granian on the demo.
+"""Which WSGI server: `wrk` against gunicorn `sync`, gunicorn `gthread` and granian (ours) on the demo.
 
 ``python -m bench.compare_servers [--seconds 5] [--rounds 3] [--servers sync,gthread,granian]`` with the
 demo loaded (`make run` or `manage.py load_demo`) in the database of ``DATABASE_URL`` (or the private
@@ -7,15 +7,13 @@ connections) asks each in turn — rounds alternate the order — for z14 tiles,
 1 km box and a GetMap 512², with keep-alive and with `Connection: close`. Printed per run and as a
 Markdown table of medians: requests/s, p50 and p99 latency (ms), errors, and the **CPU time per request**
 of the server's processes (user + system from ``/proc``, without the database), which other load on a
-shared machine leaves intact where it compresses requests/s. granian is measured when it can be
-imported (``pip install granian``; ``GRANIAN_PATH`` may name a directory it was installed into with
-``pip install --target``). Not a ``@benchmark``: it has no floor; docs/operations.md ("The server")
-records its figures.
+shared machine leaves intact where it compresses requests/s. granian runs as ``make run`` starts it
+(``python -m config.server``); gunicorn (a test dependency) with its own options, its log dropped. Not
+a ``@benchmark``: it has no floor; docs/operations.md ("The server") records its figures.
 """
 
 import argparse
 import http.client
-import importlib.util
 import json
 import math
 import os
@@ -70,34 +68,18 @@ def demo_paths() -> dict[str, list[str]]:
 
 
 def commands(port: int) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """The servers compared: gunicorn's two worker types (a test dependency, no longer ours; no
+    PrivateLogger: its log is dropped) and ours as ``make run`` starts it (granian, config/server.py)."""
     gunicorn = [
-        sys.executable, "-m", "gunicorn", "config.wsgi:application", "--config", "config/gunicorn.py",
-        "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "/dev/null",
+        sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        "--workers", "2", "--keep-alive", "65", "--access-logfile", "/dev/null",
     ]  # fmt: skip
-    granian_path = os.environ.get("GRANIAN_PATH", "")
-    granian_env = {"PYTHONPATH": granian_path} if granian_path else {}
     return {
         "sync": ([*gunicorn, "--worker-class", "sync"], {}),
         "gthread": ([*gunicorn, "--worker-class", "gthread", "--threads", "4"], {}),
         "granian": (
-            [
-                sys.executable,
-                "-m",
-                "granian",
-                "--interface",
-                "wsgi",
-                "--workers",
-                "2",
-                "--blocking-threads",
-                "4",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-ws",
-                "config.wsgi:application",
-            ],  # fmt: skip
-            granian_env,
+            [sys.executable, "-m", "config.server", "--host", "127.0.0.1", "--port", str(port)],
+            {"WEB_CONCURRENCY": "2", "SERVER_THREADS": "4", "SERVER_ACCESS_LOG": "/dev/null"},
         ),
     }
 
@@ -171,12 +153,6 @@ def main() -> int:
     parser.add_argument("--servers", default="sync,gthread,granian")
     args = parser.parse_args()
     names = args.servers.split(",")
-    if "granian" in names and not (
-        importlib.util.find_spec("granian")
-        or Path(os.environ.get("GRANIAN_PATH", "/nonexistent"), "granian").is_dir()
-    ):
-        print("granian is not installed: measuring without it", file=sys.stderr)
-        names.remove("granian")
     paths = demo_paths()
     env = {
         **os.environ,

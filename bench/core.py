@@ -133,7 +133,7 @@ class Context:
         return 2 if self.quick else 5
 
     def serve(self, url: str) -> bytes:
-        """GET ``url`` the way a WSGI server (gunicorn) does: the project's WSGI application
+        """GET ``url`` the way a WSGI server (granian) does: the project's WSGI application
         (``config.wsgi.application``: Django, public reads on their shorter middleware chain of
         ``geo.public``, with the request signals' connection bookkeeping and health checks) called with
         a WSGI environ, the whole body read; no socket and no test-client instrumentation. The environ

@@ -4,7 +4,7 @@ Data: `bench.synth.ensure_areas(N)`, a tiling of N Quartiere (≈0.64 km², 28 v
 Ludwigsburg in EPSG:25832. Items: `GET /ogc/collections/quartiere/items?limit=10000` (GeoJSON in CRS84)
 through Django's test client (full middleware stack, `DEBUG` off, the page streamed from a server-side
 cursor and read whole). Tiles: `GET /tiles/quartiere/14/x/y.mvt` at random tiles over the tiling (a
-handful of Quartiere, ≈1.5 KiB) the way a WSGI server (gunicorn) calls the service: the project's WSGI
+handful of Quartiere, ≈1.5 KiB) the way a WSGI server (granian) calls the service: the project's WSGI
 application `config.wsgi.application`, given a WSGI environ (no socket); a tile is a public read, on the
 shorter middleware chain of `geo.public`. Floors: for items, one bare SQL statement that builds the same
 FeatureCollection text in PostGIS (`geo.ogc.queries.Query.collection_sql`: the same features, counted and

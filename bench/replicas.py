@@ -1,13 +1,13 @@
 """Read replicas: the map services under load from the primary alone, and from a streaming standby.
 
 Data and requests: those of `wms.load` (N Quartiere and N measures; random GetMap 512², OGC API items
-pages of a 1 km bbox, z14 tiles). Two gunicorns (as `make run` serves: gthread workers, `DEBUG` off) run
+pages of a 1 km bbox, z14 tiles). Two of our servers (as `make run` serves: granian, `DEBUG` off) run
 side by side: one with the primary alone, one with `DATABASE_REPLICA_URLS` naming a hot standby of the
 private cluster (`scripts/devdb replica start`: streaming replication on the same machine), so that its
 map services read from the standby (counted: the service's sessions in the standby's
 `pg_stat_activity`). Per service `wrk` runs against one, then the other: 8 connections, 30 s each (5 s
 with `--quick`); requests per second, p50 and p99; zero errors required. On one machine the standby
-shares the cores with the primary, gunicorn and `wrk`: the figures show what the routing costs, not what
+shares the cores with the primary, our server and `wrk`: the figures show what the routing costs, not what
 a replica on its own machine adds (docs/operations.md, "Read replicas")."""
 
 import shutil
@@ -21,7 +21,7 @@ import psycopg
 from django.db import connection
 
 from bench.core import Context, Row, benchmark
-from bench.mapserver import gunicorn
+from bench.mapserver import our_server
 from bench.wms import ensure_wms_data, load_services, under_load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +64,7 @@ def load(ctx: Context, n: int) -> list[Row]:
     wait_for_replay(standby)
     # both servers up at once, the services measured alternately (primary, replica): on a shared
     # machine the load drifts, alternating keeps the pair comparable
-    with gunicorn() as primary_port, gunicorn({"DATABASE_REPLICA_URLS": url}) as replica_port:
+    with our_server() as primary_port, our_server({"DATABASE_REPLICA_URLS": url}) as replica_port:
         rows: list[Row] = []
         for service, paths in services.items():
             for label, port in (("primary only", primary_port), ("1 replica", replica_port)):

@@ -1,19 +1,19 @@
-"""The server people run: vector tiles over HTTP from `make run`'s gunicorn against the bare statement.
+"""The server people run: vector tiles over HTTP from `make run`'s server against the bare statement.
 
-Data: `bench.synth.ensure_areas(N)` (as in *ogc*). Server: gunicorn with `config/gunicorn.py` — what
-`make run`, the container and the systemd unit start: `gthread` workers (2 processes × 4 threads,
-keep-alive), `DEBUG` off, the access log written (with its redaction) to a file — on loopback against
-the benchmark database. Requests: `GET /tiles/quartiere/14/x/y.mvt` at random tiles over the tiling,
-one after the other, over one HTTP/1.1 connection kept alive (as a browser or nginx's upstream
-`keepalive` sends them) and, for comparison, over a new connection each (`Connection: close`, what
-gunicorn's `sync` workers force on every request). Floor: the tile's `ST_AsMVT` statement
-(`geo.tiles.queries.tile_sql`, same parameters) on a bare psycopg cursor in the benchmark process,
-checked to give the same bytes; timed interleaved with the requests. The CPU columns count this
-process and its own backend only; the note adds the server's CPU per tile (its processes and their
-database backends, user + system from `/proc`, over the requests its access log counts) and gives the
-ratio of all CPU a tile costs to the bare statement's — the figure a busy machine leaves intact. With
-`--nice`, the server and its backends are reniced too. The note also gives the memory of each worker
-after the run (PSS and RSS from `/proc/<pid>/smaps_rollup`).
+Data: `bench.synth.ensure_areas(N)` (as in *ogc*). Server: `python -m config.server` — what `make run`,
+the container and the systemd unit start: granian, 2 processes × 4 threads, keep-alive, `DEBUG` off, the
+access log written (with its redaction) to a file — on loopback against the benchmark database; for
+comparison, the server it replaced: gunicorn with `gthread` workers (2 × 4, keep-alive, its access log
+to a file too). Requests: `GET /tiles/quartiere/14/x/y.mvt` at random tiles over the tiling, one after
+the other, over one HTTP/1.1 connection kept alive (as a browser or nginx's upstream `keepalive` sends
+them) and, for comparison, over a new connection each (`Connection: close`). Floor: the tile's
+`ST_AsMVT` statement (`geo.tiles.queries.tile_sql`, same parameters) on a bare psycopg cursor in the
+benchmark process, checked to give the same bytes; timed interleaved with the requests. The CPU columns
+count this process and its own backend only; the note adds the server's CPU per tile (its processes and
+their database backends, user + system from `/proc`, over the requests its access log counts) and gives
+the ratio of all CPU a tile costs to the bare statement's — the figure a busy machine leaves intact.
+With `--nice`, the server and its backends are reniced too. The note also gives the memory of each
+worker after the run (PSS and RSS from `/proc/<pid>/smaps_rollup`).
 """
 
 import http.client
@@ -27,7 +27,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from bench.core import Context, Row, benchmark
-from bench.mapserver import free_port, gunicorn, serve, service_env
+from bench.mapserver import free_port, our_server, serve, service_env
 from bench.ogc import ZOOM, _bare_tile, sample_tiles
 from bench.synth import ensure_areas
 from geo import layers as registry
@@ -37,31 +37,27 @@ SIZES = (10_000,)
 TARGET = 1.5  # a tile over HTTP, keep-alive / its bare statement (issue 17)
 
 
-def granian_available() -> bool:
-    """granian (not a dependency) can be imported, or was installed into ``GRANIAN_PATH``."""
-    path = os.environ.get("GRANIAN_PATH")
-    return bool(importlib.util.find_spec("granian") or (path and Path(path, "granian").is_dir()))
+def gunicorn_available() -> bool:
+    """gunicorn (a test dependency, for this comparison) can be imported."""
+    return importlib.util.find_spec("gunicorn") is not None
 
 
 @contextmanager
-def make_run_server(log_dir: Path, server: str = "gunicorn") -> Iterator[tuple[int, int]]:
-    """gunicorn as `make run` starts it (``bench.mapserver.gunicorn``), on a free loopback port; or,
-    for comparison, granian's WSGI server with as many processes and threads (no access log).
+def make_run_server(log_dir: Path, server: str = "ours") -> Iterator[tuple[int, int]]:
+    """Our server as `make run` starts it (``bench.mapserver.our_server``), on a free loopback port; or, for
+    comparison, gunicorn's ``gthread`` workers with as many processes and threads and its access log.
     Yields the port and the server's (master's) process id."""
-    if server == "gunicorn":
-        with gunicorn({"WEB_CONCURRENCY": "2"}, log_dir=log_dir) as port:
+    if server == "ours":
+        with our_server({"WEB_CONCURRENCY": "2"}, log_dir=log_dir) as port:
             yield int(port), port.pid
         return
     port = free_port()
-    env = service_env()
     command = [
-        sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", "2",
-        "--blocking-threads", "4",
-        "--host", "127.0.0.1", "--port", str(port), "--no-ws", "config.wsgi:application",
+        sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        "--workers", "2", "--worker-class", "gthread", "--threads", "4", "--keep-alive", "65",
+        "--access-logfile", str(log_dir / "gunicorn-access.log"),
     ]  # fmt: skip
-    if os.environ.get("GRANIAN_PATH"):
-        env["PYTHONPATH"] = os.environ["GRANIAN_PATH"]
-    with serve(command, env, port) as served:
+    with serve(command, service_env(), port) as served:
         yield int(served), served.pid
 
 
@@ -133,7 +129,7 @@ def renice(pids: list[int], level: int) -> None:
 
 
 def worker_memory(master: int) -> list[tuple[int, int]]:
-    """(PSS, RSS) in MiB of each worker of the gunicorn ``master``."""
+    """(PSS, RSS) in MiB of each worker of the server's ``master``."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     memory = []
     for pid in children:
@@ -147,8 +143,9 @@ def worker_memory(master: int) -> list[tuple[int, int]]:
 
 @benchmark(sizes=SIZES)
 def tile(ctx: Context, n: int) -> list[Row]:
-    """`GET /tiles/quartiere/14/x/y.mvt` from gunicorn as `make run` starts it, over a keep-alive
-    connection and over a new connection each, vs the tile's bare `ST_AsMVT` statement."""
+    """`GET /tiles/quartiere/14/x/y.mvt` from our server as `make run` starts it (and, for comparison,
+    from gunicorn), over a keep-alive connection and over a new connection each, vs the tile's bare
+    `ST_AsMVT` statement."""
     tiling = ensure_areas(n)
     layer = registry.get("quartiere")
     samples = [
@@ -160,7 +157,7 @@ def tile(ctx: Context, n: int) -> list[Row]:
         for x, y in sample_tiles(tiling, ctx.samples, ctx.seed + 17)
     ]
     rows = []
-    servers = ["gunicorn", "granian"] if granian_available() else ["gunicorn"]
+    servers = ["ours", "gunicorn"] if gunicorn_available() else ["ours"]
     for server in servers:
         rows += _over_http(ctx, n, samples, server)
     return rows
@@ -191,20 +188,19 @@ def _over_http(ctx: Context, n: int, samples: list[tuple], server: str) -> list[
 
             return endpoint
 
-        cases = [("keep-alive", lambda sample: client.get(sample[0]), "one connection")]
-        if server == "gunicorn":
-            cases.append(
-                (
-                    "new connection each",
-                    lambda sample: new_connection(port, sample[0]),
-                    "`Connection: close`, as gunicorn's sync workers answer every request",
-                )
-            )
+        cases = [
+            ("keep-alive", lambda sample: client.get(sample[0]), "one connection"),
+            (
+                "new connection each",
+                lambda sample: new_connection(port, sample[0]),
+                "`Connection: close`, a new TCP connection for every tile",
+            ),
+        ]
         for mode, get, note in cases:
-            name = f"tile z14 over HTTP, {mode}" + ("" if server == "gunicorn" else f", {server}")
-            target = TARGET if server == "gunicorn" and mode == "keep-alive" else None
-            if server != "gunicorn":
-                note += "; for comparison: granian, no access log (not what make run starts)"
+            name = f"tile z14 over HTTP, {mode}" + ("" if server == "ours" else f", {server} gthread")
+            target = TARGET if server == "ours" and mode == "keep-alive" else None
+            if server != "ours":
+                note += "; for comparison: gunicorn gthread, the server make run started before (not now)"
             before, used = served[0], cpu_ms(pids)
             row = ctx.compare(
                 name,
@@ -226,7 +222,8 @@ def _over_http(ctx: Context, n: int, samples: list[tuple], server: str) -> list[
                 )
             rows.append(row)
         memory = worker_memory(master)
-    rows[0].note += f"; {server} 2 workers × 4 threads; per worker after the run: " + ", ".join(
+    label = {"ours": "granian (config/server.py)", "gunicorn": "gunicorn gthread"}[server]
+    rows[0].note += f"; {label}, 2 workers × 4 threads; per worker after the run: " + ", ".join(
         f"PSS {pss} MiB (RSS {rss})" for pss, rss in memory
     )
     return rows

@@ -7,8 +7,8 @@ Tiles server on FastAPI and asyncpg; installed by the benchmark into `.bench-ven
 project's venv) serves the same table, `public.quartiere_area` and nothing else (`TIPG_DB_TABLES`, no
 functions), asked for the same rows with its property filter `level=3` and for the same attributes with
 `properties=` (id, code, name, slug, parent, population), its tile buffer set to ours (64 of 4096 units;
-tipg's default is 256). Servers: ours as `make run` serves it (gunicorn with `config/gunicorn.py`, gthread
-workers, `DEBUG` off, the access log formatted and dropped); tipg under uvicorn with uvloop and httptools
+tipg's default is 256). Servers: ours as `make run` serves it (`python -m config.server`: granian,
+`DEBUG` off, the access log formatted and dropped); tipg under uvicorn with uvloop and httptools
 (`uvicorn[standard]`), no access log; both with 3 processes on loopback, both reading the benchmark
 database. Requests: OGC API items of a random lon/lat box 2 km (≈12 features) and 15 km (≈400) wide,
 `limit=1000`; vector tiles at random z14 and z12 tiles whose centre lies in the tiling (ours
@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.core import Context, Row, benchmark
-from bench.mapserver import PROCESSES, ROOT, Port, database_url, free_port, gunicorn, serve
+from bench.mapserver import PROCESSES, ROOT, Port, database_url, free_port, our_server, serve
 from bench.ogc import order_sizes as order_sizes  # the runner's: the size already in the database first
 from bench.ogc import sample_tiles
 from bench.synth import ensure_areas
@@ -156,11 +156,11 @@ class Counts:
 
 @benchmark(sizes=SIZES)
 def items(ctx: Context, n: int) -> list[Row]:
-    """OGC API items of Quartiere in a lon/lat bbox 2 km and 15 km wide, from our gunicorn vs tipg under
+    """OGC API items of Quartiere in a lon/lat bbox 2 km and 15 km wide, from our server vs tipg under
     uvicorn (the same table and rows)."""
     tiling = ensure_areas(n)
     rows = []
-    with gunicorn() as ours_port, tipg() as peer_port:
+    with our_server() as ours_port, tipg() as peer_port:
         ours, peer = Client(ours_port), Client(peer_port)
         for km in VIEW_WIDTHS_KM:
             samples = lonlat_boxes(tiling, ctx.samples, ctx.seed + 11 + km, km * 1000)
@@ -186,11 +186,11 @@ def items(ctx: Context, n: int) -> list[Row]:
 
 @benchmark(sizes=SIZES)
 def tiles(ctx: Context, n: int) -> list[Row]:
-    """Vector tiles of Quartiere at random z14 and z12 tiles over the tiling, from our gunicorn vs tipg
+    """Vector tiles of Quartiere at random z14 and z12 tiles over the tiling, from our server vs tipg
     under uvicorn (the same table and rows); target: ours ≤ 0.5× tipg's time."""
     tiling = ensure_areas(n)
     rows = []
-    with gunicorn() as ours_port, tipg() as peer_port:
+    with our_server() as ours_port, tipg() as peer_port:
         ours, peer = Client(ours_port), Client(peer_port)
         for z in ZOOMS:
             samples = [(z, x, y) for x, y in sample_tiles(tiling, ctx.samples, ctx.seed + 23 + z, z)]

@@ -3,8 +3,8 @@
 Data: `bench.synth.ensure_areas(N)` (N Quartiere of ≈0.64 km² around Ludwigsburg, EPSG:25832) and N
 measures from `bench/sql/measures_generate.sql` (points, lines, rectangles; 90 % published). Both
 servers run as warm HTTP servers on loopback with the same number of processes: ours as `make run`
-serves it (gunicorn with `config/gunicorn.py`: gthread workers of 4 threads keeping connections alive,
-the redacting access log; `DEBUG` off), MapServer 8 (Debian's `mapserv`) as FastCGI under lighttpd,
+serves it (`python -m config.server`: granian, 4 threads a process, keeping connections alive, the
+redacting access log; `DEBUG` off), MapServer 8 (Debian's `mapserv`) as FastCGI under lighttpd,
 keeping its PostGIS connections (`CLOSE_CONNECTION=DEFER`, as deployed), reading the same tables with an
 equivalent style (`bench/mapserver/`: Quartiere outlined and labelled, measures by status in three
 geometry layers) and writing AGG/PNG (RGB, zlib level 1; ours: truecolour RGBA PNG by fpng).
@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 from django.db import connection
 
 from bench.core import Context, Row, benchmark
-from bench.mapserver import PROCESSES, gunicorn, mapserver
+from bench.mapserver import PROCESSES, mapserver, our_server
 from bench.synth import Tiling, dataset_spec, ensure_areas, ensure_dataset
 from geo.sql import load as load_sql
 
@@ -145,10 +145,10 @@ def painted(png: bytes) -> int:
 @benchmark(sizes=SIZES)
 def getmap(ctx: Context, n: int) -> list[Row]:
     """`GetMap` of Quartiere and measures (512² and 1024², 2 km and 15 km wide, EPSG:25832 and 3857)
-    from our gunicorn vs MapServer 8 under lighttpd/FastCGI, the same data and an equivalent style."""
+    from our server vs MapServer 8 under lighttpd/FastCGI, the same data and an equivalent style."""
     tiling = ensure_wms_data(n)
     rows = []
-    with gunicorn() as ours_port, mapserver() as peer_port:
+    with our_server() as ours_port, mapserver() as peer_port:
         ours, peer = Client(ours_port), Client(peer_port)
         for km in VIEW_WIDTHS_KM:
             for size in IMAGE_SIZES:
@@ -197,11 +197,11 @@ def peer_items(bbox: str) -> str:
 
 @benchmark(sizes=SIZES)
 def items(ctx: Context, n: int) -> list[Row]:
-    """OGC API items of Quartiere in a lon/lat bbox 2 km and 15 km wide, from our gunicorn vs MapServer
+    """OGC API items of Quartiere in a lon/lat bbox 2 km and 15 km wide, from our server vs MapServer
     8's OGC API – Features under lighttpd/FastCGI (the same table)."""
     tiling = ensure_wms_data(n)
     rows = []
-    with gunicorn() as ours_port, mapserver() as peer_port:
+    with our_server() as ours_port, mapserver() as peer_port:
         ours, peer = Client(ours_port), Client(peer_port)
         for km in VIEW_WIDTHS_KM:
             samples = lonlat_boxes(tiling, ctx.samples, ctx.seed + 11 + km, km * 1000)
@@ -305,13 +305,13 @@ def load_services(ctx: Context, tiling: Tiling) -> dict[str, list[str]]:
 
 
 def under_load(port: int, services: dict[str, list[str]], n: int, seconds: int, label: str) -> list[Row]:
-    """``wrk`` through each service's requests against the gunicorn on ``port``: a row per service
+    """``wrk`` through each service's requests against our server on ``port``: a row per service
     (``load_row``, named ``<label>: <service>``); any error fails the run."""
     rows = []
     for name, paths in services.items():
         wrk(port, paths[:20], 2)  # warm every worker
         result = wrk(port, paths, seconds)
-        who = f"gunicorn {PROCESSES} gthread workers"
+        who = f"granian, {PROCESSES} workers"
         row = load_row(name, n, result, seconds, who, worker_pss(port.pid))
         row.name = f"{label}: {name}"
         rows.append(row)
@@ -343,7 +343,7 @@ def worker_pss(pid: int) -> list[float]:
 
 @benchmark(sizes=(100_000,))
 def load(ctx: Context, n: int) -> list[Row]:
-    """Under load: `wrk`, 8 connections on loopback, 60 s per service against gunicorn and against
+    """Under load: `wrk`, 8 connections on loopback, 60 s per service against our server and against
     MapServer (GetMap 512² 2 km, OGC API items of a 2 km bbox; z14 tiles ours only); requests/s, p50,
     p99, PSS per worker; zero errors required. ``BENCH_SOAK=<seconds>``: a soak with PSS before/after."""
     from bench.ogc import sample_tiles
@@ -366,7 +366,7 @@ def load(ctx: Context, n: int) -> list[Row]:
     rows = []
     failed = []
     for who, server, paths in (
-        (f"ours (gunicorn, {PROCESSES} gthread workers)", gunicorn, ours_paths),
+        (f"ours (granian, {PROCESSES} workers × 4 threads)", our_server, ours_paths),
         (f"MapServer 8 (lighttpd, {PROCESSES} FastCGI processes)", mapserver, peer_paths),
     ):
         with server() as port:

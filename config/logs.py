@@ -9,8 +9,8 @@ values of query parameters named like secrets (``token``, ``key``, ``secret``, `
 ``RedactFilter`` applies it to a log record — its message with the arguments filled in, and its
 traceback — and is set on every handler: Django's (``LOGGING`` in config/settings.py: the console
 handler that every logger ends in, ``django.request``, ``django.server``, ``django.security`` …) and
-gunicorn's (``config/gunicorn.py``). A filter on a handler sees the records of every logger that
-reaches it, unlike one on a logger, which sees only that logger's own records.
+the server's access and error log (``config/server.py``). A filter on a handler sees the records of
+every logger that reaches it, unlike one on a logger, which sees only that logger's own records.
 """
 
 import ipaddress

@@ -161,7 +161,7 @@ DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
     f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c max_parallel_workers_per_gather=0 -c jit=off"
 )
 # A database host that does not answer costs a request this many seconds (libpq waits for ever by
-# default, and gunicorn would kill the worker), then the request gets a 503 (geo.middleware).
+# default, holding a server thread), then the request gets a 503 (geo.middleware).
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT_S", 5))
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME") or None}
 
@@ -241,7 +241,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
-SECURE_REDIRECT_EXEMPT = [r"^health$"]  # probes reach gunicorn directly over HTTP
+SECURE_REDIRECT_EXEMPT = [r"^health$"]  # probes reach the server directly over HTTP
 if envbool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -341,7 +341,7 @@ PARTICIPATION_FLAGS_PER_DAY = envint("PARTICIPATION_FLAGS_PER_DAY", 10)  # per a
 # key per period of this many seconds, deleted two periods later (participation.privacy).
 PARTICIPATION_IP_HASH_ROTATION_S = envint("PARTICIPATION_IP_HASH_ROTATION_S", 24 * 3600)
 PARTICIPATION_MAX_BODY_BYTES = envint("PARTICIPATION_MAX_BODY_BYTES", 16 * 1024)
-# Throttle counters must be shared by all gunicorn workers: Django's database cache, whose table
+# Throttle counters must be shared by all server workers: Django's database cache, whose table
 # participation's migration creates. "default" stays whatever it is (LocMem unless configured).
 PARTICIPATION_THROTTLE_CACHE = env("PARTICIPATION_THROTTLE_CACHE", "participation")
 CACHES = globals().get("CACHES") or {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

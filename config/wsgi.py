@@ -1,4 +1,4 @@
-"""The WSGI application (gunicorn: ``config.wsgi:application``; ``runserver`` via WSGI_APPLICATION).
+"""The WSGI application (the server, config/server.py, wraps it; ``runserver`` via WSGI_APPLICATION).
 Public reads take a shorter middleware chain inside Django (``geo.public``)."""
 
 import os

@@ -1,14 +1,14 @@
 #!/bin/sh
 # Container entrypoint. `serve` (the image's default command): wait for the database, migrate,
-# load the Ludwigsburg demo when LOAD_DEMO=1, then exec gunicorn (PID 1, gets the signals).
+# load the Ludwigsburg demo when LOAD_DEMO=1, then exec the server (PID 1, gets the signals).
 # Anything else runs as given, e.g. `docker compose run --rm web python manage.py createsuperuser`.
 #
 #   DB_WAIT_SECONDS   how long to wait for the database (default 60)
 #   MIGRATE           1 (default) runs `migrate`; set 0 on all but one replica
 #   LOAD_DEMO         1 loads the demo (idempotent: later starts report it unchanged); default 0
-#   WEB_CONCURRENCY   gunicorn workers, GUNICORN_THREADS threads each, GUNICORN_KEEPALIVE,
-#                     GUNICORN_TIMEOUT: read by config/gunicorn.py (defaults there);
-#                     more gunicorn options in GUNICORN_CMD_ARGS (read by gunicorn itself)
+#   WEB_CONCURRENCY   worker processes, SERVER_THREADS threads each, SERVER_KEEPALIVE,
+#                     SERVER_MAX_RSS, SERVER_ACCESS_LOG, SERVER_STOP_TIMEOUT: read by
+#                     config/server.py (defaults and meaning there)
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -49,6 +49,6 @@ if [ "${LOAD_DEMO:-0}" = 1 ]; then
   DB_STATEMENT_TIMEOUT_MS=0 python manage.py load_demo
 fi
 
-# config/gunicorn.py: gthread workers (WEB_CONCURRENCY × GUNICORN_THREADS, keep-alive), timeouts,
-# access and error log on stdout/stderr without client IPs or deletion tokens — as `make run`
-exec gunicorn config.wsgi:application --config config/gunicorn.py --bind 0.0.0.0:8000
+# config/server.py: granian, WEB_CONCURRENCY workers × SERVER_THREADS threads, keep-alive, access and
+# error log on stdout/stderr without client IPs or deletion tokens — as `make run`
+exec python -m config.server --host 0.0.0.0 --port 8000

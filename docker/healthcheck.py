@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Docker HEALTHCHECK: GET /health on the local gunicorn; exit 0 only on 200.
+"""Docker HEALTHCHECK: GET /health on the local server (config/server.py); exit 0 only on 200.
 
 Django answers 400 to a Host it does not allow, so the request names the first ALLOWED_HOSTS
 entry. It also says it came through TLS: with BEHIND_TLS_PROXY=1 and SECURE_SSL_REDIRECT=1 a

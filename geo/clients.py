@@ -7,7 +7,7 @@ it. Each proxy appends the address it received the request from to ``X-Forwarded
 we do not know) and may be invented. With 0 the header is ignored.
 
 When the header has fewer than *n* addresses, or the *n*-th from the right is not an IP address, the
-request did not come the configured way (a probe straight to gunicorn, a proxy that does not set the
+request did not come the configured way (a probe straight to the server, a proxy that does not set the
 header): then the answer is ``REMOTE_ADDR``, the TCP peer, which no client can choose. Behind a
 proxy that means one shared bucket for those requests — stricter, never laxer.
 

@@ -2,7 +2,7 @@
 behind proxies the address comes from ``X-Forwarded-For`` only through ``TRUSTED_PROXIES``, see geo.clients).
 
 The counters live in the cache named by ``PARTICIPATION_THROTTLE_CACHE``; by default Django's
-database cache, so that every gunicorn worker (and every app server) sees the same counts.
+database cache, so that every server worker (and every app server) sees the same counts.
 """
 
 import re

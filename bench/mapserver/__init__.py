@@ -1,6 +1,7 @@
 """The servers of the WMS benchmark (``bench/wms.py``), both on loopback with the same number of
-processes: ours under gunicorn, and the peer, MapServer 8 (Debian's ``mapserv``) as FastCGI under
-lighttpd, configured from the templates beside this file with the same tables and an equivalent style.
+processes: ours as `make run` serves it (granian), and the peer, MapServer 8 (Debian's ``mapserv``) as
+FastCGI under lighttpd, configured from the templates beside this file with the same tables and an
+equivalent style.
 """
 
 import http.client
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from string import Template
+from typing import IO
 from urllib.parse import quote
 
 from django.db import connection
@@ -24,7 +26,7 @@ from geo.layers import Style
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-PROCESSES = 3  # gunicorn workers and MapServer FastCGI processes (2 cores here)
+PROCESSES = 3  # our server's workers and MapServer's FastCGI processes (2 cores here)
 
 
 def free_port() -> int:
@@ -94,7 +96,7 @@ class Port(int):
 
 
 def workers(pid: int) -> list[int]:
-    """The child processes of ``pid`` (gunicorn's workers, lighttpd's FastCGI processes)."""
+    """The child processes of ``pid`` (our server's workers, lighttpd's FastCGI processes)."""
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
         with suppress(OSError):
@@ -127,11 +129,17 @@ def service_env(extra_env: dict[str, str] | None = None) -> dict[str, str]:
 
 @contextmanager
 def serve(
-    command: list[str], env: dict[str, str], port: int, *, ready: str = "/health", cwd: Path = ROOT
+    command: list[str],
+    env: dict[str, str],
+    port: int,
+    *,
+    ready: str = "/health",
+    cwd: Path = ROOT,
+    stderr: IO[bytes] | None = None,
 ) -> Iterator[Port]:
     """Run ``command`` (a server listening on ``port``) in its own process group until the block ends;
-    it is up once ``GET ready`` answers (below 500)."""
-    process = subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True)
+    it is up once ``GET ready`` answers (below 500). ``stderr``: where its messages go (else ours)."""
+    process = subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True, stderr=stderr)
     try:
         wait_for(port, ready, process)
         yield Port(port, process.pid)
@@ -140,19 +148,19 @@ def serve(
 
 
 @contextmanager
-def gunicorn(extra_env: dict[str, str] | None = None, *, log_dir: Path | None = None) -> Iterator[Port]:
-    """Our service as ``make run`` serves it: gunicorn with ``config/gunicorn.py`` (gthread workers
-    that keep connections alive, the redacting access log), ``PROCESSES`` workers, on loopback.
-    The access log goes to ``log_dir`` when given, else nowhere (it is still formatted and redacted).
+def our_server(extra_env: dict[str, str] | None = None, *, log_dir: Path | None = None) -> Iterator[Port]:
+    """Our service as ``make run`` serves it: ``python -m config.server`` (granian: keep-alive, threads,
+    the redacting access log), ``PROCESSES`` workers, on loopback. The access log goes to
+    ``log_dir``/access.log when given, else to ``/dev/null`` (it is still formatted and redacted).
     ``extra_env``: more settings, such as ``DATABASE_REPLICA_URLS``."""
     port = free_port()
-    env = service_env({"WEB_CONCURRENCY": str(PROCESSES), **(extra_env or {})})
-    logs = (log_dir / "access.log", log_dir / "error.log") if log_dir else (os.devnull, os.devnull)
-    command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi:application", "--config", "config/gunicorn.py",
-        "--bind", f"127.0.0.1:{port}", "--access-logfile", str(logs[0]), "--error-logfile", str(logs[1]),
-    ]  # fmt: skip
-    with serve(command, env, port) as served:
+    access = str(log_dir / "access.log") if log_dir else os.devnull
+    env = service_env({"WEB_CONCURRENCY": str(PROCESSES), "SERVER_ACCESS_LOG": access, **(extra_env or {})})
+    command = [sys.executable, "-m", "config.server", "--host", "127.0.0.1", "--port", str(port)]
+    with (
+        open(log_dir / "error.log" if log_dir else os.devnull, "wb") as errors,
+        serve(command, env, port, stderr=errors) as served,
+    ):
         yield served
 
 

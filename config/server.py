@@ -1,0 +1,211 @@
+"""The server people run: granian's WSGI server, configured in one place.
+
+    python -m config.server [--host 127.0.0.1] [--port 8000]
+
+``make run``, the container (docker/entrypoint.sh) and the systemd unit of docs/operations.md all start
+the service this way. granian parses HTTP and keeps connections alive in Rust; each worker is a process
+whose threads run the Django application (``config.wsgi``), so one process answers other requests
+while some wait for PostgreSQL or Mapnik. Chosen by measurement over gunicorn's ``gthread`` workers
+(docs/operations.md, "The server": the same work for ≈0.6 ms less per request, which is a third of a
+vector tile's time).
+
+The environment sizes it (defaults in brackets):
+
+- ``WEB_CONCURRENCY`` worker processes [2]; ``SERVER_THREADS`` threads per worker running the
+  application [4]. Every thread keeps its own database connection (Django's are per thread) and each
+  worker's Mapnik pool holds up to 4 more: PostgreSQL sees up to workers × (threads + 4).
+- ``SERVER_KEEPALIVE`` seconds an idle keep-alive connection stays open, at most 60 [60]; behind nginx
+  keep its upstream ``keepalive_timeout`` below it (docs/operations.md: 55 s), so the proxy closes first.
+- ``SERVER_MAX_RSS`` MiB: a worker above it (three samples 30 s apart) is replaced gracefully [0: never].
+- ``SERVER_ACCESS_LOG``: ``-`` standard output [default], a file's path, or ``off``.
+- ``SERVER_STOP_TIMEOUT`` seconds a stopping or reloaded worker has to finish its requests before it is
+  killed [35: above the 30 s statement timeout].
+
+Signals: ``TERM``/``INT`` stop gracefully; ``HUP`` replaces the workers one after the other (a reload:
+``systemctl reload``), the new one serving before the old one stops. A worker that dies is replaced.
+
+Logs (``config.logs``): the access line is time, request line, status and duration — no client
+address, no referer, no user agent — and every line of the access and error log is redacted (deletion
+links, secret-looking query parameters, addresses). granian hands the WSGI application its own process
+environment merged into every request's ``environ``; ``application`` below takes it out again, so no
+setting (``DATABASE_URL``, ``SECRET_KEY_FILE`` …) can turn up in ``request.META``.
+"""
+
+import argparse
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from config.logs import redact
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = "config.server:application"
+# the atoms AccessLine reads (granian's format; the address it also offers is never printed)
+ACCESS_ATOMS = "%(time)s %(method)s %(path)s %(query_string)s %(protocol)s %(status)s %(dt_ms)s"
+MAX_KEEPALIVE_S = 60  # granian's limit (its idle timeout is the time allowed to read the next request's head)
+# what granian sets itself for every request, whatever the process environment holds
+SERVER_KEYS = frozenset(
+    {
+        "GATEWAY_INTERFACE",
+        "SCRIPT_NAME",
+        "SERVER_SOFTWARE",
+        "SERVER_NAME",
+        "SERVER_PORT",
+        "SERVER_PROTOCOL",
+        "REMOTE_ADDR",
+        "REQUEST_METHOD",
+        "PATH_INFO",
+        "QUERY_STRING",
+    }
+)
+
+
+def _number(environ: dict[str, str], name: str, default: int) -> int:
+    value = environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def options(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """granian's settings (``granian.server.Server``'s keyword arguments) from the environment."""
+    environ = dict(os.environ if environ is None else environ)
+    keepalive = _number(environ, "SERVER_KEEPALIVE", MAX_KEEPALIVE_S)
+    if not 1 <= keepalive <= MAX_KEEPALIVE_S:
+        raise SystemExit(f"SERVER_KEEPALIVE: {keepalive} is not between 1 and {MAX_KEEPALIVE_S} seconds")
+    max_rss = _number(environ, "SERVER_MAX_RSS", 0)
+    access = environ.get("SERVER_ACCESS_LOG", "-").strip() or "-"
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
+
+    return {
+        "target": TARGET,
+        "interface": Interfaces.WSGI,
+        "http": HTTPModes.http1,
+        "websockets": False,
+        "workers": _number(environ, "WEB_CONCURRENCY", 2),
+        "blocking_threads": _number(environ, "SERVER_THREADS", 4),
+        "http1_settings": HTTP1Settings(header_read_timeout=keepalive * 1000, keep_alive=True),
+        "respawn_failed_workers": True,
+        "workers_kill_timeout": _number(environ, "SERVER_STOP_TIMEOUT", 35),
+        "workers_max_rss": max_rss or None,
+        "rss_samples": 3,
+        "log_enabled": True,
+        "log_access": access != "off",
+        "log_access_format": ACCESS_ATOMS,
+        "log_dictconfig": logging_config(access),
+        "working_dir": ROOT,
+    }
+
+
+def logging_config(access: str = "-") -> dict[str, Any]:
+    """granian's logging: its messages on standard error, the access log where ``access`` says; every
+    handler redacts (``config.logs.RedactFilter``)."""
+    if access in ("-", "off"):
+        access_handler: dict[str, Any] = {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}
+    else:
+        access_handler = {"class": "logging.FileHandler", "filename": access}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"redact": {"()": "config.logs.RedactFilter"}, "access": {"()": f"{__name__}.AccessLine"}},
+        "formatters": {
+            "generic": {"format": "[%(asctime)s] [%(levelname)s] %(message)s"},
+            "access": {"format": "%(message)s"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stderr",
+                "formatter": "generic",
+                "filters": ["redact"],
+            },
+            "access": {**access_handler, "formatter": "access", "filters": ["access"]},
+        },
+        "loggers": {
+            "_granian": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            "granian.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        },
+    }
+
+
+class AccessLine(logging.Filter):
+    """granian's access record (its arguments: a dict of atoms) as our line, redacted:
+    ``[time] "GET /path?query HTTP/1.1" 200 3.1ms`` — no client address, whatever the format asked for."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        atoms = record.args if isinstance(record.args, dict) else None
+        if atoms is None:  # not granian's access record: redacted as any other line
+            record.msg, record.args = redact(record.getMessage()), None
+            return True
+        query = atoms.get("query_string") or ""
+        target = f"{atoms.get('path', '')}?{query}" if query else f"{atoms.get('path', '')}"
+        request = f"{atoms.get('method', '-')} {target} {atoms.get('protocol', '-')}"
+        duration = float(atoms.get("dt_ms") or 0)
+        record.msg = redact(
+            f'[{atoms.get("time", "-")}] "{request}" {atoms.get("status", "-")} {duration:.1f}ms'
+        )
+        record.args = None
+        return True
+
+
+def without_process_environment(app: Callable, process: dict[str, str] | None = None) -> Callable:
+    """``app`` called with the request's ``environ`` only: granian merges its whole process environment
+    into every ``environ`` (the request's keys win); those keys are taken out again, unless the request
+    set them to another value (a header ``Proxy`` while the process has ``HTTP_PROXY``)."""
+    inherited = tuple(
+        (key, value)
+        for key, value in (os.environ if process is None else process).items()
+        if key not in SERVER_KEYS
+    )
+
+    def application(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        for key, value in inherited:
+            if environ.get(key) == value:
+                del environ[key]
+        return app(environ, start_response)
+
+    return application
+
+
+def _load() -> Callable:
+    from config.wsgi import application as django_application
+
+    warm_up()
+    return without_process_environment(django_application)
+
+
+def warm_up() -> None:
+    """Import every URL module and view now, at the worker's start, not in its first request (which
+    took ≈2 s: a replaced worker's first clients waited that long)."""
+    from django.urls import get_resolver
+
+    started = time.monotonic()
+    get_resolver().url_patterns  # noqa: B018 - imports the URLconf and, through it, every view
+    logging.getLogger(__name__).debug("URLconf loaded in %.1f s", time.monotonic() - started)
+
+
+def __getattr__(name: str) -> Any:
+    # granian imports ``config.server:application`` in each worker; the launcher itself never loads
+    # Django (its workers are new processes)
+    if name == "application":
+        value = _load()
+        globals()[name] = value
+        return value
+    raise AttributeError(name)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m config.server", description=__doc__.split("\n")[0])
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from granian import Granian
+
+    Granian(address=args.host, port=args.port, **options()).serve()
+
+
+if __name__ == "__main__":
+    main()
