@@ -21,7 +21,7 @@ PYTEST_DIST ?= loadfile
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make run    set up everything and serve the Ludwigsburg demo on http://$(HOST):$(PORT)/ (gunicorn)"
+	@echo "make run    set up everything and serve the Ludwigsburg demo on http://$(HOST):$(PORT)/ (granian)"
 	@echo "make dev    the same with Django's auto-reloading development server (DEBUG on)"
 	@echo "make test   set up everything, lint and run the whole test suite against PostGIS"
 	@echo "make bench  run the benchmarks (bench/), results in docs/benchmarks.md"

@@ -47,5 +47,5 @@ def test_it_covers_the_foundation_endpoints():
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_it_answers_no_generated_request_with_a_server_error(case, demo, keep_test_transaction):
-    # every real WSGI server (gunicorn, runserver) sets REMOTE_ADDR; werkzeug's test client does not
+    # every real WSGI server (granian, runserver) sets REMOTE_ADDR; werkzeug's test client does not
     case.call_and_validate(checks=[not_a_server_error], environ_base={"REMOTE_ADDR": "127.0.0.1"})

@@ -1,4 +1,4 @@
-"""Calling ``config.wsgi.application`` as a WSGI server (gunicorn) does, for tests of what a server sees."""
+"""Calling ``config.wsgi.application`` as a WSGI server (granian) does, for tests of what a server sees."""
 
 import json
 from urllib.parse import unquote_to_bytes

@@ -119,8 +119,8 @@ def test_it_refuses_to_start_without_a_secret(tmp_path, missing):
     assert f"set {missing}" in result.stderr
 
 
-def test_web_sizes_gunicorn_as_config_gunicorn_py_reads_it(config):
-    # the entrypoint starts gunicorn with config/gunicorn.py, as `make run` does; compose passes the sizes
+def test_web_sizes_the_server_as_config_server_py_reads_it(config):
+    # the entrypoint starts config/server.py, as `make run` does; compose passes the sizes
     environment = config["services"]["web"]["environment"]
     assert int(environment["WEB_CONCURRENCY"]) >= 1
-    assert int(environment["GUNICORN_THREADS"]) >= 1
+    assert int(environment["SERVER_THREADS"]) >= 1

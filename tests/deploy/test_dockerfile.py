@@ -53,23 +53,16 @@ def test_secrets_and_local_state_stay_out_of_the_build_context():
         assert entry in ignored
 
 
-def test_entrypoint_is_valid_sh_and_serves_gunicorn():
+def test_entrypoint_is_valid_sh_and_serves_as_make_run_does():
     assert subprocess.run(["sh", "-n", str(ENTRYPOINT)], capture_output=True).returncode == 0
     text = ENTRYPOINT.read_text()
-    assert re.search(r"exec gunicorn config\.wsgi", text)
-    assert "--bind 0.0.0.0:8000" in text
-    # workers, threads, keep-alive and timeouts: config/gunicorn.py reads them, as for `make run`
-    for option in ("--workers", "--threads", "--worker-class", "--keep-alive", "--timeout", "--max-requests"):
+    # the server of `make run`: config/server.py, which also sets the logging (no client IPs, no
+    # deletion tokens: tests/security/test_logs.py)
+    assert "exec python -m config.server --host 0.0.0.0 --port 8000" in text
+    assert (ROOT / "config" / "server.py").is_file()
+    # workers, threads, keep-alive, timeouts and logs: config/server.py reads them, as for `make run`
+    for option in ("--workers", "--blocking-threads", "--http1", "--access-log", "--log-config", "granian "):
         assert option not in text
-
-
-def test_entrypoint_logs_as_the_gunicorn_config_says():
-    # config/gunicorn.py: logs without client IPs or deletion tokens (tests/security/test_logs.py)
-    text = ENTRYPOINT.read_text()
-    assert "--config config/gunicorn.py" in text
-    assert (ROOT / "config" / "gunicorn.py").is_file()
-    for option in ("--access-logformat", "--access-logfile", "--error-logfile", "--logger-class"):
-        assert option not in text  # one place for the logging: the config file
 
 
 def test_entrypoint_runs_any_other_command_as_given():

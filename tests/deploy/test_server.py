@@ -1,6 +1,7 @@
-"""The server people run: `make run` starts gunicorn with config/gunicorn.py and production settings
+"""The server people run: `make run` starts granian with config/server.py and production settings
 (DEBUG off), and that server keeps connections alive, serves hashed static files with far-future cache
-headers, answers with the project's error pages and draws maps from several threads at once.
+headers, answers with the project's error pages, draws maps from several threads at once, keeps its
+process environment out of the requests and reloads without dropping a request.
 
 The server here is started with `make run`'s own command and environment (read from the Makefile, so
 the two cannot drift apart) against the test database; the static files are collected as `make run`
@@ -25,7 +26,7 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 MAKEFILE = (ROOT / "Makefile").read_text()
-SERVE = "-m gunicorn config.wsgi:application --config config/gunicorn.py --bind"
+SERVE = "-m config.server --host"
 # collected for this test only: the 404 page's stylesheet and the site's frame need none of these
 NOT_COLLECTED = ("drf_spectacular_sidecar", "rest_framework", "admin", "gis", "vendor/swagger*")
 ANY_HOST = "0.0.0.0"  # noqa: S104 - `make run HOST=0.0.0.0`, as the README shows
@@ -42,7 +43,7 @@ def free_port() -> int:
 
 
 def make_run_environment(tmp: Path, host: str, port: int = 8000) -> dict[str, str]:
-    """The environment `make run` gives gunicorn: its RUN_ENV lines, run by the shell."""
+    """The environment `make run` gives the server: its RUN_ENV lines, run by the shell."""
     block = re.search(r"^RUN_ENV = (.*?)(?=^\S)", MAKEFILE, re.MULTILINE | re.DOTALL)
     assert block, "the Makefile defines RUN_ENV"
     script = block.group(1).replace("\\\n", " ").replace("$$", "$").replace("$(HOST)", host)
@@ -64,7 +65,7 @@ def make_run_environment(tmp: Path, host: str, port: int = 8000) -> dict[str, st
 
 @pytest.fixture(scope="module")
 def server(django_db_setup, django_db_blocker, tmp_path_factory):
-    """gunicorn as `make run` starts it, on a free port, against the test database."""
+    """The server as `make run` starts it, on a free port, against the test database."""
     tmp = tmp_path_factory.mktemp("server")
     with django_db_blocker.unblock():
         database = connection.settings_dict["NAME"]
@@ -84,20 +85,21 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
         check=True,
         timeout=120,
     )
-    command = [sys.executable, *SERVE.split(), f"127.0.0.1:{port}"]
+    command = [sys.executable, *SERVE.split(), "127.0.0.1", "--port", str(port)]
     log = (tmp / "server.log").open("wb")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while True:
         if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}: {(tmp / 'server.log').read_text()}")
+            pytest.fail(f"the server exited with {process.returncode}: {(tmp / 'server.log').read_text()}")
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
+            if get(port, "/health")[0] == 200:  # granian listens before its workers answer
+                break
         except OSError:
-            if time.monotonic() > deadline:
-                pytest.fail("gunicorn did not listen within 60 s")
-            time.sleep(0.2)
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail("the server did not answer within 60 s")
+        time.sleep(0.2)
     try:
         yield {"port": port, "process": process, "log": tmp / "server.log", "env": env}
     finally:
@@ -116,10 +118,10 @@ def get(port: int, path: str, **headers: str) -> tuple[int, dict[str, str], byte
         conn.close()
 
 
-def test_make_run_serves_with_gunicorn_and_this_config_and_make_dev_with_the_reloader():
+def test_make_run_serves_with_config_server_and_make_dev_with_the_reloader():
     run = MAKEFILE[MAKEFILE.index("\nrun:") : MAKEFILE.index("\ndev:")]
     dev = MAKEFILE[MAKEFILE.index("\ndev:") : MAKEFILE.index("\nlint:")]
-    assert f'exec $(PY) {SERVE} "$(HOST):$(PORT)"' in run
+    assert f'exec $(PY) {SERVE} "$(HOST)" --port "$(PORT)"' in run
     assert "$(RUN_ENV)" in run and "collectstatic" in run
     assert "runserver" not in run
     assert 'exec $(PY) manage.py runserver "$(HOST):$(PORT)"' in dev
@@ -195,6 +197,30 @@ def test_debug_is_off_errors_are_the_projects_own_pages(server):
     assert b"DisallowedHost" not in body and b"Traceback" not in body
 
 
+def test_the_process_environment_stays_out_of_the_requests():
+    # granian merges its process environment into every request's environ; config.server takes it out
+    # again (a settings value in request.META would be one error report away from a log or a mail)
+    import config.server
+
+    seen = {}
+
+    def app(environ, start_response):
+        seen.update(environ)
+        return [b""]
+
+    environ = {"QA_PROCESS_ONLY": "process-only-value-7d1c", "HTTP_PROXY": "http://proxy.invalid",
+               "HTTP_HOST": "atlas.example", "PATH_INFO": "/", "HTTP_ACCEPT": "x"}  # fmt: skip
+    process = {"QA_PROCESS_ONLY": "process-only-value-7d1c", "HTTP_PROXY": "http://proxy.invalid",
+               "HTTP_ACCEPT": "*/*", "PATH_INFO": "/elsewhere"}  # fmt: skip
+    config.server.without_process_environment(app, process)(environ, None)
+    # the process's own keys are gone; a header the request really sent (Accept) and what the
+    # server sets (PATH_INFO) stay, even where the process environment has the same name
+    assert seen == {"HTTP_HOST": "atlas.example", "PATH_INFO": "/", "HTTP_ACCEPT": "x"}
+    # and what granian loads is that wrapper around Django's application
+    assert config.server.TARGET == "config.server:application"
+    assert config.server.application.__qualname__ == "without_process_environment.<locals>.application"
+
+
 def test_maps_are_drawn_by_several_threads_at_once(server):
     # 2 workers × 4 threads: 16 GetMaps at once share each worker's Mapnik datasources and pool
     def getmap(_):
@@ -206,6 +232,7 @@ def test_maps_are_drawn_by_several_threads_at_once(server):
     assert answers == [(200, "image/png", b"\x89PNG\r\n\x1a\n")] * 16
     log = server["log"].read_text()
     assert "WMS render failed" not in log and "Null connection" not in log and "[ERROR]" not in log
+    assert log.count("GET /ows?SERVICE=WMS") == 16  # the access log: a line per request
 
 
 def test_a_graceful_reload_keeps_serving(server):
@@ -230,50 +257,42 @@ def workers(master: int) -> list[int]:
     return [int(pid) for pid in children.read_text().split()]
 
 
-SETTINGS = """
-import json
-from gunicorn.config import Config
-cfg = Config()
-found = {}
-exec(compile(open("config/gunicorn.py").read(), "config/gunicorn.py", "exec"), found)
-for name, value in found.items():
-    if name in cfg.settings:
-        cfg.set(name, value)
-names = ("worker_class_str", "workers", "threads", "keepalive", "timeout", "control_socket_disable")
-print(json.dumps({name: getattr(cfg, name) for name in names}))
-"""
+def test_the_config_keeps_connections_alive_with_threaded_workers():
+    from granian.constants import Interfaces
+
+    from config.server import options
+
+    settings = options({})
+    assert settings["interface"] == Interfaces.WSGI and settings["target"] == "config.server:application"
+    assert (settings["workers"], settings["blocking_threads"]) == (2, 4)
+    http1 = settings["http1_settings"]
+    # an idle connection stays 60 s, longer than nginx's upstream keepalive_timeout of 55 s
+    # (docs/operations.md): the proxy, not the server, closes idle ones
+    assert http1.keep_alive is True and http1.header_read_timeout == 60_000
+    assert settings["respawn_failed_workers"] is True  # a worker that dies is replaced
+    assert settings["workers_kill_timeout"] == 35  # above the 30 s statement timeout
+    assert settings["workers_max_rss"] is None
+    assert settings["log_access"] is True
 
 
-def gunicorn_settings(**env: str) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-c", SETTINGS],
-        cwd=ROOT,
-        env={"PATH": os.environ["PATH"], **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
+def test_the_environment_sizes_the_server(tmp_path):
+    from config.server import options
+
+    settings = options(
+        {
+            "WEB_CONCURRENCY": "5",
+            "SERVER_THREADS": "2",
+            "SERVER_KEEPALIVE": "5",
+            "SERVER_MAX_RSS": "900",
+            "SERVER_STOP_TIMEOUT": "90",
+            "SERVER_ACCESS_LOG": str(tmp_path / "access.log"),
+        }
     )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
-def test_the_config_chooses_threaded_workers_that_keep_connections_alive():
-    settings = gunicorn_settings()
-    assert settings["worker_class_str"] == "gthread"  # sync workers close every connection
-    assert (settings["workers"], settings["threads"]) == (2, 4)
-    # longer than nginx's upstream keepalive_timeout (60 s): the proxy, not gunicorn, closes idle ones
-    assert settings["keepalive"] > 60
-    assert settings["timeout"] == 60
-    assert settings["control_socket_disable"] is True
-
-
-def test_the_environment_sizes_the_server():
-    settings = gunicorn_settings(
-        WEB_CONCURRENCY="5", GUNICORN_THREADS="2", GUNICORN_KEEPALIVE="5", GUNICORN_TIMEOUT="90"
-    )
-    assert (settings["workers"], settings["threads"], settings["keepalive"], settings["timeout"]) == (
-        5,
-        2,
-        5,
-        90,
-    )
+    assert (settings["workers"], settings["blocking_threads"]) == (5, 2)
+    assert settings["http1_settings"].header_read_timeout == 5_000
+    assert (settings["workers_max_rss"], settings["workers_kill_timeout"]) == (900, 90)
+    handler = settings["log_dictconfig"]["handlers"]["access"]
+    assert (handler["class"], handler["filename"]) == ("logging.FileHandler", str(tmp_path / "access.log"))
+    assert options({"SERVER_ACCESS_LOG": "off"})["log_access"] is False
+    with pytest.raises(SystemExit, match="SERVER_KEEPALIVE: 61 is not between 1 and 60"):
+        options({"SERVER_KEEPALIVE": "61"})

@@ -45,7 +45,7 @@ def test_another_client_is_not_throttled(api, consultation):
 
 
 def test_an_invented_x_forwarded_for_does_not_dodge_the_throttle(api, consultation, settings):
-    settings.TRUSTED_PROXIES = 0  # gunicorn facing the clients: the header is theirs
+    settings.TRUSTED_PROXIES = 0  # the server facing the clients: the header is theirs
     for n in range(5):
         assert post(api, consultation, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code == 201
     assert post(api, consultation, HTTP_X_FORWARDED_FOR="203.0.113.99").status_code == 429

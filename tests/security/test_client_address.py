@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from geo.clients import client_address, client_network
 from participation.privacy import client_key, ip_hash
 
-NGINX = "10.0.0.2"  # the proxy as gunicorn sees it
+NGINX = "10.0.0.2"  # the proxy as the server sees it
 
 
 def request(remote: str = NGINX, forwarded: str | None = None):
@@ -54,7 +54,7 @@ def test_behind_two_proxies_it_is_the_second_address_from_the_right(proxies):
 
 @pytest.mark.parametrize("forwarded", [None, "", " , ", "198.51.100.7"])
 def test_a_header_shorter_than_the_proxy_chain_falls_back_to_the_peer(proxies, forwarded):
-    # a probe straight to gunicorn, or a proxy that does not set the header: the peer, which no
+    # a probe straight to the server, or a proxy that does not set the header: the peer, which no
     # client chooses (behind the proxy, one shared bucket — stricter, never laxer)
     proxies(2)
     assert client_address(request(NGINX, forwarded)) == NGINX

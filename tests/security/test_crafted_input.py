@@ -96,7 +96,7 @@ def superuser_client(db) -> Client:
 
 
 def wsgi(path: str, query: str = "", method: str = "GET") -> Answer:
-    """``config.wsgi.application`` as gunicorn calls it (inside the test's transaction)."""
+    """``config.wsgi.application`` as the server calls it (inside the test's transaction)."""
     return served(path, query, method, bookkeeping=False)
 
 

@@ -1,9 +1,10 @@
 """No log line holds a client IP address or a deletion link's secret (the privacy notice says no IP
-is stored): Django's log (every handler redacts, config.logs) and gunicorn's access and error log
-(config/gunicorn.py), checked on the lines they really write."""
+is stored): Django's log (every handler redacts, config.logs) and the server's access and error log
+(config/server.py), checked on the lines they really write."""
 
 import io
 import logging
+import logging.config
 import os
 import re
 import socket
@@ -11,15 +12,14 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test import Client
-from gunicorn.app.base import Application
 
 from config.logs import IP, REDACTED, RedactFilter, redact
+from config.server import ACCESS_ATOMS, logging_config
 from tests.security.test_database_down import Outage  # (imports config.wsgi: Django sets up logging)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,7 +79,7 @@ def reachable_handlers() -> set[logging.Handler]:
     handlers = set(logging.getLogger().handlers)
     for name in list(logging.root.manager.loggerDict):
         logger = logging.getLogger(name)
-        if not name.startswith(("gunicorn", "pytest")):
+        if not name.startswith(("granian", "_granian", "pytest")):
             handlers |= set(logger.handlers)
     # pytest's own capture handlers, and libraries' NullHandlers (which write nothing), aside
     return {
@@ -156,101 +156,59 @@ def test_the_database_down_warning_names_no_address(emitted, monkeypatch):
     assert not ADDRESSES.search(lines)
 
 
-# --- gunicorn -------------------------------------------------------------------------------------
+# --- the server (granian, config/server.py) -------------------------------------------------------
 
 
-class ConfiguredByFile(Application):
-    """gunicorn's configuration read as gunicorn reads it: defaults, then config/gunicorn.py (then
-    what an operator gives on the command line: ``overrides``)."""
+def server_lines(access_format: str = ACCESS_ATOMS) -> tuple[str, str]:
+    """What the server's access and error log write for one request (granian's access record, built
+    as granian builds it, with every atom it offers) and two messages of its own, through
+    config.server's logging configuration."""
+    from granian.log import log_request_builder
 
-    def __init__(self, **overrides):
-        self.overrides = overrides
-        super().__init__()
-
-    def load_config(self):
-        self.load_config_from_file(str(ROOT / "config" / "gunicorn.py"))
-        for name, value in self.overrides.items():
-            self.cfg.set(name, value)
-
-    def load(self):  # pragma: no cover - never served
-        raise NotImplementedError
-
-
-class Response:
-    status = "200 OK"
-    sent = 812
-    headers = [("Content-Type", "text/html")]
-
-
-class Request:
-    headers = [
-        ("HOST", "atlas.example.org"),
-        ("X-FORWARDED-FOR", f"{FORWARDED_IP}, {CLIENT_IPV6}"),
-        ("X-REAL-IP", FORWARDED_IP),
-        ("REFERER", f"https://atlas.example.org{DELETE_LINK}"),
-    ]
-
-
-ENVIRON = {
-    "REQUEST_METHOD": "GET",
-    "RAW_URI": f"{DELETE_LINK}?next=/&token={TOKEN}",
-    "PATH_INFO": DELETE_LINK,
-    "QUERY_STRING": f"next=/&token={TOKEN}",
-    "SERVER_PROTOCOL": "HTTP/1.1",
-    "REMOTE_ADDR": CLIENT_IP,
-    "REMOTE_PORT": "51234",
-    "HTTP_X_FORWARDED_FOR": f"{FORWARDED_IP}, {CLIENT_IPV6}",
-    "HTTP_REFERER": f"https://atlas.example.org{DELETE_LINK}",
-    "HTTP_USER_AGENT": "Mozilla/5.0",
-}
-
-
-def gunicorn_lines(capsys, **overrides) -> tuple[str, str]:
-    app = ConfiguredByFile(**overrides)
-    logger = app.cfg.logger_class(app.cfg)
-    logger.access(Response(), Request(), ENVIRON, timedelta(milliseconds=12))
-    logger.warning("Invalid request from ip=%s: Invalid HTTP Version", CLIENT_IP)
+    out, err = io.StringIO(), io.StringIO()
+    config = logging_config()
+    config["handlers"]["access"]["stream"] = out
+    config["handlers"]["console"]["stream"] = err
+    previous = {name: logging.getLogger(name).handlers[:] for name in ("granian.access", "_granian")}
+    logging.config.dictConfig(config)
     try:
-        raise ValueError("boom")
-    except ValueError:
-        logger.exception("Error handling request %s", ENVIRON["RAW_URI"])
-    out, err = capsys.readouterr()
-    return out, err
+        log = log_request_builder(access_format + " %(addr)s %(scheme)s %(header{x-forwarded-for})s")
+        request = {
+            "addr_remote": CLIENT_IP,
+            "protocol": "HTTP/1.1",
+            "path": DELETE_LINK,
+            "qs": f"next=/&token={TOKEN}",
+            "method": "GET",
+            "scheme": "http",
+            "headers": lambda name: {"x-forwarded-for": f"{FORWARDED_IP}, {CLIENT_IPV6}"}.get(name),
+        }
+        log(time.time(), time.perf_counter() - 0.012, request, 200)
+        logging.getLogger("_granian").info("Listening at: http://%s:8000", CLIENT_IP)
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            logging.getLogger("_granian").exception("Error handling request %s", DELETE_LINK)
+    finally:
+        for name, handlers in previous.items():
+            logging.getLogger(name).handlers[:] = handlers
+    return out.getvalue(), err.getvalue()
 
 
-def test_gunicorns_access_line_has_the_request_but_no_address_and_no_token(capsys):
-    out, err = gunicorn_lines(capsys)
+def test_the_access_line_has_the_request_but_no_address_and_no_token():
+    # whatever atoms the format names (the client's address, a forwarded header among them), the line
+    # is ours: time, request line, status, duration
+    out, err = server_lines()
 
     (line,) = out.splitlines()
     request = f"GET /karte/loeschen/{REDACTED}?next=/&token={REDACTED} HTTP/1.1"
-    assert re.fullmatch(rf'\[[^]]+\] "{re.escape(request)}" 200 812 12ms', line), line
-    assert f"Invalid request from ip={IP}" in err
+    assert re.fullmatch(rf'\[[^]]+\] "{re.escape(request)}" 200 1[12]\.\dms', line), line
+    assert f"Listening at: http://{IP}:8000" in err
     assert f"Error handling request /karte/loeschen/{REDACTED}" in err and "Traceback" in err
     assert TOKEN not in out + err and not ADDRESSES.search(out + err)
 
 
-def test_an_access_log_format_asking_for_addresses_gets_none(capsys):
-    # an operator's --access-logformat with the client's address and the proxies' headers
-    out, _err = gunicorn_lines(
-        capsys,
-        access_log_format=(
-            '%(h)s %({x-forwarded-for}i)s %({x-real-ip}i)s %({remote_addr}e)s "%(r)s" %(U)s %(q)s "%(f)s" '
-            "%({http_x_forwarded_for}e)s %({http_referer}e)s"
-        ),
-    )
-
-    assert out.startswith(f"{IP} {IP} {IP} {IP} ")
-    assert TOKEN not in out and not ADDRESSES.search(out), out
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.django_db(transaction=True)
-def test_a_real_gunicorn_with_the_config_logs_no_address_and_no_token(tmp_path):
+def test_the_real_server_logs_no_address_and_no_token(tmp_path):
     # the command of docker/entrypoint.sh, one worker, against the test database
     port = free_port()
     url = os.environ.get("DATABASE_URL") or (ROOT / ".devdb-url").read_text().strip()
@@ -259,16 +217,17 @@ def test_a_real_gunicorn_with_the_config_logs_no_address_and_no_token(tmp_path):
         "DATABASE_URL": url.rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"],
         "DEBUG": "1",
         "PYTHONUNBUFFERED": "1",
+        "WEB_CONCURRENCY": "1",
     }
     out, err = tmp_path / "out.log", tmp_path / "err.log"
-    command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi:application", "--config", "config/gunicorn.py",
-        "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "30",
-    ]  # fmt: skip
+    command = [sys.executable, "-m", "config.server", "--host", "127.0.0.1", "--port", str(port)]
     with out.open("wb") as stdout, err.open("wb") as stderr:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=stdout, stderr=stderr)
         try:
             statuses = [ask(port, path) for path in ("/health", DELETE_LINK, f"/nirgends/?token={TOKEN}")]
+            deadline = time.monotonic() + 10
+            while out.read_text().count("\n") < 3 and time.monotonic() < deadline:
+                time.sleep(0.1)  # the access log line is written after the answer
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -276,9 +235,16 @@ def test_a_real_gunicorn_with_the_config_logs_no_address_and_no_token(tmp_path):
 
     assert statuses == [200, 200, 404], logged
     assert f'"GET /karte/loeschen/{REDACTED} HTTP/1.1" 200' in out.read_text(), logged
+    assert f'"GET /nirgends/?token={REDACTED} HTTP/1.1" 404' in out.read_text(), logged
     assert "Not Found: /nirgends/" in err.read_text(), logged
     assert TOKEN not in logged
     assert not ADDRESSES.search(logged), logged  # neither 127.0.0.1 (client) nor the forwarded ones
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def ask(port: int, path: str) -> int:
