@@ -22,7 +22,9 @@ The environment sizes it (defaults in brackets):
   killed [35: above the 30 s statement timeout].
 
 Signals: ``TERM``/``INT`` stop gracefully; ``HUP`` replaces the workers one after the other (a reload:
-``systemctl reload``), the new one serving before the old one stops. A worker that dies is replaced.
+``systemctl reload``): each old worker is stopped only once its successor listens (``Server``; granian
+itself waits a fixed 3.5 s, less than a worker's start on a busy machine, and connections were refused
+in between). A worker that dies is replaced.
 
 Logs (``config.logs``): the access line is time, request line, status and duration — no client
 address, no referer, no user agent — and every line of the access and error log is redacted (deletion
@@ -36,12 +38,14 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from config.logs import redact
 
 ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT_S = 120  # a new worker not listening by then: its predecessor is stopped anyway
 TARGET = "config.server:application"
 # the atoms AccessLine reads (granian's format; the address it also offers is never printed)
 ACCESS_ATOMS = "%(time)s %(method)s %(path)s %(query_string)s %(protocol)s %(status)s %(dt_ms)s"
@@ -96,6 +100,7 @@ def options(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "log_access_format": ACCESS_ATOMS,
         "log_dictconfig": logging_config(access),
         "working_dir": ROOT,
+        "respawn_interval": 0,  # Server waits for the successor to listen instead
     }
 
 
@@ -196,15 +201,72 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
+def listening(pid: int, port: int) -> bool:
+    """Whether process ``pid`` holds a listening TCP socket on ``port`` (from /proc: its descriptors'
+    socket inodes against the kernel's socket tables)."""
+    try:
+        inodes = set()
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with suppress(OSError):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+    except OSError:  # gone
+        return False
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with suppress(OSError), open(table) as lines:
+            next(lines)
+            for line in lines:
+                fields = line.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port and fields[9] in inodes:
+                    return True
+    return False
+
+
+def server_class() -> type:
+    """granian's process server, which replaces a worker (``HUP``, or one that died) by starting its
+    successor, waiting a fixed ``respawn_interval`` and stopping it; here a successor started once the
+    server runs is waited for until it listens (``listening``), at most ``START_TIMEOUT_S``. Each worker
+    binds its own socket (``SO_REUSEPORT``), so a gap between the two was a refused connection."""
+    from granian.server.mp import MPServer, WorkerProcess
+
+    class Server(MPServer):
+        running = False
+
+        def startup(self, *args: Any, **kwargs: Any) -> Any:
+            result = super().startup(*args, **kwargs)
+            self.running = True  # the first workers start together; successors are waited for
+            return result
+
+        def _spawn_worker(self, *args: Any, **kwargs: Any) -> WorkerProcess:
+            worker = super()._spawn_worker(*args, **kwargs)
+            if self.running:
+                start, port = worker.start, self.bind_port
+
+                def start_and_wait() -> None:
+                    start()
+                    deadline = time.monotonic() + START_TIMEOUT_S
+                    while worker.is_alive() and not listening(worker._id(), port):
+                        if time.monotonic() > deadline:
+                            logging.getLogger("_granian").warning(
+                                "worker-%s is not listening after %s s", worker.idx + 1, START_TIMEOUT_S
+                            )
+                            break
+                        time.sleep(0.05)
+
+                worker.start = start_and_wait  # type: ignore[method-assign]
+            return worker
+
+    return Server
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m config.server", description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1", help="the address to listen on [127.0.0.1]")
     parser.add_argument("--port", type=int, default=8000, help="the port to listen on [8000]")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    from granian import Granian
-
-    Granian(address=args.host, port=args.port, **options()).serve()
+    server_class()(address=args.host, port=args.port, **options()).serve()
 
 
 if __name__ == "__main__":

@@ -76,6 +76,9 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
         DATABASE_URL=url.rsplit("/", 1)[0] + "/" + database,
         STATIC_ROOT=str(tmp / "static"),
         PYTHONUNBUFFERED="1",
+        # a worker told to stop while it still loads the application (a stop right after a reload)
+        # may sit out the whole stop timeout before it is killed: short here
+        SERVER_STOP_TIMEOUT="5",
     )
     ignore = [arg for pattern in NOT_COLLECTED for arg in ("-i", pattern)]
     subprocess.run(
@@ -104,7 +107,7 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
         yield {"port": port, "process": process, "log": tmp / "server.log", "env": env}
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        process.wait(timeout=60)
         log.close()
 
 
@@ -236,11 +239,12 @@ def test_maps_are_drawn_by_several_threads_at_once(server):
 
 
 def test_a_graceful_reload_keeps_serving(server):
-    # `systemctl reload` (HUP): new workers start, the old ones finish their requests and leave
+    # `systemctl reload` (HUP): new workers start, each old one finishes its requests and leaves once
+    # its successor listens (config.server.Server; on a busy machine a worker takes seconds to start)
     before = set(workers(server["process"].pid))
     assert len(before) == 2
     os.kill(server["process"].pid, signal.SIGHUP)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     answered = []
     while time.monotonic() < deadline:
         answered.append(get(server["port"], "/health")[0])
@@ -296,3 +300,15 @@ def test_the_environment_sizes_the_server(tmp_path):
     assert options({"SERVER_ACCESS_LOG": "off"})["log_access"] is False
     with pytest.raises(SystemExit, match="SERVER_KEEPALIVE: 61 is not between 1 and 60"):
         options({"SERVER_KEEPALIVE": "61"})
+
+
+def test_a_successor_counts_as_started_once_it_listens():
+    from config.server import listening
+
+    with socket.socket() as bound, socket.socket() as server:
+        bound.bind(("127.0.0.1", 0))  # bound, not listening
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        assert listening(os.getpid(), server.getsockname()[1])
+        assert not listening(os.getpid(), bound.getsockname()[1])
+    assert not listening(2**22 + 7, 8000)  # no such process
