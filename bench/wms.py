@@ -15,8 +15,9 @@ OGC API – Features; alternating between the servers over one keep-alive connec
 Floor: MapServer. Load: `wrk` (8 connections, 60 s; 5 s with `--quick`) cycling through random
 requests of each service, ours and MapServer's; requests per second, p50 and p99 latency, errors
 (non-2xx or socket errors, which must be zero) and the proportional set size (PSS) of each worker
-after the run. `BENCH_SOAK=600` adds a soak of that many seconds (GetMap and items) with the
-workers' PSS before and after.
+after the run. `BENCH_SOAK=600` adds a soak of our server of that many seconds (GetMap and items
+alternating) with the workers' PSS before and after (workers are never replaced: `SERVER_MAX_RSS` is
+off by default, so this is each worker's own growth).
 """
 
 import http.client
@@ -377,7 +378,7 @@ def load(ctx: Context, n: int) -> list[Row]:
                 if result["errors"] + result["non2xx"]:
                     failed.append(f"{name} ({who})")
             soak = int(os.environ.get("BENCH_SOAK", "0"))
-            if soak:
+            if soak and server is our_server:  # the target is ours; MapServer's 25 MiB processes are C
                 before = worker_pss(port.pid)
                 mixed = [p for pair in zip(*list(paths.values())[:2], strict=True) for p in pair]
                 result = wrk(port, mixed, soak)
