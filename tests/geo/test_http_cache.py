@@ -245,21 +245,51 @@ def test_the_version_expression_gives_the_token_of_the_versions_read(demo):
             assert cursor.fetchone()[0] == dataversion.read([layer]).token([layer]), layer.id
 
 
-def test_an_items_page_its_count_and_its_data_version_come_in_one_statement(client, demo):
+def test_an_items_page_and_its_data_version_come_in_one_statement_and_a_full_one_is_counted(client, demo):
     from django.db import connection as db
     from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(db) as fresh:
+    with CaptureQueriesContext(db) as whole:  # not full: the page tells numberMatched
+        everything = client.get("/ogc/collections/measures/items?limit=1000").json()
+    total = len(everything["features"])
+    assert total > 5 and everything["numberMatched"] == total
+    with CaptureQueriesContext(db) as fresh:  # full: counted, with the data version read again
         first = client.get(ITEMS)
     with CaptureQueriesContext(db) as revalidated:
         assert client.get(ITEMS, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
-    assert len(fresh.captured_queries) == 1 and len(revalidated.captured_queries) == 1
-    assert "geo_dataversion" in fresh.captured_queries[0]["sql"]
+    assert first.json()["numberMatched"] == total
+    assert len(whole.captured_queries) == 1 and len(revalidated.captured_queries) == 1
+    assert "count(*)" not in whole.captured_queries[0]["sql"]
+    assert len(fresh.captured_queries) == 2
+    assert all("geo_dataversion" in query["sql"] for query in fresh.captured_queries)
+    assert "count(*)" in fresh.captured_queries[1]["sql"]
     Measure.objects.filter(published=True).update(title="Neu")
     changed = client.get(ITEMS, HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
     assert b"Neu" in changed.content and b"Neu" not in first.content
+
+
+def test_a_write_between_a_page_and_its_count_reads_both_again(client, demo, monkeypatch):
+    from geo.ogc import queries
+
+    counts = []
+    original = queries.Query.versioned_count_sql
+    shown = client.get(ITEMS).json()["features"][0]["id"]
+
+    def count_after_a_write(query):
+        counts.append(1)
+        if len(counts) == 1:  # another request changes a measure between the page and its count
+            Measure.objects.filter(pk=shown).update(title="Dazwischen")
+        return original(query)
+
+    monkeypatch.setattr(queries.Query, "versioned_count_sql", count_after_a_write)
+    page = client.get(ITEMS + "&offset=0").json()
+
+    assert len(counts) == 2  # the page and its count read again, now from the same data
+    assert page["features"][0]["properties"]["title"] == "Dazwischen"
+    everything = client.get("/ogc/collections/measures/items?limit=1000").json()
+    assert page["numberMatched"] == len(everything["features"])
 
 
 def test_html_and_streamed_items_read_the_version_before_the_data(client, demo):
