@@ -68,8 +68,14 @@ SERVER_KEYS = frozenset(
 
 
 def _number(environ: dict[str, str], name: str, default: int) -> int:
+    """The whole number ``environ[name]`` (``default`` when unset or empty); anything else stops the
+    server at its start with a message naming the variable."""
     value = environ.get(name, "").strip()
-    return int(value) if value else default
+    if not value:
+        return default
+    if not value.isascii() or not value.isdigit():
+        raise SystemExit(f"{name}: {value[:40]!r} is not a whole number")
+    return int(value)
 
 
 def options(environ: dict[str, str] | None = None) -> dict[str, Any]:

@@ -300,6 +300,10 @@ def test_the_environment_sizes_the_server(tmp_path):
     assert options({"SERVER_ACCESS_LOG": "off"})["log_access"] is False
     with pytest.raises(SystemExit, match="SERVER_KEEPALIVE: 61 is not between 1 and 60"):
         options({"SERVER_KEEPALIVE": "61"})
+    with pytest.raises(SystemExit, match="SERVER_THREADS: 'vier' is not a whole number"):
+        options({"SERVER_THREADS": "vier"})
+    with pytest.raises(SystemExit, match="WEB_CONCURRENCY: '-2' is not a whole number"):
+        options({"WEB_CONCURRENCY": "-2"})
 
 
 def test_a_successor_counts_as_started_once_it_listens():
