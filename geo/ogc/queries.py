@@ -147,8 +147,7 @@ class Query:
 
     def versioned_count_sql(self) -> tuple[str, dict]:
         """The data version token and ``numberMatched`` in one statement."""
-        where, params = self.where()
-        count = f"SELECT count(*) FROM ({_source(self.layer)}) AS src{where}"
+        count, params = self.count_sql()
         return f"SELECT {dataversion.version_sql(self.layer.tables)}, ({count})", params
 
 
