@@ -78,6 +78,8 @@ def test_a_planner_adds_a_strategic_goal_and_renames_it(live_server, chromium, b
     # a master plan covering the action field
     page.get_by_role("link", name="Zurück zur Strategie").click()
     page.get_by_role("link", name="Neuer Masterplan").click()
+    # the new page has loaded before it is checked (the old one may still be unloading)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Neuer Masterplan")
     check_page(page)
     page.get_by_label("Titel").fill("Masterplan Verwaltung 2030")
     page.get_by_label("Status").select_option("adopted")
