@@ -96,9 +96,12 @@ def ours_tile(tile: tuple[int, int, int]) -> str:
     return f"/tiles/quartiere/{z}/{x}/{y}.mvt"
 
 
-def tipg_tile(tile: tuple[int, int, int]) -> str:
+def tipg_tile(tile: tuple[int, int, int], column: str = "geom") -> str:
+    """tipg's tile, from the geometry ``column`` of the table (its ``geom-column`` parameter): ``geom``, the
+    boundary in EPSG:25832, as the table's first geometry column is tipg's default; ``geom_web`` for the
+    stored copy in EPSG:3857 that our tiles read."""
     z, x, y = tile
-    query = urlencode({"level": 3, "properties": PROPERTIES}, safe=",")
+    query = urlencode({"level": 3, "properties": PROPERTIES, "geom-column": column}, safe=",")
     return f"/collections/{TABLE}/tiles/WebMercatorQuad/{z}/{x}/{y}?{query}"
 
 
@@ -192,11 +195,11 @@ def tiles(ctx: Context, n: int) -> list[Row]:
     rows = []
     with our_server() as ours_port, tipg() as peer_port:
         ours, peer = Client(ours_port), Client(peer_port)
-        for z in ZOOMS:
+        for z, column in [(z, column) for z in ZOOMS for column in ("geom", "geom_web")]:
             samples = [(z, x, y) for x, y in sample_tiles(tiling, ctx.samples, ctx.seed + 23 + z, z)]
             counts, buffered, peer_buffered, sizes, peer_sizes = Counts(), [], [], [], []
             for tile in samples[:5]:
-                mine, theirs = ours.get(ours_tile(tile), MVT), peer.get(tipg_tile(tile), MVT)
+                mine, theirs = ours.get(ours_tile(tile), MVT), peer.get(tipg_tile(tile, column), MVT)
                 inside, buffer = tile_features(mine, by_property=False)
                 peer_inside, peer_buffer = tile_features(theirs, by_property=True)
                 counts.add(f"tile {tile}", inside, peer_inside)
@@ -204,17 +207,21 @@ def tiles(ctx: Context, n: int) -> list[Row]:
                 peer_buffered.append(len(peer_buffer))
                 sizes.append(len(mine))
                 peer_sizes.append(len(theirs))
+            # the target is against tipg as pointed at the table (its first geometry column, the
+            # boundary in EPSG:25832); the second row gives tipg the stored EPSG:3857 copy ours reads
+            web = column == "geom_web"
             rows.append(
                 ctx.compare(
-                    f"tile z{z} quartiere",
+                    f"tile z{z} quartiere" + (", tipg reading geom_web" if web else ""),
                     n,
                     samples,
                     lambda tile: ours.get(ours_tile(tile), MVT),
-                    lambda tile: peer.get(tipg_tile(tile), MVT),
-                    target=TILE_TARGET,
+                    lambda tile, column=column: peer.get(tipg_tile(tile, column), MVT),
+                    target=None if web else TILE_TARGET,
                     floor_label=FLOOR,
                     note=f"{counts} reaching into the tile; only in its buffer {span(buffered)} (tipg "
-                    f"{span(peer_buffered)}); {kib(sizes)} per tile (tipg {kib(peer_sizes)})",
+                    f"{span(peer_buffered)}); {kib(sizes)} per tile (tipg {kib(peer_sizes)})"
+                    + ("; tipg with `geom-column=geom_web`, the EPSG:3857 copy ours reads" if web else ""),
                 )
             )
     return rows

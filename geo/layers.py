@@ -145,6 +145,10 @@ class Layer:
     attribution: bool = False
     # catalogue metadata (ISO 19115, geo.catalogue); the defaults suit every layer, apps narrow them
     metadata: Metadata = field(default_factory=Metadata)
+    # optional: ``source`` with ``geom`` in EPSG:3857 (a stored copy with its own spatial index, e.g.
+    # ``quartiere_area.geom_web``), the same rows and attributes; the vector tiles and the WMS maps in
+    # EPSG:3857 read it instead of transforming every geometry (geo.tiles.queries, geo.wms.render)
+    source_3857: str | None = None
 
     @property
     def default_style(self) -> Style:
@@ -215,23 +219,26 @@ def _integer(value: object) -> int | None:
     return value
 
 
-def source_sql(layer: Layer) -> str:
-    """The source for a psycopg statement: literal ``%`` doubled, the parameters' placeholders kept."""
-    text = layer.source.replace("%", "%%")
+def source_sql(layer: Layer, source: str | None = None) -> str:
+    """The source (or ``source``, another text of the layer such as its ``source_3857``) for a psycopg
+    statement: literal ``%`` doubled, the parameters' placeholders kept."""
+    text = (layer.source if source is None else source).replace("%", "%%")
     for parameter in layer.parameters:
         text = text.replace(f"%%({parameter.placeholder})s", f"%({parameter.placeholder})s")
     return text
 
 
-def literal_source(layer: Layer, values: Resolved | None = None) -> str:
-    """The source with the parameters written in as integer literals (or NULL), for Mapnik's
-    datasource, which cannot bind: only ``int`` values ever reach the text."""
+def literal_source(layer: Layer, values: Resolved | None = None, source: str | None = None) -> str:
+    """The source (or ``source``, another text of the layer) with the parameters written in as integer
+    literals (or NULL), for Mapnik's datasource, which cannot bind: only ``int`` values ever reach the
+    text."""
+    text = layer.source if source is None else source
     if not layer.parameters:
-        return layer.source
+        return text
     literals = {
         key: "NULL" if value is None else str(int(value)) for key, value in bound(layer, values).items()
     }
-    return source_sql(layer) % literals
+    return source_sql(layer, text) % literals
 
 
 _registry: dict[str, Layer] = {}

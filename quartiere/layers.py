@@ -12,7 +12,7 @@ ATTRIBUTES: dict[str, AttributeType] = {
 }
 
 SOURCE = """
-SELECT a.id, a.geom, a.code, a.name, a.slug, a.parent_id AS parent, a.population
+SELECT a.id, {geom} AS geom, a.code, a.name, a.slug, a.parent_id AS parent, a.population
 FROM quartiere_area AS a WHERE a.level = {level}
 """
 
@@ -31,7 +31,9 @@ def register_layers() -> None:
                     "en": f"{en}: boundaries, official code, name and population (EPSG:25832).",
                 },
                 geometry_type="MultiPolygon",
-                source=SOURCE.format(level=level),
+                source=SOURCE.format(level=level, geom="a.geom"),
+                # the boundary in EPSG:3857, stored (migration quartiere 0005): tiles skip the transform
+                source_3857=SOURCE.format(level=level, geom="a.geom_web"),
                 attributes=ATTRIBUTES,
                 queryable=("code", "name", "slug", "parent"),
                 styles=(

@@ -30,6 +30,8 @@ from geo.wms.request import FPNG, IMAGE_FORMATS, MapRequest
 
 logger = logging.getLogger(__name__)
 
+# a layer's ``source_3857`` (its geometry stored in this CRS) draws maps in it untransformed
+WEB_MERCATOR = 3857
 # Labels only on polygons with room for them: at least this many square pixels.
 LABEL_MIN_AREA_PX = 2_500
 # Labels may reach this far (px) beyond the image, so that tiled clients see whole labels at tile edges.
@@ -114,15 +116,15 @@ def layer_sql(layer: Layer, system: WmsCrs, values: Resolved | None = None) -> s
     parameters of a parameterised layer, written in as integers (``geo.layers.literal_source``)."""
     tolerance = f"!pixel_width! * {system.metres_per_unit * 0.5!r}"
     geometry = f"ST_Simplify(src.geom, {tolerance}, true)"
-    if system.srid != crs.STORAGE_SRID:
-        geometry = f"ST_Transform({geometry}, {system.srid:d})"
     columns = ", ".join(f'src."{name}"' for name in layer.attributes) or "1 AS qa_none"
-    return _template("map_layer").format(
-        geometry=geometry,
-        columns=columns,
-        source=registry.literal_source(layer, values).strip(),
-        bbox=_bbox_filter(system),
-    )
+    if system.srid == WEB_MERCATOR and layer.source_3857 is not None:
+        # the geometry stored in the map's CRS, with its own spatial index: nothing is transformed
+        source, bbox = registry.literal_source(layer, values, layer.source_3857), "!bbox!"
+    else:
+        if system.srid != crs.STORAGE_SRID:
+            geometry = f"ST_Transform({geometry}, {system.srid:d})"
+        source, bbox = registry.literal_source(layer, values), _bbox_filter(system)
+    return _template("map_layer").format(geometry=geometry, columns=columns, source=source.strip(), bbox=bbox)
 
 
 def label_sql(layer: Layer, style: Style, system: WmsCrs, values: Resolved | None = None) -> str:

@@ -43,3 +43,6 @@ def test_tipg_is_asked_for_our_rows_and_attributes():
     assert tipg_tile((14, 8605, 5618)).startswith(
         "/collections/public.quartiere_area/tiles/WebMercatorQuad/14/8605/5618?level=3&properties="
     )
+    # the boundary in EPSG:25832 by default, named: the table has a second geometry column (geom_web)
+    assert tipg_tile((14, 8605, 5618)).endswith("&geom-column=geom")
+    assert tipg_tile((14, 8605, 5618), "geom_web").endswith("&geom-column=geom_web")

@@ -1,10 +1,13 @@
 """Vector tiles (``/tiles/{layer}/{z}/{x}/{y}.mvt``) decoded with mapbox-vector-tile, and TileJSON."""
 
+import dataclasses
 import json
 import math
 
 import mapbox_vector_tile
 import pytest
+import shapely.geometry
+from django.contrib.gis.geos import MultiPolygon
 from django.db import connection
 from django.test import Client, override_settings
 
@@ -192,7 +195,7 @@ def test_geometry_is_simplified_at_low_zoom_only():
     assert "ST_Simplify" not in queries.tile_sql(registry.get("contributions"), 8)
 
 
-@pytest.mark.parametrize("layer_id", ["quartiere", "measures", "contributions", "measures_lines"])
+@pytest.mark.parametrize("layer_id", ["quartiere", "regions", "measures", "contributions", "measures_lines"])
 def test_the_tile_query_filters_with_the_spatial_index(db, layer_id):
     layer = registry.get(layer_id)
     z, x, y = LUDWIGSBURG_Z12
@@ -203,10 +206,56 @@ def test_the_tile_query_filters_with_the_spatial_index(db, layer_id):
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     column = "geom_public" if layer_id == "contributions" else "geom"  # the published, generalised point
+    column = "geom_web" if layer_id in {"quartiere", "regions"} else column  # stored in EPSG:3857
     column = "st_multi(geom)" if layer_id == "measures_lines" else column  # an expression index
     assert f"({column} && '" in plan
     assert "Seq Scan" not in plan
     assert plan.count("st_asmvtgeom") <= 1  # computed once per row
+
+
+def _bare_tile(layer, z: int, x: int, y: int) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(queries.tile_sql(layer, z), queries.tile_params(layer, z, x, y))
+        return mapbox_vector_tile.decode(bytes(cursor.fetchone()[0] or b""))
+
+
+@pytest.mark.parametrize("layer_id", ["quartiere", "regions"])
+@pytest.mark.parametrize("z", [8, 12, 16])
+def test_a_tile_from_the_stored_web_mercator_geometry_is_the_transformed_one(demo, layer_id, z):
+    """``quartiere_area.geom_web`` (the layers' ``source_3857``) gives the tile that transforming
+    ``geom`` gives: the same features and attributes, the same shapes to a tile unit."""
+    x, y = tile_xy(9.1919, 48.8975, z)  # Ludwigsburg's centre
+    layer = registry.get(layer_id)
+    assert layer.source_3857 is not None
+    stored = _bare_tile(layer, z, x, y)[layer_id]["features"]
+    transformed = _bare_tile(dataclasses.replace(layer, source_3857=None), z, x, y)[layer_id]["features"]
+
+    assert stored and len(stored) == len(transformed)
+    for ours, theirs in zip(
+        sorted(stored, key=lambda f: f["id"]), sorted(transformed, key=lambda f: f["id"]), strict=True
+    ):
+        assert ours["id"] == theirs["id"]
+        assert ours["properties"] == theirs["properties"]
+        a, b = shapely.geometry.shape(ours["geometry"]), shapely.geometry.shape(theirs["geometry"])
+        assert a.hausdorff_distance(b) <= 2  # tile units (the simplification's tolerance differs)
+        assert a.area == pytest.approx(b.area, rel=0.01)
+
+
+def test_a_changed_boundary_changes_its_stored_web_mercator_geometry(demo):
+    mitte = demo["08118048-01"]
+    before = mitte.geom.area
+    mitte.geom = MultiPolygon(mitte.geom.buffer(-50))
+    mitte.save()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_Area(ST_Transform(geom, 3857)) - ST_Area(geom_web), ST_SRID(geom_web) "
+            "FROM quartiere_area WHERE id = %s",
+            [mitte.pk],
+        )
+        difference, srid = cursor.fetchone()
+    assert srid == 3857
+    assert abs(difference) < 1e-3
+    assert Area.objects.get(pk=mitte.pk).geom.area < before
 
 
 def test_head_of_a_tile_has_the_headers_and_no_body(client, demo):

@@ -1,6 +1,7 @@
 """WMS GetMap: images drawn by Mapnik from the committed demo — formats, background, layer order,
 styles, axis order, CRSs, and what the SQL does (index, generalisation)."""
 
+import dataclasses
 import math
 import os
 
@@ -183,6 +184,29 @@ def test_a_polygon_lands_on_the_same_pixels_in_utm_and_web_mercator(client):
     assert sum(painted_near(mercator, a, px, py) for px, py in b) >= 0.98 * len(b)
 
 
+@pytest.mark.parametrize("layer_id", ["quartiere", "regions"])
+def test_a_web_mercator_map_from_the_stored_geometry_is_the_transformed_one(client, monkeypatch, layer_id):
+    """``quartiere_area.geom_web`` (the layers' ``source_3857``) draws what transforming ``geom``
+    draws: the same pixels, give or take the anti-aliased edge of a line."""
+    x, y = MITTE_25832
+    half = 6_000 if layer_id == "quartiere" else 45_000  # the region's outline is far from Mitte
+    box = (
+        Point(x - half, y - half, srid=25832).transform(3857, clone=True).coords
+        + Point(x + half, y + half, srid=25832).transform(3857, clone=True).coords
+    )
+    layer = registry.get(layer_id)
+    assert layer.source_3857 is not None
+    assert "geom_web" in layer_sql(layer, wms_crs.parse("EPSG:3857", "1.3.0"))
+    stored = Picture(draw(client, box, crs="EPSG:3857", layers=layer_id, size=(384, 384)))
+    monkeypatch.setitem(registry._registry, layer_id, dataclasses.replace(layer, source_3857=None))
+    transformed = Picture(draw(client, box, crs="EPSG:3857", layers=layer_id, size=(384, 384)))
+
+    a, b = stored.painted(WHITE), transformed.painted(WHITE)
+    assert len(a) > 500
+    assert sum(painted_near(stored, b, px, py) for px, py in a) >= 0.99 * len(a)
+    assert sum(painted_near(transformed, a, px, py) for px, py in b) >= 0.99 * len(b)
+
+
 def test_measures_are_coloured_by_status(client):
     picture = Picture(draw(client, layers="measures", size=(512, 512)))
     colours = picture.pixels()
@@ -251,13 +275,16 @@ def explain(sql: str, crs: str) -> str:
 
 @pytest.mark.parametrize("crs", ["EPSG:3857", "EPSG:25832"])
 @pytest.mark.parametrize("layer_id", ["quartiere", "measures", "measures_areas"])
-def test_the_map_queries_filter_in_the_storage_crs_so_the_index_is_used(layer_id, crs):
+def test_the_map_queries_filter_where_a_spatial_index_is(layer_id, crs):
+    """In the storage CRS, or in EPSG:3857 on a layer's ``source_3857`` (its stored copy in it)."""
     layer = registry.get(layer_id)
     system = wms_crs.parse(crs, "1.3.0")
     only_spatial_indexes(layer.tables)
 
     plan = explain(layer_sql(layer, system), crs)
     assert "Index" in plan and "_geom_" in plan, plan
+    if crs == "EPSG:3857" and layer.source_3857:
+        assert "geom_web_gist" in plan and "st_transform" not in plan.lower(), plan
     if layer.default_style.label:
         label_plan = explain(label_sql(layer, layer.default_style, system), crs)
         assert "Index" in label_plan, label_plan
