@@ -277,9 +277,11 @@ def map_view(
     vary: Sequence[str] = (),
     errors: Callable[[HttpRequest, Exception], HttpResponse | None] | None = None,
     versions: str = "query",
-    localized: bool = True,
+    localized: bool | Callable[[HttpRequest], bool] = True,
 ) -> Callable:
-    """Decorate a view of a map service; see the module's docstring. ``errors(request, exc)`` turns
+    """Decorate a view of a map service; see the module's docstring. ``localized``: whether the answer
+    depends on the language (its ETag then does), or a predicate of the request saying so (the WMS:
+    not for GetMap). ``errors(request, exc)`` turns
     an exception of the view (or of reading the data versions) into the service's error response
     (OGC JSON, a WMS ServiceExceptionReport …); returning None re-raises it. ``versions="view"``: the
     view reads the data version in its own statement (``request.map_conditional``, see
@@ -298,7 +300,8 @@ def map_view(
                 return add_cors(HttpResponseNotAllowed(SAFE_METHODS))
             try:
                 chosen = resolve_layers(layers, request, *args, **kwargs)
-                response, etag = answer(view, request, chosen, args, kwargs, vary=vary, localized=localized)
+                in_language = localized(request) if callable(localized) else localized
+                response, etag = answer(view, request, chosen, args, kwargs, vary=vary, localized=in_language)
             except Exception as exc:
                 error = errors(request, exc) if errors is not None else None
                 if error is None:

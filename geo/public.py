@@ -9,7 +9,15 @@ again and add nothing: the answer is the same for every visitor. Such a view is 
     @public_read
     def tile(request, layer_id, z, x, y): ...
 
-(a DRF view class sets ``public_read = True``). ``PublicReadMiddleware``, the first of ``MIDDLEWARE``,
+(a DRF view class sets ``public_read = True``). A view that answers several requests, only some of
+them the same for everybody, names those with a predicate of the request: the WMS endpoint ``/ows``
+is a public read for ``GetMap`` only (its capabilities, legends and feature info speak the client's
+language)::
+
+    @public_read(when=lambda request: ...)
+    def ows(request): ...
+
+``PublicReadMiddleware``, the first of ``MIDDLEWARE``,
 resolves the path with Django's own URL resolver; a ``GET``/``HEAD`` of a marked view that does not
 ask for HTML (DRF's browsable API) or ``?format=`` goes down a second chain built by Django's own
 handler machinery from ``MIDDLEWARE`` without the ones in ``PUBLIC_READ_SKIPS`` — one rule, in
@@ -39,15 +47,27 @@ from django.utils.module_loading import import_string
 METHODS = frozenset({"GET", "HEAD"})
 
 
-def public_read(view: Callable) -> Callable:
-    """Mark ``view`` as a public read: its answer depends on the request's path and query alone."""
-    view.public_read = True  # type: ignore[attr-defined]
-    return view
+Predicate = Callable[[HttpRequest], bool]
 
 
-def is_public_read(view: Callable) -> bool:
-    """Whether the resolved ``view`` is marked (a function, or the view of a DRF class that is)."""
-    return getattr(view, "public_read", False) or getattr(getattr(view, "cls", None), "public_read", False)
+def public_read(view: Callable | None = None, *, when: Predicate | None = None) -> Callable:
+    """Mark ``view`` as a public read: its answer depends on the request's path and query alone —
+    for every request, or (``@public_read(when=predicate)``) for those the predicate accepts."""
+
+    def mark(view: Callable) -> Callable:
+        view.public_read = when or True  # type: ignore[attr-defined]
+        return view
+
+    return mark if view is None else mark(view)
+
+
+def is_public_read(view: Callable, request: HttpRequest | None = None) -> bool:
+    """Whether the resolved ``view`` is marked (a function, or the view of a DRF class that is) and,
+    when its mark is a predicate, whether it accepts ``request`` (without a request: whether it may)."""
+    mark = getattr(view, "public_read", False) or getattr(getattr(view, "cls", None), "public_read", False)
+    if callable(mark) and request is not None:
+        return bool(mark(request))
+    return bool(mark)
 
 
 def wants_html(request: HttpRequest) -> bool:
@@ -118,7 +138,7 @@ class PublicReadMiddleware:
                 match = get_resolver(get_urlconf()).resolve(request.path_info)
             except Resolver404:
                 match = None
-            if match is not None and is_public_read(match.func):
+            if match is not None and is_public_read(match.func, request):
                 request.resolver_match = match
                 return self.read(request)
         return self.get_response(request)

@@ -250,12 +250,11 @@ def replica_read(view: Callable) -> Callable:
 
 
 def replica_view(view: Callable) -> bool:
-    """The map services (``geo.http.map_view``) and public reads answer the same for everybody."""
-    return (
-        getattr(view, "replica_read", False)
-        or getattr(view, "public_read", False)
-        or bool(getattr(getattr(view, "cls", None), "public_read", False))
-    )
+    """The map services (``geo.http.map_view``) and public reads answer the same for everybody (a view
+    that is a public read for some requests only, ``public_read(when=…)``, is marked ``replica_read``
+    itself when all of its requests may read a replica)."""
+    mark = getattr(view, "public_read", False) or getattr(getattr(view, "cls", None), "public_read", False)
+    return bool(getattr(view, "replica_read", False)) or mark is True
 
 
 def api_view(view: Callable) -> bool:

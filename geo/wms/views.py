@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from geo import layers as registry
 from geo.db.routing import replica_read
 from geo.http import map_view
+from geo.public import public_read
 from geo.wfs import views as wfs_views
 from geo.wfs.request import asks_for_wfs
 from geo.wms import capabilities, featureinfo, legend, render
@@ -63,6 +64,14 @@ def _errors(request: HttpRequest, exc: Exception) -> HttpResponse | None:
     return None
 
 
+def is_getmap(request: HttpRequest) -> bool:
+    """A WMS GetMap: an image, the same in every language and for everybody (``geo.public``)."""
+    if asks_for_wfs(request.GET):
+        return False
+    return OPERATIONS.get((wms.Params(request.GET).first("REQUEST") or "").upper()) == "map"
+
+
+@public_read(when=is_getmap)  # the short middleware chain for maps; everything else takes the full one
 @replica_read  # both services below read only
 def ows(request: HttpRequest) -> HttpResponse:
     """One endpoint for two services: ``SERVICE=WFS`` is the WFS 2.0 (``geo.wfs``), anything else WMS."""
@@ -71,7 +80,12 @@ def ows(request: HttpRequest) -> HttpResponse:
     return wms_ows(request)
 
 
-@map_view(layers=_layers_shown, errors=_errors)
+def _not_getmap(request: HttpRequest) -> bool:
+    return not is_getmap(request)
+
+
+# a map is the same in every language (its ETag too); capabilities, legends and feature info are not
+@map_view(layers=_layers_shown, errors=_errors, localized=_not_getmap)
 def wms_ows(request: HttpRequest) -> HttpResponse:
     params = wms.Params(request.GET)
     version = wms.version_of(params)

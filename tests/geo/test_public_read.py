@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from geo import public
@@ -139,6 +139,44 @@ def test_the_marker_is_on_the_views_and_nowhere_else():
     assert public.is_public_read(resolve("/api/areas/12/").func)
     assert not public.is_public_read(resolve("/tiles/quartiere.json").func)  # localised: title, abstract
     assert not public.is_public_read(resolve("/api/measures/").func)
+    # /ows: for GetMap only (decided per request)
+    ows = resolve("/ows").func
+    factory = RequestFactory()
+    assert public.is_public_read(ows, factory.get("/ows", {"service": "wms", "request": "GetMap"}))
+    assert not public.is_public_read(
+        ows, factory.get("/ows", {"SERVICE": "WMS", "REQUEST": "GetCapabilities"})
+    )
+    assert not public.is_public_read(ows, factory.get("/ows", {"SERVICE": "WFS", "REQUEST": "GetFeature"}))
+    assert not public.is_public_read(ows, factory.get("/ows"))
+
+
+GETMAP = (
+    "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=quartiere,measures&STYLES=&CRS=EPSG:25832"
+    "&BBOX=508000,5411000,516000,5419000&WIDTH=256&HEIGHT=256&FORMAT=image/png"
+)
+
+
+def test_a_wms_getmap_is_a_public_read_and_the_rest_of_the_ows_takes_the_full_chain(demo, chains):
+    with override_settings(PUBLIC_READS=False):
+        full_app = get_wsgi_application()
+    short = wsgi("/ows", GETMAP, HTTP_ACCEPT_LANGUAGE="en", HTTP_COOKIE="sessionid=abc")
+    assert chains == {"public": 1, "full": 0}
+    full = wsgi("/ows", GETMAP, app=full_app)  # counted as "full"
+    assert short.status_code == full.status_code == 200
+    assert short.headers["Content-Type"] == "image/png"
+    assert short.content == full.content and short.headers["ETag"] == full.headers["ETag"]
+    assert set(short.headers) >= SECURITY_HEADERS
+    assert "Set-Cookie" not in short.headers and "Content-Language" not in short.headers
+    assert "Accept-Language" not in short.headers.get("Vary", "")  # one cached image for every language
+    # a bad GetMap on the short chain: the WMS's own report, in the client's language's header
+    bad = wsgi("/ows", GETMAP.replace("WIDTH=256", "WIDTH=0"), HTTP_ACCEPT_LANGUAGE="en")
+    assert bad.status_code == 400 and b"ServiceExceptionReport" in bad.content
+    assert chains == {"public": 2, "full": 1}
+
+    capabilities = wsgi("/ows", "SERVICE=WMS&REQUEST=GetCapabilities", HTTP_ACCEPT_LANGUAGE="en")
+    assert capabilities.status_code == 200 and capabilities.headers["Content-Language"] == "en"
+    assert wsgi("/ows", "SERVICE=WFS&REQUEST=GetCapabilities").status_code == 200
+    assert chains == {"public": 2, "full": 3}
 
 
 # --- one statement per request, one answer per error -----------------------------------------------------
