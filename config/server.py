@@ -20,6 +20,10 @@ The environment sizes it (defaults in brackets):
 - ``SERVER_ACCESS_LOG``: ``-`` standard output [default], a file's path, or ``off``.
 - ``SERVER_STOP_TIMEOUT`` seconds a stopping or reloaded worker has to finish its requests before it is
   killed [35: above the 30 s statement timeout].
+- ``SERVER_MALLOC_MIB``: glibc's malloc serves blocks up to this many MiB from its heap instead of
+  mapping fresh pages for each, and keeps up to twice that free at the heap's top [32, glibc's upper
+  limit; 0: glibc's defaults]. A 1024² map's image is 4 MiB; mapped anew for every copy, its pages were
+  faulted in one by one on every request (``tune_malloc``).
 
 Signals: ``TERM``/``INT`` stop gracefully; ``HUP`` replaces the workers one after the other (a reload:
 ``systemctl reload``): each old worker is stopped only once its successor listens (``Server``; granian
@@ -34,6 +38,7 @@ setting (``DATABASE_URL``, ``SECRET_KEY_FILE`` …) can turn up in ``request.MET
 """
 
 import argparse
+import ctypes
 import logging
 import os
 import time
@@ -78,6 +83,34 @@ def _number(environ: dict[str, str], name: str, default: int) -> int:
     return int(value)
 
 
+# mallopt(3) parameters (glibc's malloc.h) and the largest threshold glibc accepts on 64-bit systems
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+MAX_MALLOC_MIB = 32
+
+
+def malloc_mib(environ: dict[str, str] | None = None) -> int:
+    """``SERVER_MALLOC_MIB``, checked (0–32)."""
+    mib = _number(dict(os.environ if environ is None else environ), "SERVER_MALLOC_MIB", MAX_MALLOC_MIB)
+    if mib > MAX_MALLOC_MIB:
+        raise SystemExit(f"SERVER_MALLOC_MIB: {mib} is above glibc's limit of {MAX_MALLOC_MIB} MiB")
+    return mib
+
+
+def tune_malloc(mib: int) -> bool:
+    """Let glibc's malloc serve blocks up to ``mib`` MiB from its heap and keep 2 × ``mib`` MiB free at
+    its top. By default it maps blocks from 128 KiB up anew and returns them on ``free``: each 4 MiB
+    buffer of a 1024² map (Mapnik's image, its bytes, the PNG writer's) was faulted in page by page on
+    every request — measured in-process on a 2 km GetMap: encoding 12.3 → 4.5 ms. Whether it was
+    applied (False with ``mib`` 0 or without glibc)."""
+    if mib <= 0:
+        return False
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(M_MMAP_THRESHOLD, mib << 20)) and bool(mallopt(M_TRIM_THRESHOLD, 2 * mib << 20))
+
+
 def options(environ: dict[str, str] | None = None) -> dict[str, Any]:
     """granian's settings (``granian.server.Server``'s keyword arguments) from the environment."""
     environ = dict(os.environ if environ is None else environ)
@@ -85,6 +118,7 @@ def options(environ: dict[str, str] | None = None) -> dict[str, Any]:
     if not 1 <= keepalive <= MAX_KEEPALIVE_S:
         raise SystemExit(f"SERVER_KEEPALIVE: {keepalive} is not between 1 and {MAX_KEEPALIVE_S} seconds")
     max_rss = _number(environ, "SERVER_MAX_RSS", 0)
+    malloc_mib(environ)  # checked here, at the start; each worker applies it (_load)
     access = environ.get("SERVER_ACCESS_LOG", "-").strip() or "-"
     from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
@@ -181,6 +215,7 @@ def without_process_environment(app: Callable, process: dict[str, str] | None = 
 
 
 def _load() -> Callable:
+    tune_malloc(malloc_mib())  # in the worker: glibc's settings are per process
     from config.wsgi import application as django_application
 
     warm_up()

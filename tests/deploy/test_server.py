@@ -12,6 +12,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import shlex
 import signal
 import socket
@@ -304,6 +305,43 @@ def test_the_environment_sizes_the_server(tmp_path):
         options({"SERVER_THREADS": "vier"})
     with pytest.raises(SystemExit, match="WEB_CONCURRENCY: '-2' is not a whole number"):
         options({"WEB_CONCURRENCY": "-2"})
+    with pytest.raises(SystemExit, match="SERVER_MALLOC_MIB: 64 is above glibc's limit of 32 MiB"):
+        options({"SERVER_MALLOC_MIB": "64"})
+
+
+FAULTS = """
+import resource, sys
+from config.server import malloc_mib, tune_malloc
+applied = tune_malloc(malloc_mib())
+
+def faults():  # minor page faults while 4 MiB buffers are made, copied and freed 20 times
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(20):
+        image = bytearray(4 << 20)
+        copy = bytes(image)
+        del image, copy
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+faults()  # the first round may grow the heap
+print(applied, faults())
+"""
+
+
+@pytest.mark.parametrize("mib", ["32", "0"])
+def test_a_worker_reuses_the_heap_for_a_maps_buffers_instead_of_faulting_in_new_pages(mib):
+    """``SERVER_MALLOC_MIB`` (config.server.tune_malloc, applied in every worker): 4 MiB blocks come from
+    glibc's heap again and again; with 0 (glibc's defaults) each is mapped and faulted in anew."""
+    env = {**os.environ, "SERVER_MALLOC_MIB": mib}
+    done = subprocess.run(
+        [sys.executable, "-c", FAULTS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    applied, faults = done.stdout.split()
+    pages = 20 * 2 * (4 << 20) // resource.getpagesize()  # every page of every buffer
+    if mib == "0":
+        assert applied == "False" and int(faults) > pages // 2
+    else:
+        assert applied == "True" and int(faults) < pages // 100
 
 
 def test_a_successor_counts_as_started_once_it_listens():
