@@ -7,7 +7,10 @@ Tiles server on FastAPI and asyncpg; installed by the benchmark into `.bench-ven
 project's venv) serves the same table, `public.quartiere_area` and nothing else (`TIPG_DB_TABLES`, no
 functions), asked for the same rows with its property filter `level=3` and for the same attributes with
 `properties=` (id, code, name, slug, parent, population), its tile buffer set to ours (64 of 4096 units;
-tipg's default is 256). Servers: ours as `make run` serves it (`python -m config.server`: granian,
+tipg's default is 256). The table has two geometry columns: `geom` (EPSG:25832), which tipg is asked
+for (`geom-column=geom`, its default, the table's first) and the target is measured against, and
+`geom_web`, the stored EPSG:3857 copy our tiles read; a second row per zoom gives tipg `geom_web` too.
+Servers: ours as `make run` serves it (`python -m config.server`: granian,
 `DEBUG` off, the access log formatted and dropped); tipg under uvicorn with uvloop and httptools
 (`uvicorn[standard]`), no access log; both with 3 processes on loopback, both reading the benchmark
 database. Requests: OGC API items of a random lon/lat box 2 km (≈12 features) and 15 km (≈400) wide,
