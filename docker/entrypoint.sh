@@ -6,9 +6,9 @@
 #   DB_WAIT_SECONDS   how long to wait for the database (default 60)
 #   MIGRATE           1 (default) runs `migrate`; set 0 on all but one replica
 #   LOAD_DEMO         1 loads the demo (idempotent: later starts report it unchanged); default 0
-#   WEB_CONCURRENCY   worker processes, SERVER_THREADS threads each, SERVER_KEEPALIVE,
-#                     SERVER_MAX_RSS, SERVER_MALLOC_MIB, SERVER_ACCESS_LOG, SERVER_STOP_TIMEOUT: read by
-#                     config/server.py (defaults and meaning there)
+#   WEB_CONCURRENCY   worker processes, SERVER_THREADS threads each, SERVER_THREAD_IDLE,
+#                     SERVER_KEEPALIVE, SERVER_MAX_RSS, SERVER_MALLOC_MIB, SERVER_ACCESS_LOG,
+#                     SERVER_STOP_TIMEOUT: read by config/server.py (defaults and meaning there)
 set -eu
 cd "$(dirname "$0")/.."
 

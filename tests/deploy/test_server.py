@@ -8,6 +8,7 @@ the two cannot drift apart) against the test database; the static files are coll
 does, into a temporary directory, leaving out the large API documentation bundles no page here uses.
 """
 
+import gc
 import http.client
 import json
 import os
@@ -18,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -80,6 +82,7 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
         # a worker told to stop while it still loads the application (a stop right after a reload)
         # may sit out the whole stop timeout before it is killed: short here
         SERVER_STOP_TIMEOUT="5",
+        SERVER_THREAD_IDLE="5",  # granian's least: threads idle that long end (and close their sessions)
     )
     ignore = [arg for pattern in NOT_COLLECTED for arg in ("-i", pattern)]
     subprocess.run(
@@ -257,6 +260,97 @@ def test_a_graceful_reload_keeps_serving(server):
     assert set(answered) == {200}
 
 
+ITEMS = "/ogc/collections/quartiere/items?limit=1"
+
+
+def server_sessions(database: str) -> set[int]:
+    """The server's sessions on the test database (every other one but this test's own)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # the test's transaction would keep the first
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend'"
+            " AND pid <> pg_backend_pid()",
+            [database],
+        )
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+@pytest.mark.django_db
+def test_threads_the_server_ends_close_their_database_sessions(server):
+    # granian ends a thread that went SERVER_THREAD_IDLE (5 s here) without a request, all but the one
+    # each worker keeps, and starts new ones for the next burst; the ended threads' sessions used to
+    # stay open, a set more after every burst
+    database = connection.settings_dict["NAME"]
+    kept = int(server["env"].get("WEB_CONCURRENCY", "2"))  # a thread per worker stays
+
+    def burst() -> set[int]:
+        with ThreadPoolExecutor(16) as pool:
+            statuses = list(pool.map(lambda _: get(server["port"], ITEMS)[0], range(48)))
+        assert statuses == [200] * 48
+        return server_sessions(database)
+
+    def after_idle() -> set[int]:
+        deadline = time.monotonic() + 30
+        while len(now := server_sessions(database)) > kept and time.monotonic() < deadline:
+            time.sleep(0.5)
+        return now
+
+    first = burst()
+    assert len(first) > kept, first  # more threads answered than stay, each with its own session
+    idle = after_idle()
+    assert len(idle) <= kept, f"{len(idle)} sessions left of {len(first)}: the ended threads' stayed open"
+    second = burst()
+    assert second - first, "the second burst ran on new threads, with new sessions"
+    assert len(after_idle()) <= kept
+
+
+def thread_sessions(remember: bool, threads: int = 3) -> list[int]:
+    """The backend pids of ``threads`` Python threads that each read through their own connection and
+    ended (having handed their connections to ``ThreadConnections`` when ``remember``)."""
+    from django.db import connections
+
+    from config.server import ThreadConnections
+
+    pids = []
+
+    def work() -> None:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pids.append(cursor.fetchone()[0])
+        if remember:
+            ThreadConnections.remember()
+
+    for _ in range(threads):
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+    return pids
+
+
+def still_open(pids: list[int], wait: float = 0) -> list[int]:
+    deadline = time.monotonic() + wait
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE pid = ANY(%s)", [pids])
+            found = sorted(pid for (pid,) in cursor.fetchall())
+        if not found or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_thread_that_ends_closes_the_database_sessions_it_handed_over():
+    gc.disable()  # no full collection may close them in between
+    try:
+        leaked = thread_sessions(remember=False)
+        assert still_open(leaked) == sorted(leaked)  # Django's wrappers outlive their thread in cycles
+        assert still_open(thread_sessions(remember=True), wait=10) == []
+    finally:
+        gc.enable()
+        gc.collect()
+    assert still_open(leaked, wait=10) == []
+
+
 def workers(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children")
     return [int(pid) for pid in children.read_text().split()]
@@ -290,10 +384,13 @@ def test_the_environment_sizes_the_server(tmp_path):
             "SERVER_KEEPALIVE": "5",
             "SERVER_MAX_RSS": "900",
             "SERVER_STOP_TIMEOUT": "90",
+            "SERVER_THREAD_IDLE": "120",
             "SERVER_ACCESS_LOG": str(tmp_path / "access.log"),
         }
     )
     assert (settings["workers"], settings["blocking_threads"]) == (5, 2)
+    assert settings["blocking_threads_idle_timeout"] == 120
+    assert options({})["blocking_threads_idle_timeout"] == 30
     assert settings["http1_settings"].header_read_timeout == 5_000
     assert (settings["workers_max_rss"], settings["workers_kill_timeout"]) == (900, 90)
     handler = settings["log_dictconfig"]["handlers"]["access"]
@@ -301,6 +398,8 @@ def test_the_environment_sizes_the_server(tmp_path):
     assert options({"SERVER_ACCESS_LOG": "off"})["log_access"] is False
     with pytest.raises(SystemExit, match="SERVER_KEEPALIVE: 61 is not between 1 and 60"):
         options({"SERVER_KEEPALIVE": "61"})
+    with pytest.raises(SystemExit, match="SERVER_THREAD_IDLE: 4 is not between 5 and 600 seconds"):
+        options({"SERVER_THREAD_IDLE": "4"})
     with pytest.raises(SystemExit, match="SERVER_THREADS: 'vier' is not a whole number"):
         options({"SERVER_THREADS": "vier"})
     with pytest.raises(SystemExit, match="WEB_CONCURRENCY: '-2' is not a whole number"):
