@@ -61,10 +61,16 @@ def public_read(view: Callable | None = None, *, when: Predicate | None = None) 
     return mark if view is None else mark(view)
 
 
+def mark_of(view: Callable) -> bool | Predicate:
+    """The resolved ``view``'s mark (a function's, or that of the DRF class whose view it is): ``True``,
+    a predicate of the request, or ``False``."""
+    return getattr(view, "public_read", False) or getattr(getattr(view, "cls", None), "public_read", False)
+
+
 def is_public_read(view: Callable, request: HttpRequest | None = None) -> bool:
-    """Whether the resolved ``view`` is marked (a function, or the view of a DRF class that is) and,
-    when its mark is a predicate, whether it accepts ``request`` (without a request: whether it may)."""
-    mark = getattr(view, "public_read", False) or getattr(getattr(view, "cls", None), "public_read", False)
+    """Whether the resolved ``view`` is marked and, when its mark is a predicate, whether it accepts
+    ``request`` (without a request: whether it may)."""
+    mark = mark_of(view)
     if callable(mark) and request is not None:
         return bool(mark(request))
     return bool(mark)

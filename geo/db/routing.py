@@ -40,6 +40,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponseBase
 
+from geo.public import mark_of
+
 logger = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -253,8 +255,7 @@ def replica_view(view: Callable) -> bool:
     """The map services (``geo.http.map_view``) and public reads answer the same for everybody (a view
     that is a public read for some requests only, ``public_read(when=…)``, is marked ``replica_read``
     itself when all of its requests may read a replica)."""
-    mark = getattr(view, "public_read", False) or getattr(getattr(view, "cls", None), "public_read", False)
-    return bool(getattr(view, "replica_read", False)) or mark is True
+    return bool(getattr(view, "replica_read", False)) or mark_of(view) is True
 
 
 def api_view(view: Callable) -> bool:
