@@ -7,6 +7,9 @@ cache for that layer lives in a new directory, ``<MAPPROXY_CACHE_DIR>/<layer>/<g
 directories of older generations are moved aside and deleted in the background. A tile cached before a
 write is therefore never served after it, in any process: the versions are read before the tile, and a
 write committed in between only makes that one request fill the old generation.
+
+Each layer with features advertises their extent as its ``WGS84BoundingBox`` (``advertise_extents``),
+read when the application is made, so from the same data versions as its generations.
 """
 
 import copy
@@ -23,7 +26,7 @@ from mapproxy.config.spec import validate_options
 from mapproxy.config.validator import validate
 from mapproxy.wsgiapp import MapProxyApp
 
-from geo import dataversion
+from geo import crs, dataversion
 from geo.wmts import config
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,42 @@ def current_generations() -> dict[str, str]:
     return {layer.id: config.generation(layer, versions) for layer in layers}
 
 
+def current_extents() -> dict[str, tuple[float, float, float, float]]:
+    """Layer id → the bounding box of its features in EPSG:4326 (lon/lat), for every cached layer that
+    has any (``dataversion.layer_extent``, the one the WMS capabilities give; cached per data version)."""
+    layers = config.cached_layers()
+    versions = dataversion.read(layers)
+    found = {}
+    for layer in layers:
+        box = dataversion.layer_extent(layer, versions, crs.WGS84)
+        if box is not None:
+            found[layer.id] = box
+    return found
+
+
+def advertise_extents(services: list[Any], extents: dict[str, tuple[float, float, float, float]]) -> None:
+    """Give the WMTS layers of MapProxy's ``services`` the extents of their features as their
+    ``WGS84BoundingBox``. MapProxy advertises a cache's extent, which is the whole tile grid when the
+    source has no coverage; and a coverage would not do: MapProxy then asks the source only for the
+    part of a tile inside it, cutting off labels and symbols that reach across its edge. Only what the
+    capabilities say changes (a layer without features keeps the grid's); tiles are served everywhere."""
+    from mapproxy.extent import MapExtent
+    from mapproxy.service.wmts import WMTSServer
+    from mapproxy.srs import SRS
+
+    for server in services:
+        if not isinstance(server, WMTSServer):
+            continue
+        for name, grids in server.layers.items():
+            box = extents.get(name)
+            if box is None:
+                continue
+            extent = MapExtent(box, SRS(crs.WGS84))
+            for tile_layer in grids.layers.values():  # one per tile matrix set
+                tile_layer.md = {**tile_layer.md, "extent": extent}
+                tile_layer.extent = extent.transform(tile_layer.tile_manager.grid.srs)
+
+
 def current_configuration() -> dict[str, Any]:
     return config.build(generations=current_generations())
 
@@ -76,7 +115,9 @@ class TileService:
             if key != self._key or self._app is None:
                 conf = config.build(generations=generations)
                 proxy = proxy_configuration(conf)
-                self._app = MapProxyApp(proxy.configured_services(), proxy.base_config)
+                services = proxy.configured_services()
+                advertise_extents(services, current_extents())
+                self._app = MapProxyApp(services, proxy.base_config)
                 self._key = key
                 prune(Path(settings.MAPPROXY_CACHE_DIR), generations)
             return self._app

@@ -24,6 +24,7 @@ from django.db.backends.utils import CursorWrapper
 from django.test.testcases import LiveServerThread
 from owslib.wmts import WebMapTileService
 
+from geo import crs, dataversion
 from geo import layers as registry
 from geo.wmts import config
 from tests.geo.wms_support import (
@@ -155,6 +156,52 @@ def test_owslib_reads_every_layer_on_both_tile_matrix_sets(wmts):
     assert list(rest.contents) == list(service.contents)
     template = rest.contents["quartiere"].resourceURLs[0]["template"]
     assert template == f"{wmts}/quartiere/{{TileMatrixSet}}/{{TileMatrix}}/{{TileCol}}/{{TileRow}}.png"
+
+
+def advertised(wmts: str) -> dict[str, tuple[float, float, float, float]]:
+    service = WebMapTileService(wmts, version="1.0.0", timeout=60)
+    return {name: tuple(layer.boundingBoxWGS84) for name, layer in service.contents.items()}
+
+
+def test_each_layer_advertises_the_extent_of_its_features(wmts):
+    # QGIS's "zoom to layer" and a catalogue's footprint read the WGS84BoundingBox: MapProxy gave the
+    # whole tile matrix set's, the layers now give their features' (the WMS capabilities' extent)
+    boxes = advertised(wmts)
+    versions = dataversion.read(registry.all_layers())
+    features = 0
+    for layer in registry.all_layers():
+        extent = dataversion.layer_extent(layer, versions, crs.WGS84)
+        if extent is None:
+            west, south, east, north = boxes[layer.id]
+            assert east - west > 10, layer.id  # without features: the grid's, as before
+            continue
+        features += 1
+        assert boxes[layer.id] == pytest.approx(extent, abs=1e-6), layer.id
+    assert features >= 5
+    west, south, east, north = boxes["quartiere"]
+    assert west < MITTE_LON_LAT[0] < east and south < MITTE_LON_LAT[1] < north
+    assert east - west < 0.5 and north - south < 0.5  # Ludwigsburg's Quartiere, not Europe
+
+
+def test_the_advertised_extent_follows_the_data(wmts):
+    with committed_write() as cursor:
+        cursor.execute(
+            "UPDATE measures_measure SET published = false WHERE published AND id <> ("
+            " SELECT min(id) FROM measures_measure WHERE published AND geom IS NOT NULL) RETURNING id"
+        )
+        hidden = [row[0] for row in cursor.fetchall()]
+    try:
+        shrunk = advertised(wmts)["measures"]
+        measures = [registry.get("measures")]
+        left = dataversion.layer_extent(measures[0], dataversion.read(measures), crs.WGS84)
+    finally:
+        with committed_write() as cursor:
+            cursor.execute("UPDATE measures_measure SET published = true WHERE id = ANY(%s)", [hidden])
+    assert hidden
+    assert shrunk == pytest.approx(left, abs=1e-6)  # the one measure left
+    restored = advertised(wmts)["measures"]
+    assert restored != pytest.approx(shrunk, abs=1e-6)
+    assert restored[0] <= shrunk[0] and restored[2] >= shrunk[2]
 
 
 def test_tiles_by_kvp_and_rest_show_the_quartiere_and_nothing_far_away(wmts):
