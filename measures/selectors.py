@@ -11,7 +11,8 @@ from geo.geojson import BBox, FeaturePage, feature_page, precision_for
 from geo.permissions import is_planner
 from geo.records.history import Linked, history_trail
 from geo.sql import load
-from measures.models import BudgetLine, Measure, MeasureArea
+from measures.models import BudgetLine, Measure, MeasureArea, MeasurePaper
+from measures.paper_links import PAPER_ORDER
 from staff.scope import drafts_of, scoped
 
 APPLIES = ("located", "city", "region")
@@ -39,6 +40,12 @@ def measure_detail(*, user: Any, measure_id: int, out_srid: int = crs.WGS84) -> 
             "strategic_goals",
             Prefetch(
                 "area_links", MeasureArea.objects.select_related("area").order_by("level", "area__name")
+            ),
+            Prefetch(  # as measures.paper_links.linked_papers reads them
+                "paper_links",
+                MeasurePaper.objects.select_related("paper")
+                .filter(paper__deleted=False)
+                .order_by(*(f"paper__{field}" for field in PAPER_ORDER)),
             ),
         )
         .filter(pk=measure_id)

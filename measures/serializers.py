@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from council.models import Paper
 from geo.fields import GeometryField
 from measures.models import (
     TAG_MAX_LENGTH,
@@ -62,6 +64,22 @@ class MeasureLinkSerializer(AreaLinkSerializer):
         read_only_fields = fields
 
 
+class LinkedPaperSerializer(serializers.ModelSerializer):
+    """A council paper linked to the measure (docs/council.md): its page is ``/rat/vorlagen/{id}/``,
+    ``oparl_id`` is the paper in the council's own OParl API, ``web`` its page there (or null)."""
+
+    type = serializers.CharField(source="paper_type")
+    web = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Paper
+        fields = ["id", "reference", "name", "date", "type", "oparl_id", "web"]
+        read_only_fields = fields
+
+    def get_web(self, paper: Paper) -> str | None:
+        return paper.web or None
+
+
 class MeasureSerializer(serializers.ModelSerializer):
     """A measure with its geometry as GeoJSON in the request's CRS (?srid=, default 4326)."""
 
@@ -92,6 +110,9 @@ class MeasureSerializer(serializers.ModelSerializer):
         queryset=StrategicGoal.objects.all(), many=True, required=False
     )
     areas = MeasureLinkSerializer(source="area_links", many=True, read_only=True)
+    papers = serializers.SerializerMethodField(
+        help_text="the council papers linked to the measure, by date (not those deleted in the source)"
+    )
 
     class Meta:
         model = Measure
@@ -117,8 +138,15 @@ class MeasureSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "areas",
+            "papers",
         ]
-        read_only_fields = ["id", "version", "created_at", "updated_at", "areas"]
+        read_only_fields = ["id", "version", "created_at", "updated_at", "areas", "papers"]
+
+    @extend_schema_field(LinkedPaperSerializer(many=True))
+    def get_papers(self, measure: Measure) -> list[dict[str, Any]]:
+        from measures.paper_links import linked_papers
+
+        return LinkedPaperSerializer(linked_papers(measure), many=True).data
 
 
 class BudgetLineSerializer(serializers.ModelSerializer):

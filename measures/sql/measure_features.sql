@@ -74,6 +74,15 @@ FROM (
                 'strategic_goals', ARRAY(
                     SELECT mg.strategicgoal_id FROM measures_measure_strategic_goals AS mg
                     WHERE mg.measure_id = p.id ORDER BY 1),
+                -- as measures.serializers.LinkedPaperSerializer shapes them
+                'papers', coalesce((
+                    SELECT jsonb_agg(jsonb_build_object(
+                               'id', cp.id, 'reference', cp.reference, 'name', cp.name, 'date', cp.date,
+                               'type', cp.paper_type, 'oparl_id', cp.oparl_id, 'web', nullif(cp.web, ''))
+                           ORDER BY cp.date, cp.reference, cp.id)
+                    FROM measures_measurepaper AS mp
+                    JOIN council_paper AS cp ON cp.id = mp.paper_id
+                    WHERE mp.measure_id = p.id AND NOT cp.deleted), '[]'::jsonb),
                 'version', p.version, 'updated_at', p.updated_at
             ) || CASE WHEN p.applies IS NULL THEN '{}'::jsonb
                       ELSE jsonb_build_object('applies', p.applies, 'share', round(p.share::numeric, 6)) END

@@ -170,3 +170,50 @@ def test_a_consultation_links_only_a_paper_of_its_city(world):
     )
     assert link.city_id == world["cities"]["lb"].pk
     assert ConsultationPaper.objects.count() == 1
+
+
+def test_the_measures_api_carries_the_linked_papers_but_not_who_linked_them(world, client):
+    measure, paper = world["measures"]["lb"], world["papers"]["lb"]
+    other = Paper.objects.exclude(pk=paper.pk).filter(body__city=world["cities"]["lb"]).order_by("id").first()
+    gone = Paper.objects.create(
+        body=paper.body, oparl_id=paper.oparl_id + "-gone", reference="9/99", deleted=True
+    )
+    for linked in (paper, other, gone):
+        MeasurePaper.objects.create(measure=measure, paper=linked, created_by=world["users"]["lb"])
+    expected = [
+        {
+            "id": p.pk,
+            "reference": p.reference,
+            "name": p.name,
+            "date": p.date.isoformat() if p.date else None,
+            "type": p.paper_type,
+            "oparl_id": p.oparl_id,
+            "web": p.web or None,
+        }
+        for p in sorted((paper, other), key=lambda p: (p.date is None, p.date, p.reference, p.pk))
+    ]
+    assert expected[0]["reference"] and expected[0]["oparl_id"].startswith("http")
+
+    detail = client.get(f"/api/measures/{measure.pk}/").json()
+    listed = client.get("/api/measures/", {"city": world["cities"]["lb"].pk}).json()["features"]
+    assert detail["papers"] == expected  # the deleted one left out, by date
+    assert [f["properties"]["papers"] for f in listed if f["id"] == measure.pk] == [expected]
+    assert all(f["properties"]["papers"] == [] for f in listed if f["id"] != measure.pk)
+    text = client.get(f"/api/measures/{measure.pk}/").content.decode() + str(listed)
+    assert "created_by" not in text and world["users"]["lb"].username not in text
+
+
+def test_papers_are_not_written_through_the_measures_api(world, client):
+    measure, paper = world["measures"]["lb"], world["papers"]["lb"]
+    planner = world["users"]["lb"]
+    client.force_login(planner)
+    current = client.get(f"/api/measures/{measure.pk}/")
+    response = client.patch(
+        f"/api/measures/{measure.pk}/",
+        {"papers": [{"id": paper.pk}]},
+        content_type="application/json",
+        headers={"If-Match": current["ETag"]},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["papers"] == []
+    assert not MeasurePaper.objects.filter(measure=measure).exists()
