@@ -146,7 +146,7 @@ class MeasureSerializer(serializers.ModelSerializer):
     def get_papers(self, measure: Measure) -> list[dict[str, Any]]:
         from measures.paper_links import linked_papers
 
-        return LinkedPaperSerializer(linked_papers(measure), many=True).data
+        return list(LinkedPaperSerializer(linked_papers(measure), many=True).data)
 
 
 class BudgetLineSerializer(serializers.ModelSerializer):
