@@ -237,7 +237,11 @@ def test_maps_are_drawn_by_several_threads_at_once(server):
     with ThreadPoolExecutor(16) as pool:
         answers = list(pool.map(getmap, range(16)))
     assert answers == [(200, "image/png", b"\x89PNG\r\n\x1a\n")] * 16
-    log = server["log"].read_text()
+    deadline = time.monotonic() + 10  # granian writes an access line once the answer is sent
+    while (log := server["log"].read_text()).count(
+        "GET /ows?SERVICE=WMS"
+    ) < 16 and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert "WMS render failed" not in log and "Null connection" not in log and "[ERROR]" not in log
     assert log.count("GET /ows?SERVICE=WMS") == 16  # the access log: a line per request
 
