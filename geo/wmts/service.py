@@ -47,20 +47,19 @@ def proxy_configuration(conf: dict[str, Any], *, seed: bool = False) -> ProxyCon
     return ProxyConfiguration(conf, conf_base_dir=str(Path(settings.BASE_DIR)), seed=seed)
 
 
-def current_generations() -> dict[str, str]:
-    """Layer id → current generation, from one query of the data versions."""
+def current_generations(versions: dataversion.Versions | None = None) -> dict[str, str]:
+    """Layer id → current generation, from one query of the data versions (or from ``versions``)."""
     layers = config.cached_layers()
-    versions = dataversion.read(layers)
+    if versions is None:
+        versions = dataversion.read(layers)
     return {layer.id: config.generation(layer, versions) for layer in layers}
 
 
-def current_extents() -> dict[str, tuple[float, float, float, float]]:
+def current_extents(versions: dataversion.Versions) -> dict[str, tuple[float, float, float, float]]:
     """Layer id → the bounding box of its features in EPSG:4326 (lon/lat), for every cached layer that
     has any (``dataversion.layer_extent``, the one the WMS capabilities give; cached per data version)."""
-    layers = config.cached_layers()
-    versions = dataversion.read(layers)
     found = {}
-    for layer in layers:
+    for layer in config.cached_layers():
         box = dataversion.layer_extent(layer, versions, crs.WGS84)
         if box is not None:
             found[layer.id] = box
@@ -103,7 +102,8 @@ class TileService:
         self._app: MapProxyApp | None = None
 
     def app(self) -> MapProxyApp:
-        generations = current_generations()
+        versions = dataversion.read(config.cached_layers())
+        generations = current_generations(versions)
         key = (
             settings.MAPPROXY_SOURCE_URL,
             str(settings.MAPPROXY_CACHE_DIR),
@@ -116,7 +116,7 @@ class TileService:
                 conf = config.build(generations=generations)
                 proxy = proxy_configuration(conf)
                 services = proxy.configured_services()
-                advertise_extents(services, current_extents())
+                advertise_extents(services, current_extents(versions))
                 self._app = MapProxyApp(services, proxy.base_config)
                 self._key = key
                 prune(Path(settings.MAPPROXY_CACHE_DIR), generations)
