@@ -149,6 +149,11 @@ class Layer:
     # ``quartiere_area.geom_web``), the same rows and attributes; the vector tiles and the WMS maps in
     # EPSG:3857 read it instead of transforming every geometry (geo.tiles.queries, geo.wms.render)
     source_3857: str | None = None
+    # ``source_3857`` also gives ``clearance``: the minimum clearance of its geometry (ST_MinimumClearance,
+    # metres of EPSG:3857, stored: e.g. ``quartiere_area.geom_web_clearance``). A polygon layer's tiles
+    # then write a polygon inside the tile whose clearance exceeds two tile units as it is, snapped,
+    # without ST_AsMVTGeom's validation (geo.tiles.queries)
+    source_3857_clearance: bool = False
 
     @property
     def default_style(self) -> Style:

@@ -12,7 +12,7 @@ ATTRIBUTES: dict[str, AttributeType] = {
 }
 
 SOURCE = """
-SELECT a.id, {geom} AS geom, a.code, a.name, a.slug, a.parent_id AS parent, a.population
+SELECT a.id, {geom} AS geom, a.code, a.name, a.slug, a.parent_id AS parent, a.population{extra}
 FROM quartiere_area AS a WHERE a.level = {level}
 """
 
@@ -31,9 +31,13 @@ def register_layers() -> None:
                     "en": f"{en}: boundaries, official code, name and population (EPSG:25832).",
                 },
                 geometry_type="MultiPolygon",
-                source=SOURCE.format(level=level, geom="a.geom"),
-                # the boundary in EPSG:3857, stored (migration quartiere 0005): tiles skip the transform
-                source_3857=SOURCE.format(level=level, geom="a.geom_web"),
+                source=SOURCE.format(level=level, geom="a.geom", extra=""),
+                # the boundary in EPSG:3857 and its minimum clearance, stored (migrations quartiere 0005,
+                # 0006): tiles skip the transform, and the validation of polygons that cannot need it
+                source_3857=SOURCE.format(
+                    level=level, geom="a.geom_web", extra=", a.geom_web_clearance AS clearance"
+                ),
+                source_3857_clearance=True,
                 attributes=ATTRIBUTES,
                 queryable=("code", "name", "slug", "parent"),
                 styles=(
