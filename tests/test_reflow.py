@@ -79,6 +79,42 @@ def test_no_public_page_scrolls_sideways_on_a_small_screen(demo_live, chromium, 
     assert len(watch.requests) > len(paths)  # the pages did load their assets (all from 127.0.0.1)
 
 
+# the words of the visible h1 and h2 in <main> that the browser broke across lines (a break at a dash
+# or slash is a break between words, not within one)
+BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const heading of document.querySelectorAll("main h1, main h2")) {
+    if (!heading.offsetParent || heading.getBoundingClientRect().width < 2) continue;
+    const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/[^\\s\\-\u2013\u2014\\/]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1) broken.push(word[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def test_headings_keep_long_german_words_whole_at_320_px(demo_live, chromium):
+    """No hyphenation dictionary is to be relied on (Chromium on Linux has none offline), so a heading
+    word wider than the line is cut anywhere ("Beteiligungsverfahre|n"): on a phone the headings are
+    small enough for the long words of our own texts."""
+    page = Watch().context(chromium, screen=NARROW).new_page()
+    broken = {}
+    for path in ["/", "/beteiligung/", "/massnahmen/", "/strategie/", "/bericht/", "/quartiere/mitte/"]:
+        page.goto(demo_live.url + path)
+        page.wait_for_load_state("load")
+        broken[path] = page.evaluate(BROKEN_WORDS)
+    assert broken == dict.fromkeys(broken, [])
+    page.goto(demo_live.url + "/beteiligung/")
+    expect(page.get_by_role("heading", name="Beteiligungsverfahren", level=1)).to_be_visible()
+
+
 def test_the_api_docs_fit_320_px_with_an_operation_open(demo_live, chromium):
     watch = Watch()
     page = watch.context(chromium, screen=NARROW).new_page()
