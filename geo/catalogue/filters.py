@@ -4,18 +4,22 @@ evaluated against the records (a few dozen, one per layer and service).
 
 Supported: ``And``/``Or``/``Not``; ``PropertyIsLike`` (wildcards as declared; ``LIKE``/``ILIKE`` in
 CQL with ``%`` and ``_``), ``PropertyIsEqualTo``/``NotEqualTo`` (``=``/``<>``) and ``BBOX`` on the
-queryables below. Matching ignores case (catalogue search, as pycsw does). Coordinates of a BBOX are
-in EPSG:4326: longitude first for ``CRS:84``, ``EPSG:4326`` or no CRS; latitude first for the URN/URI
-forms (``urn:ogc:def:crs:EPSG::4326``, ``http://www.opengis.net/def/crs/EPSG/0/4326``), as those
+queryables below. Matching ignores case (catalogue search, as pycsw does). A BBOX is in EPSG:4326,
+longitude first, when it names no CRS; else in the CRS it names, one of the service's: x/y for
+``CRS:84`` and the short ``EPSG:n``, the EPSG registry's axis order for the URN/URI forms
+(``urn:ogc:def:crs:EPSG::4326`` and ``…::31467`` northing first, ``…::25832`` easting first), as those
 definitions say. Anything else raises ``ConstraintError`` (→ ``InvalidParameterValue``).
 """
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db import DatabaseError, connection, transaction
 from lxml import etree
 
+from geo import crs
 from geo.catalogue.records import Record
 
 OGC = "http://www.opengis.net/ogc"
@@ -89,26 +93,28 @@ def equal(name: str, literal: str, negate: bool = False) -> Predicate:
     return Predicate(lambda r: any(v.casefold() == wanted for v in values(r)) != negate)
 
 
-LAT_FIRST = re.compile(
-    r"^(urn:(x-)?ogc:def:crs:EPSG:[0-9.]*:4326|https?://www\.opengis\.net/def/crs/EPSG/0/4326)$", re.I
-)
-LON_FIRST = re.compile(
-    r"^(|CRS:?84|EPSG:4326|urn:ogc:def:crs:OGC:1\.3:CRS84|https?://www\.opengis\.net/def/crs/OGC/1\.3/CRS84)$",
-    re.I,
-)
-
-
 def bbox(corners: list[float], srs: str = "") -> Predicate:
-    """Records whose extent intersects the box; records without extent never do."""
-    srs = srs.strip()
-    if LAT_FIRST.match(srs):
+    """Records whose extent intersects the box; records without extent never do. ``srs``: none (EPSG:4326,
+    longitude first) or any CRS of the service (``geo.crs.crs_name``: the URN and URI forms in the EPSG
+    registry's axis order, the short ``EPSG:n`` and ``CRS84`` x/y). A box in another CRS than EPSG:4326
+    is transformed by PostGIS, its edges densified, to the box around it in EPSG:4326."""
+    try:
+        name = crs.crs_name(srs) if srs.strip() else crs.CrsName(crs.WGS84, False)
+    except ValueError:
+        codes = ", ".join(f"EPSG:{srid}" for srid in sorted(crs.ALLOWED_SRIDS))
+        raise ConstraintError(
+            f"unsupported CRS {srs[:60]!r} for BBOX; use one of {codes} or CRS:84"
+        ) from None
+    if not all(-1e9 < v < 1e9 for v in corners):
+        raise ConstraintError("BBOX corners must be finite numbers")
+    if name.northing_first:
         south, west, north, east = corners
-    elif LON_FIRST.match(srs):
-        west, south, east, north = corners
     else:
-        raise ConstraintError(f"unsupported CRS {srs[:60]!r} for BBOX; use EPSG:4326 or CRS:84")
-    if not all(-1e9 < v < 1e9 for v in corners) or west > east or south > north:
-        raise ConstraintError("BBOX corners must be finite numbers with min <= max")
+        west, south, east, north = corners
+    if west > east or south > north:
+        raise ConstraintError("BBOX corners must have min <= max")
+    if name.srid != crs.WGS84:
+        west, south, east, north = _in_wgs84((west, south, east, north), name.srid)
 
     def test(record: Record) -> bool:
         if record.bbox is None:
@@ -117,6 +123,26 @@ def bbox(corners: list[float], srs: str = "") -> Predicate:
         return w <= east and e >= west and s <= north and n >= south
 
     return Predicate(test)
+
+
+def _in_wgs84(box: tuple[float, float, float, float], srid: int) -> tuple[float, float, float, float]:
+    """The box (x/y in ``srid``) as the box around it in EPSG:4326, lon/lat; a box the CRS cannot
+    transform (far outside its area) is a ``ConstraintError``."""
+    west, south, east, north = box
+    step = max(east - west, north - south) / 32 or 1.0  # densified: a projected box's edges are curves
+    sql = """
+SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)
+FROM (SELECT ST_Transform(ST_Segmentize(ST_MakeEnvelope(%s, %s, %s, %s, %s), %s), 4326)::box2d AS b) AS t
+"""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [west, south, east, north, srid, step])
+            row = cursor.fetchone()
+    except DatabaseError:
+        row = None
+    if row is None or not all(v is not None and math.isfinite(v) for v in row):
+        raise ConstraintError(f"the BBOX lies outside the area of EPSG:{srid}")
+    return row[0], row[1], row[2], row[3]
 
 
 def all_of(parts: list[Predicate]) -> Predicate:

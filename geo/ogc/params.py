@@ -21,8 +21,7 @@ from geo.params import MAX_ABS_COORDINATE
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG_URI = "http://www.opengis.net/def/crs/EPSG/0/{}"
-# Axis order as the EPSG registry defines it: latitude (northing) first for these.
-NORTHING_FIRST = frozenset({4326, 4258, 31467})
+NORTHING_FIRST = crs.NORTHING_FIRST  # latitude (northing) first in the EPSG registry
 
 JSON, GEOJSON, HTML = "application/json", "application/geo+json", "text/html"
 

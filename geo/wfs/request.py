@@ -18,7 +18,7 @@ from django.http import QueryDict
 from geo import crs
 from geo import layers as registry
 from geo.layers import Layer
-from geo.ogc.params import NORTHING_FIRST, Crs, OGCError, bbox_param
+from geo.ogc.params import Crs, OGCError, bbox_param
 from geo.wfs.errors import (
     OPERATION_NOT_SUPPORTED,
     VERSION_NEGOTIATION_FAILED,
@@ -51,16 +51,6 @@ _GML_NAMES = {
     "gml32",
 }
 _JSON_NAMES = {"application/json", "application/geo+json", "json", "geojson"}
-
-_EPSG_SHORT = re.compile(r"^EPSG:(\d{1,6})$", re.IGNORECASE)
-_EPSG_URN = re.compile(r"^URN:OGC:DEF:CRS:EPSG:[0-9.]*:(\d{1,6})$", re.IGNORECASE)
-_EPSG_URI = re.compile(r"^HTTPS?://WWW\.OPENGIS\.NET/DEF/CRS/EPSG/0/(\d{1,6})$", re.IGNORECASE)
-_CRS84 = {
-    "URN:OGC:DEF:CRS:OGC:1.3:CRS84",
-    "HTTP://WWW.OPENGIS.NET/DEF/CRS/OGC/1.3/CRS84",
-    "CRS:84",
-    "OGC:CRS84",
-}
 
 
 def asks_for_wfs(query: QueryDict) -> bool:
@@ -160,18 +150,13 @@ def advertised_crs() -> list[str]:
 
 
 def parse_crs(text: str, locator: str) -> WfsCrs:
-    value = text.strip()
-    upper = value.upper()
-    if upper in _CRS84:
-        return WfsCrs(crs.WGS84, False, False, value)
-    for pattern, urn in ((_EPSG_URN, True), (_EPSG_URI, True), (_EPSG_SHORT, False)):
-        match = pattern.match(upper)
-        if match:
-            srid = int(match.group(1))
-            if srid in crs.ALLOWED_SRIDS:
-                return WfsCrs(srid, urn and srid in NORTHING_FIRST, urn, value)
-            break
-    raise invalid(locator, f"{text[:80]!r} is not offered; use one of {', '.join(advertised_crs())}.")
+    try:
+        name = crs.crs_name(text)
+    except ValueError:
+        raise invalid(
+            locator, f"{text[:80]!r} is not offered; use one of {', '.join(advertised_crs())}."
+        ) from None
+    return WfsCrs(name.srid, name.northing_first, name.authority, text.strip())
 
 
 def srs_name(params: Params) -> WfsCrs:

@@ -136,6 +136,12 @@ def test_a_box_around_ludwigsburg_finds_the_layers_with_data_and_one_in_the_alps
     near.getrecords2(constraints=[[DATASETS, BBox(LUDWIGSBURG)]], esn="brief", maxrecords=100)
     assert set(dataset_titles(near)) == titles
 
+    # the same place in UTM 32N, as GIS staff in Baden-Württemberg write it
+    utm = open_csw(server)
+    box = BBox([510000, 5410000, 523000, 5420000], crs="urn:ogc:def:crs:EPSG::25832")
+    utm.getrecords2(constraints=[[DATASETS, box]], esn="brief", maxrecords=100)
+    assert set(dataset_titles(utm)) == titles
+
     for box in (ALPS, OCEAN):
         far = open_csw(server)
         far.getrecords2(constraints=[[DATASETS, BBox(box)]], esn="brief", maxrecords=100)

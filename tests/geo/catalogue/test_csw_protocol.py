@@ -103,7 +103,14 @@ def test_bad_requests_get_an_exception_report_with_code_locator_and_status(
         (
             {
                 "constraintLanguage": "CQL_TEXT",
-                "constraint": "BBOX(ows:BoundingBox, 9, 48, 10, 49, 'EPSG:3857')",
+                "constraint": "BBOX(ows:BoundingBox, 9, 48, 10, 49, 'EPSG:2056')",  # not one of ours
+            },
+            "constraint",
+        ),
+        (
+            {  # far outside the area of UTM zone 32N: PROJ cannot transform it
+                "constraintLanguage": "CQL_TEXT",
+                "constraint": "BBOX(ows:BoundingBox, 9e8, 9e8, 9.1e8, 9.1e8, 'EPSG:25832')",
             },
             "constraint",
         ),
@@ -187,12 +194,62 @@ def test_the_same_box_latitude_first_in_the_urn_and_longitude_first_without_crs(
         resultType="hits",
     )
 
-    def matched(response) -> int:
-        return int(xml(response).find("csw:SearchResults", NS).get("numberOfRecordsMatched"))
-
     assert matched(lat_first) == 0  # the Alps
     assert matched(lon_first) >= 3
     assert matched(swapped) == 0  # Somalia's coast, read as lon/lat
+
+
+def matched(response) -> int:
+    assert response.status_code == 200, response.content[:300]
+    return int(xml(response).find("csw:SearchResults", NS).get("numberOfRecordsMatched"))
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        "510066, 5410529, 522896, 5419882, 'EPSG:25832'",  # ETRS89 / UTM 32N, easting first
+        "510066, 5410529, 522896, 5419882, 'http://www.opengis.net/def/crs/EPSG/0/25832'",
+        "5412254, 3510146, 5421612, 3522981, 'urn:ogc:def:crs:EPSG::31467'",  # Gauss-Krüger: northing first
+        "3510146, 5412254, 3522981, 5421612, 'EPSG:31467'",  # the short form: x/y
+        "1017170, 6249041, 1036662, 6263263, 'EPSG:3857'",
+        "48.8476, 9.1374, 48.9316, 9.3125, 'urn:ogc:def:crs:EPSG::4258'",  # ETRS89: latitude first
+    ],
+)
+def test_a_box_in_the_projected_and_other_crs_finds_what_the_lon_lat_box_finds(client, box):
+    """Ludwigsburg's Quartiere as a box in each CRS of the service (GIS staff in Baden-Württemberg
+    write UTM 32N or Gauss-Krüger coordinates); transformed by PostGIS to EPSG:4326."""
+    lon_lat = records(
+        client,
+        constraintLanguage="CQL_TEXT",
+        constraint="BBOX(ows:BoundingBox, 9.1374, 48.8476, 9.3125, 48.9316)",
+        resultType="hits",
+    )
+    other = records(
+        client, constraintLanguage="CQL_TEXT", constraint=f"BBOX(ows:BoundingBox, {box})", resultType="hits"
+    )
+    assert matched(other) == matched(lon_lat) >= 3
+
+
+def test_a_projected_box_elsewhere_finds_nothing_and_a_filter_envelope_takes_its_srs_name(client):
+    alps = records(
+        client,
+        constraintLanguage="CQL_TEXT",
+        constraint="BBOX(ows:BoundingBox, 660000, 5210000, 700000, 5240000, 'EPSG:25832')",
+        resultType="hits",
+    )
+    assert matched(alps) == 0
+    body = f"""<csw:GetRecords xmlns:csw="{NS["csw"]}" xmlns:ogc="http://www.opengis.net/ogc"
+        xmlns:gml="http://www.opengis.net/gml" service="CSW" version="2.0.2" resultType="hits">
+      <csw:Query typeNames="csw:Record"><csw:Constraint version="1.1.0"><ogc:Filter>
+          <ogc:BBOX><ogc:PropertyName>ows:BoundingBox</ogc:PropertyName>
+            <gml:Envelope srsName="urn:ogc:def:crs:EPSG::25832">
+              <gml:lowerCorner>510066 5410529</gml:lowerCorner>
+              <gml:upperCorner>522896 5419882</gml:upperCorner>
+            </gml:Envelope></ogc:BBOX>
+      </ogc:Filter></csw:Constraint></csw:Query>
+    </csw:GetRecords>"""
+    posted = client.post("/catalogue/csw", data=body.encode(), content_type="application/xml")
+    assert matched(posted) >= 3
 
 
 def test_hits_counts_without_records(client):
