@@ -32,13 +32,20 @@ class XPlanImportSummary:
     updated: int = 0
     unchanged: int = 0
     dry_run: bool = False
+    prune: bool = False
     changed_ids: list[int] = field(default_factory=list)
+    # with ``prune``: the plans deleted, as "BP 042 (AGS 08118048)"
+    deleted: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         text = (
             f"{self.plans} plan(s) from {self.files} file(s): created {self.created}, "
             f"updated {self.updated}, unchanged {self.unchanged}"
         )
+        if self.prune:
+            text += f", deleted {len(self.deleted)}" + (
+                f": {', '.join(self.deleted)}" if self.deleted else ""
+            )
         return text + (" (dry run: nothing stored)" if self.dry_run else "")
 
 
@@ -105,15 +112,17 @@ def _stage(cursor, records: list[PlanRecord]) -> None:
 
 
 def xplan_import(
-    paths: Iterable[Path | str], *, city_code: str | None = None, dry_run: bool = False
+    paths: Iterable[Path | str], *, city_code: str | None = None, dry_run: bool = False, prune: bool = False
 ) -> XPlanImportSummary:
     """Import the BP_Plan and FP_Plan features of the XPlanGML files ``paths`` in one transaction.
     ``city_code`` (an AGS) assigns every plan to that city; otherwise a plan's city is the one with
     its XP_Gemeinde's AGS, else the city holding the largest part of its area. Geometry is stored in
     EPSG:25832. ``XPlanRejected`` (nothing written) names each file or plan at fault; ``dry_run``
-    checks and counts everything, then rolls back."""
+    checks and counts everything, then rolls back. ``prune``: the files are the whole inventory of
+    each city and kind they hold plans of — a stored plan of such a city and kind whose number none of
+    them has is deleted, with its links (plans of other cities or kinds are left alone)."""
     records: list[PlanRecord] = []
-    summary = XPlanImportSummary(dry_run=dry_run)
+    summary = XPlanImportSummary(dry_run=dry_run, prune=prune)
     for path in paths:
         records += read_plans(path)
         summary.files += 1
@@ -145,9 +154,20 @@ def xplan_import(
         summary.changed_ids = [plan_id for plan_id, _ in rows]
         if summary.changed_ids:
             linking.links_refresh(PLAN_LINKS, ids=summary.changed_ids)
+        if prune:
+            summary.deleted = _prune(cursor)
         if dry_run:
             transaction.set_rollback(True)
     return summary
+
+
+def _prune(cursor) -> list[str]:
+    """Delete the stored plans of the staged plans' (city, kind) pairs that were not staged; their
+    labels, "BP 042 (AGS 08118048)". The ORM deletes them, so that their links go too."""
+    cursor.execute(load(__file__, "import_prune"))
+    rows = cursor.fetchall()
+    DevelopmentPlan.objects.filter(pk__in=[row[0] for row in rows]).delete()
+    return [f"{kind} {number} (AGS {code})" for _, kind, number, code in rows]
 
 
 def plan_links_refresh(*, plan_ids: Iterable[int] | None = None) -> int:

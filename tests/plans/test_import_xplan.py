@@ -126,6 +126,42 @@ def test_a_reimport_leaves_equal_plans_alone_and_updates_changed_ones(grid, tmp_
     assert shares(plan) == {"A": 1.0, C_AGS: 1.0, "R": 1.0}  # the links follow the new area
 
 
+def test_prune_deletes_the_plans_of_the_files_cities_and_kinds_that_they_no_longer_hold(grid, tmp_path):
+    """A city's plan inventory exported again without a withdrawn plan: ``--prune`` deletes it, with its
+    links; its other kind and the other city's plans stay. ``--dry-run`` names it and deletes nothing."""
+    full = write(
+        tmp_path / "all.gml",
+        Plan(number="1", polygons=[rect(100, 100, 900, 900)], ags=C_AGS),
+        Plan(number="2", polygons=[rect(1100, 100, 1900, 900)], ags=C_AGS),
+        Plan(kind="FP", number="F", polygons=[rect(0, 0, 2000, 1000)], ags=C_AGS),
+        Plan(number="9", polygons=[rect(3100, 100, 3900, 900)], ags=O_AGS),
+    )
+    run(full)
+    withdrawn = DevelopmentPlan.objects.get(kind="BP", number="2")
+    assert DevelopmentPlanArea.objects.filter(plan=withdrawn).exists()
+    without_2 = write(tmp_path / "bp.gml", Plan(number="1", polygons=[rect(100, 100, 900, 900)], ags=C_AGS))
+
+    assert "deleted" not in run(without_2)  # without --prune nothing goes
+    assert DevelopmentPlan.objects.count() == 4
+    report = run(without_2, "--prune", "--dry-run")
+    assert f"unchanged 1, deleted 1: BP 2 (AGS {C_AGS}) (dry run: nothing stored)" in report
+    assert DevelopmentPlan.objects.count() == 4
+
+    assert f"deleted 1: BP 2 (AGS {C_AGS})" in run(without_2, "--prune")
+    remaining = sorted(DevelopmentPlan.objects.values_list("kind", "number", "city__code"))
+    assert remaining == [("BP", "1", C_AGS), ("BP", "9", O_AGS), ("FP", "F", C_AGS)]
+    assert not DevelopmentPlanArea.objects.filter(plan_id=withdrawn.pk).exists()
+    assert "deleted 0" in run(without_2, "--prune")
+
+
+def test_a_refused_run_with_prune_deletes_nothing(grid, tmp_path):
+    run(write(tmp_path / "all.gml", Plan(number="1", ags=C_AGS), Plan(number="2", ags=C_AGS)))
+    bad = write(tmp_path / "bad.gml", Plan(number="1", ags=C_AGS), Plan(number="3", name="", ags=C_AGS))
+    with pytest.raises(CommandError, match="has no xplan:name"):
+        run(bad, "--prune")
+    assert sorted(DevelopmentPlan.objects.values_list("number", flat=True)) == ["1", "2"]
+
+
 def test_a_name_with_markup_is_stored_as_text(grid, tmp_path):
     path = write(tmp_path / "bp.gml", Plan(name="<script>alert(1)</script> {{ 6*7 }}"))
     run(path)
