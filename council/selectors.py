@@ -1,6 +1,8 @@
 """Reads of the council app: papers found by reference or title, a paper's consultations resolved to
-their meetings, committees and agenda items (the OParl references kept as URLs are joined here), and
-the decision that counts for a paper. Deleted objects (markers of the source) are never returned."""
+their meetings, committees and agenda items, and the decision that counts for a paper — both from the
+view ``council_consultation_decision`` (migration 0002: the OParl references kept as URLs are joined
+there, in the one rule the measures API shares). Deleted objects (markers of the source) are never
+returned."""
 
 import datetime as dt
 import re
@@ -8,9 +10,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
-from council.models import AgendaItem, Meeting, Organization, Paper, PaperConsultation, PaperFile
+from council.models import Paper, PaperFile
 
 SEARCH_LIMIT = 20
 # "354/20", "Vorl.Nr. 354/20", "Drucksache 354/2020": the number is what is searched
@@ -19,7 +22,8 @@ REFERENCE = re.compile(r"\d+\s*/\s*\d+")
 
 @dataclass(frozen=True)
 class Decision:
-    """A consultation of a paper as the pages show it: when, by whom, with what result."""
+    """A consultation of a paper as the pages show it: when, by whom, with what result
+    (a row of ``council_consultation_decision``)."""
 
     paper_id: int
     role: str
@@ -31,10 +35,8 @@ class Decision:
     agenda_number: str
     result: str
     resolution_text: str
-
-    @property
-    def decided(self) -> bool:
-        return self.authoritative or self.result.lower().startswith("beschlossen")
+    decided: bool  # authoritative, or its result begins with "beschlossen"
+    deciding: bool  # the consultation that decided the paper (the view's rule)
 
 
 @dataclass
@@ -64,47 +66,28 @@ def paper_search(query: str, *, city_id: int | None = None, limit: int = SEARCH_
     return list(papers.order_by("-date", "reference", "id")[:limit])
 
 
+DECISION_SQL = """
+SELECT paper_id, role, authoritative, date, committee, meeting, meeting_web, agenda_number, result,
+       resolution_text, decided, deciding
+FROM council_consultation_decision
+WHERE paper_id = ANY(%s)
+ORDER BY paper_id, date NULLS LAST, committee COLLATE "C", id
+"""
+
+
 def decisions_for(paper_ids: Iterable[int]) -> dict[int, list[Decision]]:
-    """The consultations of the papers ``paper_ids`` (by paper id), oldest meeting first; the meetings,
-    organizations and agenda items joined by their OParl ids (four queries in all)."""
-    consultations = list(PaperConsultation.objects.filter(paper_id__in=list(paper_ids), paper__deleted=False))
-    meeting_refs = {c.meeting_ref for c in consultations if c.meeting_ref}
-    meetings = {m.oparl_id: m for m in Meeting.objects.filter(oparl_id__in=meeting_refs, deleted=False)}
-    item_refs = {c.agenda_item_ref for c in consultations if c.agenda_item_ref}
-    items = {i.oparl_id: i for i in AgendaItem.objects.filter(oparl_id__in=item_refs)}
-    org_refs = {ref for c in consultations for ref in c.organization_refs}
-    org_refs |= {ref for m in meetings.values() for ref in m.organization_refs}
-    organizations = {o.oparl_id: o for o in Organization.objects.filter(oparl_id__in=org_refs, deleted=False)}
+    """The consultations of the papers ``paper_ids`` (by paper id), oldest meeting first (one query)."""
     result: dict[int, list[Decision]] = defaultdict(list)
-    for c in consultations:
-        meeting = meetings.get(c.meeting_ref)
-        item: AgendaItem | None = items.get(c.agenda_item_ref)
-        refs = c.organization_refs or (meeting.organization_refs if meeting else [])
-        committee = ", ".join(organizations[ref].name for ref in refs if ref in organizations)
-        result[c.paper_id].append(
-            Decision(
-                paper_id=c.paper_id,
-                role=c.role,
-                authoritative=c.authoritative,
-                date=meeting.start if meeting else None,
-                committee=committee,
-                meeting=meeting.name if meeting else "",
-                meeting_web=meeting.web if meeting else "",
-                agenda_number=item.number if item else "",
-                result=item.result if item else "",
-                resolution_text=item.resolution_text if item and item.public else "",
-            )
-        )
-    far = dt.datetime.max.replace(tzinfo=dt.UTC)
-    for decisions in result.values():
-        decisions.sort(key=lambda d: (d.date or far, d.committee))
+    with connection.cursor() as cursor:
+        cursor.execute(DECISION_SQL, [list(paper_ids)])
+        for row in cursor.fetchall():
+            result[row[0]].append(Decision(*row))
     return result
 
 
 def deciding(decisions: list[Decision]) -> Decision | None:
-    """The consultation that decided the paper (the last deciding one), else its latest one."""
-    decided = [d for d in decisions if d.decided] or decisions
-    return decided[-1] if decided else None
+    """The consultation that decided the paper (the last decided one), else its latest one."""
+    return next((d for d in decisions if d.deciding), None)
 
 
 def paper_page(paper_id: int) -> PaperPage | None:

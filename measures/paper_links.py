@@ -108,21 +108,23 @@ def _papers_of(measure_id: int) -> list[Paper]:
     )
 
 
-def measure_papers(measure_id: int) -> list[LinkedPaper]:
-    """The council papers linked to the measure (not those deleted in the source), each with its
-    deciding consultation (``council.selectors.deciding``), by the decision's date."""
-    papers = _papers_of(measure_id)
+def _with_decisions(papers: list[Paper]) -> list[LinkedPaper]:
     decisions = decisions_for([p.pk for p in papers])
     return [LinkedPaper(paper=p, decision=deciding(decisions.get(p.pk, []))) for p in papers]
 
 
-def linked_papers(measure: Measure) -> list[Paper]:
-    """The measure's papers for its API answer, in the order of ``measure_papers`` (from the prefetch
-    ``measures.selectors.measure_detail`` makes, else one query)."""
+def measure_papers(measure_id: int) -> list[LinkedPaper]:
+    """The council papers linked to the measure (not those deleted in the source), each with its
+    deciding consultation (``council.selectors.deciding``), by the paper's date."""
+    return _with_decisions(_papers_of(measure_id))
+
+
+def linked_papers(measure: Measure) -> list[LinkedPaper]:
+    """``measure_papers`` for the measure's API answer: the papers from the prefetch
+    ``measures.selectors.measure_detail`` makes (else one query), their decisions in one more."""
     cached = getattr(measure, "_prefetched_objects_cache", {}).get("paper_links")
-    if cached is not None:
-        return [link.paper for link in cached]
-    return _papers_of(measure.pk)
+    papers = [link.paper for link in cached] if cached is not None else _papers_of(measure.pk)
+    return _with_decisions(papers)
 
 
 def master_plan_papers(master_plan_id: int) -> list[Paper]:

@@ -1,5 +1,6 @@
 """Serializers of the measures API: they parse and shape; the rules are in measures.services."""
 
+import datetime as dt
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -66,18 +67,36 @@ class MeasureLinkSerializer(AreaLinkSerializer):
 
 class LinkedPaperSerializer(serializers.ModelSerializer):
     """A council paper linked to the measure (docs/council.md): its page is ``/rat/vorlagen/{id}/``,
-    ``oparl_id`` is the paper in the council's own OParl API, ``web`` its page there (or null)."""
+    ``oparl_id`` is the paper in the council's own OParl API, ``web`` its page there (or null),
+    ``decision`` the consultation that decided it (or its latest one; null when none is known).
+    The context's ``decisions`` (paper id → ``council.selectors.Decision``) supplies the decisions."""
 
     type = serializers.CharField(source="paper_type")
     web = serializers.SerializerMethodField()
+    decision = serializers.SerializerMethodField(
+        help_text="the consultation that decided the paper, else its latest: date (of the meeting, UTC), "
+        "committee, meeting, result, decided (authoritative or 'beschlossen'); null when none is known"
+    )
 
     class Meta:
         model = Paper
-        fields = ["id", "reference", "name", "date", "type", "oparl_id", "web"]
+        fields = ["id", "reference", "name", "date", "type", "oparl_id", "web", "decision"]
         read_only_fields = fields
 
     def get_web(self, paper: Paper) -> str | None:
         return paper.web or None
+
+    def get_decision(self, paper: Paper) -> dict[str, Any] | None:
+        decision = self.context.get("decisions", {}).get(paper.pk)
+        if decision is None:
+            return None
+        return {  # as measures/sql/measure_features.sql writes it for the list
+            "date": decision.date.astimezone(dt.UTC).isoformat() if decision.date else None,
+            "committee": decision.committee,
+            "meeting": decision.meeting,
+            "result": decision.result or None,
+            "decided": decision.decided,
+        }
 
 
 class MeasureSerializer(serializers.ModelSerializer):
@@ -146,7 +165,10 @@ class MeasureSerializer(serializers.ModelSerializer):
     def get_papers(self, measure: Measure) -> list[dict[str, Any]]:
         from measures.paper_links import linked_papers
 
-        return list(LinkedPaperSerializer(linked_papers(measure), many=True).data)
+        linked = linked_papers(measure)
+        decisions = {item.paper.pk: item.decision for item in linked}
+        papers = [item.paper for item in linked]
+        return list(LinkedPaperSerializer(papers, many=True, context={"decisions": decisions}).data)
 
 
 class BudgetLineSerializer(serializers.ModelSerializer):

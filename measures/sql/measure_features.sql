@@ -78,7 +78,14 @@ FROM (
                 'papers', coalesce((
                     SELECT jsonb_agg(jsonb_build_object(
                                'id', cp.id, 'reference', cp.reference, 'name', cp.name, 'date', cp.date,
-                               'type', cp.paper_type, 'oparl_id', cp.oparl_id, 'web', nullif(cp.web, ''))
+                               'type', cp.paper_type, 'oparl_id', cp.oparl_id, 'web', nullif(cp.web, ''),
+                               -- the consultation that decided it (council_consultation_decision's rule)
+                               'decision', (
+                                   SELECT jsonb_build_object(
+                                              'date', d.date, 'committee', d.committee, 'meeting', d.meeting,
+                                              'result', nullif(d.result, ''), 'decided', d.decided)
+                                   FROM council_consultation_decision AS d
+                                   WHERE d.paper_id = cp.id AND d.deciding))
                            ORDER BY cp.date, cp.reference, cp.id)
                     FROM measures_measurepaper AS mp
                     JOIN council_paper AS cp ON cp.id = mp.paper_id

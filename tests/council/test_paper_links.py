@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone, translation
 
 from council.models import Paper
+from council.selectors import decisions_for
 from geo.errors import Forbidden, NotFound, ServiceError
 from geo.permissions import PLANNERS
 from measures.models import MasterPlanPaper, MeasurePaper
@@ -196,11 +197,42 @@ def test_the_measures_api_carries_the_linked_papers_but_not_who_linked_them(worl
 
     detail = client.get(f"/api/measures/{measure.pk}/").json()
     listed = client.get("/api/measures/", {"city": world["cities"]["lb"].pk}).json()["features"]
-    assert detail["papers"] == expected  # the deleted one left out, by date
-    assert [f["properties"]["papers"] for f in listed if f["id"] == measure.pk] == [expected]
+    # the deleted one left out, by date (their decisions: the next test)
+    assert [{k: v for k, v in p.items() if k != "decision"} for p in detail["papers"]] == expected
+    assert [f["properties"]["papers"] for f in listed if f["id"] == measure.pk] == [detail["papers"]]
     assert all(f["properties"]["papers"] == [] for f in listed if f["id"] != measure.pk)
     text = client.get(f"/api/measures/{measure.pk}/").content.decode() + str(listed)
     assert "created_by" not in text and world["users"]["lb"].username not in text
+
+
+def test_the_measures_api_gives_each_paper_the_consultation_that_decided_it(world, client):
+    """The list (built as JSON by PostgreSQL) and the detail (Python) give the same decision, by the one
+    rule of the view ``council_consultation_decision``: 370/20 prepared by a committee and decided by the
+    council; a paper whose only consultation took note of it (its latest, not decided); one without any."""
+    measure = world["measures"]["lb"]
+    decided = Paper.objects.get(reference="370/20")
+    noted = Paper.objects.filter(consultations__agenda_item_ref__isnull=False).exclude(pk=decided.pk)
+    noted = next(p for p in noted if all(not d.decided for d in decisions_for([p.pk]).get(p.pk, [])))
+    never = Paper.objects.create(body=decided.body, oparl_id=decided.oparl_id + "-new", reference="1/99")
+    for paper in (decided, noted, never):
+        MeasurePaper.objects.create(measure=measure, paper=paper)
+
+    detail = client.get(f"/api/measures/{measure.pk}/").json()["papers"]
+    listed = client.get("/api/measures/", {"city": world["cities"]["lb"].pk}).json()["features"]
+    assert [f["properties"]["papers"] for f in listed if f["id"] == measure.pk] == [detail]
+    by_reference = {p["reference"]: p["decision"] for p in detail}
+
+    council = by_reference["370/20"]
+    assert (council["committee"], council["result"], council["decided"]) == (
+        "Gemeinderat",
+        "Beschlossen",
+        True,
+    )
+    assert council["meeting"]
+    assert timezone.localtime(dt.datetime.fromisoformat(council["date"])).date() == dt.date(2021, 2, 3)
+    assert by_reference[noted.reference]["decided"] is False
+    assert by_reference[noted.reference]["committee"]
+    assert by_reference["1/99"] is None
 
 
 def test_papers_are_not_written_through_the_measures_api(world, client):
