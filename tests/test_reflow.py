@@ -115,6 +115,38 @@ def test_headings_keep_long_german_words_whole_at_320_px(demo_live, chromium):
     expect(page.get_by_role("heading", name="Beteiligungsverfahren", level=1)).to_be_visible()
 
 
+# the visible Quartier names on the city map (static/js/overview.js) and how many pairs of them overlap
+LABELS = """() => {
+  const all = [...document.querySelectorAll("#map .area-label")];
+  const shown = all.filter(e => !e.classList.contains("area-label-hidden"))
+    .map(e => e.getBoundingClientRect());
+  let overlapping = 0;
+  shown.forEach((a, i) => shown.slice(i + 1).forEach(b => {
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlapping++;
+  }));
+  return {all: all.length, shown: shown.length, overlapping};
+}"""
+
+
+@pytest.mark.parametrize("screen", [NARROW, PHONE, DESKTOP], ids=["320px", "phone", "desktop"])
+def test_the_quartier_names_on_the_city_map_never_overlap(demo_live, chromium, screen):
+    """A name that would overlap another is hidden, the larger Quartier's kept; zooming in shows more
+    (on a 320 px screen the 12 names of Ludwigsburg's Quartiere covered each other)."""
+    page = Watch().context(chromium, screen=screen).new_page()
+    page.goto(demo_live.url + "/")
+    expect(page.locator("#map[data-labelled=true]")).to_be_attached()
+    first = page.evaluate(LABELS)
+    assert first["all"] == 12 and first["overlapping"] == 0
+    assert first["shown"] >= (4 if screen is NARROW else 8)
+    page.evaluate("() => { document.getElementById('map').dataset.labelled = 'false'; }")
+    page.get_by_role("button", name="Zoom in").click()
+    expect(page.locator("#map[data-labelled=true]")).to_be_attached()
+    closer = page.evaluate(LABELS)
+    assert closer["overlapping"] == 0 and closer["shown"] >= first["shown"]
+    if screen is NARROW:
+        assert closer["shown"] > first["shown"]
+
+
 def test_the_api_docs_fit_320_px_with_an_operation_open(demo_live, chromium):
     watch = Watch()
     page = watch.context(chromium, screen=NARROW).new_page()

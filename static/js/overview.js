@@ -27,5 +27,39 @@
       if (!collection.features || collection.features.length) {
         map.fitBounds(layer.getBounds());
       }
+      declutter(layer);
+      map.on("zoomend moveend resize", function () { declutter(layer); });
     });
+
+  // A name that would overlap another is hidden (a phone-sized map, a low zoom), the larger Quartier's
+  // name kept; zooming in shows it again, and every name stays in the list below the map.
+  function declutter(layer) {
+    window.requestAnimationFrame(function () {
+      var labels = [];
+      layer.eachLayer(function (lyr) {
+        var tooltip = lyr.getTooltip && lyr.getTooltip();
+        var element = tooltip && tooltip.getElement();
+        if (!element) return;
+        var bounds = lyr.getBounds();
+        var a = map.latLngToLayerPoint(bounds.getNorthWest());
+        var b = map.latLngToLayerPoint(bounds.getSouthEast());
+        labels.push({ element: element, size: Math.abs((b.x - a.x) * (b.y - a.y)) });
+      });
+      labels.sort(function (x, y) { return y.size - x.size; });
+      var shown = [];
+      labels.forEach(function (label) {
+        label.element.classList.remove("area-label-hidden");
+        var r = label.element.getBoundingClientRect();
+        var clash = shown.some(function (s) {
+          return r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
+        });
+        if (clash) {
+          label.element.classList.add("area-label-hidden");
+        } else {
+          shown.push(r);
+        }
+      });
+      document.getElementById("map").dataset.labelled = "true";
+    });
+  }
 })();
