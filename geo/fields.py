@@ -1,5 +1,7 @@
-"""DRF field for geometry: GeoJSON in and out in the request's CRS, validated by ``geo.validation``."""
+"""DRF fields: geometry (GeoJSON in and out in the request's CRS, validated by ``geo.validation``) and
+a datetime in UTC as the API's SQL-built lists write it."""
 
+import datetime as dt
 import json
 from collections.abc import Collection
 from typing import Any
@@ -69,3 +71,18 @@ class GeometryField(serializers.Field):
             out = value if value.srid == self.srid else value.transform(self.srid, clone=True)
             return json.loads(out.json)
         return value
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """A datetime in UTC, ISO 8601 with ``+00:00`` and no trailing zeros in its fraction of a second —
+    as PostgreSQL writes a timestamptz into the JSON of the lists it builds
+    (``measures/sql/measure_features.sql``, ``planning/sql/focus_area_features.sql``; Django's sessions
+    are in UTC), so that a record's list and detail answers give the same text. DRF's own field writes
+    the site's local time."""
+
+    def to_representation(self, value: dt.datetime) -> str:  # DRF writes None itself
+        text = value.astimezone(dt.UTC).isoformat()  # …THH:MM:SS[.ffffff]+00:00
+        if value.microsecond:
+            head, tail = text.split(".")
+            text = f"{head}.{tail[:6].rstrip('0')}{tail[6:]}"
+        return text

@@ -1,13 +1,12 @@
 """Serializers of the measures API: they parse and shape; the rules are in measures.services."""
 
-import datetime as dt
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from council.models import Paper
-from geo.fields import GeometryField
+from geo.fields import GeometryField, UtcDateTimeField
 from measures.models import (
     TAG_MAX_LENGTH,
     TAGS_MAX,
@@ -91,7 +90,7 @@ class LinkedPaperSerializer(serializers.ModelSerializer):
         if decision is None:
             return None
         return {  # as measures/sql/measure_features.sql writes it for the list
-            "date": decision.date.astimezone(dt.UTC).isoformat() if decision.date else None,
+            "date": UtcDateTimeField().to_representation(decision.date) if decision.date else None,
             "committee": decision.committee,
             "meeting": decision.meeting,
             "result": decision.result or None,
@@ -101,6 +100,10 @@ class LinkedPaperSerializer(serializers.ModelSerializer):
 
 class MeasureSerializer(serializers.ModelSerializer):
     """A measure with its geometry as GeoJSON in the request's CRS (?srid=, default 4326)."""
+
+    # in UTC, as the list's statement writes them (measures/sql/measure_features.sql)
+    created_at = UtcDateTimeField(read_only=True)
+    updated_at = UtcDateTimeField(read_only=True)
 
     city = serializers.PrimaryKeyRelatedField(
         queryset=Area.objects.all(), help_text="id of an area of level city"

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from geo.fields import GeometryField
+from geo.fields import GeometryField, UtcDateTimeField
 from measures.models import Dimension, Measure
 from measures.serializers import AreaLinkSerializer
 from planning.models import FocusArea, FocusAreaArea, Priority, TimeHorizon
@@ -29,6 +29,9 @@ class FocusAreaSerializer(serializers.ModelSerializer):
     )
     priority = serializers.ChoiceField(Priority.choices, required=False)
     time_horizon = serializers.ChoiceField(TimeHorizon.choices, required=False)
+    # in UTC, as the list's statement writes them (planning/sql/focus_area_features.sql)
+    created_at = UtcDateTimeField(read_only=True)
+    updated_at = UtcDateTimeField(read_only=True)
     dimensions = serializers.ListField(
         child=serializers.ChoiceField(Dimension.choices), required=False, max_length=len(Dimension.choices)
     )
