@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 from lxml import etree
 
 from geo import crs
@@ -97,7 +97,7 @@ def bbox(corners: list[float], srs: str = "") -> Predicate:
     """Records whose extent intersects the box; records without extent never do. ``srs``: none (EPSG:4326,
     longitude first) or any CRS of the service (``geo.crs.crs_name``: the URN and URI forms in the EPSG
     registry's axis order, the short ``EPSG:n`` and ``CRS84`` x/y). A box in another CRS than EPSG:4326
-    is transformed by PostGIS, its edges densified, to the box around it in EPSG:4326."""
+    is transformed by PostGIS (``qa_bbox_in_storage``) to the box around it in EPSG:4326."""
     try:
         name = crs.crs_name(srs) if srs.strip() else crs.CrsName(crs.WGS84, False)
     except ValueError:
@@ -126,20 +126,16 @@ def bbox(corners: list[float], srs: str = "") -> Predicate:
 
 
 def _in_wgs84(box: tuple[float, float, float, float], srid: int) -> tuple[float, float, float, float]:
-    """The box (x/y in ``srid``) as the box around it in EPSG:4326, lon/lat; a box the CRS cannot
-    transform (far outside its area) is a ``ConstraintError``."""
-    west, south, east, north = box
-    step = max(east - west, north - south) / 32 or 1.0  # densified: a projected box's edges are curves
-    sql = """
-SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)
-FROM (SELECT ST_Transform(ST_Segmentize(ST_MakeEnvelope(%s, %s, %s, %s, %s), %s), 4326)::box2d AS b) AS t
-"""
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, [west, south, east, north, srid, step])
-            row = cursor.fetchone()
-    except DatabaseError:
-        row = None
+    """The box (x/y in ``srid``) as the box around it in EPSG:4326, lon/lat: ``qa_bbox_in_storage``
+    (clipped to Europe, edges densified, transformed) with EPSG:4326 as its target. A box that keeps
+    nothing (far outside Europe or the CRS's area) is a ``ConstraintError``."""
+    sql = (
+        "SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) "
+        "FROM qa_bbox_in_storage(%s, %s, %s, %s, %s, 4326) AS b"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*box, srid])
+        row = cursor.fetchone()
     if row is None or not all(v is not None and math.isfinite(v) for v in row):
         raise ConstraintError(f"the BBOX lies outside the area of EPSG:{srid}")
     return row[0], row[1], row[2], row[3]
