@@ -19,7 +19,7 @@ import random
 from django.db import connection
 
 from bench.core import Context, Row, benchmark
-from bench.ogc import sample_tiles
+from bench.ogc import _bare_tile, sample_tiles
 from bench.synth import dataset_spec, ensure_areas, ensure_dataset
 from geo import layers as registry
 from geo.ogc import queries
@@ -136,15 +136,6 @@ def items(ctx: Context, n: int) -> list[Row]:
         f"{len(json.loads(_floor_items(samples[0]))['features'])} features in the first box",
     )
     return [row]
-
-
-def _bare_tile(sample: tuple) -> bytes:
-    _url, sql, params = sample
-    connection.ensure_connection()
-    with connection.connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        value = cursor.fetchone()[0]
-    return bytes(value) if value is not None else b""
 
 
 @benchmark(sizes=SIZES)

@@ -21,6 +21,8 @@ import random
 import statistics
 import time
 
+import psycopg
+from django.conf import settings
 from django.db import connection
 
 from bench.core import Context, Row, benchmark
@@ -110,11 +112,14 @@ def sample_tiles(tiling: Tiling, count: int, seed: int, z: int = ZOOM) -> list[t
 
 def _bare_tile(sample: tuple) -> bytes:
     """The bare ``ST_AsMVT`` statement of the endpoint (``geo.tiles.queries.tile_sql``) with a psycopg
-    cursor: no data version, no HTTP."""
+    cursor: no data version, no HTTP; prepared as the endpoint prepares its statement
+    (``settings.PREPARED_STATEMENTS``), so that the floor is the database's best for it."""
     _url, sql, params = sample
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    prepare = settings.PREPARED_STATEMENTS
+    cursor_class = psycopg.Cursor if prepare else psycopg.ClientCursor
+    with cursor_class(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=prepare)
         value = cursor.fetchone()[0]
     return bytes(value) if value is not None else b""
 

@@ -147,6 +147,11 @@ def _database_url() -> str:
 # transaction (see quartiere.services). 0 disables it.
 STATEMENT_TIMEOUT_MS = envint("DB_STATEMENT_TIMEOUT_MS", 30_000)
 
+# The hottest map reads (vector tiles) are prepared statements, parsed and planned once per database
+# session (geo/db/base.py); DB_PREPARED_STATEMENTS=0 behind a pooler that does not keep a session's
+# prepared statements (PgBouncer before 1.21 in transaction mode).
+PREPARED_STATEMENTS = envbool("DB_PREPARED_STATEMENTS", True)
+
 DATABASES = {
     "default": dj_database_url.parse(
         _database_url(),
@@ -160,6 +165,10 @@ DATABASES = {
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
     f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c max_parallel_workers_per_gather=0 -c jit=off"
 )
+if PREPARED_STATEMENTS:
+    # psycopg prepares nothing while this is None (Django's default). Django's own cursors bind on the
+    # client and never prepare; geo.db's prepared_cursor() prepares what it runs at once.
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 # A database host that does not answer costs a request this many seconds (libpq waits for ever by
 # default, holding a server thread), then the request gets a 503 (geo.middleware).
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT_S", 5))

@@ -37,9 +37,9 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.signals import request_finished
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponseBase
 
+from geo.db.base import DatabaseWrapper
 from geo.public import mark_of
 
 logger = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class _ReadConnection:
 
 
 # typed as what it stands in for: ``read_connection.cursor()``, ``read_connection.ops.quote_name(…)``
-read_connection = cast(BaseDatabaseWrapper, _ReadConnection())
+read_connection = cast(DatabaseWrapper, _ReadConnection())
 
 
 class ReplicaRouter:

@@ -182,7 +182,7 @@ def versioned_tile(
     params = tile_params(layer, z, x, y, parameters)
     params["claimed"] = claimed
     sql = versioned_tile_sql(layer, z, conditional=claimed is not None)
-    with connection.cursor() as cursor:
+    with connection.prepared_cursor() as cursor:  # parsed and planned once per session
         cursor.execute(sql, params)
         token, data = cursor.fetchone()
     if data is None:
