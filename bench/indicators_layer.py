@@ -1,16 +1,16 @@
 """The ``indicators`` map layer (one indicator and year per request) against its bare SQL.
 
-Data: `bench.synth.ensure_areas(10k)` (a tiling of Quartiere under cities of 10 × 10 around
-Ludwigsburg, EPSG:25832) and, generated in one SQL statement, 50 indicators × 10 years (2015–2024) of
-values for every Quartier and city: 10k × 50 × 10 = 5 M Quartier values. Items:
-`GET /ogc/collections/indicators/items?indicator=…&datetime=…&bbox=<2 km box>&bbox-crs=EPSG:25832`
-through Django's test client (the ≈6 Quartiere in the box, need classes within their city); floor: the
-same FeatureCollection built by one bare statement (`geo.ogc.queries.Query.collection_sql`, same
-bound parameters), checked to give the same features. Tiles:
-`GET /tiles/indicators/14/x/y.mvt?indicator=…&year=…` through the WSGI application; floor: the tile's
-`ST_AsMVT` statement (`geo.tiles.queries.tile_sql`, same parameters) on a bare psycopg cursor, checked to
-give the same bytes. The endpoints also resolve the parameters (the indicator's id, whether the year has
-values: two index lookups) and read the data version, which the floors leave out.
+Data: `bench.synth.ensure_areas(10k)` (a tiling of Quartiere under cities of 10 × 10 around Ludwigsburg,
+EPSG:25832) and, generated in one SQL statement, 50 indicators × 10 years (2015–2024) of values for every
+Quartier and city: 10k × 50 × 10 = 5 M Quartier values. Items: `GET
+/ogc/collections/indicators/items?indicator=…&datetime=…&bbox=<2 km box>&bbox-crs=EPSG:25832` through
+Django's test client (the ≈6 Quartiere in the box, need classes within their city); floor: the same
+FeatureCollection built by one bare statement (`geo.ogc.queries.Query.collection_sql`, same bound
+parameters), checked to give the same features. Tiles: `GET /tiles/indicators/14/x/y.mvt?indicator=…&year=…`
+through the WSGI application; floor: the tile's `ST_AsMVT` statement (`geo.tiles.queries.tile_sql`, same
+parameters) on a bare psycopg cursor, prepared as the endpoint prepares it, checked to give the same bytes.
+The endpoints also resolve the parameters (the indicator's id, whether the year has values: two index
+lookups) and read the data version, which the floors leave out.
 """
 
 import json

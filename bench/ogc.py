@@ -3,16 +3,17 @@
 Data: `bench.synth.ensure_areas(N)`, a tiling of N Quartiere (≈0.64 km², 28 vertices each) around
 Ludwigsburg in EPSG:25832. Items: `GET /ogc/collections/quartiere/items?limit=10000` (GeoJSON in CRS84)
 through Django's test client (full middleware stack, `DEBUG` off, the page streamed from a server-side
-cursor and read whole). Tiles: `GET /tiles/quartiere/14/x/y.mvt` at random tiles over the tiling (a
-handful of Quartiere, ≈1.5 KiB) the way a WSGI server (granian) calls the service: the project's WSGI
-application `config.wsgi.application`, given a WSGI environ (no socket); a tile is a public read, on the
-shorter middleware chain of `geo.public`. Floors: for items, one bare SQL statement that builds the same
+cursor and read whole). Tiles: `GET /tiles/quartiere/14/x/y.mvt` at random tiles over the tiling (a handful
+of Quartiere, ≈1.5 KiB) the way a WSGI server (granian) calls the service: the project's WSGI application
+`config.wsgi.application`, given a WSGI environ (no socket); a tile is a public read, on the shorter
+middleware chain of `geo.public`. Floors: for items, one bare SQL statement that builds the same
 FeatureCollection text in PostGIS (`geo.ogc.queries.Query.collection_sql`: the same features, counted and
-aggregated with `string_agg`), checked to give the same features; for tiles, the tile's `ST_AsMVT`
-statement (`geo.tiles.queries.tile_sql`, same parameters) run with a bare psycopg cursor, checked to give
-the same bytes. The endpoints also read the layers' data version for their ETag (the tile in the same
-statement, the items in a query of its own), which the floors leave out; the tile's note gives the median
-of `GET /ogc/conformance` through the same WSGI application (the full stack, one small query) for scale.
+aggregated with `string_agg`), checked to give the same features; for tiles, the tile's `ST_AsMVT` statement
+(`geo.tiles.queries.tile_sql`, same parameters) run with a bare psycopg cursor, prepared as the endpoint
+prepares it, checked to give the same bytes. The endpoints also read the layers' data version for their ETag
+(the tile in the same statement, the items in a query of its own), which the floors leave out; the tile's
+note gives the median of `GET /ogc/conformance` through the same WSGI application (the full stack, one small
+query) for scale.
 """
 
 import json

@@ -1,19 +1,19 @@
 """The server people run: vector tiles over HTTP from `make run`'s server against the bare statement.
 
-Data: `bench.synth.ensure_areas(N)` (as in *ogc*). Server: `python -m config.server` — what `make run`,
-the container and the systemd unit start: granian, 2 processes × 4 threads, keep-alive, `DEBUG` off, the
-access log written (with its redaction) to a file — on loopback against the benchmark database; for
-comparison, the server it replaced: gunicorn with `gthread` workers (2 × 4, keep-alive, its access log
-to a file too). Requests: `GET /tiles/quartiere/14/x/y.mvt` at random tiles over the tiling, one after
-the other, over one HTTP/1.1 connection kept alive (as a browser or nginx's upstream `keepalive` sends
-them) and, for comparison, over a new connection each (`Connection: close`). Floor: the tile's
-`ST_AsMVT` statement (`geo.tiles.queries.tile_sql`, same parameters) on a bare psycopg cursor in the
-benchmark process, checked to give the same bytes; timed interleaved with the requests. The CPU columns
-count this process and its own backend only; the note adds the server's CPU per tile (its processes and
-their database backends, user + system from `/proc`, over the requests its access log counts) and gives
-the ratio of all CPU a tile costs to the bare statement's — the figure a busy machine leaves intact.
-With `--nice`, the server and its backends are reniced too. The note also gives the memory of each
-worker after the run (PSS and RSS from `/proc/<pid>/smaps_rollup`).
+Data: `bench.synth.ensure_areas(N)` (as in *ogc*). Server: `python -m config.server` — what `make run`, the
+container and the systemd unit start: granian, 2 processes × 4 threads, keep-alive, `DEBUG` off, the access
+log written (with its redaction) to a file — on loopback against the benchmark database; for comparison, the
+server it replaced: gunicorn with `gthread` workers (2 × 4, keep-alive, its access log to a file too).
+Requests: `GET /tiles/quartiere/14/x/y.mvt` at random tiles over the tiling, one after the other, over one
+HTTP/1.1 connection kept alive (as a browser or nginx's upstream `keepalive` sends them) and, for
+comparison, over a new connection each (`Connection: close`). Floor: the tile's `ST_AsMVT` statement
+(`geo.tiles.queries.tile_sql`, same parameters) on a bare psycopg cursor in the benchmark process, prepared
+as the endpoint prepares it, checked to give the same bytes; timed interleaved with the requests. The CPU
+columns count this process and its own backend only; the note adds the server's CPU per tile (its processes
+and their database backends, user + system from `/proc`, over the requests its access log counts) and gives
+the ratio of all CPU a tile costs to the bare statement's — the figure a busy machine leaves intact. With
+`--nice`, the server and its backends are reniced too. The note also gives the memory of each worker after
+the run (PSS and RSS from `/proc/<pid>/smaps_rollup`).
 """
 
 import http.client

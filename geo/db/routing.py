@@ -32,15 +32,17 @@ import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.signals import request_finished
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, HttpResponseBase
 
-from geo.db.base import DatabaseWrapper
 from geo.public import mark_of
+
+if TYPE_CHECKING:  # the engine's module imports GeoDjango's models: not before the apps are ready
+    from geo.db.base import DatabaseWrapper
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +79,7 @@ class _ReadConnection:
 
 
 # typed as what it stands in for: ``read_connection.cursor()``, ``read_connection.ops.quote_name(…)``
-read_connection = cast(DatabaseWrapper, _ReadConnection())
+read_connection = cast("DatabaseWrapper", _ReadConnection())
 
 
 class ReplicaRouter:
