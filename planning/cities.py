@@ -1,9 +1,10 @@
 """The city pages: ``/staedte/`` (every city, searchable without script), ``/staedte/<ags>/`` (a city's
 home: profile, Quartiere, measures, consultations, priority summary, map), its Quartier profiles
 ``/staedte/<ags>/quartiere/<slug>/``, its report ``/staedte/<ags>/bericht/`` and its consultations
-``/staedte/<ags>/beteiligung/``. A city is addressed by its AGS (quartiere.links); an unknown one is a
-404 page, a malformed parameter a 400 page naming it. ``/`` is the home city's page (canonical: its
-long address). The switcher's form (templates/base.html) sends ``?ags=`` to ``/staedte/``."""
+``/staedte/<ags>/beteiligung/`` and development plans ``/staedte/<ags>/bauleitplaene/``. A city is
+addressed by its AGS (quartiere.links); an unknown one is a 404 page, a malformed parameter a 400 page
+naming it. ``/`` is the home city's page (canonical: its long address). The switcher's form
+(templates/base.html) sends ``?ags=`` to ``/staedte/``."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from measures.budget import BudgetFilter, budget_summary
@@ -24,13 +26,19 @@ from participation.models import Consultation
 from participation.portal import selectors as portal
 from planning import priorities as prio
 from planning import views
-from quartiere.links import city_url, consultations_url, is_ags, quartier_url, report_url
+from plans import selectors as plan_selectors
+from plans.models import DevelopmentPlan, PlanKind
+from quartiere.links import city_url, consultations_url, is_ags, plans_url, quartier_url, report_url
 from quartiere.models import Area, Level, PlaceKey
 from quartiere.selectors import area_extent, counties, county_key, home_city
 
 SEARCH_MAX = 100  # characters of ?q=
 CONSULTATIONS_SHOWN = 10  # on the city's home; every one on /staedte/<ags>/beteiligung/
 PRIORITIES_SHOWN = 5
+PLAN_HEADINGS: dict[str, Any] = {  # by kind
+    PlanKind.BP: gettext_lazy("Binding land-use plans (Bebauungspläne)"),
+    PlanKind.FP: gettext_lazy("Preparatory land-use plans (Flächennutzungspläne)"),
+}
 
 
 def _bad_request(request, name: str, reason: str) -> HttpResponse:
@@ -159,6 +167,8 @@ def render_city(request, city: Area | None) -> HttpResponse:
             consultations=consultations,
             consultations_total=Consultation.objects.filter(city=city).count(),
             consultations_url=consultations_url(city),
+            plans_total=DevelopmentPlan.objects.filter(city=city).count(),
+            plans_url=plans_url(city),
             measures_url=reverse("transparency:measures") + f"?stadt={city.pk}",
             report_url=report_url(city) if quartiere else None,
             priorities=_priority_summary(city) if quartiere else None,
@@ -258,5 +268,30 @@ def consultations(request, ags: str):
             "city": found,
             "city_url": city_url(found),
             "rows": portal.rows(portal.consultations().filter(city=found)),
+        },
+    )
+
+
+@require_safe
+def plans(request, ags: str):
+    """``/staedte/<ags>/bauleitplaene/``: the city's development plans from its XPlanGML files, by kind
+    and number, each with its legal status, dates and the Quartiere it touches."""
+    found = _city_or_404(ags)
+    rows = plan_selectors.city_plans(found.pk)
+    for row in rows:
+        for quartier in row["quartiere"]:
+            quartier["url"] = quartier_url(found, quartier["slug"])
+    groups = [
+        {"kind": kind, "heading": PLAN_HEADINGS[kind], "plans": [row for row in rows if row["kind"] == kind]}
+        for kind in PlanKind.values
+    ]
+    return render(
+        request,
+        "planning/cities/plans.html",
+        {
+            "city": found,
+            "city_url": city_url(found),
+            "total": len(rows),
+            "groups": [group for group in groups if group["plans"]],
         },
     )

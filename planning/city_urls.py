@@ -20,4 +20,5 @@ urlpatterns = [
     path("<ags:ags>/bericht/karten.json", cities.report_maps_data, name="report-maps-data"),
     path("<ags:ags>/bericht/daten.<str:fmt>", cities.report_download, name="report-download"),
     path("<ags:ags>/beteiligung/", cities.consultations, name="consultations"),
+    path("<ags:ags>/bauleitplaene/", cities.plans, name="plans"),
 ]

@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from plans.models import DevelopmentPlanArea, PlanKind
+from plans.models import DevelopmentPlan, DevelopmentPlanArea, PlanKind
+from quartiere.models import Level
 
 PLAN_FIELDS = (
     "kind",
@@ -30,4 +31,30 @@ def plans_in_area(area_id: int) -> list[dict[str, Any]]:
         plan = dict(zip(PLAN_FIELDS, values, strict=True))
         plan["legal_status"] = plan.pop("legal_status_label")
         plans.append({"plan_id": plan_id, "share": share, "kind_label": labels.get(plan["kind"]), **plan})
+    return plans
+
+
+def city_plans(city_id: int) -> list[dict[str, Any]]:
+    """The development plans of the city, Bebauungspläne first, by number: ``id``, kind (and
+    ``kind_label``), name, number, ``legal_status`` (its label), status group, dates, and
+    ``quartiere`` — the Quartiere the plan touches (``name``, ``slug``, ``share`` of the plan's
+    surface in it), largest share first. Two queries, whatever the number of plans."""
+    plans = list(
+        DevelopmentPlan.objects.filter(city_id=city_id)
+        .order_by("kind", "number", "id")
+        .values("id", *PLAN_FIELDS)
+    )
+    links = (
+        DevelopmentPlanArea.objects.filter(city_id=city_id, level=Level.QUARTIER)
+        .order_by("plan_id", "-share", "area__name")
+        .values_list("plan_id", "area__name", "area__slug", "share")
+    )
+    touched: dict[int, list[dict[str, Any]]] = {}
+    for plan_id, name, slug, share in links:
+        touched.setdefault(plan_id, []).append({"name": name, "slug": slug, "share": share})
+    labels = dict(PlanKind.choices)
+    for plan in plans:
+        plan["legal_status"] = plan.pop("legal_status_label")
+        plan["kind_label"] = labels.get(plan["kind"])
+        plan["quartiere"] = touched.get(plan["id"], [])
     return plans

@@ -61,3 +61,11 @@ def consultations_url(city: Any) -> str:
     if is_ags(city.code):
         return reverse("cities:consultations", args=[city.code])
     return reverse("portal:list")
+
+
+def plans_url(city: Any) -> str | None:
+    """The development plans of ``city``: ``/staedte/<ags>/bauleitplaene/``; None without an AGS (plans
+    are imported by the AGS their XPlanGML names)."""
+    if is_ags(city.code):
+        return reverse("cities:plans", args=[city.code])
+    return None

@@ -7,19 +7,19 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from quartiere.models import Area
-from tests.browser import DESKTOP, PHONE, Watch, scroll_overflow
-from tests.plans.conftest import build_grid
+from tests.axe import assert_accessible
+from tests.browser import DESKTOP, NARROW, PHONE, Watch, scroll_overflow
+from tests.plans.conftest import C_AGS, build_grid
 from tests.plans.xplan_files import Plan, rect, write
 
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.mark.parametrize("screen", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_the_profile_lists_the_plans_touching_the_quartier(
-    transactional_db, live_server, chromium, basemap, tmp_path, screen
-):
+def two_plans(tmp_path, ags: str | None) -> None:
+    """The grid (committed) and two plans: B-12 over Alpha and Beta, with markup in its name; F-1 in Beta."""
     build_grid()
     path = write(
         tmp_path / "plans.gml",
@@ -29,9 +29,16 @@ def test_the_profile_lists_the_plans_touching_the_quartier(
             polygons=[rect(100, 100, 1900, 600)],
         ),
         Plan(kind="FP", number="F-1", status="2000", in_force=None, polygons=[rect(1200, 100, 1900, 900)]),
-        ags=None,
+        ags=ags,
     )
     call_command("import_xplan", str(path), stdout=StringIO())
+
+
+@pytest.mark.parametrize("screen", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_profile_lists_the_plans_touching_the_quartier(
+    transactional_db, live_server, chromium, basemap, tmp_path, screen
+):
+    two_plans(tmp_path, ags=None)
     alpha = Area.objects.get(code="A")
     watch = Watch()
 
@@ -49,4 +56,42 @@ def test_the_profile_lists_the_plans_touching_the_quartier(
     assert cells[5].replace("\u00a0", " ") == "50 %"
     assert page.evaluate("window.hacked") is None
     assert scroll_overflow(page) == 0
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("screen", [DESKTOP, NARROW], ids=["desktop", "320px"])
+def test_a_visitor_finds_the_city_s_plans_by_keyboard_and_opens_a_quartier(
+    transactional_db, live_server, chromium, basemap, tmp_path, screen
+):
+    two_plans(tmp_path, ags=C_AGS)
+    watch = Watch()
+    page = watch.open(chromium, f"{live_server.url}/staedte/{C_AGS}/", screen=screen)
+
+    # the city's facts name the plans and link to them
+    link = page.locator("dl.city-facts a", has_text="2")
+    expect(link).to_have_attribute("href", f"/staedte/{C_AGS}/bauleitplaene/")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/staedte/{C_AGS}/bauleitplaene/")
+    expect(page.locator("h1")).to_have_text("Bauleitpläne in Stadt")
+    expect(page.locator("main h2")).to_have_text(["Bebauungspläne", "Flächennutzungspläne"])
+    row = page.locator("tr", has_text="B-12")
+    expect(row.locator("th")).to_have_text("<script>window.hacked=1</script>Am Bach")  # as text
+    expect(row.locator("td").nth(1)).to_have_text("In Kraft getreten")
+    expect(row.locator("li")).to_have_text(["Alpha (50\u00a0%)", "Beta (50\u00a0%)"])
+    assert scroll_overflow(page) == 0  # the tables scroll in their own region, the page does not
+    region = page.get_by_role("region", name="Bebauungspläne Tabelle")
+    region.focus()  # a keyboard user can scroll a wide table
+    expect(region).to_be_focused()
+    assert_accessible(page)
+
+    quartier = row.get_by_role("link", name="Alpha")
+    quartier.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/staedte/{C_AGS}/quartiere/alpha/")
+    expect(page.locator("h1")).to_have_text("Alpha")
+    plans = page.locator("section[aria-labelledby=plans-heading] tbody tr")
+    expect(plans).to_have_count(1)
+    expect(plans.first.locator("td").nth(1)).to_have_text("B-12")
+    assert page.evaluate("window.hacked") is None
     watch.assert_clean()

@@ -1,0 +1,126 @@
+"""``/staedte/<ags>/bauleitplaene/``: a city's development plans, by kind and number, with legal status,
+dates and the Quartiere each touches (linked to their profiles); the city's page links to it."""
+
+import re
+from io import StringIO
+
+import lxml.html
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.plans.conftest import C_AGS, O_AGS
+from tests.plans.xplan_files import Plan, rect, write
+
+PAGE = f"/staedte/{C_AGS}/bauleitplaene/"
+EVIL = "<script>window.hacked=1</script>Am Bach"
+FNP_AREA = rect(1100, 100, 1900, 900)
+
+
+def import_plans(tmp_path, *plans: Plan) -> None:
+    path = write(tmp_path / "plans.gml", *plans, ags=C_AGS)
+    call_command("import_xplan", str(path), stdout=StringIO())
+
+
+def three_plans(tmp_path) -> None:
+    import_plans(
+        tmp_path,
+        # across Alpha (0–1000) and Beta (1000–2000): ≈50 % in each
+        Plan(number="B-2", name="Am Markt", polygons=[rect(100, 100, 1900, 600)]),
+        Plan(number="B-1", name=EVIL, polygons=[rect(100, 100, 900, 900)]),
+        Plan(kind="FP", number="F-1", name="FNP", status="2000", in_force=None, polygons=[FNP_AREA]),
+    )
+
+
+def text(element) -> str:
+    return re.sub(r"\s+", " ", element.text_content()).strip().replace("\u00a0", " ")
+
+
+def page(path: str = PAGE, **headers) -> lxml.html.HtmlElement:
+    response = Client().get(path, **headers)
+    assert response.status_code == 200, response.status_code
+    return lxml.html.fromstring(response.content)
+
+
+def test_the_city_lists_its_plans_by_kind_and_number_with_status_dates_and_quartiere(grid, tmp_path):
+    three_plans(tmp_path)
+    html = page()
+
+    assert text(html.xpath("//h1")[0]) == "Bauleitpläne in Stadt"
+    assert text(html.get_element_by_id("plans-count")) == "3 Bauleitpläne aus den XPlanGML-Dateien der Stadt."
+    assert [text(h) for h in html.xpath("//main//h2")] == ["Bebauungspläne", "Flächennutzungspläne"]
+    bp, fp = html.xpath("//table[contains(@class, 'development-plans')]")
+    rows = [[text(cell) for cell in row.xpath("td | th")] for row in bp.xpath(".//tbody/tr")]
+    assert [row[:5] for row in rows] == [
+        ["B-1", EVIL, "In Kraft getreten", "01.03.2019", "15.07.2021"],
+        ["B-2", "Am Markt", "In Kraft getreten", "01.03.2019", "15.07.2021"],
+    ]
+    quartiere = [[text(li) for li in row.xpath(".//li")] for row in bp.xpath(".//tbody/tr")]
+    assert quartiere == [["Alpha (100 %)"], ["Alpha (50 %)", "Beta (50 %)"]]  # largest share first
+    (fnp,) = fp.xpath(".//tbody/tr")
+    assert [text(cell) for cell in fnp.xpath("td | th")][1:] == [
+        "FNP",
+        "Entwurf",
+        "01.03.2019",
+        "–",
+        "Beta (100 %)",
+    ]
+    links = {text(a): a.get("href") for a in bp.xpath(".//a")}
+    assert links == {
+        "Alpha": f"/staedte/{C_AGS}/quartiere/alpha/",
+        "Beta": f"/staedte/{C_AGS}/quartiere/beta/",
+    }
+    for href in links.values():
+        assert Client().get(href).status_code == 200
+    # GIS staff: the plans' areas of this city in the OGC API
+    (ogc,) = html.xpath("//main//a[normalize-space()='Die Geltungsbereiche der Pläne (OGC API)']")
+    assert f"city={grid[C_AGS].pk}" in ogc.get("href")
+    assert Client().get(ogc.get("href")).status_code == 200
+    features = Client().get(ogc.get("href").replace("f=html", "f=json")).json()["features"]
+    assert sorted(feature["properties"]["number"] for feature in features) == ["B-1", "B-2", "F-1"]
+
+
+def test_a_plan_name_is_text(grid, tmp_path):
+    three_plans(tmp_path)
+    body = Client().get(PAGE).content.decode()
+    assert "&lt;script&gt;window.hacked=1&lt;/script&gt;Am Bach" in body
+    assert "<script>window.hacked" not in body
+
+
+def test_the_city_page_links_to_its_plans_with_their_number(grid, tmp_path):
+    three_plans(tmp_path)
+    html = page(f"/staedte/{C_AGS}/")
+    (link,) = html.xpath("//dt[normalize-space()='Bauleitpläne']/following-sibling::dd[1]/a")
+    assert link.get("href") == PAGE and text(link) == "3"
+
+
+def test_a_city_without_plans_says_so_and_an_unknown_key_is_a_404(grid, tmp_path):
+    three_plans(tmp_path)
+    other = page(f"/staedte/{O_AGS}/bauleitplaene/")
+    assert (
+        text(other.get_element_by_id("plans-count")) == "0 Bauleitpläne aus den XPlanGML-Dateien der Stadt."
+    )
+    assert "Von dieser Stadt sind noch keine Bauleitpläne importiert." in text(other.xpath("//main")[0])
+    assert not other.xpath("//table")
+    assert Client().get("/staedte/08999999/bauleitplaene/").status_code == 404
+
+
+def test_it_speaks_english_when_asked(grid, tmp_path):
+    three_plans(tmp_path)
+    html = page(HTTP_ACCEPT_LANGUAGE="en")
+    assert text(html.xpath("//h1")[0]) == "Development plans in Stadt"
+    assert [text(h) for h in html.xpath("//main//h2")][0] == "Binding land-use plans (Bebauungspläne)"
+
+
+def test_the_page_reads_the_same_number_of_statements_for_one_plan_or_many(grid, tmp_path):
+    import_plans(tmp_path, Plan(number="1"))
+    with CaptureQueriesContext(connection) as one:
+        Client().get(PAGE)
+    import_plans(
+        tmp_path, *(Plan(number=str(n), polygons=[rect(100 + n, 100, 1900, 600)]) for n in range(1, 9))
+    )
+    with CaptureQueriesContext(connection) as many:
+        html = page()
+    assert len(html.xpath("//tbody/tr")) == 8
+    assert len(many.captured_queries) == len(one.captured_queries)
