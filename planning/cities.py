@@ -27,6 +27,7 @@ from participation.portal import selectors as portal
 from planning import priorities as prio
 from planning import views
 from plans import selectors as plan_selectors
+from plans.codes import GROUPS as PLAN_GROUPS
 from plans.models import DevelopmentPlan, PlanKind
 from quartiere.links import city_url, consultations_url, is_ags, plans_url, quartier_url, report_url
 from quartiere.models import Area, Level, PlaceKey
@@ -275,9 +276,20 @@ def consultations(request, ags: str):
 @require_safe
 def plans(request, ags: str):
     """``/staedte/<ags>/bauleitplaene/``: the city's development plans from its XPlanGML files, by kind
-    and number, each with its legal status, dates and the Quartiere it touches."""
+    and number, each with its legal status, dates and the Quartiere it touches. ``?q=`` keeps the plans
+    whose number or name contains it, ``?rechtsstand=`` those of one status group (plans.codes.GROUPS);
+    a bad value is a 400 page naming the parameter."""
     found = _city_or_404(ags)
-    rows = plan_selectors.city_plans(found.pk)
+    q = request.GET.get("q", "").strip()
+    if len(q) > SEARCH_MAX or "\x00" in q:
+        return _bad_request(request, "q", _("a search has at most %(n)s characters.") % {"n": SEARCH_MAX})
+    status = request.GET.get("rechtsstand", "").strip()
+    if status and status not in PLAN_GROUPS:
+        return _bad_request(
+            request, "rechtsstand", _("one of %(values)s.") % {"values": ", ".join(PLAN_GROUPS)}
+        )
+    total = DevelopmentPlan.objects.filter(city=found).count()
+    rows = plan_selectors.city_plans(found.pk, text=q, status_group=status) if total else []
     for row in rows:
         for quartier in row["quartiere"]:
             quartier["url"] = quartier_url(found, quartier["slug"])
@@ -291,7 +303,12 @@ def plans(request, ags: str):
         {
             "city": found,
             "city_url": city_url(found),
-            "total": len(rows),
+            "total": total,
+            "shown": len(rows),
+            "filtered": bool(q or status),
+            "q": q,
+            "status": status,
+            "statuses": list(PLAN_GROUPS.items()),
             "groups": [group for group in groups if group["plans"]],
         },
     )

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.db.models import Q
+
 from plans.models import DevelopmentPlan, DevelopmentPlanArea, PlanKind
 from quartiere.models import Level
 
@@ -34,18 +36,23 @@ def plans_in_area(area_id: int) -> list[dict[str, Any]]:
     return plans
 
 
-def city_plans(city_id: int) -> list[dict[str, Any]]:
+def city_plans(city_id: int, *, text: str = "", status_group: str = "") -> list[dict[str, Any]]:
     """The development plans of the city, Bebauungspläne first, by number: ``id``, kind (and
     ``kind_label``), name, number, ``legal_status`` (its label), status group, dates, and
     ``quartiere`` — the Quartiere the plan touches (``name``, ``slug``, ``share`` of the plan's
-    surface in it), largest share first. Two queries, whatever the number of plans."""
-    plans = list(
-        DevelopmentPlan.objects.filter(city_id=city_id)
-        .order_by("kind", "number", "id")
-        .values("id", *PLAN_FIELDS)
-    )
+    surface in it), largest share first. ``text``: only plans whose number or name contains it (case
+    ignored); ``status_group``: only plans of that group (a key of ``plans.codes.GROUPS``). Two
+    queries, whatever the number of plans."""
+    chosen = DevelopmentPlan.objects.filter(city_id=city_id)
+    if text:
+        chosen = chosen.filter(Q(number__icontains=text) | Q(name__icontains=text))
+    if status_group:
+        chosen = chosen.filter(status_group=status_group)
+    plans = list(chosen.order_by("kind", "number", "id").values("id", *PLAN_FIELDS))
     links = (
-        DevelopmentPlanArea.objects.filter(city_id=city_id, level=Level.QUARTIER)
+        DevelopmentPlanArea.objects.filter(
+            city_id=city_id, level=Level.QUARTIER, plan__in=chosen.values("id")
+        )
         .order_by("plan_id", "-share", "area__name")
         .values_list("plan_id", "area__name", "area__slug", "share")
     )

@@ -124,3 +124,34 @@ def test_the_page_reads_the_same_number_of_statements_for_one_plan_or_many(grid,
         html = page()
     assert len(html.xpath("//tbody/tr")) == 8
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_a_search_by_number_or_name_and_a_status_keeps_the_matching_plans(grid, tmp_path):
+    three_plans(tmp_path)
+
+    def numbers(query: str) -> list[str]:
+        html = page(PAGE + query)
+        return [text(row.xpath("td")[0]) for row in html.xpath("//tbody/tr")]
+
+    assert numbers("?q=b-1") == ["B-1"]  # the number, case ignored
+    assert numbers("?q=MARKT") == ["B-2"]  # the name
+    assert numbers("?rechtsstand=preparing") == ["F-1"]  # a draft FNP: in preparation
+    assert numbers("?rechtsstand=in_force&q=am") == ["B-1", "B-2"]
+    html = page(PAGE + "?rechtsstand=preparing&q=fnp")
+    assert text(html.get_element_by_id("plans-count")) == "1 von 3 Bauleitplänen"
+    assert html.get_element_by_id("plan-q").get("value") == "fnp"  # the form shows the search
+    assert html.xpath("//select[@id='plan-status']/option[@selected]/@value") == ["preparing"]
+    assert [text(li) for li in html.xpath("//tbody//li")] == ["Beta (100 %)"]  # with its Quartiere
+    empty = page(PAGE + "?q=nirgends")
+    assert text(empty.get_element_by_id("plans-count")) == "0 von 3 Bauleitplänen"
+    assert "Kein Plan passt zu dieser Suche." in text(empty.xpath("//main")[0])
+
+
+def test_a_bad_status_or_search_is_a_400_naming_the_parameter(grid, tmp_path):
+    three_plans(tmp_path)
+    for query, parameter in (("?rechtsstand=gueltig", "rechtsstand"), ("?q=" + "x" * 101, "q")):
+        response = Client().get(PAGE + query)
+        assert response.status_code == 400, query
+        html = lxml.html.fromstring(response.content)
+        assert html.get_element_by_id("error-parameter").get("data-parameter") == parameter
+    assert "in_force" in Client().get(PAGE + "?rechtsstand=x").content.decode()  # the values allowed

@@ -85,6 +85,17 @@ def test_a_visitor_finds_the_city_s_plans_by_keyboard_and_opens_a_quartier(
     expect(region).to_be_focused()
     assert_accessible(page)
 
+    # searching by number, keyboard only: type, Enter
+    search = page.get_by_label("Nummer oder Name")
+    search.focus()
+    page.keyboard.type("b-12")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/bauleitplaene/?q=b-12&rechtsstand=")
+    expect(page.locator("#plans-count")).to_have_text("1 von 2 Bauleitplänen")
+    expect(page.locator("main h2")).to_have_text(["Bebauungspläne"])
+    expect(page.get_by_label("Nummer oder Name")).to_have_value("b-12")
+    assert scroll_overflow(page) == 0
+
     quartier = row.get_by_role("link", name="Alpha")
     quartier.focus()
     page.keyboard.press("Enter")
