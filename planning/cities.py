@@ -288,8 +288,9 @@ def plans(request, ags: str):
         return _bad_request(
             request, "rechtsstand", _("one of %(values)s.") % {"values": ", ".join(PLAN_GROUPS)}
         )
-    total = DevelopmentPlan.objects.filter(city=found).count()
-    rows = plan_selectors.city_plans(found.pk, text=q, status_group=status) if total else []
+    rows = plan_selectors.city_plans(found.pk, text=q, status_group=status)
+    filtered = bool(q or status)
+    total = DevelopmentPlan.objects.filter(city=found).count() if filtered else len(rows)
     for row in rows:
         for quartier in row["quartiere"]:
             quartier["url"] = quartier_url(found, quartier["slug"])
@@ -305,7 +306,7 @@ def plans(request, ags: str):
             "city_url": city_url(found),
             "total": total,
             "shown": len(rows),
-            "filtered": bool(q or status),
+            "filtered": filtered,
             "q": q,
             "status": status,
             "statuses": list(PLAN_GROUPS.items()),

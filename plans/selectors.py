@@ -27,13 +27,17 @@ def plans_in_area(area_id: int) -> list[dict[str, Any]]:
         .order_by("-share", "plan__kind", "plan__number")
         .values_list("plan_id", "share", *(f"plan__{name}" for name in PLAN_FIELDS))
     )
-    labels = dict(PlanKind.choices)
-    plans = []
-    for plan_id, share, *values in rows:
-        plan = dict(zip(PLAN_FIELDS, values, strict=True))
-        plan["legal_status"] = plan.pop("legal_status_label")
-        plans.append({"plan_id": plan_id, "share": share, "kind_label": labels.get(plan["kind"]), **plan})
-    return plans
+    return [
+        {"plan_id": plan_id, "share": share, **_shown(dict(zip(PLAN_FIELDS, values, strict=True)))}
+        for plan_id, share, *values in rows
+    ]
+
+
+def _shown(plan: dict[str, Any]) -> dict[str, Any]:
+    """A plan's ``PLAN_FIELDS`` as the pages show them: ``legal_status`` (its label) and ``kind_label``."""
+    plan["legal_status"] = plan.pop("legal_status_label")
+    plan["kind_label"] = dict(PlanKind.choices).get(plan["kind"])
+    return plan
 
 
 def city_plans(city_id: int, *, text: str = "", status_group: str = "") -> list[dict[str, Any]]:
@@ -59,9 +63,4 @@ def city_plans(city_id: int, *, text: str = "", status_group: str = "") -> list[
     touched: dict[int, list[dict[str, Any]]] = {}
     for plan_id, name, slug, share in links:
         touched.setdefault(plan_id, []).append({"name": name, "slug": slug, "share": share})
-    labels = dict(PlanKind.choices)
-    for plan in plans:
-        plan["legal_status"] = plan.pop("legal_status_label")
-        plan["kind_label"] = labels.get(plan["kind"])
-        plan["quartiere"] = touched.get(plan["id"], [])
-    return plans
+    return [{**_shown(plan), "quartiere": touched.get(plan["id"], [])} for plan in plans]
