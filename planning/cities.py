@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from geo.pages import BadParameter, bad_request, page_of
 from measures.budget import BudgetFilter, budget_summary
 from measures.models import Measure
 from participation.models import Consultation
@@ -34,6 +35,7 @@ from quartiere.models import Area, Level, PlaceKey
 from quartiere.selectors import area_extent, counties, county_key, home_city
 
 SEARCH_MAX = 100  # characters of ?q=
+PLANS_PAGE = 100  # plans on a page of /staedte/<ags>/bauleitplaene/
 CONSULTATIONS_SHOWN = 10  # on the city's home; every one on /staedte/<ags>/beteiligung/
 PRIORITIES_SHOWN = 5
 PLAN_HEADINGS: dict[str, Any] = {  # by kind
@@ -42,10 +44,16 @@ PLAN_HEADINGS: dict[str, Any] = {  # by kind
 }
 
 
-def _bad_request(request, name: str, reason: str) -> HttpResponse:
-    return render(
-        request, "planning/cities/bad_request.html", {"parameter": name, "reason": reason}, status=400
-    )
+def _bad_request(request, error: BadParameter) -> HttpResponse:
+    return bad_request(request, error, links=[(reverse("cities:index"), _("All cities"))])
+
+
+def _search(request) -> str:
+    """``?q=``, stripped: at most SEARCH_MAX characters."""
+    q = request.GET.get("q", "").strip()
+    if len(q) > SEARCH_MAX or "\x00" in q:
+        raise BadParameter("q", _("a search has at most %(n)s characters.") % {"n": SEARCH_MAX})
+    return q
 
 
 def _city_or_404(ags: str) -> Area:
@@ -82,16 +90,19 @@ def index(request) -> HttpResponse:
         if ags == "region":
             return HttpResponseRedirect(reverse("region:region"))
         if not is_ags(ags):
-            return _bad_request(request, "ags", _("an official municipality key (AGS) has eight digits."))
+            return _bad_request(
+                request, BadParameter("ags", _("an official municipality key (AGS) has eight digits."))
+            )
         if not Area.objects.filter(level=Level.CITY, code=ags).exists():
             raise Http404(_("There is no city with this official key (AGS)."))
         return HttpResponseRedirect(reverse("cities:city", args=[ags]))
-    q = request.GET.get("q", "").strip()
-    if len(q) > SEARCH_MAX or "\x00" in q:
-        return _bad_request(request, "q", _("a search has at most %(n)s characters.") % {"n": SEARCH_MAX})
-    county = request.GET.get("kreis", "").strip()
-    if county and not (len(county) == 5 and county.isascii() and county.isdigit()):
-        return _bad_request(request, "kreis", _("a county key has five digits."))
+    try:
+        q = _search(request)
+        county = request.GET.get("kreis", "").strip()
+        if county and not (len(county) == 5 and county.isascii() and county.isdigit()):
+            raise BadParameter("kreis", _("a county key has five digits."))
+    except BadParameter as error:
+        return _bad_request(request, error)
     cities = Area.objects.filter(level=Level.CITY).defer("geom")
     if q:
         cities = cities.annotate(key=PlaceKey("name")).filter(
@@ -280,17 +291,17 @@ def plans(request, ags: str):
     whose number or name contains it, ``?rechtsstand=`` those of one status group (plans.codes.GROUPS);
     a bad value is a 400 page naming the parameter."""
     found = _city_or_404(ags)
-    q = request.GET.get("q", "").strip()
-    if len(q) > SEARCH_MAX or "\x00" in q:
-        return _bad_request(request, "q", _("a search has at most %(n)s characters.") % {"n": SEARCH_MAX})
-    status = request.GET.get("rechtsstand", "").strip()
-    if status and status not in PLAN_GROUPS:
-        return _bad_request(
-            request, "rechtsstand", _("one of %(values)s.") % {"values": ", ".join(PLAN_GROUPS)}
-        )
-    rows = plan_selectors.city_plans(found.pk, text=q, status_group=status)
+    try:
+        q = _search(request)
+        status = request.GET.get("rechtsstand", "").strip()
+        if status and status not in PLAN_GROUPS:
+            raise BadParameter("rechtsstand", _("one of %(values)s.") % {"values": ", ".join(PLAN_GROUPS)})
+        paged = page_of(request, plan_selectors.city_plans(found.pk, text=q, status_group=status), PLANS_PAGE)
+    except BadParameter as error:
+        return _bad_request(request, error)
+    rows = plan_selectors.with_quartiere(found.pk, paged.rows)
     filtered = bool(q or status)
-    total = DevelopmentPlan.objects.filter(city=found).count() if filtered else len(rows)
+    total = DevelopmentPlan.objects.filter(city=found).count() if filtered else paged.paginator.count
     for row in rows:
         for quartier in row["quartiere"]:
             quartier["url"] = quartier_url(found, quartier["slug"])
@@ -305,7 +316,8 @@ def plans(request, ags: str):
             "city": found,
             "city_url": city_url(found),
             "total": total,
-            "shown": len(rows),
+            "shown": paged.paginator.count,
+            "paged": paged,
             "filtered": filtered,
             "q": q,
             "status": status,

@@ -1,8 +1,9 @@
 """Reads of development plans."""
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from plans.models import DevelopmentPlan, DevelopmentPlanArea, PlanKind
 from quartiere.models import Level
@@ -40,22 +41,26 @@ def _shown(plan: dict[str, Any]) -> dict[str, Any]:
     return plan
 
 
-def city_plans(city_id: int, *, text: str = "", status_group: str = "") -> list[dict[str, Any]]:
-    """The development plans of the city, Bebauungspläne first, by number: ``id``, kind (and
-    ``kind_label``), name, number, ``legal_status`` (its label), status group, dates, and
-    ``quartiere`` — the Quartiere the plan touches (``name``, ``slug``, ``share`` of the plan's
-    surface in it), largest share first. ``text``: only plans whose number or name contains it (case
-    ignored); ``status_group``: only plans of that group (a key of ``plans.codes.GROUPS``). Two
-    queries, whatever the number of plans."""
+def city_plans(city_id: int, *, text: str = "", status_group: str = "") -> QuerySet:
+    """The development plans of the city, Bebauungspläne first, by number, as rows (``values()``) to
+    page and then hand to ``with_quartiere``. ``text``: only plans whose number or name contains it
+    (case ignored); ``status_group``: only plans of that group (a key of ``plans.codes.GROUPS``)."""
     chosen = DevelopmentPlan.objects.filter(city_id=city_id)
     if text:
         chosen = chosen.filter(Q(number__icontains=text) | Q(name__icontains=text))
     if status_group:
         chosen = chosen.filter(status_group=status_group)
-    plans = list(chosen.order_by("kind", "number", "id").values("id", *PLAN_FIELDS))
+    return chosen.order_by("kind", "number", "id").values("id", *PLAN_FIELDS)
+
+
+def with_quartiere(city_id: int, plans: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``plans`` (rows of ``city_plans``) shaped for display (``kind_label``, ``legal_status`` as its
+    label), each with ``quartiere``: the Quartiere the plan touches (``name``, ``slug``, ``share`` of
+    the plan's surface in it), largest share first. One statement, however many plans."""
+    plans = list(plans)
     links = (
         DevelopmentPlanArea.objects.filter(
-            city_id=city_id, level=Level.QUARTIER, plan__in=chosen.values("id")
+            city_id=city_id, level=Level.QUARTIER, plan_id__in=[plan["id"] for plan in plans]
         )
         .order_by("plan_id", "-share", "area__name")
         .values_list("plan_id", "area__name", "area__slug", "share")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from rest_framework.exceptions import ValidationError
 
+from geo.pages import BadParameter, bad_request
 from indicators.models import Indicator
 from measures.budget import BudgetFilter, budget_summary
 from measures.models import MeasureStatus
@@ -57,19 +58,8 @@ MAP_NUMBERS = [
 ]
 
 
-class BadParameter(Exception):
-    def __init__(self, name: str, reason: str) -> None:
-        super().__init__(f"{name}: {reason}")
-        self.name, self.reason = name, reason
-
-
 def _bad_request(request, error: BadParameter):
-    return render(
-        request,
-        "planning/transparency/bad_request.html",
-        {"parameter": error.name, "reason": error.reason},
-        status=400,
-    )
+    return bad_request(request, error, links=[(reverse("region:region"), _("Region"))])
 
 
 def _params(request) -> tuple[Area, region_summary.Sort]:

@@ -64,7 +64,7 @@ class ConsultationViewSet(ParticipationViewMixin, viewsets.ViewSet):
         srid = params.srid(request.query_params)
         try:
             filters = portal.parse_filters(request.query_params, portal.API_NAMES)
-        except portal.BadFilter as error:
+        except portal.BadParameter as error:
             raise params.invalid(error.name, error.reason) from None
         ids = list(portal.consultations(filters).values_list("pk", flat=True)) if filters.active() else None
         features = selectors.consultation_features(ids=ids, out_srid=srid)

@@ -22,7 +22,7 @@ class ConsultationFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         try:
             filters = selectors.parse_filters(request.GET)
-        except selectors.BadFilter as error:
+        except selectors.BadParameter as error:
             return HttpResponse(
                 f"{error.name}: {error.reason}", status=400, content_type="text/plain; charset=utf-8"
             )

@@ -15,20 +15,13 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from geo.pages import BadParameter
 from geo.sql import load
 from participation import formats
 from participation.models import Consultation, Phase, Process, TargetGroup
 from quartiere.models import Area, Level
 
 ID_MAX = 2**62
-
-
-class BadFilter(Exception):
-    """A filter parameter that names nothing known: a 400 naming it."""
-
-    def __init__(self, name: str, reason: str) -> None:
-        super().__init__(f"{name}: {reason}")
-        self.name, self.reason = name, reason
 
 
 # the query parameters of the pages (German, like ?stadt=) and of the API (English)
@@ -82,19 +75,19 @@ def phase_annotation(now: datetime) -> Case:
 
 
 def parse_filters(query: Mapping[str, str], names: Mapping[str, str] = PAGE_NAMES) -> Filters:
-    """The filters in the query parameters ``query`` (named by ``names``); ``BadFilter`` naming the
+    """The filters in the query parameters ``query`` (named by ``names``); ``BadParameter`` naming the
     first parameter that names nothing known. Empty values are no filter."""
 
     def value(key: str) -> str:
         raw = query.get(names[key], "") or ""
         if "\x00" in raw:
-            raise BadFilter(names[key], _("it holds a character that no value holds."))
+            raise BadParameter(names[key], _("it holds a character that no value holds."))
         return raw.strip()
 
     def one_of(key: str, choices: list[str]) -> str | None:
         raw = value(key)
         if raw and raw not in choices:
-            raise BadFilter(
+            raise BadParameter(
                 names[key], _("it must be one of: %(choices)s.") % {"choices": ", ".join(choices)}
             )
         return raw or None
@@ -104,18 +97,18 @@ def parse_filters(query: Mapping[str, str], names: Mapping[str, str] = PAGE_NAME
     fmt = one_of("format", [f.key for f in formats.formats()])
     theme = value("theme") or None
     if theme is not None and len(theme) > 100:
-        raise BadFilter(names["theme"], _("there is no such theme."))
+        raise BadParameter(names["theme"], _("there is no such theme."))
     quartier = None
     if raw := value("quartier"):
         if raw.isascii() and raw.isdigit() and int(raw) <= ID_MAX:
             quartier = Area.objects.filter(pk=int(raw), level=Level.QUARTIER).first()
         if quartier is None:
-            raise BadFilter(names["quartier"], _("there is no Quartier with this id."))
+            raise BadParameter(names["quartier"], _("there is no Quartier with this id."))
     process = None
     if raw := value("process"):
         process = Process.objects.filter(slug=raw).first() if len(raw) <= 100 else None
         if process is None:
-            raise BadFilter(names["process"], _("there is no such process."))
+            raise BadParameter(names["process"], _("there is no such process."))
     return Filters(phase, theme, target_group, quartier, fmt, process)
 
 

@@ -20,22 +20,18 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from geo.errors import NotFound
+from geo.pages import BadParameter, bad_request
 from measures.models import Measure
 from participation import formats
 from participation.models import Consultation, Phase, Process, TargetGroup
 from participation.portal import selectors, subscriptions
-from participation.portal.selectors import BadFilter, Filters
+from participation.portal.selectors import Filters
 from participation.portal.throttling import SubscribeThrottle
 from quartiere.models import Area, Level
 
 
-def _bad_request(request, error: BadFilter) -> HttpResponse:
-    return render(
-        request,
-        "participation/portal/bad_request.html",
-        {"parameter": error.name, "reason": error.reason},
-        status=400,
-    )
+def _bad_request(request, error: BadParameter) -> HttpResponse:
+    return bad_request(request, error, links=[(reverse("portal:list"), _("All consultations"))])
 
 
 def _filter_context(filters: Filters) -> dict:
@@ -75,7 +71,7 @@ def consultation_list(request):
     and process (GET parameters, in SQL)."""
     try:
         filters = selectors.parse_filters(request.GET)
-    except BadFilter as error:
+    except BadParameter as error:
         return _bad_request(request, error)
     rows = selectors.rows(selectors.consultations(filters))
     query = _query(request)
@@ -98,7 +94,7 @@ def map_data(request):
     (EPSG:4326)."""
     try:
         filters = selectors.parse_filters(request.GET)
-    except BadFilter as error:
+    except BadParameter as error:
         return JsonResponse({error.name: [error.reason]}, status=400)
     ids = list(selectors.consultations(filters).values_list("pk", flat=True))
     return HttpResponse(selectors.features(ids), content_type="application/geo+json")
@@ -109,7 +105,7 @@ def calendar(request):
     """``/beteiligung/kalender/``: the openings and closings by month, an agenda list."""
     try:
         filters = selectors.parse_filters(request.GET)
-    except BadFilter as error:
+    except BadParameter as error:
         return _bad_request(request, error)
     events = selectors.calendar(filters)
     months = [

@@ -7,13 +7,13 @@ data from ``/massnahmen/<id>/karte.json`` (static/planning/measure_map.js)."""
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from geo.pages import BadParameter, bad_request, page_of
 from measures.models import ActionField, Dimension, FundingSource, LinkKind, MeasureStatus
 from measures.paper_links import measure_papers
 from participation import formats
@@ -24,23 +24,16 @@ from quartiere.links import quartier_url
 from quartiere.models import Area, Level
 
 PAGE_SIZE = 20
-MAX_PAGE = 10**6
-
-
-class BadParameter(Exception):
-    """A query parameter the page cannot use: answered with a 400 page naming it."""
-
-    def __init__(self, name: str, reason: str) -> None:
-        super().__init__(f"{name}: {reason}")
-        self.name, self.reason = name, reason
 
 
 def _bad_request(request, error: BadParameter):
-    return render(
+    return bad_request(
         request,
-        "planning/transparency/bad_request.html",
-        {"parameter": error.name, "reason": error.reason},
-        status=400,
+        error,
+        links=[
+            (reverse("transparency:measures"), _("All measures")),
+            (reverse("transparency:strategy"), _("Strategy")),
+        ],
     )
 
 
@@ -71,7 +64,6 @@ def city_of(request) -> Area:
 class ListQuery:
     filters: selectors.MeasureFilter
     sort: str
-    page: int
     quartier_slug: str
     action_field_slug: str
 
@@ -97,15 +89,11 @@ def _list_query(request, city: Area) -> ListQuery:
         action_field = fields.values_list("pk", flat=True).first() if "\x00" not in field_slug else None
         if action_field is None:
             raise BadParameter("action_field", _("there is no action field with this name."))
-    raw_page = query.get("page", "") or "1"
-    if not (raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page[:9]) <= MAX_PAGE):
-        raise BadParameter("page", _("it must be a whole number from 1."))
     return ListQuery(
         filters=selectors.MeasureFilter(
             city=city.pk, status=status, dimension=dimension, quartier=quartier, action_field=action_field
         ),
         sort=sort,
-        page=int(raw_page),
         quartier_slug=quartier_slug if quartier else "",
         action_field_slug=field_slug if action_field else "",
     )
@@ -132,12 +120,6 @@ def _sort_labels() -> list[tuple[str, str]]:
     ]
 
 
-def _page_link(request, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return "?" + query.urlencode()
-
-
 @require_safe
 def measure_list(request):
     """``/massnahmen/``: the city's published measures (``?stadt=``, filters ``status``, ``dimension``,
@@ -145,17 +127,9 @@ def measure_list(request):
     try:
         city = city_of(request)
         query = _list_query(request, city)
+        paged = page_of(request, selectors.published_measures(query.filters, sort=query.sort), PAGE_SIZE)
     except BadParameter as error:
         return _bad_request(request, error)
-    paginator = Paginator(selectors.published_measures(query.filters, sort=query.sort), PAGE_SIZE)
-    if query.page > paginator.num_pages:
-        return _bad_request(
-            request,
-            BadParameter(
-                "page", _("there are only %(n)s pages with these filters.") % {"n": paginator.num_pages}
-            ),
-        )
-    page = paginator.page(query.page)
     statuses, dimensions = _status_labels(), _dimension_labels()
     rows = [
         {
@@ -164,7 +138,7 @@ def measure_list(request):
             "dimensions": ", ".join(dimensions.get(d, d) for d in m.dimensions),
             "quartiere": [link.area for link in m.quartier_links],
         }
-        for m in page.object_list
+        for m in paged.rows
     ]
     return render(
         request,
@@ -172,10 +146,7 @@ def measure_list(request):
         {
             "city": city,
             "rows": rows,
-            "page": page,
-            "paginator": paginator,
-            "previous_link": _page_link(request, page.number - 1) if page.has_previous() else None,
-            "next_link": _page_link(request, page.number + 1) if page.has_next() else None,
+            "paged": paged,
             "query": query,
             "filters_active": any(
                 request.GET.get(k) for k in ("status", "dimension", "quartier", "action_field")

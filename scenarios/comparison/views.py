@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from geo.pages import BadParameter, bad_request
 from planning import maps
 from quartiere.models import Level
 from quartiere.selectors import area_extent, area_feature_page
@@ -49,14 +50,6 @@ CHANGE_STYLE = {
     },
     "budget": {"color": "#0d47a1", "weight": 2, "fillColor": "#1e88e5", "fillOpacity": 0.25},
 }
-
-
-class BadParameter(Exception):
-    """A query parameter the page cannot use: a 400 naming it."""
-
-    def __init__(self, name: str, reason: str) -> None:
-        super().__init__(f"{name}: {reason}")
-        self.name, self.reason = name, reason
 
 
 def _scenario(request, pk: str) -> Scenario:
@@ -90,15 +83,6 @@ def _others(request, scenario: Scenario) -> list[Scenario]:
     return [found[i] for i in ids]
 
 
-def _bad_request(request, error: BadParameter) -> HttpResponse:
-    return render(
-        request,
-        "scenarios/comparison/bad_request.html",
-        {"parameter": error.name, "reason": error.reason},
-        status=400,
-    )
-
-
 def _query(others: list[Scenario]) -> str:
     return "?mit=" + ",".join(str(s.pk) for s in others) if others else ""
 
@@ -113,7 +97,7 @@ def compare(request, pk: str):
     try:
         others = _others(request, scenario)
     except BadParameter as error:
-        return _bad_request(request, error)
+        return bad_request(request, error)
     names = labels()
     data = selectors.comparison(scenario, others, names)
     for row in data.index:
@@ -238,7 +222,7 @@ def download(request, pk: str, fmt: str):
     try:
         others = _others(request, scenario)
     except BadParameter as error:
-        return _bad_request(request, error)
+        return bad_request(request, error)
     names = labels()
     data = selectors.comparison(scenario, others, names)
     change_rows = selectors.changes(scenario.pk)

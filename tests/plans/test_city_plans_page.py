@@ -155,3 +155,51 @@ def test_a_bad_status_or_search_is_a_400_naming_the_parameter(grid, tmp_path):
         html = lxml.html.fromstring(response.content)
         assert html.get_element_by_id("error-parameter").get("data-parameter") == parameter
     assert "in_force" in Client().get(PAGE + "?rechtsstand=x").content.decode()  # the values allowed
+
+
+def test_a_long_list_comes_in_pages_whose_links_keep_the_search(grid, tmp_path, monkeypatch):
+    monkeypatch.setattr("planning.cities.PLANS_PAGE", 3)
+    import_plans(
+        tmp_path,
+        *(
+            Plan(number=f"B-{n}", name=f"Plan {n}", polygons=[rect(100 + n, 100, 1900, 600)])
+            for n in range(1, 8)
+        ),
+        Plan(kind="FP", number="F-1", name="FNP", status="2000", in_force=None, polygons=[FNP_AREA]),
+    )
+
+    def numbers(html) -> list[str]:
+        return [text(row.xpath("td")[0]) for row in html.xpath("//tbody/tr")]
+
+    first = page()
+    assert numbers(first) == ["B-1", "B-2", "B-3"]
+    assert text(first.get_element_by_id("plans-count")) == (
+        "8 Bauleitpläne aus den XPlanGML-Dateien der Stadt. · Seite 1 von 3"
+    )
+    (nav,) = first.xpath("//nav[@aria-label='Seiten']")
+    assert [text(a) for a in nav.xpath(".//a")] == ["Nächste Seite"]
+    last = page(PAGE + "?page=3")
+    assert numbers(last) == ["B-7", "F-1"]  # the Flächennutzungsplan after every Bebauungsplan
+    assert [text(h) for h in last.xpath("//main//h2")] == ["Bebauungspläne", "Flächennutzungspläne"]
+    assert [a.get("rel") for a in last.xpath("//nav[@aria-label='Seiten']//a")] == ["prev"]
+    assert page(PAGE + "?page=3").xpath("//a[@rel='prev']/@href") == ["?page=2"]
+
+    searched = page(PAGE + "?q=plan&rechtsstand=in_force")  # the seven Bebauungspläne
+    assert text(searched.get_element_by_id("plans-count")) == "7 von 8 Bauleitplänen · Seite 1 von 3"
+    (following,) = searched.xpath("//a[@rel='next']/@href")
+    assert "q=plan" in following and "rechtsstand=in_force" in following and "page=2" in following
+    assert numbers(page(PAGE + following)) == ["B-4", "B-5", "B-6"]
+
+    with CaptureQueriesContext(connection) as one:
+        page()
+    with CaptureQueriesContext(connection) as other:
+        page(PAGE + "?page=2")
+    assert len(one.captured_queries) == len(other.captured_queries)
+
+    for query, reason in (("?page=4", "nur 3 Seiten"), ("?page=0", "ganze Zahl"), ("?page=x", "ganze Zahl")):
+        response = Client().get(PAGE + query)
+        assert response.status_code == 400, query
+        html = lxml.html.fromstring(response.content)
+        assert html.get_element_by_id("error-parameter").get("data-parameter") == "page"
+        assert reason in text(html.get_element_by_id("error-parameter")), query
+        assert html.xpath("//main//a[normalize-space()='Alle Städte']/@href") == ["/staedte/"]

@@ -61,8 +61,9 @@ def test_the_profile_lists_the_plans_touching_the_quartier(
 
 @pytest.mark.parametrize("screen", [DESKTOP, NARROW], ids=["desktop", "320px"])
 def test_a_visitor_finds_the_city_s_plans_by_keyboard_and_opens_a_quartier(
-    transactional_db, live_server, chromium, basemap, tmp_path, screen
+    transactional_db, live_server, chromium, basemap, tmp_path, screen, monkeypatch
 ):
+    monkeypatch.setattr("planning.cities.PLANS_PAGE", 1)  # a plan to a page: the page links in use
     two_plans(tmp_path, ags=C_AGS)
     watch = Watch()
     page = watch.open(chromium, f"{live_server.url}/staedte/{C_AGS}/", screen=screen)
@@ -74,7 +75,10 @@ def test_a_visitor_finds_the_city_s_plans_by_keyboard_and_opens_a_quartier(
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/staedte/{C_AGS}/bauleitplaene/")
     expect(page.locator("h1")).to_have_text("Bauleitpläne in Stadt")
-    expect(page.locator("main h2")).to_have_text(["Bebauungspläne", "Flächennutzungspläne"])
+    expect(page.locator("#plans-count")).to_have_text(
+        "2 Bauleitpläne aus den XPlanGML-Dateien der Stadt. · Seite 1 von 2"
+    )
+    expect(page.locator("main h2")).to_have_text(["Bebauungspläne"])
     row = page.locator("tr", has_text="B-12")
     expect(row.locator("th")).to_have_text("<script>window.hacked=1</script>Am Bach")  # as text
     expect(row.locator("td").nth(1)).to_have_text("In Kraft getreten")
@@ -85,6 +89,21 @@ def test_a_visitor_finds_the_city_s_plans_by_keyboard_and_opens_a_quartier(
     expect(region).to_be_focused()
     assert_accessible(page)
 
+    # the next page and back, keyboard only
+    pages = page.get_by_role("navigation", name="Seiten")
+    expect(pages).to_contain_text("Seite 1 von 2")
+    pages.get_by_role("link", name="Nächste Seite").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/bauleitplaene/?page=2")
+    expect(page.locator("main h2")).to_have_text(["Flächennutzungspläne"])
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("tbody tr td").first).to_have_text("F-1")
+    assert scroll_overflow(page) == 0
+    pages.get_by_role("link", name="Vorige Seite").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/bauleitplaene/?page=1")
+    expect(row.locator("th")).to_be_visible()
+
     # searching by number, keyboard only: type, Enter
     search = page.get_by_label("Nummer oder Name")
     search.focus()
@@ -93,6 +112,7 @@ def test_a_visitor_finds_the_city_s_plans_by_keyboard_and_opens_a_quartier(
     page.wait_for_url("**/bauleitplaene/?q=b-12&rechtsstand=")
     expect(page.locator("#plans-count")).to_have_text("1 von 2 Bauleitplänen")
     expect(page.locator("main h2")).to_have_text(["Bebauungspläne"])
+    expect(page.get_by_role("navigation", name="Seiten")).to_have_count(0)  # one page
     expect(page.get_by_label("Nummer oder Name")).to_have_value("b-12")
     assert scroll_overflow(page) == 0
 
