@@ -28,6 +28,7 @@ PLAN_LINKS = linking.LinkTarget.for_models(DevelopmentPlan, DevelopmentPlanArea,
 class XPlanImportSummary:
     files: int = 0
     plans: int = 0
+    rows: int = 0  # stored rows: a joint plan has one for each of its cities
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -38,10 +39,10 @@ class XPlanImportSummary:
     deleted: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        text = (
-            f"{self.plans} plan(s) from {self.files} file(s): created {self.created}, "
-            f"updated {self.updated}, unchanged {self.unchanged}"
-        )
+        text = f"{self.plans} plan(s) from {self.files} file(s)"
+        if self.rows != self.plans:
+            text += f" as {self.rows} plan(s) of a city (a joint plan is stored for each of its cities)"
+        text += f": created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
         if self.prune:
             text += f", deleted {len(self.deleted)}" + (
                 f": {', '.join(self.deleted)}" if self.deleted else ""
@@ -75,23 +76,34 @@ def _city_id(city_code: str | None) -> int | None:
     return city.id
 
 
-def _stage(cursor, records: list[PlanRecord]) -> None:
+def _stage(cursor, records: list[PlanRecord], *, one_city: bool) -> None:
+    """Copy the records into ``plan_stage``: a row for each AGS a plan names (a joint plan names
+    several), one row when it names none or ``one_city`` (``--city``) decides."""
     # ON COMMIT DROP only fires at the outermost commit: a caller's transaction may still hold one
     cursor.execute("DROP TABLE IF EXISTS pg_temp.plan_stage")
     cursor.execute(
-        "CREATE TEMP TABLE plan_stage (ord int PRIMARY KEY, source_file text, version text, kind text, "
-        "gml_id text, name text, number text, legal_status int, legal_status_label text, "
-        "status_group text, preparation_date date, in_force_date date, ags text, src geometry, "
-        "srid int, geom geometry, city_id bigint, problem text) ON COMMIT DROP"
+        "CREATE TEMP TABLE plan_stage (ord int PRIMARY KEY, plan_ord int, part int, joint bool, "
+        "source_file text, version text, kind text, gml_id text, name text, number text, legal_status int, "
+        "legal_status_label text, status_group text, preparation_date date, in_force_date date, ags text, "
+        "src geometry, srid int, geom geometry, city_id bigint, problem text) ON COMMIT DROP"
     )
+    rows = [
+        (plan_ord, part, r, ags)
+        for plan_ord, r in enumerate(records)
+        for part, ags in enumerate([None] if one_city or not r.ags else r.ags)
+    ]
     with cursor.cursor.copy(
-        "COPY plan_stage (ord, source_file, version, kind, gml_id, name, number, legal_status, "
-        "legal_status_label, status_group, preparation_date, in_force_date, ags, src, srid) FROM STDIN"
+        "COPY plan_stage (ord, plan_ord, part, joint, source_file, version, kind, gml_id, name, number, "
+        "legal_status, legal_status_label, status_group, preparation_date, in_force_date, ags, src, srid) "
+        "FROM STDIN"
     ) as copy:
-        for ord_, r in enumerate(records):
+        for ord_, (plan_ord, part, r, ags) in enumerate(rows):
             copy.write_row(
                 (
                     ord_,
+                    plan_ord,
+                    part,
+                    not one_city and len(r.ags) > 1,
                     r.source_file,
                     r.version,
                     r.kind,
@@ -103,7 +115,7 @@ def _stage(cursor, records: list[PlanRecord]) -> None:
                     codes.status_group(r.legal_status),
                     r.preparation_date,
                     r.in_force_date,
-                    r.ags,
+                    ags,
                     r.wkb.hex(),
                     r.srid,
                 )
@@ -116,7 +128,8 @@ def xplan_import(
 ) -> XPlanImportSummary:
     """Import the BP_Plan and FP_Plan features of the XPlanGML files ``paths`` in one transaction.
     ``city_code`` (an AGS) assigns every plan to that city; otherwise a plan's city is the one with
-    its XP_Gemeinde's AGS, else the city holding the largest part of its area. Geometry is stored in
+    its XP_Gemeinde's AGS, else the city holding the largest part of its area; a joint plan naming
+    several cities of the service is stored once for each, cut to that city. Geometry is stored in
     EPSG:25832. ``XPlanRejected`` (nothing written) names each file or plan at fault; ``dry_run``
     checks and counts everything, then rolls back. ``prune``: the files are the whole inventory of
     each city and kind they hold plans of — a stored plan of such a city and kind whose number none of
@@ -132,7 +145,7 @@ def xplan_import(
         raise XPlanRejected(f"{len(problems)} plan(s) refused; nothing imported", problems)
     with transaction.atomic(), connection.cursor() as cursor:
         city_id = _city_id(city_code)
-        _stage(cursor, records)
+        _stage(cursor, records, one_city=city_id is not None)
         cursor.execute(
             load(__file__, "import_prepare"), {"storage_srid": crs.STORAGE_SRID, "city_id": city_id}
         )
@@ -150,7 +163,9 @@ def xplan_import(
         rows = cursor.fetchall()
         summary.created = sum(1 for _, created in rows if created)
         summary.updated = len(rows) - summary.created
-        summary.unchanged = len(records) - len(rows)
+        cursor.execute("SELECT count(*) FROM plan_stage")
+        summary.rows = cursor.fetchone()[0]
+        summary.unchanged = summary.rows - len(rows)
         summary.changed_ids = [plan_id for plan_id, _ in rows]
         if summary.changed_ids:
             linking.links_refresh(PLAN_LINKS, ids=summary.changed_ids)

@@ -81,7 +81,7 @@ class PlanRecord:
     legal_status: int | None
     preparation_date: dt.date | None
     in_force_date: dt.date | None
-    ags: str | None
+    ags: tuple[str, ...]  # of each XP_Gemeinde, in order, each once
     wkb: bytes
     srid: int
 
@@ -237,16 +237,23 @@ def _date(raw: object, field: str, label: str, problems: list[tuple[str, str]]) 
         return None
 
 
-def _ags(ags: object, rs: object) -> str | None:
-    """The AGS (8 digits) from XP_Gemeinde's ``ags``, or from its ``rs`` (12 digits: Land, district,
-    Verband, municipality — the AGS is the first 5 and the last 3)."""
-    text = str(ags or "").strip()
-    if re.fullmatch(r"[0-9]{8}", text):
-        return text
-    key = str(rs or "").strip()
-    if re.fullmatch(r"[0-9]{12}", key):
-        return key[:5] + key[9:]
-    return None
+# GDAL writes a StringList field as "(count:first,second,…)"; AGS and RS are digits only
+STRING_LIST = re.compile(r"\((\d+):(.*)\)", re.S)
+
+
+def _values(raw: object) -> list[str]:
+    text = str(raw or "").strip()
+    match = STRING_LIST.fullmatch(text)
+    return [v.strip() for v in match.group(2).split(",")] if match else [text] if text else []
+
+
+def _ags(ags: object, rs: object) -> tuple[str, ...]:
+    """The AGS (8 digits) of each XP_Gemeinde: its ``ags``, or from its ``rs`` (12 digits: Land,
+    district, Verband, municipality — the AGS is the first 5 and the last 3); each once, in order.
+    A joint plan (a Flächennutzungsplan of a Verwaltungsgemeinschaft, say) names several."""
+    found = [text for text in _values(ags) if re.fullmatch(r"[0-9]{8}", text)]
+    found += [key[:5] + key[9:] for key in _values(rs) if re.fullmatch(r"[0-9]{12}", key)]
+    return tuple(dict.fromkeys(found))
 
 
 def read_plans(path: Path | str) -> list[PlanRecord]:
@@ -326,7 +333,7 @@ def _record(
         legal_status=status,
         preparation_date=preparation,
         in_force_date=in_force,
-        ags=_ags(text("ags"), text("rs")),
+        ags=_ags(feature.get("ags"), feature.get("rs")),
         wkb=bytes(geometry.wkb),
         srid=srid,
     )

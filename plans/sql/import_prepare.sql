@@ -1,6 +1,6 @@
 -- Step 1 of an XPlanGML import (plans/services.py): transform each staged plan's area from its CRS
 -- into EPSG:25832 (2D, arcs stroked), name what is wrong with it, and find its city: the one given
--- (%(city_id)s), else the city with the plan's AGS, else the city holding the largest part of it.
+-- (%(city_id)s), else the cities with the plan's AGS, else the city holding the largest part of it.
 -- Several statements; values are bound parameters.
 UPDATE plan_stage AS s
 SET geom = CASE
@@ -22,17 +22,34 @@ SET problem = CASE
 
 UPDATE plan_stage AS s SET geom = ST_Multi(s.geom) WHERE s.problem IS NULL;
 
--- the city: given, by AGS, or by the largest part (the index finds the candidates)
+-- the city: given, by AGS, or by the largest part (the index finds the candidates). A plan has a row
+-- for each AGS it names (plan_ord: the plan, part: the AGS's place); an AGS that is no city of the
+-- service is dropped while another of the plan's is one; with none, the first row falls back to the
+-- largest part.
 UPDATE plan_stage AS s
 SET city_id = coalesce(
         %(city_id)s::bigint,
-        (SELECT a.id FROM quartiere_area AS a WHERE a.level = 2 AND a.code = s.ags),
-        (SELECT a.id FROM quartiere_area AS a
-         WHERE a.level = 2 AND ST_Intersects(a.geom, s.geom)
-         ORDER BY ST_Area(ST_Intersection(a.geom, s.geom)) DESC, a.id
-         LIMIT 1)
+        (SELECT a.id FROM quartiere_area AS a WHERE a.level = 2 AND a.code = s.ags)
     )
 WHERE s.problem IS NULL;
+
+DELETE FROM plan_stage AS s
+WHERE s.city_id IS NULL
+  AND (EXISTS (SELECT 1 FROM plan_stage AS o WHERE o.plan_ord = s.plan_ord AND o.city_id IS NOT NULL)
+       OR EXISTS (SELECT 1 FROM plan_stage AS o WHERE o.plan_ord = s.plan_ord AND o.part < s.part));
+
+UPDATE plan_stage AS s
+SET city_id = (SELECT a.id FROM quartiere_area AS a
+               WHERE a.level = 2 AND ST_Intersects(a.geom, s.geom)
+               ORDER BY ST_Area(ST_Intersection(a.geom, s.geom)) DESC, a.id
+               LIMIT 1)
+WHERE s.problem IS NULL AND s.city_id IS NULL;
+
+-- a joint plan (it names several municipalities): each city's row holds the plan's part in the city
+UPDATE plan_stage AS s
+SET geom = ST_Multi(ST_CollectionExtract(ST_Intersection(s.geom, c.geom), 3))
+FROM quartiere_area AS c
+WHERE s.problem IS NULL AND s.joint AND c.id = s.city_id;
 
 UPDATE plan_stage AS s
 SET problem = CASE
@@ -42,7 +59,8 @@ SET problem = CASE
 FROM (SELECT s2.ord, c.name, c.code, c.geom
       FROM plan_stage AS s2 LEFT JOIN quartiere_area AS c ON c.id = s2.city_id
       WHERE s2.problem IS NULL) AS a
-WHERE a.ord = s.ord AND (a.geom IS NULL OR NOT ST_Intersects(a.geom, s.geom));
+WHERE a.ord = s.ord
+  AND (a.geom IS NULL OR ST_IsEmpty(s.geom) OR ST_Area(s.geom) <= 0 OR NOT ST_Intersects(a.geom, s.geom));
 
 -- the same plan twice in one run (same city, kind and number)
 UPDATE plan_stage AS s

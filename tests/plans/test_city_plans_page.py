@@ -203,3 +203,15 @@ def test_a_long_list_comes_in_pages_whose_links_keep_the_search(grid, tmp_path, 
         assert html.get_element_by_id("error-parameter").get("data-parameter") == "page"
         assert reason in text(html.get_element_by_id("error-parameter")), query
         assert html.xpath("//main//a[normalize-space()='Alle Städte']/@href") == ["/staedte/"]
+
+
+def test_a_joint_plan_is_listed_by_each_of_its_cities_with_their_own_quartiere(grid, tmp_path):
+    joint = Plan(kind="FP", number="F-7", name="Gemeinsamer FNP", polygons=[rect(1500, 100, 3500, 900)])
+    path = write(tmp_path / "fnp.gml", Plan(**{**joint.__dict__, "ags": C_AGS, "also": (O_AGS,)}), ags="")
+    call_command("import_xplan", str(path), stdout=StringIO())
+
+    for ags, quartier in ((C_AGS, "Beta (100 %)"), (O_AGS, "Delta (100 %)")):
+        html = page(f"/staedte/{ags}/bauleitplaene/")
+        (row,) = html.xpath("//tbody/tr")
+        assert text(row.xpath("th")[0]) == "Gemeinsamer FNP"
+        assert [text(li) for li in row.xpath(".//li")] == [quartier]

@@ -90,6 +90,44 @@ def test_it_imports_every_plan_of_a_file_with_several_and_finds_their_cities(gri
     assert shares(by_key[("FP", "1")])["A"] == 0.5
 
 
+def test_a_joint_plan_is_stored_for_each_of_its_cities_cut_to_the_city(grid, tmp_path):
+    # a Flächennutzungsplan of two municipalities: C by its AGS, O by its 12-digit Regionalschlüssel;
+    # across C's Beta (x 1500…2000), the gap between the cities, and O's Delta (x 3000…3500)
+    joint = Plan(
+        kind="FP", number="F-7", polygons=[rect(1500, 100, 3500, 900)], ags=C_AGS, also=("080001234002",)
+    )
+    path = write(tmp_path / "fnp.gml", joint, ags="")
+
+    summary = run(path)
+    assert "1 plan(s) from 1 file(s) as 2 plan(s) of a city" in summary and "created 2" in summary
+    in_c, in_o = (DevelopmentPlan.objects.get(number="F-7", city=grid[code]) for code in (C_AGS, O_AGS))
+    assert in_c.geom.extent == pytest.approx((501_500, 5_400_100, 502_000, 5_400_900), abs=0.01)
+    assert in_o.geom.extent == pytest.approx((503_000, 5_400_100, 503_500, 5_400_900), abs=0.01)
+    assert shares(in_c)["B"] == 1.0 and "D" not in shares(in_c)
+    assert shares(in_o)["D"] == 1.0 and "B" not in shares(in_o)
+    assert "unchanged 2" in run(path)  # a re-import finds both rows equal
+
+    # an AGS that is no city of the service is left out; the plan is still cut to its one city here
+    other = Plan(
+        kind="FP", number="F-8", polygons=[rect(1500, 100, 2500, 900)], ags=C_AGS, also=("08999999",)
+    )
+    run(write(tmp_path / "fnp2.gml", other, ags=""))
+    (only,) = DevelopmentPlan.objects.filter(number="F-8")
+    assert only.city == grid[C_AGS]
+    assert only.geom.extent == pytest.approx((501_500, 5_400_100, 502_000, 5_400_900), abs=0.01)
+
+
+def test_a_joint_plan_naming_a_city_it_does_not_reach_is_refused(grid, tmp_path):
+    path = write(
+        tmp_path / "fnp.gml",
+        Plan(kind="FP", number="F-9", polygons=[rect(100, 100, 900, 900)], ags=C_AGS, also=(O_AGS,)),
+        ags="",
+    )
+    with pytest.raises(CommandError, match=r"lies outside its city Andere \(AGS 08000002\)"):
+        run(path)
+    assert counts() == (0, 0)
+
+
 def test_city_option_assigns_the_plans_to_that_city(grid, tmp_path):
     # mostly in O (x 3000…3900), partly in C (x 1800…2000); the file names no AGS
     path = write(tmp_path / "bp.gml", Plan(polygons=[rect(1800, 100, 3900, 900)]))

@@ -40,6 +40,7 @@ class Plan:
     preparation: str | None = "2019-03-01"
     in_force: str | None = "2021-07-15"
     ags: str | None = None
+    also: tuple[str, ...] = ()  # further XP_Gemeinde: an AGS (8 digits) as ags, a 12-digit key as rs
     polygons: list[list[Ring]] | None = field(default_factory=lambda: [rect(100, 100, 1900, 600)])
     srs: str = "EPSG:25832"
     gml_id: str = ""
@@ -77,9 +78,10 @@ def _plan(plan: Plan, n: int) -> str:
     if plan.number is not None:
         parts.append(f"<xplan:nummer>{escape(plan.number)}</xplan:nummer>")
     parts.append(_surface(plan, n))
-    if plan.ags:
+    for key in ([plan.ags] if plan.ags else []) + list(plan.also):
+        tag = "rs" if len(key) == 12 else "ags"
         parts.append(
-            f"<xplan:gemeinde><xplan:XP_Gemeinde><xplan:ags>{plan.ags}</xplan:ags>"
+            f"<xplan:gemeinde><xplan:XP_Gemeinde><xplan:{tag}>{key}</xplan:{tag}>"
             "<xplan:gemeindeName>Stadt</xplan:gemeindeName></xplan:XP_Gemeinde></xplan:gemeinde>"
         )
     parts.append(f"<xplan:planArt>{'1000' if plan.kind == 'BP' else '1000'}</xplan:planArt>")
