@@ -122,6 +122,16 @@ def wait_for_replay(control: psycopg.Connection, timeout: float = 20) -> None:
         time.sleep(0.05)
 
 
+def pause_replay(control: psycopg.Connection, timeout: float = 20) -> None:
+    """Pause replay on the standby and wait until it has paused: ``pg_wal_replay_pause()`` only asks,
+    and a standby busy replaying the other workers' WAL may still apply a write made right after it."""
+    control.execute("SELECT pg_wal_replay_pause()")
+    deadline = time.monotonic() + timeout
+    while control.execute("SELECT pg_get_wal_replay_pause_state()").fetchone() != ("paused",):
+        assert time.monotonic() < deadline, "the standby did not pause"
+        time.sleep(0.02)
+
+
 def until_in_use(url: str, timeout: float = 30) -> requests.Response:
     """GET ``url`` until this process's routing finds the replica healthy when it answers.
 
@@ -154,7 +164,7 @@ def replicas(settings, standby) -> Iterator[None]:
 def paused(standby) -> Iterator[psycopg.Connection]:
     """Replay on the standby paused (after it caught up), resumed after the test."""
     wait_for_replay(standby)
-    standby.execute("SELECT pg_wal_replay_pause()")
+    pause_replay(standby)
     try:
         yield standby
     finally:
@@ -313,7 +323,7 @@ def test_a_replica_lagging_beyond_the_limit_is_skipped(
     wait_for_replay(standby)
     assert shown("items", until_in_use(items)) == 0
 
-    standby.execute("SELECT pg_wal_replay_pause()")
+    pause_replay(standby)
     try:
         save_focus_area(live_server.url, planner_token, city)  # the replica falls behind by this write
         time.sleep(2.5)
