@@ -41,7 +41,7 @@ def test_a_citizen_pins_a_moderator_publishes_a_visitor_supports(
     # the confirmation takes the focus; the secret link carries its token in the fragment
     expect(page.locator("#received")).to_be_focused()
     expect(page.locator("#received-message")).to_contain_text("wartet auf Moderation")
-    assert page.locator(".pin-pending").count() == 1
+    expect(page.locator(".pin-pending")).to_have_count(1)
     assert "/karte/loeschen/#" in page.locator("#delete-link").get_attribute("href")
     contribution = Contribution.objects.get()
     assert (contribution.status, contribution.text, contribution.category) == ("pending", EVIL, "problem")
@@ -53,20 +53,20 @@ def test_a_citizen_pins_a_moderator_publishes_a_visitor_supports(
     # another visitor sees the pin, reads the text literally and supports it
     visitor, page = open_karte(chromium, watch, f"{live_server.url}/karte/")
     item = page.locator("#contribution-list li")
-    assert item.count() == 1
-    assert item.locator(".contribution-text").text_content() == EVIL
+    expect(item).to_have_count(1)
+    expect(item.locator(".contribution-text")).to_have_text(EVIL)
     # pin and list entry in the category's colour, from participation's one palette (via the config)
     rgb = "rgb({}, {}, {})".format(*bytes.fromhex(category_colours()["problem"][1:]))
     expect(page.locator(".leaflet-marker-icon.pin-problem")).to_have_css("background-color", rgb)
     expect(item.locator(".contribution")).to_have_css("border-left-color", rgb)
     page.locator(".leaflet-marker-icon.pin-problem").click()
     popup = page.locator(".leaflet-popup-content")
-    assert popup.locator(".contribution-text").text_content() == EVIL
+    expect(popup.locator(".contribution-text")).to_have_text(EVIL)
     assert page.locator("img[src='x']").count() == 0
     popup.get_by_role("button", name="Unterstützen").click()
     expect(popup.locator(".support-count")).to_have_text("Unterstützungen: 1")
     assert Support.objects.filter(contribution=contribution).count() == 1
-    assert popup.get_by_role("button", name="Unterstützung zurücknehmen").is_visible()
+    expect(popup.get_by_role("button", name="Unterstützung zurücknehmen")).to_be_visible()
     visitor.close()
 
     watch.assert_clean()  # no dialog (EVIL never ran), nothing left 127.0.0.1, no console error, no 5xx
