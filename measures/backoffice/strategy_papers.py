@@ -2,17 +2,14 @@
 find a paper by reference or title among the cities the planner works for, link it, remove a link.
 The rules are measures.paper_links'; these views parse, call and show."""
 
-from collections.abc import Callable
-
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from council.backoffice import PaperLinks, change, page
+from council.models import Paper
 from council.selectors import paper_search
-from geo.errors import Forbidden, ServiceError
 from measures import paper_links
 from measures.backoffice.strategy import planner_page
 from measures.models import MasterPlan
@@ -27,39 +24,23 @@ def _plan(pk: int) -> MasterPlan:
     return plan
 
 
-def _page(request: HttpRequest, plan: MasterPlan, *, error: ServiceError | None = None) -> HttpResponse:
-    query = request.GET.get("q", "")[:200]
-    linked = paper_links.master_plan_papers(plan.pk)
-    linked_ids = {p.pk for p in linked}
-    results = paper_search(query) if query.strip() else []
-    cities = cities_of(request.user)
-    if cities is not None:  # only papers of the cities the planner works for are offered
-        results = [p for p in results if p.city_id in cities]
-    context = {
-        **office_context(request, "strategy"),
-        "record_title": str(plan),
-        "record_pk": plan.pk,
-        "back_url": reverse("office-strategy:master-plan", args=[plan.pk]),
-        "back_text": _("Back to the master plan “%(title)s”") % {"title": plan},
-        "remove_url_name": "office-strategy:master-plan-paper-remove",
-        "query": query,
-        "linked": linked,
-        "results": [(paper, paper.pk in linked_ids) for paper in results],
-        "error": error,
-    }
-    return render(
-        request, "council/backoffice/link_papers.html", context, status=error.status if error else 200
+def _links(request: HttpRequest, plan: MasterPlan) -> PaperLinks:
+    def search(query: str) -> list[Paper]:
+        # only papers of the cities the planner works for are offered
+        cities = cities_of(request.user)
+        return [p for p in paper_search(query) if cities is None or p.city_id in cities]
+
+    return PaperLinks(
+        office=office_context(request, "strategy"),
+        record_title=str(plan),
+        record_pk=plan.pk,
+        back_url=reverse("office-strategy:master-plan", args=[plan.pk]),
+        back_text=_("Back to the master plan “%(title)s”") % {"title": plan},
+        remove_url_name="office-strategy:master-plan-paper-remove",
+        page_url=reverse("office-strategy:master-plan-papers", args=[plan.pk]),
+        linked=lambda: paper_links.master_plan_papers(plan.pk),
+        search=search,
     )
-
-
-def _call(request: HttpRequest, plan: MasterPlan, call: Callable[[], object]) -> HttpResponse:
-    try:
-        call()
-    except Forbidden as error:
-        raise PermissionDenied(error.message) from None
-    except ServiceError as error:
-        return _page(request, plan, error=error)
-    return redirect(reverse("office-strategy:master-plan-papers", args=[plan.pk]))
 
 
 @planner_page
@@ -67,11 +48,11 @@ def _call(request: HttpRequest, plan: MasterPlan, call: Callable[[], object]) ->
 def master_plan_papers(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(pk)
     if request.method != "POST":
-        return _page(request, plan)
+        return page(request, _links(request, plan))
     paper = request.POST.get("paper")
-    return _call(
+    return change(
         request,
-        plan,
+        _links(request, plan),
         lambda: paper_links.master_plan_paper_link(master_plan_id=plan.pk, paper_id=paper, user=request.user),
     )
 
@@ -80,9 +61,9 @@ def master_plan_papers(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def master_plan_paper_remove(request: HttpRequest, pk: int, paper_id: int) -> HttpResponse:
     plan = _plan(pk)
-    return _call(
+    return change(
         request,
-        plan,
+        _links(request, plan),
         lambda: paper_links.master_plan_paper_unlink(
             master_plan_id=plan.pk, paper_id=paper_id, user=request.user
         ),
