@@ -321,6 +321,19 @@ def server_class() -> type:
     class Server(MPServer):
         running = False
 
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.launcher = os.getpid()
+
+        def signal_handler_interrupt(self, signum: int, *args: Any, **kwargs: Any) -> None:
+            # A worker is forked with this handler, which in the worker only sets a flag nobody reads
+            # until granian gives it its own handlers, after loading Django: a worker told to stop
+            # while it loaded went on to serve and sat out the stop timeout (35 s) before it was
+            # killed. It serves nothing yet: it ends at once.
+            if os.getpid() != self.launcher:
+                os._exit(128 + signum)
+            super().signal_handler_interrupt(signum, *args, **kwargs)
+
         def startup(self, *args: Any, **kwargs: Any) -> Any:
             result = super().startup(*args, **kwargs)
             self.running = True  # the first workers start together; successors are waited for

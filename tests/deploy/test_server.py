@@ -79,8 +79,6 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
         DATABASE_URL=url.rsplit("/", 1)[0] + "/" + database,
         STATIC_ROOT=str(tmp / "static"),
         PYTHONUNBUFFERED="1",
-        # a worker told to stop while it still loads the application (a stop right after a reload)
-        # may sit out the whole stop timeout before it is killed: short here
         SERVER_STOP_TIMEOUT="5",
         SERVER_THREAD_IDLE="5",  # granian's least: threads idle that long end (and close their sessions)
     )
@@ -457,3 +455,31 @@ def test_a_successor_counts_as_started_once_it_listens():
         assert listening(os.getpid(), server.getsockname()[1])
         assert not listening(os.getpid(), bound.getsockname()[1])
     assert not listening(2**22 + 7, 8000)  # no such process
+
+
+def test_a_stop_while_the_workers_still_load_ends_the_server_at_once(tmp_path):
+    """Stopped while its workers still load Django (a stop right after a start or a reload), the
+    server ends within seconds, not after the stop timeout (35 s) that kills a worker which missed
+    the stop."""
+    port = free_port()
+    env = make_run_environment(tmp_path, "127.0.0.1", port)
+    env.update(DATABASE_URL=os.environ.get("DATABASE_URL") or (ROOT / ".devdb-url").read_text().strip())
+    env.update(STATIC_ROOT=str(tmp_path / "static"), PYTHONUNBUFFERED="1", SERVER_STOP_TIMEOUT="35")
+    log = tmp_path / "server.log"
+    command = [sys.executable, *SERVE.split(), "127.0.0.1", "--port", str(port)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            while "Spawning worker-2" not in log.read_text():
+                assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.01)
+            process.send_signal(signal.SIGTERM)  # the workers are importing Django now
+            stopped = time.monotonic()
+            process.wait(timeout=60)
+            took = time.monotonic() - stopped
+        finally:
+            process.kill()
+            process.wait()
+    assert "Started worker" not in log.read_text()  # it was stopped while loading indeed
+    assert took < 10, (took, log.read_text())
