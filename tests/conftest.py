@@ -54,7 +54,7 @@ def django_db_setup(  # noqa: PLR0913 - pytest-django's fixtures it builds on
     instead of migrating its own test_<name>_gw<n> (≈25 s of CPU each, all at once). Without xdist,
     or with ``--reuse-db`` or ``--nomigrations``: pytest-django's own fixture."""
     from django.conf import settings
-    from django.db import connection
+    from django.db import connection, connections
 
     worker = getattr(request.config, "workerinput", {}).get("workerid")
     if worker is None or django_db_keepdb or not django_db_use_migrations:
@@ -86,6 +86,13 @@ def django_db_setup(  # noqa: PLR0913 - pytest-django's fixtures it builds on
         settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = name
     yield
     with django_db_blocker.unblock():
+        # sessions the tests left open (Mapnik's pooled WMS connections when no WMS fixture ended
+        # them) would block the drop: "database … is being accessed by other users"
+        connections.close_all()
+        with creation._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
+            )
         creation.destroy_test_db(original, verbosity=verbosity)
 
 
