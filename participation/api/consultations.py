@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from geo import params
 from geo.geojson import GEOJSON, geojson_schema
+from geo.pages import BadParameter
 from geo.schema import SRID_OUT_PARAM
 from participation import selectors
 from participation.api.common import ParticipationViewMixin
@@ -64,7 +65,7 @@ class ConsultationViewSet(ParticipationViewMixin, viewsets.ViewSet):
         srid = params.srid(request.query_params)
         try:
             filters = portal.parse_filters(request.query_params, portal.API_NAMES)
-        except portal.BadParameter as error:
+        except BadParameter as error:
             raise params.invalid(error.name, error.reason) from None
         ids = list(portal.consultations(filters).values_list("pk", flat=True)) if filters.active() else None
         features = selectors.consultation_features(ids=ids, out_srid=srid)

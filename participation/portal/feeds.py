@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from geo.pages import BadParameter
 from participation.models import Consultation
 from participation.portal import selectors
 
@@ -22,7 +23,7 @@ class ConsultationFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         try:
             filters = selectors.parse_filters(request.GET)
-        except selectors.BadParameter as error:
+        except BadParameter as error:
             return HttpResponse(
                 f"{error.name}: {error.reason}", status=400, content_type="text/plain; charset=utf-8"
             )
