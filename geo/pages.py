@@ -15,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 MAX_PAGE = 10**6
 
@@ -73,9 +74,13 @@ def page_of(request: HttpRequest, rows: Any, size: int, *, name: str = "page") -
     number = page_number(request, name)
     paginator = Paginator(rows, size)
     if number > paginator.num_pages:
-        raise BadParameter(
-            name, _("there are only %(n)s pages with these filters.") % {"n": paginator.num_pages}
+        pages = paginator.num_pages
+        reason = ngettext(
+            "there is only %(n)s page with these filters.",
+            "there are only %(n)s pages with these filters.",
+            pages,
         )
+        raise BadParameter(name, reason % {"n": pages})
     page = paginator.page(number)
     return Paged(
         paginator,

@@ -196,7 +196,12 @@ def test_a_long_list_comes_in_pages_whose_links_keep_the_search(grid, tmp_path, 
         page(PAGE + "?page=2")
     assert len(one.captured_queries) == len(other.captured_queries)
 
-    for query, reason in (("?page=4", "nur 3 Seiten"), ("?page=0", "ganze Zahl"), ("?page=x", "ganze Zahl")):
+    for query, reason in (
+        ("?page=4", "gibt es nur 3 Seiten."),
+        ("?q=F-1&page=2", "gibt es nur 1 Seite."),
+        ("?page=0", "ganze Zahl"),
+        ("?page=x", "ganze Zahl"),
+    ):
         response = Client().get(PAGE + query)
         assert response.status_code == 400, query
         html = lxml.html.fromstring(response.content)
