@@ -220,3 +220,10 @@ def test_a_joint_plan_is_listed_by_each_of_its_cities_with_their_own_quartiere(g
         (row,) = html.xpath("//tbody/tr")
         assert text(row.xpath("th")[0]) == "Gemeinsamer FNP"
         assert [text(li) for li in row.xpath(".//li")] == [quartier]
+
+
+def test_a_sliver_of_a_plan_in_a_quartier_reads_under_1_percent_in_the_page_s_language(grid, tmp_path):
+    import_plans(tmp_path, Plan(number="B-9", polygons=[rect(100, 100, 1002, 900)]))  # 2 m into Beta
+    assert [text(li) for li in page().xpath("//tbody//li")] == ["Alpha (100 %)", "Beta (unter 1 %)"]
+    english = page(HTTP_ACCEPT_LANGUAGE="en")
+    assert [text(li) for li in english.xpath("//tbody//li")] == ["Alpha (100%)", "Beta (under 1 %)"]
