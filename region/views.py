@@ -63,14 +63,28 @@ def _bad_request(request, error: BadParameter):
 
 
 def _params(request) -> tuple[Area, region_summary.Sort]:
-    """The region (``?region=`` id or code, default: the home city's) and the sort (``?sort=``)."""
+    """The region (``?region=`` id or code, default: the home city's) and the sort (``?sort=``); a
+    ``BadParameter`` in the page's language otherwise (the API's parsers speak English)."""
+    raw_region, raw_sort = request.GET.get("region"), request.GET.get("sort")
     try:
-        region = region_from_param(request.GET.get("region"))
-        sort = sort_from_param(request.GET.get("sort"))
-    except ValidationError as error:
-        detail = error.detail if isinstance(error.detail, dict) else {"": error.detail}
-        name, reasons = next(iter(detail.items()))
-        raise BadParameter(str(name), str(reasons[0] if isinstance(reasons, list) else reasons)) from None
+        region = region_from_param(raw_region)
+    except ValidationError:
+        raise BadParameter(
+            "region",
+            _("there is no region “%(value)s”: give the id or the official key of a region.")
+            % {"value": (raw_region or "")[:40]},
+        ) from None
+    try:
+        sort = sort_from_param(raw_sort)
+    except ValidationError:
+        raise BadParameter(
+            "sort",
+            _(
+                "“%(value)s” is not a column to sort by: one of %(keys)s, or ind. and the key of an "
+                "indicator; a leading “-” sorts in descending order."
+            )
+            % {"value": (raw_sort or "")[:40], "keys": ", ".join(region_summary.SORTS)},
+        ) from None
     if region is None:
         region = selectors.default_region()
         if region is None:

@@ -77,6 +77,21 @@ def test_a_bad_parameter_is_a_400_page_naming_it(world, client):
     assert client.get("/region/karte.json", {"region": "XYZ"}).status_code == 400
 
 
+def test_a_bad_parameter_is_explained_in_the_pages_language(world, client):
+    """The reason comes from the page, not from the API's English parser (the value shown as text)."""
+    german = client.get("/region/", {"sort": "<b>quatsch</b>"}).content.decode()
+    assert "„&lt;b&gt;quatsch&lt;/b&gt;“ ist keine Spalte zum Sortieren" in german
+    assert "ein vorangestelltes „-“ sortiert absteigend" in german and "<b>quatsch" not in german
+    english = client.get("/region/", {"sort": "-ind.nope"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "“-ind.nope” is not a column to sort by: one of name, code, population" in english
+    german = client.get("/region/daten.csv", {"region": "XYZ"}).content.decode()
+    assert "es gibt keine Region „XYZ“: bitte die ID oder den amtlichen Schlüssel" in german
+    answer = client.get("/region/karte.json", {"region": "XYZ"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert json.loads(answer.content) == {
+        "region": ["there is no region “XYZ”: give the id or the official key of a region."]
+    }
+
+
 def test_the_csv_parses_and_carries_the_numbers(world, client):
     response = client.get("/region/daten.csv", {"region": "VRS", "sort": "-population"})
     assert response.status_code == 200
