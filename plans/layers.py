@@ -15,7 +15,7 @@ GROUP_STYLE = [
 SOURCE = """
 SELECT p.id, p.geom, p.kind, p.name, p.number, p.legal_status_label AS legal_status,
        p.legal_status AS legal_status_code, p.status_group, p.preparation_date, p.in_force_date,
-       p.city_id AS city
+       p.city_id AS city, array_to_string(p.municipalities, ',') AS municipalities
 FROM plans_developmentplan AS p
 """
 
@@ -40,6 +40,7 @@ DEVELOPMENT_PLANS = Layer(
         "preparation_date": "date",
         "in_force_date": "date",
         "city": "integer",
+        "municipalities": "string",  # the AGS the plan names, comma-separated: several for a joint plan
     },
     queryable=("kind", "number", "legal_status_code", "status_group", "city"),
     styles=(

@@ -3,6 +3,7 @@ the plan belongs to, linked to the areas it touches like measures and focus area
 (``quartiere.linking``)."""
 
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
 from django.utils.translation import gettext_lazy as _
 
 from geo.crs import STORAGE_SRID
@@ -43,6 +44,15 @@ class DevelopmentPlan(models.Model):
     in_force_date = models.DateField(_("in force since"), null=True, blank=True)
     geom = models.MultiPolygonField(_("area of the plan"), srid=STORAGE_SRID)
     gml_id = models.CharField(_("GML id"), max_length=200, blank=True)
+    # the AGS of each XP_Gemeinde the file names, in its order: a joint plan (a Flächennutzungsplan of
+    # a Verwaltungsgemeinschaft, say) names several and has a row in each of them that is a city here
+    municipalities = ArrayField(
+        models.CharField(max_length=8),
+        verbose_name=_("municipalities (AGS)"),
+        default=list,
+        blank=True,
+        help_text=_("The official keys of the municipalities the plan names; a joint plan names several."),
+    )
     xplan_version = models.CharField(_("XPlanGML version"), max_length=10)
     source_file = models.CharField(_("source file"), max_length=255)
     imported_at = models.DateTimeField(_("imported at"))

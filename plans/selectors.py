@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from plans.models import DevelopmentPlan, DevelopmentPlanArea, PlanKind
-from quartiere.models import Level
+from quartiere.models import Area, Level
 
 PLAN_FIELDS = (
     "kind",
@@ -16,6 +16,7 @@ PLAN_FIELDS = (
     "status_group",
     "preparation_date",
     "in_force_date",
+    "municipalities",
 )
 
 
@@ -56,7 +57,9 @@ def city_plans(city_id: int, *, text: str = "", status_group: str = "") -> Query
 def with_quartiere(city_id: int, plans: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """``plans`` (rows of ``city_plans``) shaped for display (``kind_label``, ``legal_status`` as its
     label), each with ``quartiere``: the Quartiere the plan touches (``name``, ``slug``, ``share`` of
-    the plan's surface in it), largest share first. One statement, however many plans."""
+    the plan's surface in it), largest share first; and ``joint_with``: the other municipalities a joint
+    plan names, in its order (``code``; ``name`` where it is a city here, else None). Two statements,
+    however many plans (three when one is a joint plan)."""
     plans = list(plans)
     links = (
         DevelopmentPlanArea.objects.filter(
@@ -68,4 +71,25 @@ def with_quartiere(city_id: int, plans: Iterable[dict[str, Any]]) -> list[dict[s
     touched: dict[int, list[dict[str, Any]]] = {}
     for plan_id, name, slug, share in links:
         touched.setdefault(plan_id, []).append({"name": name, "slug": slug, "share": share})
-    return [{**_shown(plan), "quartiere": touched.get(plan["id"], [])} for plan in plans]
+    named = _cities_named(plans)
+    return [
+        {
+            **_shown(plan),
+            "quartiere": touched.get(plan["id"], []),
+            "joint_with": [
+                {"code": code, "name": named[code][0] if code in named else None}
+                for code in plan["municipalities"]
+                if len(plan["municipalities"]) > 1 and named.get(code, (None, None))[1] != city_id
+            ],
+        }
+        for plan in plans
+    ]
+
+
+def _cities_named(plans: list[dict[str, Any]]) -> dict[str, tuple[str, int]]:
+    """The cities of the service among the municipalities the joint ``plans`` name: AGS → (name, id)."""
+    codes = {code for plan in plans if len(plan["municipalities"]) > 1 for code in plan["municipalities"]}
+    if not codes:
+        return {}
+    rows = Area.objects.filter(level=Level.CITY, code__in=codes).values_list("code", "name", "id")
+    return {code: (name, pk) for code, name, pk in rows}

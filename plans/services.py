@@ -85,7 +85,8 @@ def _stage(cursor, records: list[PlanRecord], *, one_city: bool) -> None:
         "CREATE TEMP TABLE plan_stage (ord int PRIMARY KEY, plan_ord int, part int, joint bool, "
         "source_file text, version text, kind text, gml_id text, name text, number text, legal_status int, "
         "legal_status_label text, status_group text, preparation_date date, in_force_date date, ags text, "
-        "src geometry, srid int, geom geometry, city_id bigint, problem text) ON COMMIT DROP"
+        "municipalities text[], src geometry, srid int, geom geometry, city_id bigint, problem text) "
+        "ON COMMIT DROP"
     )
     rows = [
         (plan_ord, part, r, ags)
@@ -94,8 +95,8 @@ def _stage(cursor, records: list[PlanRecord], *, one_city: bool) -> None:
     ]
     with cursor.cursor.copy(
         "COPY plan_stage (ord, plan_ord, part, joint, source_file, version, kind, gml_id, name, number, "
-        "legal_status, legal_status_label, status_group, preparation_date, in_force_date, ags, src, srid) "
-        "FROM STDIN"
+        "legal_status, legal_status_label, status_group, preparation_date, in_force_date, ags, "
+        "municipalities, src, srid) FROM STDIN"
     ) as copy:
         for ord_, (plan_ord, part, r, ags) in enumerate(rows):
             copy.write_row(
@@ -116,6 +117,7 @@ def _stage(cursor, records: list[PlanRecord], *, one_city: bool) -> None:
                     r.preparation_date,
                     r.in_force_date,
                     ags,
+                    list(r.ags),
                     r.wkb.hex(),
                     r.srid,
                 )

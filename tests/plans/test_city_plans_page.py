@@ -5,7 +5,8 @@ import re
 from io import StringIO
 
 import lxml.html
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -215,11 +216,56 @@ def test_a_joint_plan_is_listed_by_each_of_its_cities_with_their_own_quartiere(g
     path = write(tmp_path / "fnp.gml", Plan(**{**joint.__dict__, "ags": C_AGS, "also": (O_AGS,)}), ags="")
     call_command("import_xplan", str(path), stdout=StringIO())
 
-    for ags, quartier in ((C_AGS, "Beta (100 %)"), (O_AGS, "Delta (100 %)")):
+    for ags, quartier, own, partner, other in (
+        (C_AGS, "Beta (100 %)", "Stadt", "Andere", O_AGS),
+        (O_AGS, "Delta (100 %)", "Andere", "Stadt", C_AGS),
+    ):
         html = page(f"/staedte/{ags}/bauleitplaene/")
         (row,) = html.xpath("//tbody/tr")
-        assert text(row.xpath("th")[0]) == "Gemeinsamer FNP"
+        assert text(row.xpath("th")[0]) == f"Gemeinsamer FNP Gemeinsamer Plan mit {partner}"
         assert [text(li) for li in row.xpath(".//li")] == [quartier]
+        # the partner's link finds the same plan in the partner's own list, with its own Quartiere
+        (link,) = row.xpath(".//th//a")
+        assert link.get("href") == f"/staedte/{other}/bauleitplaene/?q=F-7"
+        (there,) = page(link.get("href")).xpath("//tbody/tr")
+        assert text(there.xpath("th")[0]) == f"Gemeinsamer FNP Gemeinsamer Plan mit {own}"
+
+    # a member that is no city of the service is named by its AGS, unlinked, in the file's order;
+    # a plan of one municipality says nothing
+    import_plans(tmp_path, Plan(number="B-1", name="Allein", polygons=[rect(100, 100, 900, 900)]))
+    path = write(
+        tmp_path / "fnp2.gml",
+        Plan(
+            kind="FP",
+            number="F-8",
+            name="Dreier",
+            polygons=[rect(100, 100, 900, 900)],
+            ags="08999999",
+            also=(C_AGS, O_AGS),
+        ),
+        ags="",
+    )
+    with pytest.raises(CommandError):  # O is named but not reached: refused, nothing stored
+        call_command("import_xplan", str(path), stdout=StringIO())
+    path = write(
+        tmp_path / "fnp2.gml",
+        Plan(
+            kind="FP",
+            number="F-8",
+            name="Dreier",
+            polygons=[rect(100, 100, 900, 900)],
+            ags="08999999",
+            also=(C_AGS,),
+        ),
+        ags="",
+    )
+    call_command("import_xplan", str(path), stdout=StringIO())
+    rows = {text(row.xpath("td")[0]): row for row in page().xpath("//tbody/tr")}
+    assert text(rows["B-1"].xpath("th")[0]) == "Allein"
+    assert text(rows["F-8"].xpath("th")[0]) == "Dreier Gemeinsamer Plan mit der Gemeinde mit AGS 08999999"
+    assert rows["F-8"].xpath(".//th//a") == []
+    english = {text(row.xpath("td")[0]): row for row in page(HTTP_ACCEPT_LANGUAGE="en").xpath("//tbody/tr")}
+    assert text(english["F-7"].xpath("th")[0]) == "Gemeinsamer FNP Joint plan with Andere"
 
 
 def test_a_sliver_of_a_plan_in_a_quartier_reads_under_1_percent_in_the_page_s_language(grid, tmp_path):

@@ -105,6 +105,7 @@ def test_a_joint_plan_is_stored_for_each_of_its_cities_cut_to_the_city(grid, tmp
     assert in_o.geom.extent == pytest.approx((503_000, 5_400_100, 503_500, 5_400_900), abs=0.01)
     assert shares(in_c)["B"] == 1.0 and "D" not in shares(in_c)
     assert shares(in_o)["D"] == 1.0 and "B" not in shares(in_o)
+    assert in_c.municipalities == in_o.municipalities == [C_AGS, O_AGS]  # each row knows the others
     assert "unchanged 2" in run(path)  # a re-import finds both rows equal
 
     # an AGS that is no city of the service is left out; the plan is still cut to its one city here
@@ -115,6 +116,12 @@ def test_a_joint_plan_is_stored_for_each_of_its_cities_cut_to_the_city(grid, tmp
     (only,) = DevelopmentPlan.objects.filter(number="F-8")
     assert only.city == grid[C_AGS]
     assert only.geom.extent == pytest.approx((501_500, 5_400_100, 502_000, 5_400_900), abs=0.01)
+    assert only.municipalities == [C_AGS, "08999999"]
+
+    # the file's list of municipalities changes: the rows are updated, the one left alone
+    run(write(tmp_path / "fnp2.gml", Plan(**{**other.__dict__, "also": ()}), ags=""))
+    only.refresh_from_db()
+    assert only.municipalities == [C_AGS]
 
 
 def test_a_joint_plan_naming_a_city_it_does_not_reach_is_refused(grid, tmp_path):

@@ -41,6 +41,7 @@ def test_ogc_api_lists_every_plan_with_its_attributes(grid, tmp_path):
     assert by_number["1"]["properties"]["name"] == "Nord <b>fett</b>"
     assert by_number["1"]["properties"]["legal_status"] == "In Kraft getreten"
     assert by_number["F1"]["properties"]["kind"] == "FP"
+    assert by_number["F1"]["properties"]["municipalities"] == C_AGS  # a joint plan's: "08…,08…"
     assert by_number["F1"]["geometry"]["type"] == "MultiPolygon"
     lon, lat = by_number["1"]["geometry"]["coordinates"][0][0][0]
     assert 8.9 < lon < 9.1 and 48.6 < lat < 48.9  # GeoJSON in EPSG:4326, lon/lat

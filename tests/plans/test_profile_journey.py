@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from quartiere.models import Area
 from tests.axe import assert_accessible
 from tests.browser import DESKTOP, NARROW, PHONE, Watch, scroll_overflow
-from tests.plans.conftest import C_AGS, build_grid
+from tests.plans.conftest import C_AGS, O_AGS, build_grid
 from tests.plans.xplan_files import Plan, rect, write
 
 pytestmark = [pytest.mark.browser]
@@ -125,4 +125,34 @@ def test_a_visitor_finds_the_city_s_plans_by_keyboard_and_opens_a_quartier(
     expect(plans).to_have_count(1)
     expect(plans.first.locator("td").nth(1)).to_have_text("B-12")
     assert page.evaluate("window.hacked") is None
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("screen", [DESKTOP, NARROW], ids=["desktop", "320px"])
+def test_a_joint_plan_leads_from_one_member_city_s_list_to_the_other_s_by_keyboard(
+    transactional_db, live_server, chromium, basemap, tmp_path, screen
+):
+    build_grid()
+    joint = Plan(kind="FP", number="F-7", name="Gemeinsamer FNP", polygons=[rect(1500, 100, 3500, 900)])
+    path = write(tmp_path / "fnp.gml", Plan(**{**joint.__dict__, "ags": C_AGS, "also": (O_AGS,)}), ags="")
+    call_command("import_xplan", str(path), stdout=StringIO())
+    watch = Watch()
+    page = watch.open(chromium, f"{live_server.url}/staedte/{C_AGS}/bauleitplaene/", screen=screen)
+
+    row = page.locator("tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator(".plan-joint")).to_have_text("Gemeinsamer Plan mit Andere")
+    expect(row.locator("li")).to_have_text(["Beta (100\u00a0%)"])  # its part in this city
+    assert scroll_overflow(page) == 0
+    assert_accessible(page)
+
+    row.get_by_role("link", name="Andere").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/staedte/{O_AGS}/bauleitplaene/?q=F-7")
+    expect(page.locator("h1")).to_have_text("Bauleitpläne in Andere")
+    expect(page.get_by_label("Nummer oder Name")).to_have_value("F-7")
+    expect(row.locator("th")).to_contain_text("Gemeinsamer FNP")
+    expect(row.locator(".plan-joint")).to_have_text("Gemeinsamer Plan mit Stadt")
+    expect(row.locator("li")).to_have_text(["Delta (100\u00a0%)"])  # the other city's own Quartier
+    assert scroll_overflow(page) == 0
     watch.assert_clean()
