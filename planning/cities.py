@@ -16,7 +16,6 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -306,11 +305,6 @@ def plans(request, ags: str):
     for row in rows:
         for quartier in row["quartiere"]:
             quartier["url"] = quartier_url(found, quartier["slug"])
-        for partner in row["joint_with"]:  # the same plan in the list of each other city of the service
-            if partner["name"] is not None:
-                partner["url"] = (
-                    reverse("cities:plans", args=[partner["code"]]) + "?" + urlencode({"q": row["number"]})
-                )
     groups = [
         {"kind": kind, "heading": PLAN_HEADINGS[kind], "plans": [row for row in rows if row["kind"] == kind]}
         for kind in PlanKind.values

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from plans.models import DevelopmentPlan, DevelopmentPlanArea, PlanKind
+from quartiere.links import plans_search_url
 from quartiere.models import Area, Level
 
 PLAN_FIELDS = (
@@ -22,17 +23,25 @@ PLAN_FIELDS = (
 
 def plans_in_area(area_id: int) -> list[dict[str, Any]]:
     """The plans touching the area (its links, any level), largest share first: ``plan_id``, kind
-    (and ``kind_label``), name, number, ``legal_status`` (its label), status group, dates, and
-    ``share`` — the part of the plan's surface inside the area (0–1, from m² in EPSG:25832)."""
+    (and ``kind_label``), name, number, ``legal_status`` (its label), status group, dates, ``share`` —
+    the part of the plan's surface inside the area (0–1, from m² in EPSG:25832) — and ``joint_with``
+    (see ``with_quartiere``)."""
     rows = (
         DevelopmentPlanArea.objects.filter(area_id=area_id)
         .order_by("-share", "plan__kind", "plan__number")
-        .values_list("plan_id", "share", *(f"plan__{name}" for name in PLAN_FIELDS))
+        .values_list("plan_id", "share", "city_id", *(f"plan__{name}" for name in PLAN_FIELDS))
     )
-    return [
-        {"plan_id": plan_id, "share": share, **_shown(dict(zip(PLAN_FIELDS, values, strict=True)))}
-        for plan_id, share, *values in rows
+    plans = [
+        {
+            "plan_id": plan_id,
+            "share": share,
+            "city_id": city_id,
+            **dict(zip(PLAN_FIELDS, values, strict=True)),
+        }
+        for plan_id, share, city_id, *values in rows
     ]
+    named = _cities_named(plans)
+    return [{**_shown(plan), "joint_with": _joint_with(plan, plan["city_id"], named)} for plan in plans]
 
 
 def _shown(plan: dict[str, Any]) -> dict[str, Any]:
@@ -58,8 +67,7 @@ def with_quartiere(city_id: int, plans: Iterable[dict[str, Any]]) -> list[dict[s
     """``plans`` (rows of ``city_plans``) shaped for display (``kind_label``, ``legal_status`` as its
     label), each with ``quartiere``: the Quartiere the plan touches (``name``, ``slug``, ``share`` of
     the plan's surface in it), largest share first; and ``joint_with``: the other municipalities a joint
-    plan names, in its order (``code``; ``name`` where it is a city here, else None). Two statements,
-    however many plans (three when one is a joint plan)."""
+    plan names (``_joint_with``). Two statements, however many plans (three when one is a joint plan)."""
     plans = list(plans)
     links = (
         DevelopmentPlanArea.objects.filter(
@@ -76,13 +84,25 @@ def with_quartiere(city_id: int, plans: Iterable[dict[str, Any]]) -> list[dict[s
         {
             **_shown(plan),
             "quartiere": touched.get(plan["id"], []),
-            "joint_with": [
-                {"code": code, "name": named[code][0] if code in named else None}
-                for code in plan["municipalities"]
-                if len(plan["municipalities"]) > 1 and named.get(code, (None, None))[1] != city_id
-            ],
+            "joint_with": _joint_with(plan, city_id, named),
         }
         for plan in plans
+    ]
+
+
+def _joint_with(
+    plan: dict[str, Any], city_id: int, named: dict[str, tuple[str, int]]
+) -> list[dict[str, Any]]:
+    """The municipalities a joint plan names besides ``city_id``, in the file's order: ``code``, and
+    for a city of the service its ``name`` and ``url`` (the same plan in its list); else both None."""
+    if len(plan["municipalities"]) < 2:
+        return []
+    return [
+        {"code": code, "name": named[code][0], "url": plans_search_url(code, plan["number"])}
+        if code in named
+        else {"code": code, "name": None, "url": None}
+        for code in plan["municipalities"]
+        if named.get(code, (None, None))[1] != city_id
     ]
 
 

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from django.urls import reverse
+from django.utils.http import urlencode
 
 AGS = re.compile(r"[0-9]{8}")
 AGS_PATTERN = "[0-9]{8}"  # the path converter's regex (config/urls.py, the converter "ags")
@@ -69,3 +70,9 @@ def plans_url(city: Any) -> str | None:
     if is_ags(city.code):
         return reverse("cities:plans", args=[city.code])
     return None
+
+
+def plans_search_url(ags: str, text: str) -> str:
+    """The development plans of the city with the AGS ``ags`` whose number or name holds ``text``:
+    ``/staedte/<ags>/bauleitplaene/?q=<text>`` (a joint plan's entry in another member city's list)."""
+    return reverse("cities:plans", args=[ags]) + "?" + urlencode({"q": text})

@@ -230,6 +230,12 @@ def test_a_joint_plan_is_listed_by_each_of_its_cities_with_their_own_quartiere(g
         (there,) = page(link.get("href")).xpath("//tbody/tr")
         assert text(there.xpath("th")[0]) == f"Gemeinsamer FNP Gemeinsamer Plan mit {own}"
 
+    # the Quartier's profile says so too
+    profile = page(f"/staedte/{C_AGS}/quartiere/beta/")
+    (row,) = profile.xpath("//section[@aria-labelledby='plans-heading']//tbody/tr")
+    assert text(row.xpath("td")[0]) == "Gemeinsamer FNP Gemeinsamer Plan mit Andere"
+    assert row.xpath(".//a/@href") == [f"/staedte/{O_AGS}/bauleitplaene/?q=F-7"]
+
     # a member that is no city of the service is named by its AGS, unlinked, in the file's order;
     # a plan of one municipality says nothing
     import_plans(tmp_path, Plan(number="B-1", name="Allein", polygons=[rect(100, 100, 900, 900)]))
