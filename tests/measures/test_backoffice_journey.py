@@ -39,7 +39,6 @@ def sign_in(watch: Watch, chromium, base: str, screen: dict):
     page.get_by_label("Passwort").fill("pw-for-tests-only")
     page.get_by_role("button", name="Anmelden").click()
     expect(page.get_by_role("heading", name="Maßnahmen", exact=True)).to_be_visible()
-    page.wait_for_load_state("load")  # its scripts have run: the page as it settles, not while parsed
     return page
 
 

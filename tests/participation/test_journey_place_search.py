@@ -12,7 +12,7 @@ from quartiere.addresses import address_import_file
 from quartiere.management.commands.load_demo import DEMO_ADDRESS_FIELDS
 from quartiere.models import Address
 from tests.backoffice_kit import check_page, sign_in
-from tests.browser import DESKTOP, PHONE, Watch
+from tests.browser import DESKTOP, PHONE, Watch, scroll_overflow
 from tests.participation.conftest import DEMO, user_in
 from tests.participation.test_journey_citizen import tab_to
 
@@ -114,9 +114,7 @@ def test_a_citizen_finds_an_address_by_keyboard_and_pins_there(
         page.set_viewport_size({"width": 320, "height": 640})
         box, area = page.locator(".place-search").bounding_box(), page.locator("#map").bounding_box()
         assert box["x"] >= area["x"] and box["x"] + box["width"] <= area["x"] + area["width"]
-        assert (
-            page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
-        )
+        assert scroll_overflow(page) == 0
     watch.assert_clean()
 
 

@@ -15,7 +15,7 @@ from measures.models import Measure
 from measures.services import measure_create
 from planning.models import FocusArea
 from planning.services import focus_area_create
-from tests.browser import DESKTOP, PHONE, Watch, wait_still
+from tests.browser import DESKTOP, PHONE, Watch, scroll_overflow, wait_still
 from tests.fixtures import point, square
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,9 +54,7 @@ def sign_in(chromium, live_server, screen):
 def main_overflow(page) -> int:
     """How many CSS px the workspace is wider than the page's main area (0: it fits). The site's
     header is measured by the pages' own reflow tests."""
-    return page.evaluate(
-        "() => document.querySelector('main').scrollWidth - document.querySelector('main').clientWidth"
-    )
+    return scroll_overflow(page, within="main")
 
 
 def has_class(name: str) -> re.Pattern:

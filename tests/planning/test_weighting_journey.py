@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from planning.models import Weighting
-from tests.browser import DESKTOP, PHONE, Watch
+from tests.browser import DESKTOP, PHONE, Watch, scroll_overflow
 from tests.planning.test_priority_evidence import evidence  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,7 +49,7 @@ def test_a_planner_weights_an_indicator_more_and_the_report_ranks_anew(
     # the list with both weightings (the second with its "make default" button) fits the screen
     page.goto(f"{live_server.url}/planung/gewichtungen/")
     expect(page.locator("table.weightings tbody tr")).to_have_count(2)
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert scroll_overflow(page) <= 1
     # the report with the default weighting: green ranks Quelle, Alpha, Beta (docs/priorities.md)
     page.goto(f"{live_server.url}/bericht/?stadt={evidence['city'].pk}")
     assert green_ranking(page) == ["Quelle", "Alpha", "Beta"]
@@ -59,5 +59,5 @@ def test_a_planner_weights_an_indicator_more_and_the_report_ranks_anew(
     expect(page.locator("#weighting-shown")).to_contain_text("Gewichtung: Mehr Grün.")
     assert green_ranking(page) == ["Quelle", "Beta", "Alpha"]
     expect(page.locator("#prio-3 + .table-scroll tbody tr").nth(1).locator("td.rank-range")).to_be_visible()
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert scroll_overflow(page) <= 1
     watch.assert_clean()

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 from playwright.sync_api import expect
 
-from tests.browser import DESKTOP, NARROW, PHONE, Watch
+from tests.browser import DESKTOP, NARROW, PHONE, Watch, scroll_overflow
 from tests.participation.conftest import areas  # noqa: F401 (fixture: the overview needs its city)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,9 +30,7 @@ def counters(settings):
 def main_overflow(page) -> int:
     """How many CSS px the page's own content is wider than its box (the header is base.html's and
     measured for every page by tests/test_reflow.py)."""
-    return page.evaluate(
-        "() => { const m = document.querySelector('main'); return m.scrollWidth - m.clientWidth; }"
-    )
+    return scroll_overflow(page, within="main")
 
 
 def make_user(name: str, *, planner: bool = False) -> User:
