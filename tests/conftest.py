@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from geo.permissions import PLANNERS
 from quartiere.models import Area
-from tests.fixtures import kept_for_the_module, user_in
+from tests.fixtures import kept_for_the_module, load_demo_committed, user_in
 
 pytest_plugins = ["tests.browser"]  # chromium, basemap: the browser kit of the journey tests
 
@@ -117,6 +117,13 @@ def demo_module(django_db_setup, django_db_blocker) -> Iterator[None]:
     Each test's own transaction is a savepoint inside it. Don't mix with ``transactional_db``."""
     with kept_for_the_module(django_db_blocker, lambda: call_command("load_demo", stdout=StringIO())):
         yield
+
+
+@pytest.fixture
+def demo_committed(transactional_db) -> None:
+    """The demo committed for a transactional test (``tests.fixtures.load_demo_committed``): list it
+    before the fixtures that write (``planner``…), so that it finds the database as a flush left it."""
+    load_demo_committed()
 
 
 @pytest.fixture

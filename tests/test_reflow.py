@@ -4,14 +4,12 @@ their own focusable box, and nothing a page loads leaves 127.0.0.1 or logs a con
 
 Debian's Chromium against the live server with the Ludwigsburg demo (tests/browser.py)."""
 
-from io import StringIO
-
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser import DESKTOP, NARROW, PHONE, Watch, scroll_overflow
+from tests.fixtures import load_demo_committed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +35,7 @@ PASSWORD = "pw-for-tests-only"
 
 @pytest.fixture
 def demo_live(live_server, basemap, db):
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
     return live_server
 
 

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import caches
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -22,7 +21,7 @@ from quartiere.models import Area
 from tests.backoffice_kit import check_page, sign_in
 from tests.browser import DESKTOP, PHONE, Watch
 from tests.budgeting.conftest import proposal
-from tests.fixtures import user_in
+from tests.fixtures import load_demo_committed, user_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +31,7 @@ SCREENS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
 @pytest.fixture
 def budget(live_server, basemap, db) -> Budget:
     caches["participation"].clear()  # the throttle's counters: every journey posts from 127.0.0.1
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    load_demo_committed()
     user_in("planerin", PLANNERS)
     city = Area.objects.get(code="08118048")
     now = timezone.now()

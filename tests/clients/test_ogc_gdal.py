@@ -4,15 +4,14 @@ whole collections page by page into a GeoPackage with the right features and onl
 import os
 import shutil
 import subprocess
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from geo import layers as registry
 from measures.models import Measure
 from participation.models import Contribution
+from tests.fixtures import load_demo_committed
 
 pytestmark = [
     pytest.mark.clients,
@@ -25,7 +24,7 @@ SCHLOSS = (9.1956, 48.8997)  # lon/lat, in the Quartier Mitte
 @pytest.fixture
 def service(transactional_db, live_server) -> str:
     """The demo, committed so that the live server's thread sees it; the OAPIF root URL."""
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
     return f"OAPIF:{live_server.url}/ogc"
 
 

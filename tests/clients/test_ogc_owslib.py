@@ -3,14 +3,13 @@ no slash): the collections, the measures by geometry type, schema and queryables
 
 import json
 import urllib.request
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from owslib.ogcapi.features import Features
 
 from geo import layers as registry
 from measures.models import Measure
+from tests.fixtures import load_demo_committed
 
 pytestmark = [pytest.mark.clients]
 
@@ -18,7 +17,7 @@ pytestmark = [pytest.mark.clients]
 @pytest.fixture
 def service(transactional_db, live_server) -> str:
     """The demo, committed so that the live server's thread sees it; the address as documented."""
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
     return f"{live_server.url}/ogc"
 
 

@@ -5,14 +5,13 @@ import json
 import os
 import shutil
 import subprocess
-from io import StringIO
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.management import call_command
 
 from geo import layers as registry
+from tests.fixtures import load_demo_committed
 from tests.geo.wms_support import wms_connections  # noqa: F401
 
 pytestmark = [
@@ -28,7 +27,7 @@ CITY_25832 = (509_000.0, 5_411_000.0, 523_000.0, 5_421_000.0)
 @pytest.fixture
 def service(transactional_db, live_server) -> str:
     """The demo, committed so that the live server (and Mapnik) see it; the WMS URL."""
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
     return f"{live_server.url}/ows"
 
 

@@ -6,15 +6,14 @@ import json
 import time
 import urllib.error
 import urllib.request
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from owslib.util import ServiceException
 from owslib.wms import WebMapService
 
 from geo import layers as registry
 from geo.layers import Layer, Style
+from tests.fixtures import load_demo_committed
 from tests.geo.wms_support import (
     Picture,
     wms_connections,  # noqa: F401
@@ -31,7 +30,7 @@ WHITE = (255, 255, 255, 255)
 @pytest.fixture
 def service(transactional_db, live_server) -> str:
     """The demo, committed so that the live server (and Mapnik) see it; the WMS URL."""
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
     return f"{live_server.url}/ows"
 
 

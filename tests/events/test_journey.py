@@ -4,17 +4,16 @@ see the seat count fall, open the cancellation link from the confirmation mail, 
 seat free again. The pages pass axe-core and reflow at 320 px."""
 
 import re
-from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.cache import caches
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from events.models import Registration
 from tests.backoffice_kit import check_page
 from tests.browser import DESKTOP, PHONE, Watch
+from tests.fixtures import load_demo_committed
 from tests.participation.test_journey_citizen import tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +24,7 @@ LINK = re.compile(r"http://127\.0\.0\.1:\d+/beteiligung/veranstaltungen/abmelden
 
 @pytest.fixture
 def demo_loaded(transactional_db):
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
     caches["participation"].clear()  # the throttle's counters: a transactional test does not empty them
 
 

@@ -6,18 +6,17 @@ These tests call ``config.wsgi.application`` as a server does, so they run in au
 (``transactional_db``), with Django's request signals doing their connection bookkeeping."""
 
 import threading
-from io import StringIO
 
 import mapbox_vector_tile
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.db import connection
 from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from geo import public
+from tests.fixtures import load_demo_committed
 from tests.geo.test_db_health_check import other_connection
 from tests.wsgi import wsgi
 
@@ -36,7 +35,7 @@ SECURITY_HEADERS = {
 
 @pytest.fixture
 def demo():
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
 
 
 @pytest.fixture

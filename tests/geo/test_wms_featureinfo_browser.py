@@ -1,13 +1,12 @@
 """The HTML answer of WMS GetFeatureInfo in Chromium: styled by its style sheet from this origin under
 its strict Content-Security-Policy (no inline style), without a single CSP complaint."""
 
-from io import StringIO
 from urllib.parse import urlencode
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser import DESKTOP, PHONE, Watch
+from tests.fixtures import load_demo_committed
 from tests.geo.test_wms_featureinfo import SIZE, pixel
 from tests.geo.wms_support import CITY_25832, MITTE_25832
 
@@ -36,7 +35,7 @@ def feature_info_url(base: str) -> str:
 
 @pytest.mark.parametrize("screen", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_feature_info_page_is_styled_without_a_csp_violation(chromium, live_server, screen):
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
     watch = Watch()
     violations = []
     context = watch.context(chromium, screen=screen)

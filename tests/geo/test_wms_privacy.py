@@ -2,14 +2,13 @@
 Mapnik's own connections see (so an absence cannot come from an uncommitted transaction)."""
 
 import json
-from io import StringIO
 
 import pytest
 from django.contrib.gis.geos import Polygon
-from django.core.management import call_command
 
 from measures.models import Measure
 from quartiere.models import Area
+from tests.fixtures import load_demo_committed
 from tests.geo.wms_support import (
     Picture,
     getmap,
@@ -49,7 +48,7 @@ def state(client) -> tuple[int, list]:
 
 
 def test_an_unpublished_measure_is_neither_drawn_nor_reported(client):
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
     square = Polygon.from_bbox((X - 150, Y - 150, X + 150, Y + 150))
     square.srid = 25832
     draft = Measure.objects.create(

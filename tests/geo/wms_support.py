@@ -3,7 +3,6 @@ only committed rows), decoding PNGs, requests and XML."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from io import StringIO
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -13,6 +12,7 @@ from lxml import etree
 
 from geo.mapnik_env import mapnik
 from geo.wms.render import reset_connections
+from tests.fixtures import load_demo_committed
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "wms"
 WMS_NS = {"wms": "http://www.opengis.net/wms", "xlink": "http://www.w3.org/1999/xlink"}
@@ -27,7 +27,7 @@ MITTE_25832 = (514_020.3, 5_415_863.7)  # a point inside the Quartier "Mitte"
 def committed_demo(django_db_blocker) -> Iterator[None]:
     """The demo, committed for the duration of the block, then every table emptied (``flush``)."""
     with django_db_blocker.unblock():
-        call_command("load_demo", stdout=StringIO())
+        load_demo_committed()
     try:
         yield
     finally:

@@ -5,10 +5,8 @@ passes axe-core (WCAG 2.1 A/AA) and fits 320 CSS px."""
 
 import json
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from geo.permissions import PLANNERS
@@ -16,7 +14,7 @@ from measures.models import BudgetLine, Measure
 from quartiere.models import Area, Level
 from tests.axe import assert_accessible
 from tests.browser import DESKTOP, NARROW, PHONE, Watch, scroll_overflow
-from tests.fixtures import user_in
+from tests.fixtures import load_demo_committed, user_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +24,7 @@ LIST = "/planung/massnahmen/"
 
 @pytest.fixture
 def demo_live(live_server, basemap):
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
     user_in("planner", PLANNERS)
     return live_server
 

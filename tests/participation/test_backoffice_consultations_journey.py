@@ -3,17 +3,14 @@ Beteiligungsverfahren", draws its area on the map (Leaflet-Geoman), ticks two ta
 it, finds it in the list of open consultations and follows the link to the public map /karte/, where
 the drawn area is the consultation's outline. A rejected form shows its errors beside the fields."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from geo.permissions import PLANNERS
 from participation.models import Consultation
 from tests.backoffice_kit import check_page, sign_in
 from tests.browser import DESKTOP, PHONE, Watch
-from tests.fixtures import user_in
+from tests.fixtures import load_demo_committed, user_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +19,7 @@ SCREENS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
 
 @pytest.fixture
 def demo_live(live_server, basemap, db):
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
     user_in("planerin", PLANNERS)
     return live_server
 

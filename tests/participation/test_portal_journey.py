@@ -5,12 +5,10 @@ link. A planner writes an evaluation in the back office and it appears on the pu
 passes axe-core (WCAG 2.1 A/AA) and reflows at 320 px."""
 
 import re
-from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.cache import caches
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from geo.permissions import PLANNERS
@@ -19,7 +17,7 @@ from participation.models import Consultation, Subscription
 from participation.portal.subscriptions import notify_subscribers
 from tests.backoffice_kit import check_page, sign_in
 from tests.browser import DESKTOP, PHONE, Watch
-from tests.fixtures import user_in
+from tests.fixtures import load_demo_committed, user_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +28,7 @@ EMAIL = "journey.abo@example.org"
 @pytest.fixture
 def demo_live(live_server, basemap, db):
     caches["participation"].clear()  # the subscribe throttle counts 127.0.0.1 across journeys
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
     user_in("planerin", PLANNERS)
     return live_server
 

@@ -4,10 +4,7 @@ drawing; the profile and the report render their maps and charts with no console
 leaving the loopback interface. Screenshots go to pytest's tmp_path (the README's images are made
 from the demo by scripts/screenshots)."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from participation.layers import category_colours
@@ -16,7 +13,7 @@ from planning.maps import STYLE
 from planning.models import FocusArea
 from planning.services import focus_area_create, focus_area_update
 from tests.browser import Watch
-from tests.fixtures import square
+from tests.fixtures import load_demo_committed, square
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -137,7 +134,7 @@ def rgb(colour: str) -> str:
 
 
 def test_the_profile_and_the_report_render_maps_and_charts(live_server, chromium, basemap, db, tmp_path):
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
     watch = Watch()
     page = watch.open(chromium, f"{live_server.url}/quartiere/mitte/")
     expect(page.locator("#map_quartier .leaflet-overlay-pane path").first).to_be_attached()
@@ -172,9 +169,8 @@ def test_the_profile_and_the_report_render_maps_and_charts(live_server, chromium
 
 
 def test_the_workspace_draws_contributions_and_priorities_in_the_shared_colours(
-    live_server, chromium, basemap, db, planner, tmp_path
+    demo_committed, live_server, chromium, basemap, db, planner, tmp_path
 ):
-    call_command("load_demo", stdout=StringIO())
     watch = Watch()
     page = watch.open(chromium, f"{live_server.url}/planung/")
     login(page, live_server)

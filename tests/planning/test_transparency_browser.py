@@ -5,10 +5,8 @@ axe-core (WCAG 2.1 A/AA) with no violation and scrolls no sideways at 320 px; te
 text (an injected script would open a dialog, which the Watch counts)."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.axe import assert_accessible
@@ -22,8 +20,7 @@ BUDGET = re.compile(r"^1\.750\s€$")
 
 
 @pytest.fixture
-def story(live_server, basemap, planner) -> Story:
-    call_command("load_demo", stdout=StringIO())
+def story(demo_committed, live_server, basemap, planner) -> Story:
     return tell(planner)
 
 

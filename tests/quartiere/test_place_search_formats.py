@@ -5,11 +5,9 @@ journey on /karte/ is tests/participation/test_journey_place_search.py)."""
 
 import datetime as dt
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.core.cache import caches
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -20,7 +18,7 @@ from quartiere.models import Address, Area
 from surveys.demo import SLUG as SURVEY
 from tests.backoffice_kit import sign_in
 from tests.browser import DESKTOP, Watch
-from tests.fixtures import user_in
+from tests.fixtures import load_demo_committed, user_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo_live(live_server, basemap):
     caches["participation"].clear()  # the throttles' counters survive a transactional test
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
     user_in("planner", PLANNERS)
     city = Area.objects.get(code="08118048")
     now = timezone.now()

@@ -4,10 +4,7 @@ phone (390 px), lands on the shared scenarios, reads it and comments; the planne
 records the adoption; the new measure is public on /massnahmen/. Pages pass axe-core and reflow at
 320 px."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from geo.permissions import PLANNERS, STRATEGY_BOARD
@@ -16,6 +13,7 @@ from quartiere.models import Area, Level
 from scenarios.models import Scenario, State
 from tests.backoffice_kit import check_page
 from tests.browser import DESKTOP, NARROW, PHONE, Watch, scroll_overflow
+from tests.fixtures import load_demo_committed
 from tests.scenarios.conftest import PAYLOAD, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +25,7 @@ POSTPONED = "Neue Ortsmitte Eglosheim"
 
 @pytest.fixture
 def demo_live(live_server, basemap):
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
     city = Area.objects.get(level=Level.CITY, code="08118048")
     member("planerin", PLANNERS, city)
     member("beirat", STRATEGY_BOARD, city)

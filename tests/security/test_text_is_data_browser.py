@@ -3,13 +3,11 @@ lists, map tooltips and layer controls — and nothing a person wrote runs (no d
 ``alert(1)``, no console error, no 5xx, no request leaving 127.0.0.1). WMS maps label it without
 failing."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser import PHONE, Watch
+from tests.fixtures import load_demo_committed
 from tests.geo.wms_support import wms_connections  # noqa: F401 - ends Mapnik's sessions after the module
 from tests.security.conftest import PAYLOAD, poison
 
@@ -18,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def world(live_server, basemap):
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
     return poison()
 
 

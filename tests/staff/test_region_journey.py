@@ -2,10 +2,7 @@
 is offered only Ludwigsburg as the measure's city, though a second city exists; a regional planner is
 offered only the region and creates a regional measure for the whole region."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from geo.permissions import PLANNERS
@@ -14,7 +11,7 @@ from quartiere.models import Area, Level
 from staff.models import Membership
 from tests.axe import assert_accessible
 from tests.browser import DESKTOP, Watch, scroll_overflow
-from tests.fixtures import user_in
+from tests.fixtures import load_demo_committed, user_in
 from tests.staff.region_world import LUDWIGSBURG, second_city
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +37,7 @@ def city_choices(page) -> list[str]:
 def test_a_city_planner_sees_only_their_city_and_a_regional_planner_makes_a_regional_measure(
     live_server, basemap, chromium, screen
 ):
-    call_command("load_demo", stdout=StringIO())
+    load_demo_committed()
     ludwigsburg = Area.objects.get(level=Level.CITY, code=LUDWIGSBURG)
     region = ludwigsburg.parent
     second_city(region, ludwigsburg)
