@@ -54,12 +54,15 @@ def django_db_setup(  # noqa: PLR0913 - pytest-django's fixtures it builds on
     instead of migrating its own test_<name>_gw<n> (≈25 s of CPU each, all at once). Without xdist,
     or with ``--reuse-db`` or ``--nomigrations``: pytest-django's own fixture."""
     from django.conf import settings
-    from django.db import connection, connections
+    from django.db import connection
 
     worker = getattr(request.config, "workerinput", {}).get("workerid")
     if worker is None or django_db_keepdb or not django_db_use_migrations:
         request.getfixturevalue("django_db_setup")  # pytest-django's, which this one overrides
         yield
+        if not django_db_keepdb:  # before pytest-django's own teardown drops the database
+            with django_db_blocker.unblock():
+                _end_sessions(connection.settings_dict["NAME"])
         return
 
     verbosity = request.config.option.verbose
@@ -86,14 +89,19 @@ def django_db_setup(  # noqa: PLR0913 - pytest-django's fixtures it builds on
         settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = name
     yield
     with django_db_blocker.unblock():
-        # sessions the tests left open (Mapnik's pooled WMS connections when no WMS fixture ended
-        # them) would block the drop: "database … is being accessed by other users"
-        connections.close_all()
-        with creation._nodb_cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
-            )
+        _end_sessions(name)
         creation.destroy_test_db(original, verbosity=verbosity)
+
+
+def _end_sessions(name: str) -> None:
+    """Close this process's connections and end every other session on the database ``name``: those
+    the tests left open (Mapnik's pooled WMS connections when no WMS fixture ended them) would block
+    its drop ("database … is being accessed by other users")."""
+    from django.db import connection, connections
+
+    connections.close_all()
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
