@@ -147,7 +147,10 @@ def load_demo_committed() -> None:
 
 def _sequences_past_the_rows(cursor, tables: list[str]) -> None:
     """Move each sequence of ``tables``' columns past the largest value in its column, never back (a
-    flush with ``reset_sequences``, as ``manage.py flush`` does by default, may have restarted them)."""
+    flush with ``reset_sequences``, as ``manage.py flush`` does by default, may have restarted them).
+    Not Django's ``sequence_reset_sql``: it sets a sequence to its column's maximum, back below ids an
+    earlier test used, and the process's caches keyed by a user's id (planning.auth) then answer for
+    that earlier user — tried: three back-office journeys were refused."""
     cursor.execute(
         """
         SELECT s.oid::regclass::text, t.oid::regclass::text, a.attname
